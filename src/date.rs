@@ -1,0 +1,39 @@
+//! Calendar dates as users type them: `YYYY-MM-DD`, nothing looser.
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a date: expected YYYY-MM-DD, a real calendar day (e.g. 2024-05-31)")]
+pub struct InvalidDate(pub String);
+
+/// Parses an ISO 8601 calendar date. Rejects `2024-1-5`, `2024-13-01`, `2023-02-29`.
+pub fn parse_date(input: &str) -> Result<NaiveDate, InvalidDate> {
+    let s = input.trim();
+    let shaped = s.len() == 10
+        && s.bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(InvalidDate(input.to_string()));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| InvalidDate(input.to_string()))
+}
+
+/// Today in the machine's time zone: the default date of an assessment.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_iso_dates_only() {
+        assert_eq!(parse_date("2020-07-16"), Ok(NaiveDate::from_ymd_opt(2020, 7, 16).unwrap()));
+        assert_eq!(parse_date("2024-02-29"), Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()));
+        for bad in ["2024-13-01", "2023-02-29", "2024-1-5", "20240105", "yesterday", "", "2024-01-01T00:00"] {
+            assert_eq!(parse_date(bad), Err(InvalidDate(bad.to_string())), "{bad}");
+        }
+    }
+}

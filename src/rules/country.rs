@@ -1,0 +1,155 @@
+//! ISO 3166-1 alpha-2 country codes (and "IO-" codes for international organisations), checked
+//! against `seeds/rules/countries.toml`, which is embedded in the binary.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A known country or international organisation. Holds an index into the embedded table, so it
+/// is `Copy` and comparing two codes is comparing two integers.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryCode(u16);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown country code '{0}' (expected an ISO 3166-1 alpha-2 code such as FR or US)")]
+pub struct UnknownCountry(pub String);
+
+struct Place {
+    code: String,
+    name: String,
+    organisation: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountriesFile {
+    countries: BTreeMap<String, String>,
+    international_organisations: BTreeMap<String, String>,
+}
+
+static PLACES: LazyLock<Vec<Place>> = LazyLock::new(|| {
+    // Embedded reference data: a malformed file is a build defect, caught by the tests below.
+    let file: CountriesFile = toml::from_str(include_str!("../../seeds/rules/countries.toml"))
+        .expect("seeds/rules/countries.toml is valid");
+    let countries = file.countries.into_iter().map(|(code, name)| Place {
+        code,
+        name,
+        organisation: false,
+    });
+    let organisations = file
+        .international_organisations
+        .into_iter()
+        .map(|(code, name)| Place {
+            code,
+            name,
+            organisation: true,
+        });
+    let mut places: Vec<Place> = countries.chain(organisations).collect();
+    places.sort_by(|a, b| a.code.cmp(&b.code));
+    places
+});
+
+impl CountryCode {
+    /// Parses a code, case-insensitively: `fr`, `FR`, `io-epo`.
+    pub fn parse(input: &str) -> Result<Self, UnknownCountry> {
+        let wanted = input.trim().to_ascii_uppercase();
+        PLACES
+            .binary_search_by(|p| p.code.as_str().cmp(&wanted))
+            .map(|i| CountryCode(i as u16))
+            .map_err(|_| UnknownCountry(input.to_string()))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        &PLACES[self.0 as usize].code
+    }
+
+    /// English short name ("United States").
+    pub fn name(self) -> &'static str {
+        &PLACES[self.0 as usize].name
+    }
+
+    /// True for an international organisation ("IO-EPO") rather than a country.
+    pub fn is_organisation(self) -> bool {
+        PLACES[self.0 as usize].organisation
+    }
+
+    /// Dense index, for tables indexed by country.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// How many codes are known (countries and international organisations).
+    pub fn count() -> usize {
+        PLACES.len()
+    }
+
+    pub fn all() -> impl Iterator<Item = CountryCode> {
+        (0..PLACES.len()).map(|i| CountryCode(i as u16))
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CountryCode({})", self.as_str())
+    }
+}
+
+impl std::str::FromStr for CountryCode {
+    type Err = UnknownCountry;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl Serialize for CountryCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        CountryCode::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_all_249_iso_codes_and_the_international_organisations() {
+        let countries = CountryCode::all().filter(|c| !c.is_organisation()).count();
+        assert_eq!(countries, 249);
+        assert!(CountryCode::all().all(|c| {
+            let code = c.as_str();
+            c.is_organisation() == code.starts_with("IO-")
+                && (c.is_organisation() || (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())))
+        }));
+    }
+
+    #[test]
+    fn parses_case_insensitively_and_names_the_country() {
+        let us = CountryCode::parse("us").unwrap();
+        assert_eq!(us.as_str(), "US");
+        assert_eq!(us.name(), "United States");
+        assert_eq!(CountryCode::parse(" GR ").unwrap().name(), "Greece");
+        assert_eq!(CountryCode::parse("io-epo").unwrap().name(), "European Patent Organisation");
+    }
+
+    #[test]
+    fn rejects_unknown_codes() {
+        for bad in ["XX", "EL", "UK", "", "FRA", "EU"] {
+            assert_eq!(CountryCode::parse(bad), Err(UnknownCountry(bad.to_string())), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Plain-text rendering of assessments and rule tables for the terminal.
+
+use std::fmt::Write;
+
+use crate::rules::{Assessment, Citation, InForce};
+
+fn cite(c: &Citation) -> String {
+    format!("{} — {} [{}]", c.rule, c.reference, c.confidence.tag())
+}
+
+/// A short human answer: the verdict, why, and what to do.
+pub fn assessment(a: &Assessment) -> String {
+    let mut out = String::new();
+    let flag = if a.flagged { "FLAGGED, " } else { "" };
+    let verdict = match (a.verdict.label(), a.verdict.as_str()) {
+        (label, value) if label == value => label.to_string(),
+        (label, value) => format!("{label} ({value})"),
+    };
+    let _ = writeln!(out, "Verdict:    {verdict} — {flag}{}", a.severity.as_str());
+    let _ = writeln!(out, "Reason:     {}", a.reason);
+    let _ = writeln!(out, "Mechanism:  {}", a.mechanism.unwrap_or("none"));
+    for (i, r) in a.references.iter().enumerate() {
+        let label = if i == 0 { "References:" } else { "" };
+        let _ = writeln!(out, "{label:<11} {}", cite(r));
+    }
+    for (i, h) in a.hints.iter().enumerate() {
+        let label = if i == 0 { "Hints:" } else { "" };
+        let _ = writeln!(out, "{label:<11} - {h}");
+    }
+    out
+}
+
+/// The rules in force on a date, one section per kind.
+pub fn rules_in_force(r: &InForce) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — in force on {}", r.name, r.as_of);
+
+    let _ = writeln!(out, "\nLaw governing exporters:");
+    if r.laws.is_empty() {
+        let _ = writeln!(out, "  none: no EU rules on transfers applied on this date");
+    }
+    for l in &r.laws {
+        let _ = writeln!(out, "  {:<16} {:<22} {}", l.group_name, l.law_name, cite(l.source));
+    }
+
+    let _ = writeln!(out, "\nInside the EU/EEA ({} places):", r.inside.len());
+    for i in &r.inside {
+        let status = match i.status {
+            crate::rules::MembershipStatus::Member => "member",
+            crate::rules::MembershipStatus::Transition => "transition period",
+            crate::rules::MembershipStatus::Bridge => "treated as inside (destination only)",
+        };
+        let _ = writeln!(out, "  {}  {:<32} {:<9} {}", i.country, i.country_name, i.group, status);
+    }
+
+    let _ = writeln!(out, "\nAdequacy decisions:");
+    if r.adequacy.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for a in &r.adequacy {
+        let until = a.valid_until.map(|d| format!(" until {d} (exclusive)")).unwrap_or_default();
+        let since = a.valid_from.map(|d| format!("since {d}")).unwrap_or_default();
+        let _ = writeln!(out, "  {:<6} {:<28} {since}{until}", a.country.as_str(), a.country_name);
+        let partial = if a.partial_scope { "only: " } else { "" };
+        let _ = writeln!(out, "         scope: {partial}{}", a.scope);
+        if let Some(groups) = &a.binds_only {
+            let _ = writeln!(out, "         binds exporters in: {}", groups.join(", "));
+        }
+        let _ = writeln!(out, "         {}", cite(a.source));
+    }
+
+    for (title, list) in [
+        ("Adequacy frameworks (importer must be on the list)", &r.frameworks),
+        ("Appropriate safeguards (Art. 46/47)", &r.safeguards),
+        ("Derogations (Art. 49; exceptions, flagged)", &r.derogations),
+    ] {
+        let _ = writeln!(out, "\n{title}:");
+        if list.is_empty() {
+            let _ = writeln!(out, "  none");
+        }
+        for m in list {
+            let _ = writeln!(out, "  {:<32} {}", m.id, m.name);
+            if let Some(before) = m.only_contracts_signed_before {
+                let until = m.valid_until.and_then(|d| d.pred_opt());
+                let until = until.map(|d| format!(", until {d}")).unwrap_or_default();
+                let _ = writeln!(out, "  {:<32} old contracts only: signed before {before}{until}", "");
+            }
+            for (law, article) in &m.basis {
+                let _ = writeln!(out, "  {:<32} {law}: {article}", "");
+            }
+            let _ = writeln!(out, "  {:<32} {}", "", cite(m.source));
+        }
+    }
+    out
+}
