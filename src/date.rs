@@ -10,9 +10,13 @@ pub struct InvalidDate(pub String);
 pub fn parse_date(input: &str) -> Result<NaiveDate, InvalidDate> {
     let s = input.trim();
     let shaped = s.len() == 10
-        && s.bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shaped {
         return Err(InvalidDate(input.to_string()));
     }
@@ -30,9 +34,23 @@ mod tests {
 
     #[test]
     fn accepts_iso_dates_only() {
-        assert_eq!(parse_date("2020-07-16"), Ok(NaiveDate::from_ymd_opt(2020, 7, 16).unwrap()));
-        assert_eq!(parse_date("2024-02-29"), Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()));
-        for bad in ["2024-13-01", "2023-02-29", "2024-1-5", "20240105", "yesterday", "", "2024-01-01T00:00"] {
+        assert_eq!(
+            parse_date("2020-07-16"),
+            Ok(NaiveDate::from_ymd_opt(2020, 7, 16).unwrap())
+        );
+        assert_eq!(
+            parse_date("2024-02-29"),
+            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())
+        );
+        for bad in [
+            "2024-13-01",
+            "2023-02-29",
+            "2024-1-5",
+            "20240105",
+            "yesterday",
+            "",
+            "2024-01-01T00:00",
+        ] {
             assert_eq!(parse_date(bad), Err(InvalidDate(bad.to_string())), "{bad}");
         }
     }

@@ -108,7 +108,10 @@ fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
 
 fn parse_claim(s: &str) -> Result<Claim, String> {
     let (id, signed) = match s.split_once(':') {
-        Some((id, date)) => (id, Some(parse_date(date).map_err(|e| format!("signing date: {e}"))?)),
+        Some((id, date)) => (
+            id,
+            Some(parse_date(date).map_err(|e| format!("signing date: {e}"))?),
+        ),
         None => (s, None),
     };
     let mechanism = RuleSet::embedded()
@@ -177,10 +180,10 @@ fn run_assess(args: AssessArgs) -> String {
     let mut facts = Facts::new(args.exporter, args.importer);
     facts.claims = args.mechanisms;
     facts.certified = args.certified;
-    if args.dpf_certified {
-        if let Ok(dpf) = rules.framework_id("dpf") {
-            facts.certified.push(dpf);
-        }
+    if args.dpf_certified
+        && let Ok(dpf) = rules.framework_id("dpf")
+    {
+        facts.certified.push(dpf);
     }
     facts.tia = args.tia;
     facts.processing_changed = args.processing_changed;
@@ -211,7 +214,10 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
 fn emit(output: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(output.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(output.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -40,7 +40,13 @@ pub fn rules_in_force(r: &InForce) -> String {
         let _ = writeln!(out, "  none: no EU rules on transfers applied on this date");
     }
     for l in &r.laws {
-        let _ = writeln!(out, "  {:<16} {:<22} {}", l.group_name, l.law_name, cite(l.source));
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<22} {}",
+            l.group_name,
+            l.law_name,
+            cite(l.source)
+        );
     }
 
     let _ = writeln!(out, "\nInside the EU/EEA ({} places):", r.inside.len());
@@ -50,7 +56,11 @@ pub fn rules_in_force(r: &InForce) -> String {
             crate::rules::MembershipStatus::Transition => "transition period",
             crate::rules::MembershipStatus::Bridge => "treated as inside (destination only)",
         };
-        let _ = writeln!(out, "  {}  {:<32} {:<9} {}", i.country, i.country_name, i.group, status);
+        let _ = writeln!(
+            out,
+            "  {}  {:<32} {:<9} {}",
+            i.country, i.country_name, i.group, status
+        );
     }
 
     let _ = writeln!(out, "\nAdequacy decisions:");
@@ -58,9 +68,20 @@ pub fn rules_in_force(r: &InForce) -> String {
         let _ = writeln!(out, "  none");
     }
     for a in &r.adequacy {
-        let until = a.valid_until.map(|d| format!(" until {d} (exclusive)")).unwrap_or_default();
-        let since = a.valid_from.map(|d| format!("since {d}")).unwrap_or_default();
-        let _ = writeln!(out, "  {:<6} {:<28} {since}{until}", a.country.as_str(), a.country_name);
+        let until = a
+            .valid_until
+            .map(|d| format!(" until {d} (exclusive)"))
+            .unwrap_or_default();
+        let since = a
+            .valid_from
+            .map(|d| format!("since {d}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<6} {:<28} {since}{until}",
+            a.country.as_str(),
+            a.country_name
+        );
         let partial = if a.partial_scope { "only: " } else { "" };
         let _ = writeln!(out, "         scope: {partial}{}", a.scope);
         if let Some(groups) = &a.binds_only {
@@ -70,7 +91,10 @@ pub fn rules_in_force(r: &InForce) -> String {
     }
 
     for (title, list) in [
-        ("Adequacy frameworks (importer must be on the list)", &r.frameworks),
+        (
+            "Adequacy frameworks (importer must be on the list)",
+            &r.frameworks,
+        ),
         ("Appropriate safeguards (Art. 46/47)", &r.safeguards),
         ("Derogations (Art. 49; exceptions, flagged)", &r.derogations),
     ] {
@@ -83,7 +107,11 @@ pub fn rules_in_force(r: &InForce) -> String {
             if let Some(before) = m.only_contracts_signed_before {
                 let until = m.valid_until.and_then(|d| d.pred_opt());
                 let until = until.map(|d| format!(", until {d}")).unwrap_or_default();
-                let _ = writeln!(out, "  {:<32} old contracts only: signed before {before}{until}", "");
+                let _ = writeln!(
+                    out,
+                    "  {:<32} old contracts only: signed before {before}{until}",
+                    ""
+                );
             }
             for (law, article) in &m.basis {
                 let _ = writeln!(out, "  {:<32} {law}: {article}", "");

@@ -209,7 +209,10 @@ impl<'r> Failure<'r> {
             }
             Failure::NotYet(m, from) => match m.kind {
                 MechanismKind::Framework { .. } => {
-                    format!("The {} applies only from {from} ({}).", m.name, m.citation.reference)
+                    format!(
+                        "The {} applies only from {from} ({}).",
+                        m.name, m.citation.reference
+                    )
                 }
                 _ => format!(
                     "The {} could not be relied on before {from} ({}).",
@@ -338,21 +341,28 @@ impl<'a, 'r> Engine<'a, 'r> {
         for claim in &self.facts.claims {
             let m = self.rules.mechanism(claim.mechanism);
             match &m.kind {
-                MechanismKind::Framework { .. } => failures.push(self.framework_failure(claim.mechanism, m)),
-                MechanismKind::Safeguard { .. } => match self.check_safeguard(m, claim, law_index) {
-                    // An in-force safeguard beats a contract living on a sunset rule.
-                    Ok(acceptance) => {
-                        let better = match (&safeguard, &acceptance) {
-                            (None, _) => true,
-                            (Some((_, _, Acceptance::Grandfathered { .. })), Acceptance::InForce) => true,
-                            _ => false,
-                        };
-                        if better {
-                            safeguard = Some((m, *claim, acceptance));
+                MechanismKind::Framework { .. } => {
+                    failures.push(self.framework_failure(claim.mechanism, m))
+                }
+                MechanismKind::Safeguard { .. } => {
+                    match self.check_safeguard(m, claim, law_index) {
+                        // An in-force safeguard beats a contract living on a sunset rule.
+                        Ok(acceptance) => {
+                            let better = matches!(
+                                (&safeguard, &acceptance),
+                                (None, _)
+                                    | (
+                                        Some((_, _, Acceptance::Grandfathered { .. })),
+                                        Acceptance::InForce
+                                    )
+                            );
+                            if better {
+                                safeguard = Some((m, *claim, acceptance));
+                            }
                         }
+                        Err(f) => failures.push(f),
                     }
-                    Err(f) => failures.push(f),
-                },
+                }
                 MechanismKind::Derogation { .. } => match self.check_period_and_law(m, law_index) {
                     Ok(()) => {
                         derogation = derogation.or(Some(m));
@@ -365,16 +375,20 @@ impl<'a, 'r> Engine<'a, 'r> {
         for &id in &self.facts.certified {
             let claimed = self.facts.claims.iter().any(|c| c.mechanism == id);
             let m = self.rules.mechanism(id);
-            if let MechanismKind::Framework { country, .. } = m.kind {
-                if !claimed && country == self.facts.importer && !m.period.contains(as_of) {
-                    failures.push(self.framework_failure(id, m));
-                }
+            if let MechanismKind::Framework { country, .. } = m.kind
+                && !claimed
+                && country == self.facts.importer
+                && !m.period.contains(as_of)
+            {
+                failures.push(self.framework_failure(id, m));
             }
         }
 
         // 4. An Art. 46/47 safeguard valid on the date.
         if let Some((m, claim, acceptance)) = safeguard {
-            return self.safeguarded(m, claim, acceptance, law_index, references, hints, &failures);
+            return self.safeguarded(
+                m, claim, acceptance, law_index, references, hints, &failures,
+            );
         }
 
         self.uncovered_hints(law_index, &mut hints);
@@ -512,7 +526,9 @@ impl<'a, 'r> Engine<'a, 'r> {
         };
         let mut hints = Vec::new();
         if !self.facts.claims.is_empty() {
-            hints.push("No transfer mechanism is needed for a destination inside the EU/EEA.".to_string());
+            hints.push(
+                "No transfer mechanism is needed for a destination inside the EU/EEA.".to_string(),
+            );
         }
         if status == MembershipStatus::Bridge {
             self.confidence_hint(&inside.citation, &mut hints);
@@ -539,7 +555,9 @@ impl<'a, 'r> Engine<'a, 'r> {
             "The adequacy decision for {} ({importer}), {}, in force since {}, covers this transfer on {}.",
             importer.name(),
             a.citation.reference,
-            a.period.valid_from.map_or_else(|| "its adoption".to_string(), |d| d.to_string()),
+            a.period
+                .valid_from
+                .map_or_else(|| "its adoption".to_string(), |d| d.to_string()),
             self.as_of
         );
         if a.partial_scope {
@@ -549,7 +567,9 @@ impl<'a, 'r> Engine<'a, 'r> {
             ));
         }
         if let Some(last) = a.period.last_day() {
-            hints.push(format!("The decision applies until {last}: watch for its renewal."));
+            hints.push(format!(
+                "The decision applies until {last}: watch for its renewal."
+            ));
         }
         self.confidence_hint(&a.citation, &mut hints);
         references.push(&a.citation);
@@ -579,7 +599,9 @@ impl<'a, 'r> Engine<'a, 'r> {
             fw.name,
             self.as_of,
             fw.citation.reference,
-            fw.period.valid_from.map_or_else(|| "its adoption".to_string(), |d| d.to_string()),
+            fw.period
+                .valid_from
+                .map_or_else(|| "its adoption".to_string(), |d| d.to_string()),
         );
         if !self.facts.claims.iter().any(|c| c.mechanism == id) {
             let other_frameworks: Vec<&str> = self
@@ -591,7 +613,10 @@ impl<'a, 'r> Engine<'a, 'r> {
                 .map(|m| m.name.as_str())
                 .collect();
             hints.push(if other_frameworks.is_empty() {
-                format!("The importer is on {list}: record the {} as the transfer mechanism.", fw.name)
+                format!(
+                    "The importer is on {list}: record the {} as the transfer mechanism.",
+                    fw.name
+                )
             } else {
                 format!(
                     "The importer is on {list}: record the {} instead of the {}.",
@@ -630,7 +655,11 @@ impl<'a, 'r> Engine<'a, 'r> {
                 "This transfer is safeguarded on {as_of} by the {} ({}).",
                 m.short, m.citation.reference
             ),
-            Acceptance::Grandfathered { signed, until, rule } => format!(
+            Acceptance::Grandfathered {
+                signed,
+                until,
+                rule,
+            } => format!(
                 "This transfer is safeguarded on {as_of} by the {} signed on {signed} ({}), which count{} provided the processing is unchanged ({}).",
                 m.short,
                 m.citation.reference,
@@ -652,9 +681,15 @@ impl<'a, 'r> Engine<'a, 'r> {
             }
         }
         let tia_expected = as_of >= self.rules.tia.expected_from;
-        let severity = if tia_expected && !self.facts.tia {
+        if tia_expected {
             reason.pop();
-            reason.push_str("; no transfer impact assessment is on record.");
+            reason.push_str(if self.facts.tia {
+                "; a transfer impact assessment is on record."
+            } else {
+                "; no transfer impact assessment is on record."
+            });
+        }
+        let severity = if tia_expected && !self.facts.tia {
             references.push(&self.rules.tia.citation);
             hints.push(format!(
                 "Record a transfer impact assessment ({}).",
@@ -664,13 +699,13 @@ impl<'a, 'r> Engine<'a, 'r> {
         } else {
             Severity::Ok
         };
-        if claim.signed.is_none() {
-            if let Some(cutoff) = self.signing_cutoff(m) {
-                hints.push(format!(
-                    "Record the date the {} were signed: from {} they count only for contracts signed before then.",
-                    m.short, cutoff.0
-                ));
-            }
+        if claim.signed.is_none()
+            && let Some((cutoff, _)) = self.signing_cutoff(m)
+        {
+            hints.push(format!(
+                "Record the date the {} were signed: from {cutoff} they count only for contracts signed before then.",
+                m.short
+            ));
         }
         self.confidence_hint(&m.citation, &mut hints);
         self.also(failures, &mut references, &mut hints);
@@ -766,13 +801,13 @@ impl<'a, 'r> Engine<'a, 'r> {
         let importer = self.facts.importer;
         let as_of = self.as_of;
         for (_, fw) in self.rules.frameworks_for(importer) {
-            if let MechanismKind::Framework { list, .. } = &fw.kind {
-                if fw.period.contains(as_of) {
-                    hints.push(format!(
-                        "If the importer is on {list}, record its certification: the {} then covers the transfer.",
-                        fw.name
-                    ));
-                }
+            if let MechanismKind::Framework { list, .. } = &fw.kind
+                && fw.period.contains(as_of)
+            {
+                hints.push(format!(
+                    "If the importer is on {list}, record its certification: the {} then covers the transfer.",
+                    fw.name
+                ));
             }
         }
         if let Some(scc) = self.recommended_scc(law) {
@@ -799,7 +834,12 @@ impl<'a, 'r> Engine<'a, 'r> {
     }
 
     /// The other failed claims, as hints, with the rules that decided them.
-    fn also(&self, failures: &[Failure<'r>], references: &mut Vec<&'r Citation>, hints: &mut Vec<String>) {
+    fn also(
+        &self,
+        failures: &[Failure<'r>],
+        references: &mut Vec<&'r Citation>,
+        hints: &mut Vec<String>,
+    ) {
         for f in failures {
             let citation = f.citation();
             if !references.iter().any(|r| std::ptr::eq(*r, citation)) {
@@ -826,7 +866,11 @@ impl<'a, 'r> Engine<'a, 'r> {
         };
         if *country != self.facts.importer {
             Failure::WrongCountry(m, self.facts.importer)
-        } else if let Some(from) = m.period.valid_from.filter(|_| !m.period.started(self.as_of)) {
+        } else if let Some(from) = m
+            .period
+            .valid_from
+            .filter(|_| !m.period.started(self.as_of))
+        {
             Failure::NotYet(m, from)
         } else if let Some(until) = m.period.valid_until.filter(|_| m.period.ended(self.as_of)) {
             Failure::Ended(m, until)
@@ -840,7 +884,11 @@ impl<'a, 'r> Engine<'a, 'r> {
         if m.kind.basis(law).is_none() {
             return Err(Failure::NotUnderLaw(m, &self.rules.laws[law]));
         }
-        if let Some(from) = m.period.valid_from.filter(|_| !m.period.started(self.as_of)) {
+        if let Some(from) = m
+            .period
+            .valid_from
+            .filter(|_| !m.period.started(self.as_of))
+        {
             return Err(Failure::NotYet(m, from));
         }
         if let Some(until) = m.period.valid_until.filter(|_| m.period.ended(self.as_of)) {
@@ -867,7 +915,12 @@ impl<'a, 'r> Engine<'a, 'r> {
         own.into_iter().chain(sunset).min_by_key(|(d, _)| *d)
     }
 
-    fn check_safeguard(&self, m: &'r Mechanism, claim: &Claim, law: usize) -> Result<Acceptance<'r>, Failure<'r>> {
+    fn check_safeguard(
+        &self,
+        m: &'r Mechanism,
+        claim: &Claim,
+        law: usize,
+    ) -> Result<Acceptance<'r>, Failure<'r>> {
         self.check_period_and_law(m, law)?;
         let as_of = self.as_of;
         if let Some(signed) = claim.signed {
@@ -878,7 +931,10 @@ impl<'a, 'r> Engine<'a, 'r> {
                 return Err(Failure::SignedBeforeAvailable(m, signed, from));
             }
         }
-        let Some((cutoff, rule)) = self.signing_cutoff(m).filter(|(cutoff, _)| as_of >= *cutoff) else {
+        let Some((cutoff, rule)) = self
+            .signing_cutoff(m)
+            .filter(|(cutoff, _)| as_of >= *cutoff)
+        else {
             return Ok(Acceptance::InForce);
         };
         // Past the cutoff, only contracts signed before it count, for a while, unchanged
@@ -904,7 +960,9 @@ impl<'a, 'r> Engine<'a, 'r> {
                 rule,
             });
         }
-        if self.facts.processing_changed && transition.is_none_or(|t| t.requires_unchanged_processing) {
+        if self.facts.processing_changed
+            && transition.is_none_or(|t| t.requires_unchanged_processing)
+        {
             return Err(Failure::ProcessingChanged { m, cutoff, rule });
         }
         Ok(Acceptance::Grandfathered {
@@ -923,7 +981,9 @@ impl<'a, 'r> Engine<'a, 'r> {
                 matches!(&m.kind, MechanismKind::Safeguard { family: Some(f), .. } if f == "scc")
                     && m.kind.basis(law).is_some()
                     && m.period.contains(self.as_of)
-                    && self.signing_cutoff(m).is_none_or(|(cutoff, _)| self.as_of < cutoff)
+                    && self
+                        .signing_cutoff(m)
+                        .is_none_or(|(cutoff, _)| self.as_of < cutoff)
             })
             .max_by_key(|m| m.period.valid_from)
     }

@@ -133,7 +133,8 @@ mod tests {
         assert!(CountryCode::all().all(|c| {
             let code = c.as_str();
             c.is_organisation() == code.starts_with("IO-")
-                && (c.is_organisation() || (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())))
+                && (c.is_organisation()
+                    || (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())))
         }));
     }
 
@@ -143,13 +144,20 @@ mod tests {
         assert_eq!(us.as_str(), "US");
         assert_eq!(us.name(), "United States");
         assert_eq!(CountryCode::parse(" GR ").unwrap().name(), "Greece");
-        assert_eq!(CountryCode::parse("io-epo").unwrap().name(), "European Patent Organisation");
+        assert_eq!(
+            CountryCode::parse("io-epo").unwrap().name(),
+            "European Patent Organisation"
+        );
     }
 
     #[test]
     fn rejects_unknown_codes() {
         for bad in ["XX", "EL", "UK", "", "FRA", "EU"] {
-            assert_eq!(CountryCode::parse(bad), Err(UnknownCountry(bad.to_string())), "{bad}");
+            assert_eq!(
+                CountryCode::parse(bad),
+                Err(UnknownCountry(bad.to_string())),
+                "{bad}"
+            );
         }
     }
 }

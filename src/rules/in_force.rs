@@ -128,7 +128,8 @@ impl RuleSet {
             })
             .collect();
 
-        let (mut frameworks, mut safeguards, mut derogations) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut frameworks, mut safeguards, mut derogations) =
+            (Vec::new(), Vec::new(), Vec::new());
         for m in &self.mechanisms {
             if !m.period.contains(as_of) {
                 continue;
@@ -136,7 +137,9 @@ impl RuleSet {
             let basis: BTreeMap<&str, &str> = law_indices
                 .iter()
                 .filter_map(|&l| match m.kind.basis(l) {
-                    Some(article) if !article.is_empty() => Some((self.laws[l].id.as_str(), article)),
+                    Some(article) if !article.is_empty() => {
+                        Some((self.laws[l].id.as_str(), article))
+                    }
                     _ => None,
                 })
                 .collect();

@@ -16,7 +16,6 @@ pub use assess::{Assessment, Claim, Facts, Severity, Verdict, assess};
 pub use country::{CountryCode, UnknownCountry};
 pub use in_force::InForce;
 pub use ruleset::{
-    Adequacy, Application, Citation, Confidence, Group, Law, Mechanism, MechanismId,
-    MechanismKind, Membership, MembershipStatus, Period, RuleSet, RulesError, Transition,
-    UnknownMechanism,
+    Adequacy, Application, Citation, Confidence, Group, Law, Mechanism, MechanismId, MechanismKind,
+    Membership, MembershipStatus, Period, RuleSet, RulesError, Transition, UnknownMechanism,
 };

@@ -343,7 +343,10 @@ impl RuleSet {
             .map(|&i| &self.adequacy[i as usize])
     }
 
-    pub fn frameworks_for(&self, country: CountryCode) -> impl Iterator<Item = (MechanismId, &Mechanism)> {
+    pub fn frameworks_for(
+        &self,
+        country: CountryCode,
+    ) -> impl Iterator<Item = (MechanismId, &Mechanism)> {
         self.by_country[country.index()]
             .frameworks
             .iter()
@@ -385,10 +388,13 @@ impl Loader {
     }
 
     fn period(&mut self, row: &str, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Period {
-        if let (Some(from), Some(until)) = (from, until) {
-            if until <= from {
-                self.fail(row, format!("valid_until {until} is not after valid_from {from}"));
-            }
+        if let (Some(from), Some(until)) = (from, until)
+            && until <= from
+        {
+            self.fail(
+                row,
+                format!("valid_until {until} is not after valid_from {from}"),
+            );
         }
         Period {
             valid_from: from,
@@ -410,7 +416,13 @@ impl Loader {
         }
     }
 
-    fn reference(&mut self, row: &str, kind: &str, map: &HashMap<String, usize>, id: &str) -> usize {
+    fn reference(
+        &mut self,
+        row: &str,
+        kind: &str,
+        map: &HashMap<String, usize>,
+        id: &str,
+    ) -> usize {
         map.get(id).copied().unwrap_or_else(|| {
             self.fail(row, format!("names unknown {kind} '{id}'"));
             0
@@ -432,7 +444,12 @@ impl Loader {
     }
 
     /// Per-law articles, indexed like the laws; every key must name a law.
-    fn basis(&mut self, row: &str, basis: BTreeMap<String, String>, law_count: usize) -> Vec<Option<String>> {
+    fn basis(
+        &mut self,
+        row: &str,
+        basis: BTreeMap<String, String>,
+        law_count: usize,
+    ) -> Vec<Option<String>> {
         let mut out = vec![None; law_count];
         if basis.is_empty() {
             self.fail(row, "basis names no law");
@@ -500,7 +517,10 @@ impl Loader {
                     "transition" => MembershipStatus::Transition,
                     "bridge" => MembershipStatus::Bridge,
                     other => {
-                        self.fail(&name, format!("unknown status '{other}' (member, transition or bridge)"));
+                        self.fail(
+                            &name,
+                            format!("unknown status '{other}' (member, transition or bridge)"),
+                        );
                         MembershipStatus::Member
                     }
                 };
@@ -548,7 +568,8 @@ impl Loader {
             .map(|row| {
                 let name = self.id("transition", &row.id);
                 self.period(&name, Some(row.new_contracts_until), Some(row.valid_until));
-                self.transitions.insert(row.id.clone(), self.transitions.len());
+                self.transitions
+                    .insert(row.id.clone(), self.transitions.len());
                 Transition {
                     name: row.name,
                     new_contracts_until: row.new_contracts_until,
@@ -580,10 +601,13 @@ impl Loader {
         for row in file.safeguard {
             let name = self.id("safeguard", &row.id);
             let period = self.period(&name, row.valid_from, row.valid_until);
-            if let (Some(from), Some(cutoff)) = (row.valid_from, row.new_contracts_until) {
-                if cutoff <= from {
-                    self.fail(&name, format!("new_contracts_until {cutoff} is not after valid_from {from}"));
-                }
+            if let (Some(from), Some(cutoff)) = (row.valid_from, row.new_contracts_until)
+                && cutoff <= from
+            {
+                self.fail(
+                    &name,
+                    format!("new_contracts_until {cutoff} is not after valid_from {from}"),
+                );
             }
             let transitions = std::mem::take(&mut self.transitions);
             let transition = row
@@ -670,7 +694,12 @@ impl Loader {
     }
 }
 
-fn citation(rule: String, reference: String, confidence: Confidence, note: Option<String>) -> Citation {
+fn citation(
+    rule: String,
+    reference: String,
+    confidence: Confidence,
+    note: Option<String>,
+) -> Citation {
     Citation {
         rule,
         reference,

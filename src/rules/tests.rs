@@ -1,0 +1,620 @@
+//! The engine, one row per legal case, each with the provision that decides it.
+//! Dates are first and last days: `valid_from` is the first day a rule applies, `valid_until`
+//! the first day it no longer does.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::date::parse_date;
+
+use Severity::{Critical, Info, Ok as Fine, Warning};
+use Verdict::*;
+
+struct Case {
+    /// The legal source that decides the row.
+    cite: &'static str,
+    from: &'static str,
+    to: &'static str,
+    /// `id` or `id:YYYY-MM-DD` (signed).
+    claims: &'static [&'static str],
+    certified: &'static [&'static str],
+    tia: bool,
+    changed: bool,
+    on: &'static str,
+    verdict: Verdict,
+    severity: Severity,
+    mechanism: Option<&'static str>,
+    /// A phrase the reason must contain.
+    reason: &'static str,
+}
+
+const C: Case = Case {
+    cite: "",
+    from: "FR",
+    to: "IN",
+    claims: &[],
+    certified: &[],
+    tia: false,
+    changed: false,
+    on: "2024-01-01",
+    verdict: Unsafeguarded,
+    severity: Critical,
+    mechanism: None,
+    reason: "",
+};
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    // --- §6 step 1: who is inside, as exporter --------------------------------------------
+    Case { cite: "US exporter: GDPR Art. 3 aside, Chapter V binds EU/EEA exporters", from: "US", to: "FR", verdict: OutOfScope, severity: Info, reason: "United States (US) is not in the EU/EEA on 2024-01-01", ..C },
+    Case { cite: "Switzerland has its own law (FADP)", from: "CH", to: "US", verdict: OutOfScope, severity: Info, reason: "not in the EU/EEA", ..C },
+    Case { cite: "Withdrawal Agreement: transition period, EU law applies to UK exporters", from: "GB", to: "IN", on: "2020-12-31", reason: "India (IN) has no adequacy decision in force on 2020-12-31", ..C },
+    Case { cite: "Withdrawal Agreement: transition ends 2021-01-01", from: "GB", to: "IN", on: "2021-01-01", verdict: OutOfScope, severity: Info, reason: "outside the EU/EEA since 2021-01-01", ..C },
+    Case { cite: "Act of Accession 2012: Croatia joins 2013-07-01 (last day outside)", from: "HR", to: "IN", on: "2013-06-30", verdict: OutOfScope, severity: Info, reason: "joins the EU/EEA only on 2013-07-01", ..C },
+    Case { cite: "Act of Accession 2012: Croatia joins 2013-07-01 (first day)", from: "HR", to: "IN", on: "2013-07-01", reason: "India (IN) has no adequacy decision in force on 2013-07-01", ..C },
+    Case { cite: "Directive 95/46/EC adopted 1995-10-24: no EU transfer rules the day before", from: "FR", to: "US", on: "1995-10-23", verdict: OutOfScope, severity: Info, reason: "Directive 95/46/EC applies there from 1995-10-24", ..C },
+    Case { cite: "Directive 95/46/EC Art. 25: first day", from: "FR", to: "US", on: "1995-10-24", reason: "has no adequacy decision in force on 1995-10-24", ..C },
+    Case { cite: "EEA JCD 83/1999: Directive in the EEA Agreement", from: "NO", to: "IN", on: "1999-06-24", verdict: OutOfScope, severity: Info, reason: "applies there from 1999-06-25", ..C },
+    Case { cite: "International organisations are not established in the EU/EEA", from: "IO-EPO", to: "US", verdict: OutOfScope, severity: Info, reason: "European Patent Organisation (IO-EPO) is not in the EU/EEA", ..C },
+    // --- step 2: destination inside ----------------------------------------------------------
+    Case { cite: "GDPR Art. 44: Chapter V covers third countries only", from: "FR", to: "DE", verdict: IntraEea, severity: Fine, reason: "Germany (DE) is in the European Union on 2024-01-01", ..C },
+    Case { cite: "EEA Agreement: EFTA states inside", from: "IE", to: "NO", verdict: IntraEea, severity: Fine, reason: "EEA EFTA states", ..C },
+    Case { cite: "TFEU Art. 349, 355(1): outermost regions are in the EU", from: "DE", to: "MQ", verdict: IntraEea, severity: Fine, ..C },
+    Case { cite: "Mayotte an outermost region from 2014-01-01 (Decision 2012/419/EU)", from: "FR", to: "YT", on: "2013-12-31", reason: "Mayotte (YT) has no adequacy decision", ..C },
+    Case { cite: "Mayotte an outermost region from 2014-01-01 (Decision 2012/419/EU)", from: "FR", to: "YT", on: "2014-01-01", verdict: IntraEea, severity: Fine, ..C },
+    Case { cite: "Act of Accession 2003: Poland outside on 2004-04-30", from: "FR", to: "PL", on: "2004-04-30", reason: "Poland (PL) has no adequacy decision in force on 2004-04-30", ..C },
+    Case { cite: "Act of Accession 2003: Poland inside from 2004-05-01", from: "FR", to: "PL", on: "2004-05-01", verdict: IntraEea, severity: Fine, ..C },
+    Case { cite: "Act of Accession 2012: Croatia a third country on 2013-06-30", from: "FR", to: "HR", on: "2013-06-30", reason: "Croatia (HR) has no adequacy decision", ..C },
+    Case { cite: "Act of Accession 2012: Croatia inside from 2013-07-01", from: "FR", to: "HR", on: "2013-07-01", verdict: IntraEea, severity: Fine, ..C },
+    Case { cite: "UK a member until 2020-01-31", from: "FR", to: "GB", on: "2020-01-31", verdict: IntraEea, severity: Fine, reason: "United Kingdom (GB) is in the European Union", ..C },
+    Case { cite: "Withdrawal Agreement Art. 126-127: transition period from 2020-02-01", from: "FR", to: "GB", on: "2020-02-01", verdict: IntraEea, severity: Fine, reason: "EU law still applied in United Kingdom (GB) on 2020-02-01, until 2020-12-31", ..C },
+    Case { cite: "EU-UK TCA Art. FINPROV.10A: bridge from 2021-01-01", from: "FR", to: "GB", on: "2021-01-01", verdict: IntraEea, severity: Fine, reason: "not treated as transfers to a third country from 2021-01-01 to 2021-06-27", ..C },
+    Case { cite: "EU-UK TCA Art. FINPROV.10A: bridge's last day", from: "FR", to: "GB", on: "2021-06-27", verdict: IntraEea, severity: Fine, ..C },
+    Case { cite: "The bridge covered the UK, not Gibraltar", from: "FR", to: "GI", on: "2021-03-01", reason: "Gibraltar (GI) has no adequacy decision", ..C },
+    // --- step 3: adequacy decisions, first day and the day before ----------------------------
+    Case { cite: "Decision 2000/518/EC (CH), day before", from: "FR", to: "CH", on: "2000-07-25", ..C },
+    Case { cite: "Decision 2000/518/EC (CH)", from: "FR", to: "CH", on: "2000-07-26", verdict: Adequate, severity: Fine, mechanism: Some("adq_CH"), reason: "Commission Decision 2000/518/EC, in force since 2000-07-26", ..C },
+    Case { cite: "Decision 2002/2/EC (CA), day before", from: "FR", to: "CA", on: "2001-12-19", ..C },
+    Case { cite: "Decision 2002/2/EC (CA), PIPEDA scope", from: "FR", to: "CA", on: "2001-12-20", verdict: Adequate, severity: Fine, mechanism: Some("adq_CA"), ..C },
+    Case { cite: "Decision 2003/490/EC (AR), day before", from: "FR", to: "AR", on: "2003-06-29", ..C },
+    Case { cite: "Decision 2003/490/EC (AR)", from: "FR", to: "AR", on: "2003-06-30", verdict: Adequate, severity: Fine, mechanism: Some("adq_AR"), ..C },
+    Case { cite: "Decision 2003/821/EC (GG), day before", from: "FR", to: "GG", on: "2003-11-20", ..C },
+    Case { cite: "Decision 2003/821/EC (GG)", from: "FR", to: "GG", on: "2003-11-21", verdict: Adequate, severity: Fine, mechanism: Some("adq_GG"), ..C },
+    Case { cite: "Decision 2004/411/EC (IM), day before", from: "FR", to: "IM", on: "2004-04-27", ..C },
+    Case { cite: "Decision 2004/411/EC (IM)", from: "FR", to: "IM", on: "2004-04-28", verdict: Adequate, severity: Fine, mechanism: Some("adq_IM"), ..C },
+    Case { cite: "Decision 2008/393/EC (JE), day before", from: "FR", to: "JE", on: "2008-05-07", ..C },
+    Case { cite: "Decision 2008/393/EC (JE)", from: "FR", to: "JE", on: "2008-05-08", verdict: Adequate, severity: Fine, mechanism: Some("adq_JE"), ..C },
+    Case { cite: "Decision 2010/146/EU (FO), day before", from: "FR", to: "FO", on: "2010-03-04", ..C },
+    Case { cite: "Decision 2010/146/EU (FO)", from: "FR", to: "FO", on: "2010-03-05", verdict: Adequate, severity: Fine, mechanism: Some("adq_FO"), ..C },
+    Case { cite: "Decision 2010/625/EU (AD), day before", from: "FR", to: "AD", on: "2010-10-18", ..C },
+    Case { cite: "Decision 2010/625/EU (AD)", from: "FR", to: "AD", on: "2010-10-19", verdict: Adequate, severity: Fine, mechanism: Some("adq_AD"), ..C },
+    Case { cite: "Decision 2011/61/EU (IL), day before", from: "FR", to: "IL", on: "2011-01-30", ..C },
+    Case { cite: "Decision 2011/61/EU (IL)", from: "FR", to: "IL", on: "2011-01-31", verdict: Adequate, severity: Fine, mechanism: Some("adq_IL"), ..C },
+    Case { cite: "Decision 2012/484/EU (UY), day before", from: "FR", to: "UY", on: "2012-08-20", ..C },
+    Case { cite: "Decision 2012/484/EU (UY)", from: "FR", to: "UY", on: "2012-08-21", verdict: Adequate, severity: Fine, mechanism: Some("adq_UY"), ..C },
+    Case { cite: "Decision 2013/65/EU (NZ), day before", from: "FR", to: "NZ", on: "2012-12-18", ..C },
+    Case { cite: "Decision 2013/65/EU (NZ)", from: "FR", to: "NZ", on: "2012-12-19", verdict: Adequate, severity: Fine, mechanism: Some("adq_NZ"), ..C },
+    Case { cite: "(EU) 2019/419 (JP), day before", from: "FR", to: "JP", on: "2019-01-22", ..C },
+    Case { cite: "(EU) 2019/419 (JP)", from: "FR", to: "JP", on: "2019-01-23", verdict: Adequate, severity: Fine, mechanism: Some("adq_JP"), ..C },
+    Case { cite: "(EU) 2022/254 (KR), day before", from: "FR", to: "KR", on: "2021-12-16", ..C },
+    Case { cite: "(EU) 2022/254 (KR)", from: "FR", to: "KR", on: "2021-12-17", verdict: Adequate, severity: Fine, mechanism: Some("adq_KR"), ..C },
+    Case { cite: "(EU) 2021/1772 (GB) from 2021-06-28", from: "FR", to: "GB", on: "2021-06-28", verdict: Adequate, severity: Fine, mechanism: Some("adq_GB_2021"), ..C },
+    Case { cite: "(EU) 2025/2574 (GB) adopted 2025-12-19 takes over from the extended 2021 decision", from: "FR", to: "GB", on: "2025-12-19", verdict: Adequate, severity: Fine, mechanism: Some("adq_GB_2025"), ..C },
+    Case { cite: "(EU) 2021/1772 extended by (EU) 2025/1226 to 2025-12-26", from: "FR", to: "GB", on: "2025-12-18", verdict: Adequate, severity: Fine, mechanism: Some("adq_GB_2021"), ..C },
+    Case { cite: "(EU) 2025/2574 (GB), last day 2031-12-26", from: "FR", to: "GB", on: "2031-12-26", verdict: Adequate, severity: Fine, mechanism: Some("adq_GB_2025"), ..C },
+    Case { cite: "(EU) 2025/2574 (GB) sunset 2031-12-27", from: "FR", to: "GB", on: "2031-12-27", reason: "United Kingdom (GB) has no adequacy decision in force on 2031-12-27", ..C },
+    Case { cite: "(EU) 2025/1382 (European Patent Organisation), day before", from: "FR", to: "IO-EPO", on: "2025-07-14", ..C },
+    Case { cite: "(EU) 2025/1382 (European Patent Organisation)", from: "FR", to: "IO-EPO", on: "2025-07-15", verdict: Adequate, severity: Fine, mechanism: Some("adq_EPO"), ..C },
+    Case { cite: "(EU) 2026/179 (BR), day before", from: "FR", to: "BR", on: "2026-01-25", ..C },
+    Case { cite: "(EU) 2026/179 (BR)", from: "FR", to: "BR", on: "2026-01-26", verdict: Adequate, severity: Fine, mechanism: Some("adq_BR"), ..C },
+    Case { cite: "(EU) 2026/179 (BR) not incorporated in the EEA Agreement: binds no Norwegian exporter", from: "NO", to: "BR", on: "2026-02-01", ..C },
+    Case { cite: "Adequacy covers the transfer whatever is claimed (GDPR Art. 45(1))", from: "FR", to: "JP", claims: &["consent"], verdict: Adequate, severity: Fine, mechanism: Some("adq_JP"), ..C },
+    // --- step 3: the US frameworks: in force, and the importer on the list -----------------
+    Case { cite: "Decision 2000/520/EC (Safe Harbour), day before", from: "FR", to: "US", claims: &["safe_harbour"], certified: &["safe_harbour"], on: "2000-07-25", reason: "applies only from 2000-07-26", ..C },
+    Case { cite: "Decision 2000/520/EC (Safe Harbour), Directive era", from: "FR", to: "US", claims: &["safe_harbour"], certified: &["safe_harbour"], on: "2000-07-26", verdict: Adequate, severity: Fine, mechanism: Some("safe_harbour"), ..C },
+    Case { cite: "Safe Harbour's last day before Schrems I", from: "FR", to: "US", claims: &["safe_harbour"], certified: &["safe_harbour"], on: "2015-10-05", verdict: Adequate, severity: Fine, mechanism: Some("safe_harbour"), ..C },
+    Case { cite: "CJEU C-362/14 (Schrems I) invalidated Safe Harbour on 2015-10-06", from: "FR", to: "US", claims: &["safe_harbour"], certified: &["safe_harbour"], on: "2015-10-06", reason: "The EU-US Safe Harbour was invalidated on 2015-10-06 (CJEU C-362/14, Schrems I).", ..C },
+    Case { cite: "(EU) 2016/1250 (Privacy Shield), day before", from: "FR", to: "US", claims: &["privacy_shield"], certified: &["privacy_shield"], on: "2016-07-11", reason: "The EU-US Privacy Shield applies only from 2016-07-12", ..C },
+    Case { cite: "(EU) 2016/1250 (Privacy Shield)", from: "FR", to: "US", claims: &["privacy_shield"], certified: &["privacy_shield"], on: "2016-07-12", verdict: Adequate, severity: Fine, mechanism: Some("privacy_shield"), ..C },
+    Case { cite: "Privacy Shield under the GDPR (Art. 45(9)), last day", from: "FR", to: "US", claims: &["privacy_shield"], certified: &["privacy_shield"], on: "2020-07-15", verdict: Adequate, severity: Fine, mechanism: Some("privacy_shield"), ..C },
+    Case { cite: "CJEU C-311/18 (Schrems II), no grace period", from: "FR", to: "US", claims: &["privacy_shield"], certified: &["privacy_shield"], on: "2020-07-16", reason: "The EU-US Privacy Shield was invalidated on 2020-07-16 (CJEU C-311/18).", ..C },
+    Case { cite: "Privacy Shield claimed, framework needs the importer on the list", from: "FR", to: "US", claims: &["privacy_shield"], on: "2019-05-23", reason: "covers only organisations on the Privacy Shield List, and the importer is not recorded as certified on 2019-05-23", ..C },
+    Case { cite: "A certification on an invalidated framework covers nothing (C-311/18)", from: "FR", to: "US", certified: &["privacy_shield"], on: "2021-03-01", reason: "The EU-US Privacy Shield was invalidated on 2020-07-16", ..C },
+    Case { cite: "(EU) 2023/1795 (DPF), day before", from: "FR", to: "US", claims: &["dpf"], certified: &["dpf"], on: "2023-07-09", reason: "The EU-US Data Privacy Framework applies only from 2023-07-10", ..C },
+    Case { cite: "(EU) 2023/1795 (DPF)", from: "FR", to: "US", claims: &["dpf"], certified: &["dpf"], on: "2023-07-10", verdict: Adequate, severity: Fine, mechanism: Some("dpf"), reason: "The importer is on the Data Privacy Framework List", ..C },
+    Case { cite: "(EU) 2023/1795 Art. 1: only organisations on the DPF List", from: "FR", to: "US", claims: &["dpf"], reason: "covers only organisations on the Data Privacy Framework List, and the importer is not recorded as certified on 2024-01-01", ..C },
+    Case { cite: "(EU) 2023/1795: a certified importer is covered even if the contract says otherwise", from: "FR", to: "US", claims: &["privacy_shield"], certified: &["dpf"], verdict: Adequate, severity: Fine, mechanism: Some("dpf"), ..C },
+    Case { cite: "(EU) 2023/1795: covers transfers to the US only", from: "FR", to: "IN", claims: &["dpf"], certified: &["dpf"], reason: "covers transfers to United States only, not to India (IN)", ..C },
+    Case { cite: "GDPR Art. 44-46: nothing claimed for the US, importer not on the DPF List", from: "FR", to: "US", reason: "the importer is not on the Data Privacy Framework List", ..C },
+    // --- step 4: Art. 46/47 safeguards -------------------------------------------------------
+    Case { cite: "Decision 2001/497/EC, day before", from: "FR", to: "IN", claims: &["scc_2001"], on: "2001-09-02", reason: "could not be relied on before 2001-09-03", ..C },
+    Case { cite: "Decision 2001/497/EC Art. 6; Directive Art. 26(4)", from: "FR", to: "IN", claims: &["scc_2001"], on: "2001-09-03", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2001"), ..C },
+    Case { cite: "Decision 2002/16/EC", from: "FR", to: "IN", claims: &["scc_2002:2001-12-27"], on: "2001-12-27", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2002"), ..C },
+    Case { cite: "Decision 2010/87/EU Art. 7: no new 2002 contracts from 2010-05-15", from: "FR", to: "IN", claims: &["scc_2002:2010-05-15"], on: "2011-01-01", reason: "could no longer be used for new contracts from 2010-05-15", ..C },
+    Case { cite: "Decision 2010/87/EU Art. 7: 2002 contracts signed before keep counting", from: "FR", to: "IN", claims: &["scc_2002:2010-05-14"], on: "2011-01-01", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2002"), reason: "until 2022-12-27", ..C },
+    Case { cite: "Decision 2004/915/EC, day before", from: "FR", to: "IN", claims: &["scc_2004"], on: "2005-03-31", ..C },
+    Case { cite: "Decision 2004/915/EC", from: "FR", to: "IN", claims: &["scc_2004"], on: "2005-04-01", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2004"), ..C },
+    Case { cite: "Decision 2010/87/EU, day before", from: "FR", to: "IN", claims: &["scc_2010"], on: "2010-05-14", ..C },
+    Case { cite: "Decision 2010/87/EU", from: "FR", to: "IN", claims: &["scc_2010"], on: "2010-05-15", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2010"), ..C },
+    Case { cite: "(EU) 2021/914, day before", from: "FR", to: "IN", claims: &["scc_2021"], on: "2021-06-26", reason: "could not be relied on before 2021-06-27", ..C },
+    Case { cite: "(EU) 2021/914; TIA expected (Clause 14, C-311/18)", from: "FR", to: "IN", claims: &["scc_2021"], on: "2021-06-27", verdict: Safeguarded, severity: Warning, mechanism: Some("scc_2021"), reason: "no transfer impact assessment is on record", ..C },
+    Case { cite: "(EU) 2021/914 with a TIA on record", from: "FR", to: "IN", claims: &["scc_2021:2023-03-01"], tia: true, verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2021"), reason: "a transfer impact assessment is on record", ..C },
+    Case { cite: "No TIA expected before Schrems II (C-311/18 of 2020-07-16)", from: "FR", to: "IN", claims: &["scc_2010:2019-01-01"], on: "2020-07-15", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2010"), ..C },
+    Case { cite: "TIA expected from Schrems II (C-311/18 of 2020-07-16)", from: "FR", to: "IN", claims: &["scc_2010:2019-01-01"], on: "2020-07-16", verdict: Safeguarded, severity: Warning, mechanism: Some("scc_2010"), ..C },
+    Case { cite: "A contract cannot count before it is signed", from: "FR", to: "IN", claims: &["scc_2021:2024-05-01"], on: "2024-04-30", reason: "contract is dated 2024-05-01, after the date assessed (2024-04-30)", ..C },
+    Case { cite: "(EU) 2021/914: no 2021 SCCs before 2021-06-27", from: "FR", to: "IN", claims: &["scc_2021:2021-01-01"], on: "2022-01-01", reason: "dated 2021-01-01, before the clauses could be used (2021-06-27", ..C },
+    // The legacy-SCC rule ((EU) 2021/914 Art. 4): signed before 2021-09-27, unchanged, until 2022-12-27.
+    Case { cite: "(EU) 2021/914 Art. 4: old SCCs open to new contracts until 2021-09-26", from: "FR", to: "IN", claims: &["scc_2010"], tia: true, on: "2021-09-26", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2010"), ..C },
+    Case { cite: "(EU) 2021/914 Art. 4 condition 1: signed before 2021-09-27", from: "FR", to: "IN", claims: &["scc_2010:2021-09-26"], tia: true, on: "2022-01-01", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2010"), reason: "until 2022-12-27 provided the processing is unchanged", ..C },
+    Case { cite: "(EU) 2021/914 Art. 4 condition 1: signed on 2021-09-27 is too late", from: "FR", to: "IN", claims: &["scc_2010:2021-09-27"], on: "2022-01-01", reason: "could no longer be used for new contracts from 2021-09-27 (Commission Implementing Decision (EU) 2021/914, Art. 4), and this contract was signed on 2021-09-27", ..C },
+    Case { cite: "(EU) 2021/914 Art. 4 condition 1: the signing date must be known", from: "FR", to: "IN", claims: &["scc_2004"], on: "2022-01-01", reason: "record the date the contract was signed", ..C },
+    Case { cite: "(EU) 2021/914 Art. 4 condition 2: processing unchanged", from: "FR", to: "IN", claims: &["scc_2001:2015-01-01"], changed: true, on: "2022-01-01", reason: "only while the processing they cover is unchanged", ..C },
+    Case { cite: "(EU) 2021/914 Art. 4 condition 3: last day 2022-12-27", from: "FR", to: "IN", claims: &["scc_2010:2019-01-01"], tia: true, on: "2022-12-27", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2010"), ..C },
+    Case { cite: "(EU) 2021/914 Art. 4 condition 3: over on 2022-12-28", from: "FR", to: "IN", claims: &["scc_2010:2019-01-01"], tia: true, on: "2022-12-28", reason: "Contracts on the 2010 SCCs ceased to safeguard transfers after 2022-12-27", ..C },
+    Case { cite: "(EU) 2021/914 Art. 4: an in-force safeguard is preferred to a grandfathered one", from: "FR", to: "IN", claims: &["scc_2010:2019-01-01", "scc_2021:2022-01-01"], tia: true, on: "2022-06-01", verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2021"), ..C },
+    Case { cite: "GDPR Art. 46(2)(b), 47: BCRs", from: "DE", to: "IN", claims: &["bcr"], tia: true, verdict: Safeguarded, severity: Fine, mechanism: Some("bcr"), ..C },
+    Case { cite: "Directive 95/46/EC Art. 26(2): authorised BCRs", from: "DE", to: "IN", claims: &["bcr"], on: "2012-01-01", verdict: Safeguarded, severity: Fine, mechanism: Some("bcr"), ..C },
+    Case { cite: "GDPR Art. 46(2)(e): codes of conduct only under the GDPR", from: "FR", to: "IN", claims: &["code_of_conduct"], on: "2018-05-24", reason: "is not a transfer tool under Directive 95/46/EC", ..C },
+    Case { cite: "GDPR Art. 46(2)(e), 40(3): codes of conduct", from: "FR", to: "IN", claims: &["code_of_conduct"], on: "2018-05-25", verdict: Safeguarded, severity: Fine, mechanism: Some("code_of_conduct"), ..C },
+    Case { cite: "GDPR Art. 46(2)(f): certification", from: "FR", to: "IN", claims: &["certification"], tia: true, verdict: Safeguarded, severity: Fine, mechanism: Some("certification"), ..C },
+    Case { cite: "GDPR Art. 46(3)(a): authorised clauses", from: "FR", to: "IN", claims: &["ad_hoc_clauses"], tia: true, verdict: Safeguarded, severity: Fine, mechanism: Some("ad_hoc_clauses"), ..C },
+    Case { cite: "GDPR Art. 46(2)(a): public-body instruments", from: "FR", to: "IN", claims: &["public_bodies"], tia: true, verdict: Safeguarded, severity: Fine, mechanism: Some("public_bodies"), ..C },
+    Case { cite: "A safeguard covers the US when the importer is not certified", from: "FR", to: "US", claims: &["privacy_shield", "scc_2021"], tia: true, verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2021"), ..C },
+    // --- step 5: derogations -----------------------------------------------------------------
+    Case { cite: "GDPR Art. 49(1)(a); EDPB Guidelines 2/2018", from: "FR", to: "IN", claims: &["consent"], verdict: Derogation, severity: Warning, mechanism: Some("consent"), reason: "Only a derogation is claimed (explicit consent of the data subject, GDPR Art. 49(1)(a))", ..C },
+    Case { cite: "GDPR Art. 49(1)(b)", from: "FR", to: "IN", claims: &["contract_necessity"], verdict: Derogation, severity: Warning, mechanism: Some("contract_necessity"), ..C },
+    Case { cite: "Directive 95/46/EC Art. 26(1)(a)", from: "FR", to: "US", claims: &["consent"], on: "2016-01-01", verdict: Derogation, severity: Warning, mechanism: Some("consent"), reason: "Directive 95/46/EC Art. 26(1)(a)", ..C },
+    Case { cite: "GDPR Art. 49(1) second subparagraph: new with the GDPR", from: "FR", to: "IN", claims: &["compelling_legitimate_interests"], on: "2018-05-24", reason: "is not a transfer tool under Directive 95/46/EC", ..C },
+    Case { cite: "GDPR Art. 49(1) second subparagraph, first day", from: "FR", to: "IN", claims: &["compelling_legitimate_interests"], on: "2018-05-25", verdict: Derogation, severity: Warning, ..C },
+    Case { cite: "EEA JCD 154/2018: GDPR in Norway only from 2018-07-20", from: "NO", to: "IN", claims: &["compelling_legitimate_interests"], on: "2018-07-19", reason: "Directive 95/46/EC, which governs this exporter on 2018-07-19", ..C },
+    Case { cite: "EEA JCD 154/2018: GDPR in Norway from 2018-07-20", from: "NO", to: "IN", claims: &["compelling_legitimate_interests"], on: "2018-07-20", verdict: Derogation, severity: Warning, ..C },
+    Case { cite: "An expired safeguard plus a derogation is a derogation", from: "FR", to: "US", claims: &["privacy_shield", "consent"], on: "2021-01-01", verdict: Derogation, severity: Warning, mechanism: Some("consent"), ..C },
+    // --- step 6: nothing valid -----------------------------------------------------------------
+    Case { cite: "GDPR Art. 44, 46: no adequacy, nothing claimed", from: "FR", to: "IN", reason: "No transfer mechanism is recorded, and India (IN) has no adequacy decision in force on 2024-01-01.", ..C },
+];
+
+fn date(s: &str) -> NaiveDate {
+    parse_date(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn facts(case: &Case, rules: &RuleSet) -> Facts {
+    let mut facts = Facts::new(
+        CountryCode::parse(case.from).unwrap(),
+        CountryCode::parse(case.to).unwrap(),
+    );
+    facts.claims = case
+        .claims
+        .iter()
+        .map(|c| {
+            let (id, signed) = match c.split_once(':') {
+                Some((id, d)) => (id, Some(date(d))),
+                None => (*c, None),
+            };
+            Claim {
+                mechanism: rules.mechanism_id(id).unwrap(),
+                signed,
+            }
+        })
+        .collect();
+    facts.certified = case
+        .certified
+        .iter()
+        .map(|f| rules.framework_id(f).unwrap())
+        .collect();
+    facts.tia = case.tia;
+    facts.processing_changed = case.changed;
+    facts
+}
+
+#[test]
+fn every_legal_case() {
+    let rules = RuleSet::embedded();
+    let mut failures = Vec::new();
+    for case in CASES {
+        let a = assess(&facts(case, rules), rules, date(case.on));
+        let ok = a.verdict == case.verdict
+            && a.severity == case.severity
+            && a.flagged == case.verdict.is_flagged()
+            && (case.mechanism.is_none() || a.mechanism == case.mechanism)
+            && a.reason.contains(case.reason)
+            && a.reason.ends_with('.');
+        if !ok {
+            failures.push(format!(
+                "{} — {} -> {} on {} {:?}\n    expected {:?}/{:?}/{:?} with {:?}\n    got      {:?}/{:?}/{:?}: {}",
+                case.cite, case.from, case.to, case.on, case.claims,
+                case.verdict, case.severity, case.mechanism, case.reason,
+                a.verdict, a.severity, a.mechanism, a.reason
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_verdict_and_severity_is_covered_by_the_table() {
+    for v in [
+        OutOfScope,
+        IntraEea,
+        Adequate,
+        Safeguarded,
+        Derogation,
+        Unsafeguarded,
+    ] {
+        assert!(CASES.iter().any(|c| c.verdict == v), "{v:?}");
+    }
+    for s in [Info, Fine, Warning, Critical] {
+        assert!(CASES.iter().any(|c| c.severity == s), "{s:?}");
+    }
+}
+
+fn one(
+    from: &str,
+    to: &str,
+    claims: &'static [&'static str],
+    certified: &'static [&'static str],
+    on: &'static str,
+) -> Assessment<'static> {
+    let rules = RuleSet::embedded();
+    let case = Case {
+        from: "FR",
+        to: "US",
+        claims,
+        certified,
+        on,
+        ..C
+    };
+    let mut f = facts(&case, rules);
+    f.exporter = CountryCode::parse(from).unwrap();
+    f.importer = CountryCode::parse(to).unwrap();
+    assess(&f, rules, date(on))
+}
+
+#[test]
+fn hints_say_what_to_do() {
+    let a = one("FR", "US", &["privacy_shield"], &["dpf"], "2024-01-01");
+    assert!(
+        a.hints.iter().any(|h| h.contains(
+            "record the EU-US Data Privacy Framework instead of the EU-US Privacy Shield"
+        )),
+        "{:?}",
+        a.hints
+    );
+
+    let a = one("FR", "US", &[], &[], "2024-01-01");
+    assert!(
+        a.hints
+            .iter()
+            .any(|h| h.contains("If the importer is on the Data Privacy Framework List")),
+        "{:?}",
+        a.hints
+    );
+    assert!(
+        a.hints.iter().any(|h| h.contains("Sign the 2021 SCCs")),
+        "{:?}",
+        a.hints
+    );
+
+    let a = one("FR", "IN", &["scc_2010:2019-01-01"], &[], "2022-06-01");
+    assert!(
+        a.hints
+            .iter()
+            .any(|h| h.contains("Replace the 2010 SCCs with the 2021 SCCs")),
+        "{:?}",
+        a.hints
+    );
+    assert!(
+        a.hints
+            .iter()
+            .any(|h| h.contains("Record a transfer impact assessment")),
+        "{:?}",
+        a.hints
+    );
+
+    let a = one("FR", "BR", &[], &[], "2025-06-01");
+    assert!(
+        a.hints
+            .iter()
+            .any(|h| h.contains("An adequacy decision for Brazil applies from 2026-01-26")),
+        "{:?}",
+        a.hints
+    );
+
+    let a = one("NO", "BR", &[], &[], "2026-06-01");
+    assert!(
+        a.hints
+            .iter()
+            .any(|h| h.contains("does not bind exporters in the EEA EFTA states")),
+        "{:?}",
+        a.hints
+    );
+
+    let a = one("FR", "CA", &[], &[], "2024-01-01");
+    assert!(
+        a.hints
+            .iter()
+            .any(|h| h.contains("Commercial organisations subject to PIPEDA")),
+        "{:?}",
+        a.hints
+    );
+
+    // A rule from general knowledge says so; a rule checked in the Official Journal does not.
+    let a = one("FR", "IN", &["bcr"], &[], "2024-01-01");
+    assert!(
+        a.hints.iter().any(|h| h.contains("'bcr' is tagged [K]")),
+        "{:?}",
+        a.hints
+    );
+    let a = one("FR", "JP", &[], &[], "2024-01-01");
+    assert!(
+        !a.hints.iter().any(|h| h.contains("tagged")),
+        "{:?}",
+        a.hints
+    );
+}
+
+#[test]
+fn references_name_the_rules_that_decided() {
+    let a = one("FR", "US", &["privacy_shield"], &[], "2021-01-01");
+    let rules: Vec<&str> = a.references.iter().map(|r| r.rule.as_str()).collect();
+    assert_eq!(rules, ["gdpr_eu", "privacy_shield"]);
+    assert_eq!(a.references[1].confidence, Confidence::Primary);
+
+    let a = one(
+        "FR",
+        "IN",
+        &["scc_2010:2019-01-01", "consent"],
+        &[],
+        "2023-01-01",
+    );
+    assert_eq!(a.verdict, Derogation);
+    let rules: Vec<&str> = a.references.iter().map(|r| r.rule.as_str()).collect();
+    assert_eq!(
+        rules,
+        ["gdpr_eu", "consent", "derogations", "scc_2021_art4"]
+    );
+    assert!(
+        a.hints
+            .iter()
+            .any(|h| h.starts_with("Also: Contracts on the 2010 SCCs ceased")),
+        "{:?}",
+        a.hints
+    );
+}
+
+#[test]
+fn the_json_shape_is_the_contract() {
+    let a = one("FR", "US", &["privacy_shield"], &[], "2021-01-01");
+    let json = serde_json::to_value(&a).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "flagged",
+            "hints",
+            "mechanism",
+            "reason",
+            "references",
+            "severity",
+            "verdict"
+        ]
+    );
+    assert_eq!(json["verdict"], "unsafeguarded");
+    assert_eq!(json["severity"], "critical");
+    assert_eq!(json["flagged"], true);
+    assert_eq!(json["mechanism"], serde_json::Value::Null);
+    assert_eq!(json["references"][1]["rule"], "privacy_shield");
+    assert_eq!(json["references"][1]["confidence"], "P");
+}
+
+#[test]
+fn rules_in_force_follow_the_date() {
+    let rules = RuleSet::embedded();
+    let on = |d| rules.in_force(date(d));
+
+    let r = on("2024-01-01");
+    assert!(r.frameworks.iter().any(|f| f.id == "dpf"));
+    assert!(!r.frameworks.iter().any(|f| f.id == "privacy_shield"));
+    assert!(!r.safeguards.iter().any(|s| s.id == "scc_2010"));
+    assert_eq!(
+        r.inside
+            .iter()
+            .filter(|i| !["GF", "GP", "MQ", "RE", "MF", "YT", "AX"].contains(&i.country.as_str()))
+            .count(),
+        30
+    );
+
+    let r = on("2022-01-01");
+    let old = r
+        .safeguards
+        .iter()
+        .find(|s| s.id == "scc_2010")
+        .expect("old SCCs in their grace period");
+    assert_eq!(old.only_contracts_signed_before, Some(date("2021-09-27")));
+    assert_eq!(old.valid_until, Some(date("2022-12-28")));
+
+    let r = on("2021-03-01");
+    let gb = r
+        .inside
+        .iter()
+        .find(|i| i.country.as_str() == "GB")
+        .expect("GB bridged");
+    assert_eq!(gb.status, MembershipStatus::Bridge);
+
+    let r = on("2018-06-01");
+    let laws: Vec<(&str, &str)> = r.laws.iter().map(|l| (l.group, l.law)).collect();
+    assert_eq!(laws, [("eu", "gdpr"), ("efta_eea", "directive_95_46")]);
+    assert_eq!(
+        r.derogations
+            .iter()
+            .find(|d| d.id == "consent")
+            .unwrap()
+            .basis
+            .len(),
+        2
+    );
+
+    assert!(on("1990-01-01").laws.is_empty());
+}
+
+// --- loading and validating the rules data -------------------------------------------------
+
+const EMBEDDED: &str = include_str!("../../seeds/rules/eu.toml");
+
+fn load_error(from: &str, to: &str) -> String {
+    assert!(EMBEDDED.contains(from), "fixture text not found: {from}");
+    match RuleSet::from_toml(&EMBEDDED.replacen(from, to, 1)) {
+        Ok(_) => panic!("accepted rules with {to:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_embedded_rules_load_with_every_mechanism_id_of_the_cli() {
+    let rules = RuleSet::embedded();
+    for id in [
+        "scc_2021",
+        "scc_2010",
+        "scc_2004",
+        "scc_2002",
+        "scc_2001",
+        "bcr",
+        "code_of_conduct",
+        "certification",
+        "ad_hoc_clauses",
+        "public_bodies",
+        "privacy_shield",
+        "safe_harbour",
+        "dpf",
+        "consent",
+        "contract_necessity",
+        "contract_in_interest",
+        "public_interest",
+        "legal_claims",
+        "vital_interests",
+        "public_register",
+        "compelling_legitimate_interests",
+    ] {
+        rules.mechanism_id(id).unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(rules.framework_id("scc_2021").is_err());
+    let err = rules.mechanism_id("scc_2099").unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "unknown mechanism 'scc_2099'; valid ids: safe_harbour, privacy_shield, dpf, scc_2001"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_country_code_names_the_row() {
+    let e = load_error("country = \"CH\"", "country = \"XX\"");
+    assert!(
+        e.contains("adequacy 'adq_CH': unknown country code 'XX'"),
+        "{e}"
+    );
+    let e = load_error("countries = [\"HR\"]", "countries = [\"HR\", \"EL\"]");
+    assert!(
+        e.contains("membership 'eu_2013': unknown country code 'EL'"),
+        "{e}"
+    );
+    let e = load_error("country = \"CH\"", "country = \"ch\"");
+    assert!(
+        e.contains("adequacy 'adq_CH': write country code 'ch' as 'CH'"),
+        "{e}"
+    );
+}
+
+#[test]
+fn valid_until_must_be_after_valid_from() {
+    let e = load_error(
+        "valid_until = \"2020-07-16\"",
+        "valid_until = \"2016-07-12\"",
+    );
+    assert!(
+        e.contains(
+            "framework 'privacy_shield': valid_until 2016-07-12 is not after valid_from 2016-07-12"
+        ),
+        "{e}"
+    );
+    let e = load_error(
+        "valid_until = \"2015-10-06\"",
+        "valid_until = \"1999-01-01\"",
+    );
+    assert!(e.contains("framework 'safe_harbour'"), "{e}");
+}
+
+#[test]
+fn a_rule_naming_an_unknown_id_is_refused() {
+    let e = load_error(
+        "transition = \"scc_2021_art4\"",
+        "transition = \"scc_2031_art4\"",
+    );
+    assert!(
+        e.contains("safeguard 'scc_2001': names unknown transition 'scc_2031_art4'"),
+        "{e}"
+    );
+    let e = load_error("law = \"gdpr\"", "law = \"gdrp\"");
+    assert!(
+        e.contains("application 'gdpr_eu': names unknown law 'gdrp'"),
+        "{e}"
+    );
+    let e = load_error(
+        "exporter_groups = [\"eu\"]",
+        "exporter_groups = [\"europe\"]",
+    );
+    assert!(
+        e.contains("adequacy 'adq_BR': names unknown group 'europe'"),
+        "{e}"
+    );
+    let e = load_error(
+        "gdpr = \"GDPR Art. 49(1)(a)\"",
+        "gpdr = \"GDPR Art. 49(1)(a)\"",
+    );
+    assert!(
+        e.contains("derogation 'consent': names unknown law 'gpdr'"),
+        "{e}"
+    );
+    let e = load_error("id = \"adq_AR\"", "id = \"adq_CH\"");
+    assert!(e.contains("adequacy 'adq_CH': duplicate id"), "{e}");
+}
+
+#[test]
+fn every_invalid_row_is_reported_at_once_and_typos_in_fields_are_refused() {
+    let broken = EMBEDDED
+        .replacen("country = \"CH\"", "country = \"XX\"", 1)
+        .replacen("country = \"AR\"", "country = \"YY\"", 1);
+    let e = RuleSet::from_toml(&broken).unwrap_err().to_string();
+    assert!(
+        e.contains("2 invalid row(s)") && e.contains("'XX'") && e.contains("'YY'"),
+        "{e}"
+    );
+
+    let e = RuleSet::from_toml(&EMBEDDED.replacen(
+        "valid_from = \"2000-07-26\"",
+        "valid_form = \"2000-07-26\"",
+        1,
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("unknown field `valid_form`"), "{e}");
+    let e = RuleSet::from_toml(&EMBEDDED.replacen(
+        "valid_from = \"2000-07-26\"",
+        "valid_from = \"2000-07-32\"",
+        1,
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("line"), "{e}");
+}

@@ -1,0 +1,392 @@
+//! The `crossborder` binary as users run it: `assess` and `rules`, their output and their errors.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn crossborder(args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("crossborder")
+        .unwrap()
+        .args(args)
+        .assert()
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = crossborder(args).success().get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("stdout is one JSON document")
+}
+
+/// Bad input: exit 2, a message on stderr naming the problem, nothing on stdout.
+fn refused(args: &[&str], expected: &[&str]) {
+    let assert = crossborder(args).code(2);
+    let output = assert.get_output();
+    assert!(
+        output.stdout.is_empty(),
+        "stdout should be empty: {:?}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for needle in expected {
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn assess_json_is_one_object_with_the_contract_keys() {
+    let v = json(&[
+        "assess",
+        "--exporter",
+        "fr",
+        "--importer",
+        "us",
+        "--mechanism",
+        "privacy_shield",
+        "--as-of",
+        "2021-01-01",
+        "--json",
+    ]);
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "flagged",
+            "hints",
+            "mechanism",
+            "reason",
+            "references",
+            "severity",
+            "verdict"
+        ]
+    );
+    assert_eq!(v["verdict"], "unsafeguarded");
+    assert_eq!(v["flagged"], true);
+    assert_eq!(v["severity"], "critical");
+    assert_eq!(
+        v["reason"],
+        "The EU-US Privacy Shield was invalidated on 2020-07-16 (CJEU C-311/18)."
+    );
+    assert_eq!(v["mechanism"], Value::Null);
+    assert!(
+        v["references"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["rule"] == "privacy_shield")
+    );
+}
+
+#[test]
+fn assess_certified_privacy_shield_in_2019_is_adequate() {
+    let v = json(&[
+        "assess",
+        "--exporter",
+        "FR",
+        "--importer",
+        "US",
+        "--mechanism",
+        "privacy_shield",
+        "--certified",
+        "privacy_shield",
+        "--as-of",
+        "2019-05-23",
+        "--json",
+    ]);
+    assert_eq!(v["verdict"], "adequate");
+    assert_eq!(v["flagged"], false);
+    assert_eq!(v["mechanism"], "privacy_shield");
+}
+
+#[test]
+fn dpf_claimed_without_certification_is_unsafeguarded_and_says_why() {
+    let v = json(&[
+        "assess",
+        "--exporter",
+        "DE",
+        "--importer",
+        "US",
+        "--mechanism",
+        "dpf",
+        "--as-of",
+        "2024-03-01",
+        "--json",
+    ]);
+    assert_eq!(v["verdict"], "unsafeguarded");
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not recorded as certified"),
+        "{}",
+        v["reason"]
+    );
+
+    let v = json(&[
+        "assess",
+        "--exporter",
+        "DE",
+        "--importer",
+        "US",
+        "--dpf-certified",
+        "--as-of",
+        "2024-03-01",
+        "--json",
+    ]);
+    assert_eq!(v["verdict"], "adequate");
+}
+
+#[test]
+fn signing_dates_and_tia_reach_the_engine() {
+    let args = [
+        "assess",
+        "--exporter",
+        "DE",
+        "--importer",
+        "IN",
+        "--mechanism",
+        "scc_2010:2021-09-26",
+        "--as-of",
+        "2022-01-01",
+        "--json",
+    ];
+    let v = json(&args);
+    assert_eq!(v["verdict"], "safeguarded");
+    assert_eq!(v["severity"], "warning");
+
+    let mut with_tia = args.to_vec();
+    with_tia.push("--tia");
+    assert_eq!(json(&with_tia)["severity"], "ok");
+
+    let mut changed = with_tia.clone();
+    changed.push("--processing-changed");
+    assert_eq!(json(&changed)["verdict"], "unsafeguarded");
+
+    let late = [
+        "assess",
+        "--exporter",
+        "DE",
+        "--importer",
+        "IN",
+        "--mechanism",
+        "scc_2010:2021-09-27",
+        "--as-of",
+        "2022-01-01",
+        "--json",
+    ];
+    assert_eq!(json(&late)["verdict"], "unsafeguarded");
+}
+
+#[test]
+fn assess_without_json_prints_a_short_human_answer() {
+    let out = crossborder(&[
+        "assess",
+        "--exporter",
+        "FR",
+        "--importer",
+        "IN",
+        "--mechanism",
+        "consent",
+        "--as-of",
+        "2024-01-01",
+    ])
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with("Verdict:    derogation only (derogation) — FLAGGED, warning\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Reason:     Only a derogation is claimed"),
+        "{text}"
+    );
+    assert!(text.contains("GDPR Art. 49(1)(a)"), "{text}");
+}
+
+#[test]
+fn as_of_defaults_to_today() {
+    let v = json(&["assess", "--exporter", "FR", "--importer", "DE", "--json"]);
+    assert_eq!(v["verdict"], "intra_eea");
+    let today = chrono::Local::now().date_naive().to_string();
+    assert!(
+        v["reason"].as_str().unwrap().contains(&today),
+        "{}",
+        v["reason"]
+    );
+}
+
+#[test]
+fn unknown_countries_are_refused() {
+    refused(
+        &["assess", "--exporter", "FR", "--importer", "XX", "--json"],
+        &["--importer", "unknown country code 'XX'"],
+    );
+    refused(
+        &["assess", "--exporter", "UK", "--importer", "US"],
+        &["--exporter", "unknown country code 'UK'"],
+    );
+}
+
+#[test]
+fn unknown_mechanisms_are_refused_with_the_valid_ids() {
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "FR",
+            "--importer",
+            "US",
+            "--mechanism",
+            "sccs",
+            "--json",
+        ],
+        &[
+            "--mechanism",
+            "unknown mechanism 'sccs'",
+            "valid ids:",
+            "scc_2021",
+            "consent",
+            "dpf",
+        ],
+    );
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "FR",
+            "--importer",
+            "US",
+            "--certified",
+            "scc_2021",
+        ],
+        &[
+            "--certified",
+            "unknown mechanism 'scc_2021'",
+            "valid ids: safe_harbour, privacy_shield, dpf",
+        ],
+    );
+}
+
+#[test]
+fn malformed_dates_are_refused() {
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "FR",
+            "--importer",
+            "US",
+            "--as-of",
+            "2024-13-01",
+        ],
+        &["--as-of", "'2024-13-01' is not a date"],
+    );
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "FR",
+            "--importer",
+            "US",
+            "--as-of",
+            "1/2/2024",
+        ],
+        &["'1/2/2024' is not a date"],
+    );
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "FR",
+            "--importer",
+            "US",
+            "--mechanism",
+            "scc_2010:2019-02-30",
+        ],
+        &["--mechanism", "signing date", "'2019-02-30' is not a date"],
+    );
+    refused(
+        &["rules", "--as-of", "tomorrow"],
+        &["--as-of", "'tomorrow' is not a date"],
+    );
+}
+
+#[test]
+fn missing_required_flags_are_refused() {
+    refused(&["assess", "--exporter", "FR"], &["--importer"]);
+    refused(&["assess", "--importer", "US", "--json"], &["--exporter"]);
+    refused(
+        &["assess", "--exporter", "FR", "--importer", "US", "--as-of"],
+        &["--as-of"],
+    );
+}
+
+#[test]
+fn help_explains_every_flag() {
+    let out = crossborder(&["assess", "--help"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(out).unwrap();
+    for flag in [
+        "--exporter",
+        "--importer",
+        "--mechanism",
+        "--certified",
+        "--tia",
+        "--as-of",
+        "--json",
+        "--processing-changed",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+    assert!(
+        help.contains("compelling_legitimate_interests"),
+        "--help lists the mechanism ids"
+    );
+}
+
+#[test]
+fn rules_prints_what_is_in_force_on_the_date() {
+    let v = json(&["rules", "--as-of", "2019-05-23", "--json"]);
+    assert_eq!(v["as_of"], "2019-05-23");
+    let ids = |key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("frameworks"), ["privacy_shield"]);
+    assert!(ids("safeguards").contains(&"scc_2010".to_string()));
+    assert!(!ids("safeguards").contains(&"scc_2021".to_string()));
+    let adequacy: Vec<&str> = v["adequacy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["country"].as_str().unwrap())
+        .collect();
+    assert!(
+        adequacy.contains(&"JP") && !adequacy.contains(&"KR"),
+        "{adequacy:?}"
+    );
+
+    let text = String::from_utf8(
+        crossborder(&["rules", "--as-of", "2024-01-01"])
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
+    assert!(text.contains("EU-US Data Privacy Framework"), "{text}");
+    assert!(
+        text.contains("Commission Implementing Decision (EU) 2023/1795 [OJ]"),
+        "{text}"
+    );
+}
