@@ -1,0 +1,73 @@
+//! Assessing a batch of one million mixed transfers, reason text included.
+//! Goal (issue #2): under 0.5 s on one core. Run: `cargo bench --bench assess`.
+
+use std::hint::black_box;
+
+use chrono::{Duration, NaiveDate};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+use crossborder::rules::{Claim, CountryCode, Facts, RuleSet, assess};
+
+const BATCH: usize = 1_000_000;
+
+/// A small deterministic generator, so every run assesses the same batch.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+fn batch(rules: &RuleSet) -> Vec<(Facts, NaiveDate)> {
+    let exporters = ["FR", "DE", "SE", "LU", "IE", "NO", "GB", "HR", "PL", "US", "CH"];
+    let importers = ["US", "IN", "JP", "GB", "CH", "BR", "DE", "CA", "KR", "CN", "IO-EPO", "NO", "AU"];
+    let mechanisms: Vec<_> = rules.mechanisms.iter().map(|m| rules.mechanism_id(m.id()).unwrap()).collect();
+    let frameworks: Vec<_> = ["safe_harbour", "privacy_shield", "dpf"]
+        .iter()
+        .map(|f| rules.framework_id(f).unwrap())
+        .collect();
+    let start = NaiveDate::from_ymd_opt(1996, 1, 1).unwrap();
+    let mut rng = Lcg(42);
+    (0..BATCH)
+        .map(|_| {
+            let mut facts = Facts::new(
+                CountryCode::parse(exporters[rng.next(exporters.len())]).unwrap(),
+                CountryCode::parse(importers[rng.next(importers.len())]).unwrap(),
+            );
+            for _ in 0..rng.next(3) {
+                let signed = (rng.next(2) == 0).then(|| start + Duration::days(rng.next(11_000) as i64));
+                facts.claims.push(Claim { mechanism: mechanisms[rng.next(mechanisms.len())], signed });
+            }
+            if rng.next(3) == 0 {
+                facts.certified.push(frameworks[rng.next(frameworks.len())]);
+            }
+            facts.tia = rng.next(2) == 0;
+            facts.processing_changed = rng.next(10) == 0;
+            (facts, start + Duration::days(rng.next(11_300) as i64))
+        })
+        .collect()
+}
+
+fn one_million(c: &mut Criterion) {
+    let rules = RuleSet::embedded();
+    let transfers = batch(rules);
+    let mut group = c.benchmark_group("assess");
+    group.sample_size(10);
+    group.bench_function("1M mixed transfers", |b| {
+        b.iter(|| {
+            let mut flagged = 0usize;
+            for (facts, as_of) in &transfers {
+                let a = assess(black_box(facts), rules, *as_of);
+                flagged += a.flagged as usize + a.reason.len() % 2;
+                black_box(&a);
+            }
+            flagged
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, one_million);
+criterion_main!(benches);
