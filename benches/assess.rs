@@ -15,15 +15,26 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n
     }
 }
 
 fn batch(rules: &RuleSet) -> Vec<(Facts, NaiveDate)> {
-    let exporters = ["FR", "DE", "SE", "LU", "IE", "NO", "GB", "HR", "PL", "US", "CH"];
-    let importers = ["US", "IN", "JP", "GB", "CH", "BR", "DE", "CA", "KR", "CN", "IO-EPO", "NO", "AU"];
-    let mechanisms: Vec<_> = rules.mechanisms.iter().map(|m| rules.mechanism_id(m.id()).unwrap()).collect();
+    let exporters = [
+        "FR", "DE", "SE", "LU", "IE", "NO", "GB", "HR", "PL", "US", "CH",
+    ];
+    let importers = [
+        "US", "IN", "JP", "GB", "CH", "BR", "DE", "CA", "KR", "CN", "IO-EPO", "NO", "AU",
+    ];
+    let mechanisms: Vec<_> = rules
+        .mechanisms
+        .iter()
+        .map(|m| rules.mechanism_id(m.id()).unwrap())
+        .collect();
     let frameworks: Vec<_> = ["safe_harbour", "privacy_shield", "dpf"]
         .iter()
         .map(|f| rules.framework_id(f).unwrap())
@@ -37,8 +48,12 @@ fn batch(rules: &RuleSet) -> Vec<(Facts, NaiveDate)> {
                 CountryCode::parse(importers[rng.next(importers.len())]).unwrap(),
             );
             for _ in 0..rng.next(3) {
-                let signed = (rng.next(2) == 0).then(|| start + Duration::days(rng.next(11_000) as i64));
-                facts.claims.push(Claim { mechanism: mechanisms[rng.next(mechanisms.len())], signed });
+                let signed =
+                    (rng.next(2) == 0).then(|| start + Duration::days(rng.next(11_000) as i64));
+                facts.claims.push(Claim {
+                    mechanism: mechanisms[rng.next(mechanisms.len())],
+                    signed,
+                });
             }
             if rng.next(3) == 0 {
                 facts.certified.push(frameworks[rng.next(frameworks.len())]);

@@ -21,7 +21,9 @@ pub struct Claim {
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub exporter: CountryCode,
-    pub importer: CountryCode,
+    /// Where the data goes; `None` when the record names no country (e.g. a policy that says
+    /// only "outside the EU"): no adequacy can then cover the transfer.
+    pub importer: Option<CountryCode>,
     /// What the contract or policy claims, in the order given.
     pub claims: Vec<Claim>,
     /// Frameworks whose list the importer is on, on the date assessed.
@@ -34,6 +36,11 @@ pub struct Facts {
 
 impl Facts {
     pub fn new(exporter: CountryCode, importer: CountryCode) -> Self {
+        Self::to(exporter, Some(importer))
+    }
+
+    /// Facts for a destination that may be unnamed.
+    pub fn to(exporter: CountryCode, importer: Option<CountryCode>) -> Self {
         Facts {
             exporter,
             importer,
@@ -150,7 +157,7 @@ enum Acceptance<'r> {
 
 /// Why a claimed mechanism does not cover the transfer.
 enum Failure<'r> {
-    WrongCountry(&'r Mechanism, CountryCode),
+    WrongCountry(&'r Mechanism, Option<CountryCode>),
     NotYet(&'r Mechanism, NaiveDate),
     Ended(&'r Mechanism, NaiveDate),
     NotCertified(&'r Mechanism, &'r str),
@@ -201,11 +208,17 @@ impl<'r> Failure<'r> {
                     MechanismKind::Framework { country, .. } => country.name(),
                     _ => "another country",
                 };
-                format!(
-                    "The {} covers transfers to {covered} only, not to {} ({importer}).",
-                    m.name,
-                    importer.name()
-                )
+                match importer {
+                    Some(importer) => format!(
+                        "The {} covers transfers to {covered} only, not to {} ({importer}).",
+                        m.name,
+                        importer.name()
+                    ),
+                    None => format!(
+                        "The {} covers transfers to {covered} only, and the destination of this transfer is not named.",
+                        m.name
+                    ),
+                }
             }
             Failure::NotYet(m, from) => match m.kind {
                 MechanismKind::Framework { .. } => {
@@ -293,13 +306,14 @@ impl<'a, 'r> Engine<'a, 'r> {
         let mut references = vec![&application.citation];
 
         // 2. A destination inside the EU/EEA (or treated so) on the date: no transfer.
-        if let Some(inside) = self
-            .rules
-            .memberships_of(self.facts.importer)
-            .find(|m| m.period.contains(as_of))
+        if let Some(importer) = self.facts.importer
+            && let Some(inside) = self
+                .rules
+                .memberships_of(importer)
+                .find(|m| m.period.contains(as_of))
         {
             references.push(&inside.citation);
-            return self.intra_eea(inside, &self.rules.laws[law_index], references);
+            return self.intra_eea(importer, inside, &self.rules.laws[law_index], references);
         }
 
         let mut hints = Vec::new();
@@ -307,7 +321,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         // 3. Adequacy: a decision in force that binds this exporter, or a framework whose list
         // the importer is on.
         let mut decision: Option<&'r Adequacy> = None;
-        for a in self.rules.adequacy_for(self.facts.importer) {
+        for a in self.adequacy_for_importer() {
             if !a.period.contains(as_of) {
                 continue;
             }
@@ -328,7 +342,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         if let Some(a) = decision {
             return self.adequate_by_decision(a, references, hints);
         }
-        for (id, fw) in self.rules.frameworks_for(self.facts.importer) {
+        for (id, fw) in self.frameworks_for_importer() {
             if fw.period.contains(as_of) && self.facts.certified.contains(&id) {
                 return self.adequate_by_framework(id, fw, references, hints);
             }
@@ -377,7 +391,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             let m = self.rules.mechanism(id);
             if let MechanismKind::Framework { country, .. } = m.kind
                 && !claimed
-                && country == self.facts.importer
+                && Some(country) == self.facts.importer
                 && !m.period.contains(as_of)
             {
                 failures.push(self.framework_failure(id, m));
@@ -400,6 +414,24 @@ impl<'a, 'r> Engine<'a, 'r> {
 
         // 6. Nothing valid.
         self.unsafeguarded(references, hints, &failures)
+    }
+
+    fn adequacy_for_importer(&self) -> impl Iterator<Item = &'r Adequacy> + use<'r, '_> {
+        let rules = self.rules;
+        self.facts
+            .importer
+            .into_iter()
+            .flat_map(move |c| rules.adequacy_for(c))
+    }
+
+    fn frameworks_for_importer(
+        &self,
+    ) -> impl Iterator<Item = (MechanismId, &'r Mechanism)> + use<'r, '_> {
+        let rules = self.rules;
+        self.facts
+            .importer
+            .into_iter()
+            .flat_map(move |c| rules.frameworks_for(c))
     }
 
     fn exporter_outside(&self) -> Assessment<'r> {
@@ -496,11 +528,11 @@ impl<'a, 'r> Engine<'a, 'r> {
 
     fn intra_eea(
         &self,
+        importer: CountryCode,
         inside: &'r super::ruleset::Membership,
         law: &Law,
         references: Vec<&'r Citation>,
     ) -> Assessment<'r> {
-        let importer = self.facts.importer;
         let as_of = self.as_of;
         let status = inside.status;
         let reason = match status {
@@ -550,7 +582,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
     ) -> Assessment<'r> {
-        let importer = self.facts.importer;
+        let importer = a.country;
         let reason = format!(
             "The adequacy decision for {} ({importer}), {}, in force since {}, covers this transfer on {}.",
             importer.name(),
@@ -764,20 +796,23 @@ impl<'a, 'r> Engine<'a, 'r> {
             }
             None => {
                 let list = self
-                    .rules
-                    .frameworks_for(importer)
+                    .frameworks_for_importer()
                     .find(|(_, fw)| fw.period.contains(self.as_of))
                     .and_then(|(_, fw)| match &fw.kind {
                         MechanismKind::Framework { list, .. } => Some(list),
                         _ => None,
                     });
-                match list {
-                    Some(list) => format!(
+                match (importer, list) {
+                    (None, _) => format!(
+                        "No transfer mechanism is recorded, and the destination is not named, so no adequacy decision can cover this transfer on {}.",
+                        self.as_of
+                    ),
+                    (Some(importer), Some(list)) => format!(
                         "No transfer mechanism is recorded, and the importer is not on {list}, the only adequacy route to {} ({importer}) on {}.",
                         importer.name(),
                         self.as_of
                     ),
-                    None => format!(
+                    (Some(importer), None) => format!(
                         "No transfer mechanism is recorded, and {} ({importer}) has no adequacy decision in force on {}.",
                         importer.name(),
                         self.as_of
@@ -798,8 +833,17 @@ impl<'a, 'r> Engine<'a, 'r> {
 
     /// What would cover a transfer that has no adequacy and no safeguard.
     fn uncovered_hints(&self, law: usize, hints: &mut Vec<String>) {
-        let importer = self.facts.importer;
         let as_of = self.as_of;
+        let Some(importer) = self.facts.importer else {
+            hints.push("Record the destination country: only then can an adequacy decision cover the transfer.".to_string());
+            if let Some(scc) = self.recommended_scc(law) {
+                hints.push(format!(
+                    "Or sign the {} ({}).",
+                    scc.short, scc.citation.reference
+                ));
+            }
+            return;
+        };
         for (_, fw) in self.rules.frameworks_for(importer) {
             if let MechanismKind::Framework { list, .. } = &fw.kind
                 && fw.period.contains(as_of)
@@ -864,7 +908,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         let MechanismKind::Framework { country, list, .. } = &m.kind else {
             unreachable!("called for frameworks only")
         };
-        if *country != self.facts.importer {
+        if Some(*country) != self.facts.importer {
             Failure::WrongCountry(m, self.facts.importer)
         } else if let Some(from) = m
             .period

@@ -169,6 +169,13 @@ const CASES: &[Case] = &[
     Case { cite: "EEA JCD 154/2018: GDPR in Norway only from 2018-07-20", from: "NO", to: "IN", claims: &["compelling_legitimate_interests"], on: "2018-07-19", reason: "Directive 95/46/EC, which governs this exporter on 2018-07-19", ..C },
     Case { cite: "EEA JCD 154/2018: GDPR in Norway from 2018-07-20", from: "NO", to: "IN", claims: &["compelling_legitimate_interests"], on: "2018-07-20", verdict: Derogation, severity: Warning, ..C },
     Case { cite: "An expired safeguard plus a derogation is a derogation", from: "FR", to: "US", claims: &["privacy_shield", "consent"], on: "2021-01-01", verdict: Derogation, severity: Warning, mechanism: Some("consent"), ..C },
+    // --- a destination the record does not name ("outside the EU") --------------------------
+    Case { cite: "GDPR Art. 45(1): adequacy is decided per country, so an unnamed one has none", from: "FR", to: "", reason: "the destination is not named, so no adequacy decision can cover this transfer on 2024-01-01", ..C },
+    Case { cite: "GDPR Art. 46(2)(c): SCCs do not depend on the country", from: "FR", to: "", claims: &["scc_2021"], tia: true, verdict: Safeguarded, severity: Fine, mechanism: Some("scc_2021"), ..C },
+    Case { cite: "(EU) 2016/1250 covers the US only", from: "FR", to: "", claims: &["privacy_shield"], certified: &["privacy_shield"], on: "2019-05-23", reason: "the destination of this transfer is not named", ..C },
+    Case { cite: "GDPR Art. 49(1)(a) with an unnamed destination", from: "FR", to: "", claims: &["consent"], verdict: Derogation, severity: Warning, ..C },
+    Case { cite: "A US exporter is out of scope wherever the data goes", from: "US", to: "", verdict: OutOfScope, severity: Info, ..C },
+
     // --- step 6: nothing valid -----------------------------------------------------------------
     Case { cite: "GDPR Art. 44, 46: no adequacy, nothing claimed", from: "FR", to: "IN", reason: "No transfer mechanism is recorded, and India (IN) has no adequacy decision in force on 2024-01-01.", ..C },
 ];
@@ -178,10 +185,9 @@ fn date(s: &str) -> NaiveDate {
 }
 
 fn facts(case: &Case, rules: &RuleSet) -> Facts {
-    let mut facts = Facts::new(
-        CountryCode::parse(case.from).unwrap(),
-        CountryCode::parse(case.to).unwrap(),
-    );
+    // An empty `to` is a destination the record does not name.
+    let importer = (!case.to.is_empty()).then(|| CountryCode::parse(case.to).unwrap());
+    let mut facts = Facts::to(CountryCode::parse(case.from).unwrap(), importer);
     facts.claims = case
         .claims
         .iter()
@@ -271,7 +277,7 @@ fn one(
     };
     let mut f = facts(&case, rules);
     f.exporter = CountryCode::parse(from).unwrap();
-    f.importer = CountryCode::parse(to).unwrap();
+    f.importer = Some(CountryCode::parse(to).unwrap());
     assess(&f, rules, date(on))
 }
 
