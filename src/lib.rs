@@ -1,5 +1,9 @@
 //! crossborder: a registry of third parties and cross-border transfers of personal data.
 
+pub mod config;
 pub mod date;
+pub mod db;
+pub mod registry;
 pub mod rules;
 pub mod text;
+pub mod web;

@@ -6,9 +6,13 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use crossborder::config::{DEFAULT_BIND, DEFAULT_DATABASE_URL, Settings};
 use crossborder::date::{parse_date, today};
+use crossborder::db::{Database, DatabaseUrl};
+use crossborder::registry::{seed, store};
 use crossborder::rules::{self, Claim, CountryCode, Facts, MechanismId, RuleSet};
 use crossborder::text;
+use crossborder::web::startup::Application;
 
 #[derive(Parser)]
 #[command(
@@ -26,11 +30,55 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the service: migrate the database, load the example organisations into an empty one,
+    /// serve the public pages and feeds. Stops cleanly on Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+    /// Load organisation seed files (default: the example organisations compiled in). Loading the
+    /// same files twice changes nothing.
+    Seed(SeedArgs),
+    /// Apply the database migrations not yet applied.
+    Migrate(DatabaseArgs),
     /// Assess one transfer of personal data out of the EU/EEA on a date (no database needed).
     #[command(after_long_help = assess_examples())]
     Assess(AssessArgs),
     /// Print the transfer rules in force on a date, with their legal references.
     Rules(RulesArgs),
+}
+
+#[derive(Args)]
+struct DatabaseArgs {
+    /// Where the data lives: sqlite://PATH or a plain file path.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+    database_url: String,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "BIND", default_value = DEFAULT_BIND, value_name = "ADDR")]
+    bind: String,
+
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+#[derive(Args)]
+struct SeedArgs {
+    /// A directory of seed files (*.toml, format in seeds/organisations/README.md) instead of
+    /// the compiled-in examples.
+    #[arg(long, value_name = "DIR", conflicts_with = "synthetic")]
+    dir: Option<std::path::PathBuf>,
+
+    /// Generate a synthetic organisation with this many vendors (for benchmarks), instead.
+    #[arg(long, value_name = "VENDORS", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    synthetic: Option<u32>,
+
+    /// The slug of the synthetic organisation.
+    #[arg(long, default_value = "synthetic", requires = "synthetic")]
+    slug: String,
+
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[derive(Args)]
@@ -171,8 +219,117 @@ fn main() -> ExitCode {
     let output = match cli.command {
         Command::Assess(args) => run_assess(args),
         Command::Rules(args) => run_rules(args),
+        Command::Serve(args) => return run_serve(args),
+        Command::Seed(args) => return run_seed(args),
+        Command::Migrate(args) => return run_migrate(args),
     };
     emit(&output)
+}
+
+/// Bad input: a message on stderr, exit status 2.
+fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("crossborder: {message}");
+    ExitCode::from(2)
+}
+
+fn failure(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("crossborder: {message}");
+    ExitCode::FAILURE
+}
+
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+fn open_database(args: &DatabaseArgs) -> Result<Database, ExitCode> {
+    let url = DatabaseUrl::parse(&args.database_url)
+        .map_err(|e| usage_error(format!("--database-url / DATABASE_URL: {e}")))?;
+    let db = Database::connect(&url).map_err(failure)?;
+    db.migrate().map_err(failure)?;
+    Ok(db)
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    init_logs();
+    let settings = match Settings::new(&args.bind, &args.database.database_url) {
+        Ok(s) => s,
+        Err(e) => return usage_error(e),
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let app = match Application::build(&settings) {
+            Ok(app) => app,
+            Err(e) => return failure(e),
+        };
+        let host = match settings.bind.ip() {
+            ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+            ip if ip.is_ipv6() => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        println!("crossborder is serving on http://{host}:{}/", app.port());
+        match app.run_until_stopped().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => failure(e),
+        }
+    })
+}
+
+fn run_seed(args: SeedArgs) -> ExitCode {
+    let rules = RuleSet::embedded();
+    let seeds = match (&args.dir, args.synthetic) {
+        (_, Some(count)) => Ok(vec![seed::synthetic(&args.slug, count as usize)]),
+        (Some(dir), None) => seed::from_dir(dir, rules),
+        (None, None) => seed::embedded(rules),
+    };
+    let seeds = match seeds {
+        Ok(s) => s,
+        Err(e) => return usage_error(e),
+    };
+    let db = match open_database(&args.database) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let mut conn = match db.get() {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    let mut out = String::new();
+    for s in &seeds {
+        match store::apply_seed(&mut conn, s, "cli:seed") {
+            Ok(r) => {
+                let what = if r.organisation_created {
+                    format!("created with {} vendors", r.vendors_added)
+                } else if r.changed_anything() {
+                    format!(
+                        "{} vendors added, {} updated{}",
+                        r.vendors_added,
+                        r.vendors_updated,
+                        if r.organisation_updated {
+                            ", organisation updated"
+                        } else {
+                            ""
+                        }
+                    )
+                } else {
+                    "unchanged".to_string()
+                };
+                out.push_str(&format!("{}: {what}\n", s.organisation.slug));
+            }
+            Err(e) => return failure(format!("{}: {e}", s.organisation.slug)),
+        }
+    }
+    emit(&out)
+}
+
+fn run_migrate(args: DatabaseArgs) -> ExitCode {
+    match open_database(&args) {
+        Ok(_) => emit("database is up to date\n"),
+        Err(code) => code,
+    }
 }
 
 fn run_assess(args: AssessArgs) -> String {

@@ -205,14 +205,14 @@ impl<'r> Failure<'r> {
         match self {
             Failure::WrongCountry(m, importer) => {
                 let covered = match m.kind {
-                    MechanismKind::Framework { country, .. } => country.name(),
-                    _ => "another country",
+                    MechanismKind::Framework { country, .. } => country.name_in_sentence(),
+                    _ => "another country".into(),
                 };
                 match importer {
                     Some(importer) => format!(
                         "The {} covers transfers to {covered} only, not to {} ({importer}).",
                         m.name,
-                        importer.name()
+                        importer.name_in_sentence()
                     ),
                     None => format!(
                         "The {} covers transfers to {covered} only, and the destination of this transfer is not named.",
@@ -328,7 +328,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             if !a.binds(group) {
                 hints.push(format!(
                     "The adequacy decision for {} ({}) does not bind exporters in the {} on {as_of}.{}",
-                    a.country.name(),
+                    a.country.name_in_sentence(),
                     a.citation.reference,
                     self.rules.groups[group].name,
                     a.citation.note.as_deref().map(|n| format!(" {n}")).unwrap_or_default()
@@ -452,7 +452,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             (Some(m), _) => (
                 format!(
                     "{} ({exporter}) has been outside the EU/EEA since {}, so EU rules on transfers do not apply to this exporter on {as_of}.",
-                    exporter.name(),
+                    exporter.name_at_start(),
                     m.period.valid_until.unwrap_or(as_of)
                 ),
                 vec![&m.citation],
@@ -460,7 +460,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             (None, Some(m)) => (
                 format!(
                     "{} ({exporter}) joins the EU/EEA only on {}, so EU rules on transfers do not apply to this exporter on {as_of}.",
-                    exporter.name(),
+                    exporter.name_at_start(),
                     m.period.valid_from.unwrap_or(as_of)
                 ),
                 vec![&m.citation],
@@ -468,7 +468,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             (None, None) => (
                 format!(
                     "{} ({exporter}) is not in the EU/EEA on {as_of}, so EU rules on transfers do not apply to this exporter.",
-                    exporter.name()
+                    exporter.name_at_start()
                 ),
                 Vec::new(),
             ),
@@ -482,7 +482,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             references,
             hints: vec![format!(
                 "Assess this transfer under the data protection law that applies in {} instead.",
-                exporter.name()
+                exporter.name_in_sentence()
             )],
         }
     }
@@ -499,7 +499,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             Some(a) => (
                 format!(
                     "No EU rules on transfers applied to exporters in {} ({exporter}) on {}: {} applies there from {}.",
-                    exporter.name(),
+                    exporter.name_in_sentence(),
                     self.as_of,
                     self.rules.laws[a.law].name,
                     a.period.valid_from.unwrap_or(self.as_of)
@@ -509,7 +509,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             None => (
                 format!(
                     "No EU rules on transfers apply to exporters in {} ({exporter}) on {}.",
-                    exporter.name(),
+                    exporter.name_in_sentence(),
                     self.as_of
                 ),
                 vec![membership],
@@ -538,19 +538,19 @@ impl<'a, 'r> Engine<'a, 'r> {
         let reason = match status {
             MembershipStatus::Member => format!(
                 "{} ({importer}) is in the {} on {as_of}: there is no transfer to a third country ({}).",
-                importer.name(),
+                importer.name_at_start(),
                 self.rules.groups[inside.group].name,
                 law.transfer_rules
             ),
             MembershipStatus::Transition => format!(
                 "EU law still applied in {} ({importer}) on {as_of}, until {} ({}): there is no transfer to a third country.",
-                importer.name(),
+                importer.name_in_sentence(),
                 inside.period.last_day().unwrap_or(as_of),
                 inside.citation.reference
             ),
             MembershipStatus::Bridge => format!(
                 "Transfers to {} ({importer}) are not treated as transfers to a third country from {} to {} ({}).",
-                importer.name(),
+                importer.name_in_sentence(),
                 inside.period.valid_from.unwrap_or(as_of),
                 inside.period.last_day().unwrap_or(as_of),
                 inside.citation.reference
@@ -585,7 +585,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         let importer = a.country;
         let reason = format!(
             "The adequacy decision for {} ({importer}), {}, in force since {}, covers this transfer on {}.",
-            importer.name(),
+            importer.name_in_sentence(),
             a.citation.reference,
             a.period
                 .valid_from
@@ -809,12 +809,12 @@ impl<'a, 'r> Engine<'a, 'r> {
                     ),
                     (Some(importer), Some(list)) => format!(
                         "No transfer mechanism is recorded, and the importer is not on {list}, the only adequacy route to {} ({importer}) on {}.",
-                        importer.name(),
+                        importer.name_in_sentence(),
                         self.as_of
                     ),
                     (Some(importer), None) => format!(
                         "No transfer mechanism is recorded, and {} ({importer}) has no adequacy decision in force on {}.",
-                        importer.name(),
+                        importer.name_in_sentence(),
                         self.as_of
                     ),
                 }
@@ -869,7 +869,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             if !a.period.started(as_of) {
                 hints.push(format!(
                     "An adequacy decision for {} applies from {} ({}).",
-                    importer.name(),
+                    importer.name_in_sentence(),
                     a.period.valid_from.unwrap_or(as_of),
                     a.citation.reference
                 ));

@@ -70,6 +70,39 @@ impl CountryCode {
         &PLACES[self.0 as usize].name
     }
 
+    /// The name as it reads inside a sentence: "the United States", "France".
+    pub fn name_in_sentence(self) -> std::borrow::Cow<'static, str> {
+        let name = self.name();
+        let needs_article = name.starts_with("United ")
+            || name.contains(" Islands")
+            || name.contains("Republic")
+            || self.is_organisation()
+            || matches!(
+                name,
+                "Netherlands"
+                    | "Philippines"
+                    | "Bahamas"
+                    | "Gambia"
+                    | "Maldives"
+                    | "Comoros"
+                    | "Seychelles"
+                    | "Holy See"
+            );
+        if needs_article {
+            format!("the {name}").into()
+        } else {
+            name.into()
+        }
+    }
+
+    /// The name at the start of a sentence: "The United States", "France".
+    pub fn name_at_start(self) -> std::borrow::Cow<'static, str> {
+        match self.name_in_sentence() {
+            std::borrow::Cow::Owned(s) => format!("T{}", &s[1..]).into(),
+            borrowed => borrowed,
+        }
+    }
+
     /// True for an international organisation ("IO-EPO") rather than a country.
     pub fn is_organisation(self) -> bool {
         PLACES[self.0 as usize].organisation

@@ -46,7 +46,7 @@ const C: Case = Case {
 #[rustfmt::skip]
 const CASES: &[Case] = &[
     // --- §6 step 1: who is inside, as exporter --------------------------------------------
-    Case { cite: "US exporter: GDPR Art. 3 aside, Chapter V binds EU/EEA exporters", from: "US", to: "FR", verdict: OutOfScope, severity: Info, reason: "United States (US) is not in the EU/EEA on 2024-01-01", ..C },
+    Case { cite: "US exporter: GDPR Art. 3 aside, Chapter V binds EU/EEA exporters", from: "US", to: "FR", verdict: OutOfScope, severity: Info, reason: "The United States (US) is not in the EU/EEA on 2024-01-01", ..C },
     Case { cite: "Switzerland has its own law (FADP)", from: "CH", to: "US", verdict: OutOfScope, severity: Info, reason: "not in the EU/EEA", ..C },
     Case { cite: "Withdrawal Agreement: transition period, EU law applies to UK exporters", from: "GB", to: "IN", on: "2020-12-31", reason: "India (IN) has no adequacy decision in force on 2020-12-31", ..C },
     Case { cite: "Withdrawal Agreement: transition ends 2021-01-01", from: "GB", to: "IN", on: "2021-01-01", verdict: OutOfScope, severity: Info, reason: "outside the EU/EEA since 2021-01-01", ..C },
@@ -55,7 +55,7 @@ const CASES: &[Case] = &[
     Case { cite: "Directive 95/46/EC adopted 1995-10-24: no EU transfer rules the day before", from: "FR", to: "US", on: "1995-10-23", verdict: OutOfScope, severity: Info, reason: "Directive 95/46/EC applies there from 1995-10-24", ..C },
     Case { cite: "Directive 95/46/EC Art. 25: first day", from: "FR", to: "US", on: "1995-10-24", reason: "has no adequacy decision in force on 1995-10-24", ..C },
     Case { cite: "EEA JCD 83/1999: Directive in the EEA Agreement", from: "NO", to: "IN", on: "1999-06-24", verdict: OutOfScope, severity: Info, reason: "applies there from 1999-06-25", ..C },
-    Case { cite: "International organisations are not established in the EU/EEA", from: "IO-EPO", to: "US", verdict: OutOfScope, severity: Info, reason: "European Patent Organisation (IO-EPO) is not in the EU/EEA", ..C },
+    Case { cite: "International organisations are not established in the EU/EEA", from: "IO-EPO", to: "US", verdict: OutOfScope, severity: Info, reason: "The European Patent Organisation (IO-EPO) is not in the EU/EEA", ..C },
     // --- step 2: destination inside ----------------------------------------------------------
     Case { cite: "GDPR Art. 44: Chapter V covers third countries only", from: "FR", to: "DE", verdict: IntraEea, severity: Fine, reason: "Germany (DE) is in the European Union on 2024-01-01", ..C },
     Case { cite: "EEA Agreement: EFTA states inside", from: "IE", to: "NO", verdict: IntraEea, severity: Fine, reason: "EEA EFTA states", ..C },
@@ -66,9 +66,9 @@ const CASES: &[Case] = &[
     Case { cite: "Act of Accession 2003: Poland inside from 2004-05-01", from: "FR", to: "PL", on: "2004-05-01", verdict: IntraEea, severity: Fine, ..C },
     Case { cite: "Act of Accession 2012: Croatia a third country on 2013-06-30", from: "FR", to: "HR", on: "2013-06-30", reason: "Croatia (HR) has no adequacy decision", ..C },
     Case { cite: "Act of Accession 2012: Croatia inside from 2013-07-01", from: "FR", to: "HR", on: "2013-07-01", verdict: IntraEea, severity: Fine, ..C },
-    Case { cite: "UK a member until 2020-01-31", from: "FR", to: "GB", on: "2020-01-31", verdict: IntraEea, severity: Fine, reason: "United Kingdom (GB) is in the European Union", ..C },
-    Case { cite: "Withdrawal Agreement Art. 126-127: transition period from 2020-02-01", from: "FR", to: "GB", on: "2020-02-01", verdict: IntraEea, severity: Fine, reason: "EU law still applied in United Kingdom (GB) on 2020-02-01, until 2020-12-31", ..C },
-    Case { cite: "EU-UK TCA Art. FINPROV.10A: bridge from 2021-01-01", from: "FR", to: "GB", on: "2021-01-01", verdict: IntraEea, severity: Fine, reason: "not treated as transfers to a third country from 2021-01-01 to 2021-06-27", ..C },
+    Case { cite: "UK a member until 2020-01-31", from: "FR", to: "GB", on: "2020-01-31", verdict: IntraEea, severity: Fine, reason: "The United Kingdom (GB) is in the European Union", ..C },
+    Case { cite: "Withdrawal Agreement Art. 126-127: transition period from 2020-02-01", from: "FR", to: "GB", on: "2020-02-01", verdict: IntraEea, severity: Fine, reason: "EU law still applied in the United Kingdom (GB) on 2020-02-01, until 2020-12-31", ..C },
+    Case { cite: "EU-UK TCA Art. FINPROV.10A: bridge from 2021-01-01", from: "FR", to: "GB", on: "2021-01-01", verdict: IntraEea, severity: Fine, reason: "Transfers to the United Kingdom (GB) are not treated as transfers to a third country from 2021-01-01 to 2021-06-27", ..C },
     Case { cite: "EU-UK TCA Art. FINPROV.10A: bridge's last day", from: "FR", to: "GB", on: "2021-06-27", verdict: IntraEea, severity: Fine, ..C },
     Case { cite: "The bridge covered the UK, not Gibraltar", from: "FR", to: "GI", on: "2021-03-01", reason: "Gibraltar (GI) has no adequacy decision", ..C },
     // --- step 3: adequacy decisions, first day and the day before ----------------------------
@@ -102,7 +102,7 @@ const CASES: &[Case] = &[
     Case { cite: "(EU) 2025/2574 (GB) adopted 2025-12-19 takes over from the extended 2021 decision", from: "FR", to: "GB", on: "2025-12-19", verdict: Adequate, severity: Fine, mechanism: Some("adq_GB_2025"), ..C },
     Case { cite: "(EU) 2021/1772 extended by (EU) 2025/1226 to 2025-12-26", from: "FR", to: "GB", on: "2025-12-18", verdict: Adequate, severity: Fine, mechanism: Some("adq_GB_2021"), ..C },
     Case { cite: "(EU) 2025/2574 (GB), last day 2031-12-26", from: "FR", to: "GB", on: "2031-12-26", verdict: Adequate, severity: Fine, mechanism: Some("adq_GB_2025"), ..C },
-    Case { cite: "(EU) 2025/2574 (GB) sunset 2031-12-27", from: "FR", to: "GB", on: "2031-12-27", reason: "United Kingdom (GB) has no adequacy decision in force on 2031-12-27", ..C },
+    Case { cite: "(EU) 2025/2574 (GB) sunset 2031-12-27", from: "FR", to: "GB", on: "2031-12-27", reason: "the United Kingdom (GB) has no adequacy decision in force on 2031-12-27", ..C },
     Case { cite: "(EU) 2025/1382 (European Patent Organisation), day before", from: "FR", to: "IO-EPO", on: "2025-07-14", ..C },
     Case { cite: "(EU) 2025/1382 (European Patent Organisation)", from: "FR", to: "IO-EPO", on: "2025-07-15", verdict: Adequate, severity: Fine, mechanism: Some("adq_EPO"), ..C },
     Case { cite: "(EU) 2026/179 (BR), day before", from: "FR", to: "BR", on: "2026-01-25", ..C },
@@ -124,7 +124,7 @@ const CASES: &[Case] = &[
     Case { cite: "(EU) 2023/1795 (DPF)", from: "FR", to: "US", claims: &["dpf"], certified: &["dpf"], on: "2023-07-10", verdict: Adequate, severity: Fine, mechanism: Some("dpf"), reason: "The importer is on the Data Privacy Framework List", ..C },
     Case { cite: "(EU) 2023/1795 Art. 1: only organisations on the DPF List", from: "FR", to: "US", claims: &["dpf"], reason: "covers only organisations on the Data Privacy Framework List, and the importer is not recorded as certified on 2024-01-01", ..C },
     Case { cite: "(EU) 2023/1795: a certified importer is covered even if the contract says otherwise", from: "FR", to: "US", claims: &["privacy_shield"], certified: &["dpf"], verdict: Adequate, severity: Fine, mechanism: Some("dpf"), ..C },
-    Case { cite: "(EU) 2023/1795: covers transfers to the US only", from: "FR", to: "IN", claims: &["dpf"], certified: &["dpf"], reason: "covers transfers to United States only, not to India (IN)", ..C },
+    Case { cite: "(EU) 2023/1795: covers transfers to the US only", from: "FR", to: "IN", claims: &["dpf"], certified: &["dpf"], reason: "covers transfers to the United States only, not to India (IN)", ..C },
     Case { cite: "GDPR Art. 44-46: nothing claimed for the US, importer not on the DPF List", from: "FR", to: "US", reason: "the importer is not on the Data Privacy Framework List", ..C },
     // --- step 4: Art. 46/47 safeguards -------------------------------------------------------
     Case { cite: "Decision 2001/497/EC, day before", from: "FR", to: "IN", claims: &["scc_2001"], on: "2001-09-02", reason: "could not be relied on before 2001-09-03", ..C },

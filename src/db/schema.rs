@@ -1,0 +1,157 @@
+// The tables of migrations/*, as diesel sees them. Types are limited to those both SQLite and
+// PostgreSQL share through diesel's MultiConnection (no Bool).
+
+diesel::table! {
+    organisations (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        legal_name -> Text,
+        country -> Text,
+        privacy_contact -> Nullable<Text>,
+        website -> Nullable<Text>,
+        policy_title -> Nullable<Text>,
+        policy_date -> Nullable<Date>,
+        policy_source -> Nullable<Text>,
+        policy_url -> Nullable<Text>,
+        announce_days -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendors (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        key -> Text,
+        name -> Text,
+        legal_entity -> Nullable<Text>,
+        website -> Nullable<Text>,
+        headquarters -> Nullable<Text>,
+        role -> Text,
+        purpose -> Text,
+        status -> Text,
+        proposed_on -> Nullable<Date>,
+        active_from -> Nullable<Date>,
+        retired_from -> Nullable<Date>,
+        dpa_signed_on -> Nullable<Date>,
+        dpa_url -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendor_categories (vendor_id, category) {
+        vendor_id -> Integer,
+        category -> Text,
+    }
+}
+
+diesel::table! {
+    vendor_certifications (id) {
+        id -> Integer,
+        vendor_id -> Integer,
+        framework -> Text,
+        certified_from -> Date,
+        certified_until -> Nullable<Date>,
+        verified_on -> Date,
+    }
+}
+
+diesel::table! {
+    transfers (id) {
+        id -> Integer,
+        vendor_id -> Integer,
+        position -> Integer,
+        country -> Nullable<Text>,
+        location -> Nullable<Text>,
+        tia_on -> Nullable<Date>,
+        supplementary_measures -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transfer_mechanisms (transfer_id, position) {
+        transfer_id -> Integer,
+        position -> Integer,
+        mechanism -> Text,
+        signed_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    transfer_data_categories (transfer_id, category) {
+        transfer_id -> Integer,
+        category -> Text,
+    }
+}
+
+diesel::table! {
+    evidence (id) {
+        id -> Integer,
+        vendor_id -> Integer,
+        transfer_id -> Nullable<Integer>,
+        certification_id -> Nullable<Integer>,
+        document -> Text,
+        quote -> Text,
+        url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    changes (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        vendor_id -> Nullable<Integer>,
+        kind -> Text,
+        summary -> Text,
+        announced_on -> Date,
+        effective_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Integer,
+        occurred_at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Nullable<Integer>,
+        organisation_id -> Nullable<Integer>,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(vendors -> organisations (organisation_id));
+diesel::joinable!(vendor_categories -> vendors (vendor_id));
+diesel::joinable!(vendor_certifications -> vendors (vendor_id));
+diesel::joinable!(transfers -> vendors (vendor_id));
+diesel::joinable!(transfer_mechanisms -> transfers (transfer_id));
+diesel::joinable!(transfer_data_categories -> transfers (transfer_id));
+diesel::joinable!(evidence -> vendors (vendor_id));
+diesel::joinable!(changes -> organisations (organisation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    vendors,
+    vendor_categories,
+    vendor_certifications,
+    transfers,
+    transfer_mechanisms,
+    transfer_data_categories,
+    evidence,
+    changes,
+    audit_events,
+);

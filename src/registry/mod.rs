@@ -1,0 +1,9 @@
+//! The registry: organisations, vendors, transfers, changes and the audit trail, in the database.
+
+pub mod listing;
+pub mod load;
+pub mod model;
+pub mod seed;
+pub mod store;
+
+pub use model::*;

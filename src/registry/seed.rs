@@ -1,0 +1,556 @@
+//! Organisation seed files (`seeds/organisations/*.toml`, format in its README): reading and
+//! checking them. `store::apply_seed` writes them.
+
+use std::path::Path;
+
+use chrono::{Duration, NaiveDate};
+use include_dir::{Dir, include_dir};
+use serde::Deserialize;
+use strum::VariantArray;
+
+use super::model::{
+    Certification, ClaimedMechanism, DataCategory, Evidence, Organisation, Role, Transfer, Vendor,
+    VendorCategory, VendorStatus,
+};
+use crate::rules::{CountryCode, RuleSet};
+
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/seeds/organisations");
+
+/// One organisation and its vendors as a seed file describes them.
+#[derive(Debug, Clone)]
+pub struct OrganisationSeed {
+    pub organisation: Organisation,
+    pub vendors: Vec<Vendor>,
+}
+
+/// A seed file that cannot be loaded: the file and every problem in it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{file}: {}", problems.join(&format!("\n{file}: ")))]
+pub struct SeedError {
+    pub file: String,
+    pub problems: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedFile {
+    organisation: OrganisationEntry,
+    #[serde(default)]
+    vendor: Vec<VendorEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganisationEntry {
+    slug: String,
+    name: String,
+    legal_name: String,
+    country: CountryCode,
+    privacy_contact: Option<String>,
+    website: Option<String>,
+    policy_title: Option<String>,
+    policy_date: Option<NaiveDate>,
+    policy_source: Option<String>,
+    policy_url: Option<String>,
+    announce_days: Option<i32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceEntry {
+    source: String,
+    quote: String,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VendorEntry {
+    key: String,
+    name: String,
+    legal_entity: Option<String>,
+    website: Option<String>,
+    headquarters: Option<CountryCode>,
+    role: Role,
+    categories: Vec<VendorCategory>,
+    purpose: String,
+    status: VendorStatus,
+    since: Option<NaiveDate>,
+    proposed: Option<NaiveDate>,
+    retired: Option<NaiveDate>,
+    dpa_signed: Option<NaiveDate>,
+    dpa_url: Option<String>,
+    notes: Option<String>,
+    evidence: Option<EvidenceEntry>,
+    #[serde(default)]
+    certification: Vec<CertificationEntry>,
+    #[serde(default)]
+    transfer: Vec<TransferEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CertificationEntry {
+    framework: String,
+    from: NaiveDate,
+    until: Option<NaiveDate>,
+    verified: NaiveDate,
+    evidence: Option<EvidenceEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransferEntry {
+    country: Option<CountryCode>,
+    location: Option<String>,
+    #[serde(default)]
+    data_categories: Vec<DataCategory>,
+    #[serde(default)]
+    mechanisms: Vec<MechanismEntry>,
+    tia_date: Option<NaiveDate>,
+    supplementary_measures: Option<String>,
+    notes: Option<String>,
+    evidence: Option<EvidenceEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MechanismEntry {
+    id: String,
+    signed: Option<NaiveDate>,
+}
+
+fn evidence(entry: Option<EvidenceEntry>) -> Vec<Evidence> {
+    entry
+        .map(|e| Evidence {
+            document: e.source,
+            quote: e.quote,
+            url: e.url,
+        })
+        .into_iter()
+        .collect()
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+}
+
+fn is_web_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && s.len() > 8
+        && !s.contains(char::is_whitespace)
+}
+
+/// Parses and checks one seed file. Errors name the file, the record and the field.
+pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed, SeedError> {
+    let fail = |problems: Vec<String>| SeedError {
+        file: file.to_string(),
+        problems,
+    };
+    let seed: SeedFile =
+        toml::from_str(text).map_err(|e| fail(vec![e.to_string().trim_end().to_string()]))?;
+    let mut problems = Vec::new();
+
+    let o = seed.organisation;
+    if !is_slug(&o.slug) {
+        problems.push(format!(
+            "organisation field slug: '{}' is not a slug (lowercase letters, digits and '-')",
+            o.slug
+        ));
+    }
+    for (field, value) in [("name", &o.name), ("legal_name", &o.legal_name)] {
+        if value.trim().is_empty() {
+            problems.push(format!("organisation field {field}: must not be empty"));
+        }
+    }
+    if let Some(w) = o.website.as_deref().filter(|w| !is_web_url(w)) {
+        problems.push(format!(
+            "organisation field website: '{w}' is not an http(s) URL"
+        ));
+    }
+    let announce_days = o.announce_days.unwrap_or(30);
+    if !(0..=365).contains(&announce_days) {
+        problems.push(format!(
+            "organisation field announce_days: {announce_days} is not between 0 and 365"
+        ));
+    }
+    let organisation = Organisation {
+        id: 0,
+        slug: o.slug,
+        name: o.name,
+        legal_name: o.legal_name,
+        country: o.country,
+        privacy_contact: o.privacy_contact,
+        website: o.website,
+        policy_title: o.policy_title,
+        policy_date: o.policy_date,
+        policy_source: o.policy_source,
+        policy_url: o.policy_url,
+        announce_days,
+        version: 1,
+        updated_at: Default::default(),
+    };
+
+    let mut keys = std::collections::HashSet::new();
+    let mut vendors = Vec::new();
+    for v in seed.vendor {
+        let at = format!("vendor '{}'", v.key);
+        if !is_slug(&v.key) {
+            problems.push(format!(
+                "{at} field key: not a key (lowercase letters, digits and '-')"
+            ));
+        }
+        if !keys.insert(v.key.clone()) {
+            problems.push(format!(
+                "{at} field key: used by another vendor in this file"
+            ));
+        }
+        if v.name.trim().is_empty() {
+            problems.push(format!("{at} field name: must not be empty"));
+        }
+        if v.purpose.trim().is_empty() {
+            problems.push(format!("{at} field purpose: must not be empty"));
+        }
+        if let Some(w) = v.website.as_deref().filter(|w| !is_web_url(w)) {
+            problems.push(format!("{at} field website: '{w}' is not an http(s) URL"));
+        }
+        if v.categories.is_empty() {
+            problems.push(format!("{at} field categories: name at least one category"));
+        }
+        let active_from = v.since.or(organisation.policy_date);
+        if let (Some(from), Some(retired)) = (active_from, v.retired)
+            && retired <= from
+        {
+            problems.push(format!("{at} field retired: {retired} is not after {from}"));
+        }
+        if v.status == VendorStatus::Retired && v.retired.is_none() {
+            problems.push(format!(
+                "{at} field retired: a retired vendor needs the date it was retired"
+            ));
+        }
+        let certifications = v
+            .certification
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let at = format!("{at} certification {}", i + 1);
+                if let Err(e) = rules.framework_id(&c.framework) {
+                    problems.push(format!("{at} field framework: {e}"));
+                }
+                if let Some(until) = c.until.filter(|u| *u <= c.from) {
+                    problems.push(format!(
+                        "{at} field until: {until} is not after from {}",
+                        c.from
+                    ));
+                }
+                Certification {
+                    framework: c.framework,
+                    from: c.from,
+                    until: c.until,
+                    verified_on: c.verified,
+                    evidence: evidence(c.evidence),
+                }
+            })
+            .collect();
+        let transfers = v
+            .transfer
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let at = format!("{at} transfer {}", i + 1);
+                if t.country.is_none() && t.location.as_deref().is_none_or(|l| l.trim().is_empty()) {
+                    problems.push(format!("{at} field country: give the country, or a location when the source names none"));
+                }
+                let mechanisms = t
+                    .mechanisms
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, m)| {
+                        if let Err(e) = rules.mechanism_id(&m.id) {
+                            problems.push(format!("{at} field mechanisms[{j}].id: {e}"));
+                        }
+                        ClaimedMechanism {
+                            id: m.id,
+                            signed_on: m.signed,
+                        }
+                    })
+                    .collect();
+                let mut data_categories = t.data_categories;
+                data_categories.sort();
+                data_categories.dedup();
+                Transfer {
+                    id: 0,
+                    country: t.country,
+                    location: t.location,
+                    data_categories,
+                    mechanisms,
+                    tia_on: t.tia_date,
+                    supplementary_measures: t.supplementary_measures,
+                    notes: t.notes,
+                    evidence: evidence(t.evidence),
+                }
+            })
+            .collect();
+        let mut categories = v.categories;
+        categories.sort();
+        categories.dedup();
+        vendors.push(Vendor {
+            id: 0,
+            key: v.key,
+            name: v.name,
+            legal_entity: v.legal_entity,
+            website: v.website,
+            headquarters: v.headquarters,
+            role: v.role,
+            categories,
+            purpose: v.purpose,
+            status: v.status,
+            proposed_on: v.proposed,
+            active_from: match v.status {
+                VendorStatus::Proposed => v.since,
+                _ => active_from,
+            },
+            retired_from: v.retired,
+            dpa_signed_on: v.dpa_signed,
+            dpa_url: v.dpa_url,
+            notes: v.notes,
+            evidence: evidence(v.evidence),
+            certifications,
+            transfers,
+            version: 1,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    vendors.sort_by(|a, b| a.name.cmp(&b.name).then(a.key.cmp(&b.key)));
+    Ok(OrganisationSeed {
+        organisation,
+        vendors,
+    })
+}
+
+/// The seed files compiled into the binary (`seeds/organisations/*.toml`).
+pub fn embedded(rules: &RuleSet) -> Result<Vec<OrganisationSeed>, SeedError> {
+    let mut files: Vec<_> = EMBEDDED
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort_by_key(|f| f.path());
+    files
+        .into_iter()
+        .map(|f| {
+            let name = format!("seeds/organisations/{}", f.path().display());
+            let text = f.contents_utf8().ok_or_else(|| SeedError {
+                file: name.clone(),
+                problems: vec!["not UTF-8 text".into()],
+            })?;
+            parse(&name, text, rules)
+        })
+        .collect()
+}
+
+/// The seed files of a directory, every `*.toml` in it.
+pub fn from_dir(dir: &Path, rules: &RuleSet) -> Result<Vec<OrganisationSeed>, SeedError> {
+    let unreadable = |e: std::io::Error| SeedError {
+        file: dir.display().to_string(),
+        problems: vec![format!("cannot read: {e}")],
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(SeedError {
+            file: dir.display().to_string(),
+            problems: vec!["holds no .toml seed file".into()],
+        });
+    }
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).map_err(|e| SeedError {
+                file: p.display().to_string(),
+                problems: vec![format!("cannot read: {e}")],
+            })?;
+            parse(&p.display().to_string(), &text, rules)
+        })
+        .collect()
+}
+
+/// A synthetic organisation with `count` vendors, for benchmarks and tests. Deterministic; never
+/// loaded unless asked for.
+pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
+    let country = |c: &str| CountryCode::parse(c).expect("known code");
+    let destinations = ["US", "IN", "JP", "DE", "GB", "BR", "CA", "IE", "SG", "CH"];
+    let mechanisms = [
+        "scc_2021",
+        "dpf",
+        "bcr",
+        "consent",
+        "privacy_shield",
+        "scc_2010",
+    ];
+    let categories = VendorCategory::VARIANTS;
+    let start = NaiveDate::from_ymd_opt(2019, 1, 1).expect("valid date");
+    let vendors = (0..count)
+        .map(|i| {
+            let transfers = (0..1 + i % 3)
+                .map(|j| {
+                    let n = i * 7 + j * 3;
+                    Transfer {
+                        id: 0,
+                        country: Some(country(destinations[n % destinations.len()])),
+                        location: None,
+                        data_categories: vec![DataCategory::Contact, DataCategory::Usage],
+                        mechanisms: vec![ClaimedMechanism {
+                            id: mechanisms[n % mechanisms.len()].to_string(),
+                            signed_on: Some(start + Duration::days((n % 900) as i64)),
+                        }],
+                        tia_on: (n % 2 == 0).then_some(start),
+                        supplementary_measures: None,
+                        notes: None,
+                        evidence: vec![],
+                    }
+                })
+                .collect();
+            Vendor {
+                id: 0,
+                key: format!("vendor-{i:05}"),
+                name: format!("Vendor {i:05}"),
+                legal_entity: Some(format!("Vendor {i:05} Ltd")),
+                website: Some(format!("https://vendor-{i:05}.example")),
+                headquarters: Some(country(destinations[i % destinations.len()])),
+                role: Role::SubProcessor,
+                categories: vec![categories[i % categories.len()]],
+                purpose: format!("Synthetic service number {i}"),
+                status: VendorStatus::Active,
+                proposed_on: None,
+                active_from: Some(start + Duration::days((i % 1000) as i64)),
+                retired_from: None,
+                dpa_signed_on: Some(start),
+                dpa_url: None,
+                notes: None,
+                evidence: vec![],
+                certifications: if i % 4 == 0 {
+                    vec![Certification {
+                        framework: "dpf".into(),
+                        from: NaiveDate::from_ymd_opt(2023, 7, 10).expect("valid date"),
+                        until: None,
+                        verified_on: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
+                        evidence: vec![],
+                    }]
+                } else {
+                    vec![]
+                },
+                transfers,
+                version: 1,
+            }
+        })
+        .collect();
+    OrganisationSeed {
+        organisation: Organisation {
+            id: 0,
+            slug: slug.to_string(),
+            name: format!("Synthetic ({count} vendors)"),
+            legal_name: "Synthetic Example SA".into(),
+            country: country("FR"),
+            privacy_contact: Some("privacy@synthetic.example".into()),
+            website: None,
+            policy_title: None,
+            policy_date: Some(start),
+            policy_source: None,
+            policy_url: None,
+            announce_days: 30,
+            version: 1,
+            updated_at: Default::default(),
+        },
+        vendors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> &'static RuleSet {
+        RuleSet::embedded()
+    }
+
+    #[test]
+    fn the_embedded_seeds_parse() {
+        let seeds = embedded(rules()).unwrap_or_else(|e| panic!("{e}"));
+        let slugs: Vec<&str> = seeds.iter().map(|s| s.organisation.slug.as_str()).collect();
+        assert_eq!(slugs, ["arturia", "jamendo", "qobuz", "qtrax", "spotify"]);
+        assert!(seeds.iter().all(|s| !s.vendors.is_empty()));
+    }
+
+    const MINIMAL: &str = r#"
+[organisation]
+slug = "acme"
+name = "Acme"
+legal_name = "Acme SA"
+country = "FR"
+
+[[vendor]]
+key = "host"
+name = "Host"
+role = "processor"
+categories = ["hosting"]
+purpose = "Hosting"
+status = "active"
+
+  [[vendor.transfer]]
+  country = "US"
+  mechanisms = [{ id = "scc_2021", signed = "2022-01-01" }]
+"#;
+
+    fn error(text: &str) -> String {
+        parse("acme.toml", text, rules()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_minimal_file_parses() {
+        let seed = parse("acme.toml", MINIMAL, rules()).unwrap();
+        assert_eq!(seed.vendors[0].transfers[0].mechanisms[0].id, "scc_2021");
+    }
+
+    #[test]
+    fn errors_name_the_file_the_record_and_the_field() {
+        let e = error(&MINIMAL.replace("\"scc_2021\"", "\"scc_2099\""));
+        assert!(e.starts_with("acme.toml: vendor 'host' transfer 1 field mechanisms[0].id: unknown mechanism 'scc_2099'"), "{e}");
+        let e = error(&MINIMAL.replace("country = \"US\"", "country = \"XX\""));
+        assert!(
+            e.starts_with("acme.toml: ")
+                && e.contains("unknown country code 'XX'")
+                && e.contains("line"),
+            "{e}"
+        );
+        let e = error(&MINIMAL.replace("\"hosting\"", "\"hostng\""));
+        assert!(
+            e.contains("unknown variant `hostng`") && e.contains("line"),
+            "{e}"
+        );
+        let e = error(&MINIMAL.replace("slug = \"acme\"", "slug = \"Acme Corp\""));
+        assert!(
+            e.contains("organisation field slug: 'Acme Corp' is not a slug"),
+            "{e}"
+        );
+        let e = error(&MINIMAL.replace("  country = \"US\"\n", ""));
+        assert!(
+            e.contains("vendor 'host' transfer 1 field country: give the country"),
+            "{e}"
+        );
+        let e = error(&MINIMAL.replace(
+            "purpose = \"Hosting\"",
+            "purpose = \"Hosting\"\ncolour = \"blue\"",
+        ));
+        assert!(e.contains("unknown field `colour`"), "{e}");
+    }
+}

@@ -1,0 +1,463 @@
+//! Writing a registry: every write in one transaction, with an audit event holding the record
+//! before and after.
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::load;
+use super::model::{ChangeKind, Organisation, Transfer, Vendor};
+use super::seed::OrganisationSeed;
+use crate::db::schema::*;
+use crate::db::{DbConnection, DbError};
+
+/// What loading one seed did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SeedReport {
+    pub organisation_created: bool,
+    pub organisation_updated: bool,
+    pub vendors_added: usize,
+    pub vendors_updated: usize,
+}
+
+impl SeedReport {
+    pub fn changed_anything(&self) -> bool {
+        self.organisation_created
+            || self.organisation_updated
+            || self.vendors_added > 0
+            || self.vendors_updated > 0
+    }
+}
+
+fn now() -> NaiveDateTime {
+    // Whole seconds: what Last-Modified can say.
+    let now = Utc::now().naive_utc();
+    now - chrono::Duration::nanoseconds(now.and_utc().timestamp_subsec_nanos() as i64)
+}
+
+fn json<T: Serialize>(value: &T) -> Option<String> {
+    serde_json::to_string(value).ok()
+}
+
+/// One audit row: who did what to which record, with the record before and after (JSON).
+pub struct AuditEvent<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: i32,
+    pub organisation_id: i32,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+pub fn audit(conn: &mut DbConnection, e: AuditEvent<'_>) -> QueryResult<()> {
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::occurred_at.eq(now()),
+            audit_events::actor.eq(e.actor),
+            audit_events::action.eq(e.action),
+            audit_events::entity.eq(e.entity),
+            audit_events::entity_id.eq(Some(e.entity_id)),
+            audit_events::organisation_id.eq(Some(e.organisation_id)),
+            audit_events::before.eq(e.before),
+            audit_events::after.eq(e.after),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Loads a seed: creates what is missing, updates what differs, leaves the rest untouched, so
+/// loading the same files twice changes nothing.
+pub fn apply_seed(
+    conn: &mut DbConnection,
+    seed: &OrganisationSeed,
+    actor: &str,
+) -> Result<SeedReport, DbError> {
+    conn.transaction(|conn| {
+        let mut report = SeedReport::default();
+        let existing = load::registry(conn, &seed.organisation.slug)?;
+        let org_id = match &existing {
+            None => {
+                report.organisation_created = true;
+                insert_organisation(conn, &seed.organisation, actor)?
+            }
+            Some(registry) => {
+                let old = &registry.organisation;
+                if json(old) != json(&seed.organisation) {
+                    report.organisation_updated = true;
+                    update_organisation(conn, old, &seed.organisation, actor)?;
+                }
+                old.id
+            }
+        };
+        for vendor in &seed.vendors {
+            let old = existing
+                .as_ref()
+                .and_then(|r| r.vendors.iter().find(|v| v.key == vendor.key));
+            match old {
+                None => {
+                    let id = insert_vendor(conn, org_id, vendor)?;
+                    audit(
+                        conn,
+                        AuditEvent {
+                            actor,
+                            action: "create",
+                            entity: "vendor",
+                            entity_id: id,
+                            organisation_id: org_id,
+                            before: None,
+                            after: json(vendor),
+                        },
+                    )?;
+                    if let Some(effective) = vendor
+                        .active_from
+                        .filter(|_| vendor.listed_on(NaiveDate::MAX))
+                    {
+                        record_change(
+                            conn,
+                            org_id,
+                            id,
+                            ChangeKind::Added,
+                            vendor,
+                            effective,
+                            effective,
+                        )?;
+                    }
+                    report.vendors_added += 1;
+                }
+                Some(old) if json(old) != json(vendor) => {
+                    replace_vendor(conn, old, vendor)?;
+                    audit(
+                        conn,
+                        AuditEvent {
+                            actor,
+                            action: "update",
+                            entity: "vendor",
+                            entity_id: old.id,
+                            organisation_id: org_id,
+                            before: json(old),
+                            after: json(vendor),
+                        },
+                    )?;
+                    report.vendors_updated += 1;
+                }
+                Some(_) => {}
+            }
+        }
+        if report.changed_anything() {
+            diesel::update(organisations::table.find(org_id))
+                .set(organisations::updated_at.eq(now()))
+                .execute(conn)?;
+        }
+        Ok(report)
+    })
+}
+
+fn insert_organisation(
+    conn: &mut DbConnection,
+    o: &Organisation,
+    actor: &str,
+) -> Result<i32, DbError> {
+    let at = now();
+    let id = diesel::insert_into(organisations::table)
+        .values((
+            organisations::slug.eq(&o.slug),
+            organisations::name.eq(&o.name),
+            organisations::legal_name.eq(&o.legal_name),
+            organisations::country.eq(o.country.as_str()),
+            organisations::privacy_contact.eq(&o.privacy_contact),
+            organisations::website.eq(&o.website),
+            organisations::policy_title.eq(&o.policy_title),
+            organisations::policy_date.eq(o.policy_date),
+            organisations::policy_source.eq(&o.policy_source),
+            organisations::policy_url.eq(&o.policy_url),
+            organisations::announce_days.eq(o.announce_days),
+            organisations::version.eq(1),
+            organisations::created_at.eq(at),
+            organisations::updated_at.eq(at),
+        ))
+        .returning(organisations::id)
+        .get_result(conn)?;
+    audit(
+        conn,
+        AuditEvent {
+            actor,
+            action: "create",
+            entity: "organisation",
+            entity_id: id,
+            organisation_id: id,
+            before: None,
+            after: json(o),
+        },
+    )?;
+    Ok(id)
+}
+
+fn update_organisation(
+    conn: &mut DbConnection,
+    old: &Organisation,
+    new: &Organisation,
+    actor: &str,
+) -> Result<(), DbError> {
+    diesel::update(organisations::table.find(old.id))
+        .set((
+            organisations::name.eq(&new.name),
+            organisations::legal_name.eq(&new.legal_name),
+            organisations::country.eq(new.country.as_str()),
+            organisations::privacy_contact.eq(&new.privacy_contact),
+            organisations::website.eq(&new.website),
+            organisations::policy_title.eq(&new.policy_title),
+            organisations::policy_date.eq(new.policy_date),
+            organisations::policy_source.eq(&new.policy_source),
+            organisations::policy_url.eq(&new.policy_url),
+            organisations::announce_days.eq(new.announce_days),
+            organisations::version.eq(old.version + 1),
+            organisations::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    audit(
+        conn,
+        AuditEvent {
+            actor,
+            action: "update",
+            entity: "organisation",
+            entity_id: old.id,
+            organisation_id: old.id,
+            before: json(old),
+            after: json(new),
+        },
+    )?;
+    Ok(())
+}
+
+fn insert_vendor(conn: &mut DbConnection, org_id: i32, v: &Vendor) -> Result<i32, DbError> {
+    let at = now();
+    let id = diesel::insert_into(vendors::table)
+        .values((
+            vendors::organisation_id.eq(org_id),
+            vendors::key.eq(&v.key),
+            vendors::version.eq(1),
+            vendors::created_at.eq(at),
+            vendor_columns(v, at),
+        ))
+        .returning(vendors::id)
+        .get_result(conn)?;
+    insert_children(conn, id, v)?;
+    Ok(id)
+}
+
+#[allow(clippy::type_complexity)]
+fn vendor_columns(
+    v: &Vendor,
+    at: NaiveDateTime,
+) -> (
+    diesel::dsl::Eq<vendors::name, &String>,
+    diesel::dsl::Eq<vendors::legal_entity, &Option<String>>,
+    diesel::dsl::Eq<vendors::website, &Option<String>>,
+    diesel::dsl::Eq<vendors::headquarters, Option<&'static str>>,
+    diesel::dsl::Eq<vendors::role, &'static str>,
+    diesel::dsl::Eq<vendors::purpose, &String>,
+    diesel::dsl::Eq<vendors::status, &'static str>,
+    diesel::dsl::Eq<vendors::proposed_on, Option<NaiveDate>>,
+    diesel::dsl::Eq<vendors::active_from, Option<NaiveDate>>,
+    diesel::dsl::Eq<vendors::retired_from, Option<NaiveDate>>,
+    diesel::dsl::Eq<vendors::dpa_signed_on, Option<NaiveDate>>,
+    diesel::dsl::Eq<vendors::dpa_url, &Option<String>>,
+    (
+        diesel::dsl::Eq<vendors::notes, &Option<String>>,
+        diesel::dsl::Eq<vendors::updated_at, NaiveDateTime>,
+    ),
+) {
+    (
+        vendors::name.eq(&v.name),
+        vendors::legal_entity.eq(&v.legal_entity),
+        vendors::website.eq(&v.website),
+        vendors::headquarters.eq(v.headquarters.map(|c| c.as_str())),
+        vendors::role.eq(<&'static str>::from(v.role)),
+        vendors::purpose.eq(&v.purpose),
+        vendors::status.eq(<&'static str>::from(v.status)),
+        vendors::proposed_on.eq(v.proposed_on),
+        vendors::active_from.eq(v.active_from),
+        vendors::retired_from.eq(v.retired_from),
+        vendors::dpa_signed_on.eq(v.dpa_signed_on),
+        vendors::dpa_url.eq(&v.dpa_url),
+        (vendors::notes.eq(&v.notes), vendors::updated_at.eq(at)),
+    )
+}
+
+/// Replaces a vendor's fields and its children with `new`; the audit event keeps the old ones.
+fn replace_vendor(conn: &mut DbConnection, old: &Vendor, new: &Vendor) -> Result<(), DbError> {
+    let transfer_ids = transfers::table
+        .filter(transfers::vendor_id.eq(old.id))
+        .select(transfers::id);
+    diesel::delete(evidence::table.filter(evidence::vendor_id.eq(old.id))).execute(conn)?;
+    diesel::delete(
+        transfer_mechanisms::table.filter(transfer_mechanisms::transfer_id.eq_any(transfer_ids)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        transfer_data_categories::table
+            .filter(transfer_data_categories::transfer_id.eq_any(transfer_ids)),
+    )
+    .execute(conn)?;
+    diesel::delete(transfers::table.filter(transfers::vendor_id.eq(old.id))).execute(conn)?;
+    diesel::delete(
+        vendor_certifications::table.filter(vendor_certifications::vendor_id.eq(old.id)),
+    )
+    .execute(conn)?;
+    diesel::delete(vendor_categories::table.filter(vendor_categories::vendor_id.eq(old.id)))
+        .execute(conn)?;
+    diesel::update(vendors::table.find(old.id))
+        .set((
+            vendors::version.eq(old.version + 1),
+            vendor_columns(new, now()),
+        ))
+        .execute(conn)?;
+    insert_children(conn, old.id, new)?;
+    Ok(())
+}
+
+fn insert_children(conn: &mut DbConnection, vendor_id: i32, v: &Vendor) -> Result<(), DbError> {
+    for category in &v.categories {
+        let category: &str = (*category).into();
+        diesel::insert_into(vendor_categories::table)
+            .values((
+                vendor_categories::vendor_id.eq(vendor_id),
+                vendor_categories::category.eq(category),
+            ))
+            .execute(conn)?;
+    }
+    for e in &v.evidence {
+        insert_evidence(conn, vendor_id, None, None, e)?;
+    }
+    for c in &v.certifications {
+        let id: i32 = diesel::insert_into(vendor_certifications::table)
+            .values((
+                vendor_certifications::vendor_id.eq(vendor_id),
+                vendor_certifications::framework.eq(&c.framework),
+                vendor_certifications::certified_from.eq(c.from),
+                vendor_certifications::certified_until.eq(c.until),
+                vendor_certifications::verified_on.eq(c.verified_on),
+            ))
+            .returning(vendor_certifications::id)
+            .get_result(conn)?;
+        for e in &c.evidence {
+            insert_evidence(conn, vendor_id, None, Some(id), e)?;
+        }
+    }
+    for (position, t) in v.transfers.iter().enumerate() {
+        insert_transfer(conn, vendor_id, position as i32, t)?;
+    }
+    Ok(())
+}
+
+fn insert_transfer(
+    conn: &mut DbConnection,
+    vendor_id: i32,
+    position: i32,
+    t: &Transfer,
+) -> Result<(), DbError> {
+    let at = now();
+    let id: i32 = diesel::insert_into(transfers::table)
+        .values((
+            transfers::vendor_id.eq(vendor_id),
+            transfers::position.eq(position),
+            transfers::country.eq(t.country.map(|c| c.as_str())),
+            transfers::location.eq(&t.location),
+            transfers::tia_on.eq(t.tia_on),
+            transfers::supplementary_measures.eq(&t.supplementary_measures),
+            transfers::notes.eq(&t.notes),
+            transfers::version.eq(1),
+            transfers::created_at.eq(at),
+            transfers::updated_at.eq(at),
+        ))
+        .returning(transfers::id)
+        .get_result(conn)?;
+    for (position, m) in t.mechanisms.iter().enumerate() {
+        diesel::insert_into(transfer_mechanisms::table)
+            .values((
+                transfer_mechanisms::transfer_id.eq(id),
+                transfer_mechanisms::position.eq(position as i32),
+                transfer_mechanisms::mechanism.eq(&m.id),
+                transfer_mechanisms::signed_on.eq(m.signed_on),
+            ))
+            .execute(conn)?;
+    }
+    for category in &t.data_categories {
+        let category: &str = (*category).into();
+        diesel::insert_into(transfer_data_categories::table)
+            .values((
+                transfer_data_categories::transfer_id.eq(id),
+                transfer_data_categories::category.eq(category),
+            ))
+            .execute(conn)?;
+    }
+    for e in &t.evidence {
+        insert_evidence(conn, vendor_id, Some(id), None, e)?;
+    }
+    Ok(())
+}
+
+fn insert_evidence(
+    conn: &mut DbConnection,
+    vendor_id: i32,
+    transfer_id: Option<i32>,
+    certification_id: Option<i32>,
+    e: &super::model::Evidence,
+) -> Result<(), DbError> {
+    diesel::insert_into(evidence::table)
+        .values((
+            evidence::vendor_id.eq(vendor_id),
+            evidence::transfer_id.eq(transfer_id),
+            evidence::certification_id.eq(certification_id),
+            evidence::document.eq(&e.document),
+            evidence::quote.eq(&e.quote),
+            evidence::url.eq(&e.url),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn record_change(
+    conn: &mut DbConnection,
+    org_id: i32,
+    vendor_id: i32,
+    kind: ChangeKind,
+    vendor: &Vendor,
+    announced_on: NaiveDate,
+    effective_on: NaiveDate,
+) -> Result<(), DbError> {
+    let categories: Vec<String> = vendor
+        .categories
+        .iter()
+        .map(|c| c.label().to_lowercase())
+        .collect();
+    let verb = match kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Changed => "changed",
+        ChangeKind::Retired => "retired",
+    };
+    let kind: &str = kind.into();
+    diesel::insert_into(changes::table)
+        .values((
+            changes::organisation_id.eq(org_id),
+            changes::vendor_id.eq(Some(vendor_id)),
+            changes::kind.eq(kind),
+            changes::summary.eq(format!(
+                "{} ({}) {verb}",
+                vendor.name,
+                categories.join(", ")
+            )),
+            changes::announced_on.eq(announced_on),
+            changes::effective_on.eq(effective_on),
+            changes::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether the database holds no organisation yet.
+pub fn is_empty(conn: &mut DbConnection) -> Result<bool, DbError> {
+    let count: i64 = organisations::table.count().get_result(conn)?;
+    Ok(count == 0)
+}

@@ -1,0 +1,319 @@
+//! The machine-readable copies of the public list: JSON (DESIGN.md §5), CSV (RFC 4180, one row per
+//! transfer) and the Atom feed of changes. Only what a published list shows: no internal notes.
+
+use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Serialize;
+
+use super::views::mechanism_name;
+use crate::registry::listing::{Listing, Summary};
+use crate::registry::{
+    Certification, Change, DataCategory, Evidence, Role, VendorCategory, VendorStatus,
+};
+use crate::rules::{Assessment, CountryCode, RuleSet};
+
+#[derive(Serialize)]
+struct PublicList<'a> {
+    organisation: OrganisationJson<'a>,
+    as_of: NaiveDate,
+    filters: FiltersJson,
+    summary: &'a Summary,
+    vendors: Vec<VendorJson<'a>>,
+    upcoming_changes: &'a [&'a Change],
+    changes: &'a [&'a Change],
+}
+
+#[derive(Serialize)]
+struct FiltersJson {
+    category: Option<VendorCategory>,
+    country: Option<CountryCode>,
+    flagged: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct OrganisationJson<'a> {
+    slug: &'a str,
+    name: &'a str,
+    legal_name: &'a str,
+    country: CountryCode,
+    privacy_contact: Option<&'a str>,
+    website: Option<&'a str>,
+    policy: PolicyJson<'a>,
+    last_change: Option<NaiveDate>,
+}
+
+#[derive(Serialize)]
+struct PolicyJson<'a> {
+    title: Option<&'a str>,
+    date: Option<NaiveDate>,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct VendorJson<'a> {
+    key: &'a str,
+    name: &'a str,
+    legal_entity: Option<&'a str>,
+    website: Option<&'a str>,
+    headquarters: Option<CountryCode>,
+    role: Role,
+    categories: &'a [VendorCategory],
+    purpose: &'a str,
+    status: VendorStatus,
+    active_from: Option<NaiveDate>,
+    retired_from: Option<NaiveDate>,
+    dpa_signed_on: Option<NaiveDate>,
+    certifications: &'a [Certification],
+    evidence: &'a [Evidence],
+    transfers: Vec<TransferJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MechanismJson<'a> {
+    id: &'a str,
+    name: String,
+    signed_on: Option<NaiveDate>,
+}
+
+#[derive(Serialize)]
+struct TransferJson<'a> {
+    country: Option<CountryCode>,
+    country_name: Option<&'static str>,
+    location: Option<&'a str>,
+    data_categories: &'a [DataCategory],
+    mechanisms: Vec<MechanismJson<'a>>,
+    tia_on: Option<NaiveDate>,
+    supplementary_measures: Option<&'a str>,
+    evidence: &'a [Evidence],
+    assessment: &'a Assessment<'static>,
+}
+
+pub fn json(listing: &Listing, rules: &RuleSet) -> String {
+    let org = &listing.registry.organisation;
+    let as_of = listing.filters.as_of;
+    let vendors = listing
+        .rows
+        .iter()
+        .map(|row| {
+            let v = row.vendor;
+            VendorJson {
+                key: &v.key,
+                name: &v.name,
+                legal_entity: v.legal_entity.as_deref(),
+                website: v.website.as_deref(),
+                headquarters: v.headquarters,
+                role: v.role,
+                categories: &v.categories,
+                purpose: &v.purpose,
+                status: v.status,
+                active_from: v.active_from,
+                retired_from: v.retired_from,
+                dpa_signed_on: v.dpa_signed_on,
+                certifications: &v.certifications,
+                evidence: &v.evidence,
+                transfers: row
+                    .transfers
+                    .iter()
+                    .map(|t| TransferJson {
+                        country: t.transfer.country,
+                        country_name: t.transfer.country.map(|c| c.name()),
+                        location: t.transfer.location.as_deref(),
+                        data_categories: &t.transfer.data_categories,
+                        mechanisms: t
+                            .transfer
+                            .mechanisms
+                            .iter()
+                            .map(|m| MechanismJson {
+                                id: &m.id,
+                                name: mechanism_name(rules, &m.id),
+                                signed_on: m.signed_on,
+                            })
+                            .collect(),
+                        tia_on: t.transfer.tia_on,
+                        supplementary_measures: t.transfer.supplementary_measures.as_deref(),
+                        evidence: &t.transfer.evidence,
+                        assessment: &t.assessment,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let list = PublicList {
+        organisation: OrganisationJson {
+            slug: &org.slug,
+            name: &org.name,
+            legal_name: &org.legal_name,
+            country: org.country,
+            privacy_contact: org.privacy_contact.as_deref(),
+            website: org.website.as_deref(),
+            policy: PolicyJson {
+                title: org.policy_title.as_deref(),
+                date: org.policy_date,
+                url: org.policy_url.as_deref(),
+            },
+            last_change: listing.registry.last_change_on(as_of),
+        },
+        as_of,
+        filters: FiltersJson {
+            category: listing.filters.category,
+            country: listing.filters.country,
+            flagged: listing.filters.flagged,
+        },
+        summary: &listing.summary,
+        vendors,
+        upcoming_changes: &listing.upcoming,
+        changes: &listing.past,
+    };
+    // Plain structs of strings, numbers and dates: serialising cannot fail.
+    serde_json::to_string_pretty(&list).expect("the public list serialises")
+}
+
+pub fn csv(listing: &Listing) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "organisation",
+        "as_of",
+        "vendor",
+        "legal_entity",
+        "website",
+        "role",
+        "categories",
+        "purpose",
+        "country",
+        "country_name",
+        "location",
+        "data_categories",
+        "mechanisms",
+        "verdict",
+        "flagged",
+        "severity",
+        "reason",
+    ])?;
+    let org = &listing.registry.organisation.slug;
+    let as_of = listing.filters.as_of.to_string();
+    for row in &listing.rows {
+        let v = row.vendor;
+        let categories = v
+            .categories
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(";");
+        let role: &str = v.role.into();
+        for t in &row.transfers {
+            let tr = t.transfer;
+            let data = tr
+                .data_categories
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(";");
+            let mechanisms = tr
+                .mechanisms
+                .iter()
+                .map(|m| match m.signed_on {
+                    Some(d) => format!("{}:{d}", m.id),
+                    None => m.id.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(";");
+            w.write_record([
+                org.as_str(),
+                &as_of,
+                &v.name,
+                v.legal_entity.as_deref().unwrap_or(""),
+                v.website.as_deref().unwrap_or(""),
+                role,
+                &categories,
+                &v.purpose,
+                tr.country.map(|c| c.as_str()).unwrap_or(""),
+                tr.country.map(|c| c.name()).unwrap_or(""),
+                tr.location.as_deref().unwrap_or(""),
+                &data,
+                &mechanisms,
+                t.assessment.verdict.as_str(),
+                if t.assessment.flagged {
+                    "true"
+                } else {
+                    "false"
+                },
+                t.assessment.severity.as_str(),
+                &t.assessment.reason,
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn datetime(at: NaiveDateTime) -> FixedDateTime {
+    Utc.from_utc_datetime(&at).fixed_offset()
+}
+
+fn day(date: NaiveDate) -> FixedDateTime {
+    datetime(date.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+/// One entry per change, newest first; `base` is the site's address (`https://host`).
+pub fn atom(listing: &Listing, base: &str) -> String {
+    let registry = listing.registry;
+    let org = &registry.organisation;
+    let page = format!("{base}/{}/subprocessors", org.slug);
+    let link = |href: String, rel: &str, mime: Option<&str>| {
+        let mut l = Link::default();
+        l.set_href(href);
+        l.set_rel(rel);
+        l.set_mime_type(mime.map(str::to_string));
+        l
+    };
+    let entries: Vec<Entry> = registry
+        .changes
+        .iter()
+        .filter(|c| c.announced_on <= listing.filters.as_of)
+        .map(|c| {
+            let mut e = Entry::default();
+            let kind: &str = c.kind.into();
+            e.set_id(format!("{page}#change-{}", c.id));
+            e.set_title(Text::plain(format!(
+                "{} (effective {})",
+                c.summary, c.effective_on
+            )));
+            e.set_published(Some(day(c.announced_on)));
+            e.set_updated(datetime(c.created_at).max(day(c.announced_on)));
+            e.set_links(vec![link(
+                format!("{page}?as_of={}", c.effective_on),
+                "alternate",
+                Some("text/html"),
+            )]);
+            let mut content = Content::default();
+            content.set_content_type(Some("text".to_string()));
+            content.set_value(Some(format!(
+                "{}. Kind: {kind}. Announced on {}; takes effect on {}.",
+                c.summary, c.announced_on, c.effective_on
+            )));
+            e.set_content(Some(content));
+            e
+        })
+        .collect();
+    let mut feed = Feed::default();
+    feed.set_title(Text::plain(format!(
+        "{}: changes to its sub-processors",
+        org.name
+    )));
+    feed.set_id(format!("{page}.atom"));
+    feed.set_updated(datetime(registry.last_modified()));
+    let mut author = Person::default();
+    author.set_name(org.legal_name.clone());
+    author.set_email(
+        org.privacy_contact
+            .clone()
+            .filter(|c| c.contains('@') && !c.contains(' ')),
+    );
+    feed.set_authors(vec![author]);
+    feed.set_links(vec![
+        link(format!("{page}.atom"), "self", Some("application/atom+xml")),
+        link(page.clone(), "alternate", Some("text/html")),
+    ]);
+    feed.set_entries(entries);
+    feed.set_lang(Some("en".to_string()));
+    feed.to_string()
+}

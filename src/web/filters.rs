@@ -1,0 +1,126 @@
+//! The public list's query parameters (`as_of`, `category`, `country`, `flagged`), checked once.
+
+use chrono::NaiveDate;
+
+use super::error::{AppError, Audience};
+use crate::date::parse_date;
+use crate::registry::listing::Filters;
+use crate::registry::{VendorCategory, vocabulary};
+use crate::rules::CountryCode;
+
+/// Parses a query string. Empty values count as absent (the form's "any" choice); unknown
+/// parameters are ignored; a bad value is a 400 naming the parameter.
+pub fn parse(query: &str, today: NaiveDate, audience: Audience) -> Result<Filters, AppError> {
+    let bad = |name: &str, problem: String| AppError::BadParameter {
+        name: name.to_string(),
+        problem,
+        audience,
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|e| bad("query", format!("cannot be read: {e}")))?;
+    let mut filters = Filters::on(today);
+    for (name, value) in pairs {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match name.as_str() {
+            "as_of" => {
+                filters.as_of = parse_date(value).map_err(|e| bad("as_of", e.to_string()))?;
+            }
+            "category" => {
+                filters.category = Some(value.parse().map_err(|_| {
+                    bad(
+                        "category",
+                        format!(
+                            "unknown category '{value}'; valid: {}",
+                            vocabulary::<VendorCategory>()
+                        ),
+                    )
+                })?);
+            }
+            "country" => {
+                filters.country =
+                    Some(CountryCode::parse(value).map_err(|e| bad("country", e.to_string()))?);
+            }
+            "flagged" => {
+                filters.flagged = Some(match value.to_ascii_lowercase().as_str() {
+                    "true" | "1" | "yes" | "on" => true,
+                    "false" | "0" | "no" | "off" => false,
+                    _ => return Err(bad("flagged", format!("'{value}' is not true or false"))),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(filters)
+}
+
+/// The query string that reproduces `filters` (for links to the other formats).
+pub fn query_string(filters: &Filters, today: NaiveDate) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if filters.as_of != today {
+        pairs.push(("as_of", filters.as_of.to_string()));
+    }
+    if let Some(c) = filters.category {
+        pairs.push(("category", c.to_string()));
+    }
+    if let Some(c) = filters.country {
+        pairs.push(("country", c.to_string()));
+    }
+    if let Some(f) = filters.flagged {
+        pairs.push(("flagged", f.to_string()));
+    }
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn parses_every_parameter_and_ignores_empty_ones() {
+        let f = parse(
+            "as_of=2019-05-23&category=analytics&country=us&flagged=true&other=x",
+            today(),
+            Audience::Html,
+        )
+        .unwrap();
+        assert_eq!(f.as_of, NaiveDate::from_ymd_opt(2019, 5, 23).unwrap());
+        assert_eq!(f.category, Some(VendorCategory::Analytics));
+        assert_eq!(f.country.map(|c| c.as_str()), Some("US"));
+        assert_eq!(f.flagged, Some(true));
+        assert_eq!(
+            parse("category=&country=&as_of=", today(), Audience::Html).unwrap(),
+            Filters::on(today())
+        );
+        assert_eq!(
+            query_string(&f, today()),
+            "as_of=2019-05-23&category=analytics&country=US&flagged=true"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_parameter() {
+        for (query, name, needle) in [
+            ("as_of=2024-13-01", "as_of", "'2024-13-01' is not a date"),
+            ("country=XX", "country", "unknown country code 'XX'"),
+            ("category=cloud", "category", "unknown category 'cloud'"),
+            ("flagged=maybe", "flagged", "'maybe' is not true or false"),
+        ] {
+            match parse(query, today(), Audience::Json) {
+                Err(AppError::BadParameter {
+                    name: n, problem, ..
+                }) => {
+                    assert_eq!(n, name);
+                    assert!(problem.contains(needle), "{problem}");
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+    }
+}

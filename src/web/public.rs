@@ -1,0 +1,237 @@
+//! The public pages and feeds, health checks and the stylesheet.
+
+use std::time::{Duration, SystemTime};
+
+use actix_web::http::header::{self, EntityTag, HttpDate, IfModifiedSince, IfNoneMatch};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use chrono::NaiveDateTime;
+
+use super::AppState;
+use super::cache::{CacheKey, Rendered};
+use super::error::{AppError, Audience};
+use super::{feeds, filters, views};
+use crate::date::today;
+use crate::registry::listing::Listing;
+use crate::registry::{Registry, load};
+
+/// The renderings of the public list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Json,
+    Csv,
+    Atom,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Atom => "atom",
+        }
+    }
+
+    fn audience(self) -> Audience {
+        match self {
+            Format::Html => Audience::Html,
+            _ => Audience::Json,
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::Html => "text/html; charset=utf-8",
+            Format::Json => "application/json",
+            Format::Csv => "text/csv; charset=utf-8; header=present",
+            Format::Atom => "application/atom+xml; charset=utf-8",
+        }
+    }
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(index))
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/static/style.css", web::get().to(stylesheet))
+        .route("/{slug}/subprocessors.json", web::get().to(list_json))
+        .route("/{slug}/subprocessors.csv", web::get().to(list_csv))
+        .route("/{slug}/subprocessors.atom", web::get().to(list_atom))
+        .route("/{slug}/subprocessors", web::get().to(list_html));
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok\n")
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let db = state.db.clone();
+    let ready = web::block(move || db.get().map(|_| ())).await;
+    match ready {
+        Ok(Ok(())) => HttpResponse::Ok()
+            .content_type("text/plain")
+            .body("ready\n"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "database not reachable");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain")
+                .body("database not reachable\n")
+        }
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("busy\n"),
+    }
+}
+
+async fn stylesheet(req: HttpRequest) -> HttpResponse {
+    static STARTED: std::sync::LazyLock<SystemTime> = std::sync::LazyLock::new(SystemTime::now);
+    let rendered = Rendered::new(views::STYLESHEET, "text/css; charset=utf-8", *STARTED);
+    conditional(&req, &rendered, "public, max-age=3600")
+}
+
+async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let db = state.db.clone();
+    let organisations = web::block(move || {
+        let mut conn = db.get()?;
+        load::organisations(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
+    .map_err(|e| AppError::db(e, Audience::Html))?;
+    if let [only] = organisations.as_slice() {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/{}/subprocessors", only.slug)))
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(views::organisations_page(&organisations).into_string()))
+}
+
+async fn list_html(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    list(req, state, slug.into_inner(), Format::Html).await
+}
+
+async fn list_json(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    list(req, state, slug.into_inner(), Format::Json).await
+}
+
+async fn list_csv(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    list(req, state, slug.into_inner(), Format::Csv).await
+}
+
+async fn list_atom(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    list(req, state, slug.into_inner(), Format::Atom).await
+}
+
+/// Serves one rendering of an organisation's list: from the cache when it holds it, otherwise
+/// loaded (a fixed number of queries), rendered and kept.
+async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: String,
+    format: Format,
+) -> Result<HttpResponse, AppError> {
+    let audience = format.audience();
+    let today = today();
+    let filters = filters::parse(req.query_string(), today, audience)?;
+    let base = (format == Format::Atom).then(|| {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    });
+    let key = CacheKey {
+        slug: slug.clone(),
+        format: format.name(),
+        filters: filters.clone(),
+        base: base.clone(),
+    };
+    if let Some(hit) = state.cache.get(&key) {
+        return Ok(conditional(&req, &hit, "public, max-age=60"));
+    }
+
+    let db = state.db.clone();
+    let wanted = slug.clone();
+    let registry: Registry = web::block(move || {
+        let mut conn = db.get()?;
+        load::registry(&mut conn, &wanted)
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string(), audience))?
+    .map_err(|e| AppError::db(e, audience))?
+    .ok_or_else(|| AppError::NotFound {
+        what: format!("organisation '{slug}'"),
+        audience,
+    })?;
+
+    let listing = Listing::new(&registry, filters.clone(), state.rules);
+    let body: Vec<u8> = match format {
+        Format::Html => {
+            let query = filters::query_string(&filters, today);
+            views::subprocessors_page(&listing, state.rules, &query)
+                .into_string()
+                .into_bytes()
+        }
+        Format::Json => feeds::json(&listing, state.rules).into_bytes(),
+        Format::Csv => feeds::csv(&listing).map_err(|e| AppError::internal(e, audience))?,
+        Format::Atom => feeds::atom(&listing, base.as_deref().unwrap_or("")).into_bytes(),
+    };
+    let rendered = Rendered::new(
+        body,
+        format.content_type(),
+        system_time(registry.last_modified()),
+    );
+    state.cache.put(key, rendered.clone());
+    Ok(conditional(&req, &rendered, "public, max-age=60"))
+}
+
+fn system_time(at: NaiveDateTime) -> SystemTime {
+    let secs = at.and_utc().timestamp().max(0) as u64;
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// `200` with the body, or `304` when the client's copy is current (RFC 9110 §13).
+fn conditional(req: &HttpRequest, rendered: &Rendered, cache_control: &str) -> HttpResponse {
+    let etag = EntityTag::new_strong(rendered.etag.clone());
+    let last_modified = HttpDate::from(rendered.last_modified);
+    let not_modified = match req.get_header::<IfNoneMatch>() {
+        Some(IfNoneMatch::Any) => true,
+        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag)),
+        // If-Modified-Since counts only without If-None-Match.
+        None => req
+            .get_header::<IfModifiedSince>()
+            .is_some_and(|since| SystemTime::from(last_modified) <= SystemTime::from(since.0)),
+    };
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(header::ETag(etag))
+        .insert_header(header::LastModified(last_modified))
+        .insert_header((header::CACHE_CONTROL, cache_control.to_string()));
+    if not_modified {
+        response.finish()
+    } else {
+        response
+            .content_type(rendered.content_type)
+            .body(rendered.body.clone())
+    }
+}

@@ -1,0 +1,96 @@
+//! Builds the server: migrations, seeds for an empty database, the app, the listener.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, Logger, NormalizePath, TrailingSlash};
+use actix_web::{App, HttpServer, web};
+
+use super::{AppState, public};
+use crate::config::Settings;
+use crate::db::{Database, DbError};
+use crate::registry::{seed, store};
+use crate::rules::RuleSet;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("the embedded seed files are invalid: {0}")]
+    Seed(#[from] seed::SeedError),
+}
+
+/// A built server, not yet running: tests read its port and state, then run it.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    pub fn build(settings: &Settings) -> Result<Self, StartError> {
+        let rules = RuleSet::embedded();
+        let db = Database::connect(&settings.database_url)?;
+        db.migrate()?;
+        if settings.seed_when_empty {
+            let mut conn = db.get()?;
+            if store::is_empty(&mut conn)? {
+                for s in seed::embedded(rules)? {
+                    store::apply_seed(&mut conn, &s, "seed")?;
+                }
+                tracing::info!("loaded the example organisations into the empty database");
+            }
+        }
+        let listener = TcpListener::bind(settings.bind).map_err(|source| StartError::Listen {
+            addr: settings.bind.to_string(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or(settings.bind.port());
+        let state = web::Data::new(AppState {
+            db,
+            rules,
+            cache: Default::default(),
+        });
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                .wrap(Compress::default())
+                .wrap(NormalizePath::new(TrailingSlash::Trim))
+                .app_data(app_state.clone())
+                .configure(public::routes)
+        })
+        .listen(listener)
+        .map_err(|source| StartError::Listen {
+            addr: settings.bind.to_string(),
+            source,
+        })?
+        .run();
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

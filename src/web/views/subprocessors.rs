@@ -1,0 +1,275 @@
+//! The public sub-processor page of one organisation.
+
+use std::collections::BTreeSet;
+
+use maud::{Markup, html};
+use strum::VariantArray;
+
+use super::{capitalised, country_name, layout, mechanism_name, verdict_badge};
+use crate::registry::listing::{Listing, TransferRow, VendorRow};
+use crate::registry::{Change, DataCategory, VendorCategory};
+use crate::rules::{CountryCode, RuleSet};
+
+/// `query` reproduces the filters, for the links to the other formats.
+pub fn subprocessors_page(listing: &Listing, rules: &RuleSet, query: &str) -> Markup {
+    let org = &listing.registry.organisation;
+    let slug = &org.slug;
+    let as_of = listing.filters.as_of;
+    let suffix = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    let title = format!("{}: sub-processors and partners", org.name);
+    let head = html! {
+        link rel="alternate" type="application/atom+xml" title={ (org.name) " sub-processor changes" }
+            href={ "/" (slug) "/subprocessors.atom" };
+    };
+    layout(
+        &title,
+        head,
+        html! {
+            h1 { (title) }
+            dl.organisation {
+                div { dt { "Legal name" } dd { (org.legal_name) " (" (org.country.name()) ")" } }
+                div {
+                    dt { "Privacy contact" }
+                    dd {
+                        @match org.privacy_contact.as_deref() {
+                            Some(c) if c.contains('@') && !c.contains(' ') => a href={ "mailto:" (c) } { (c) },
+                            Some(c) => (c),
+                            None => "Not stated in the policy",
+                        }
+                    }
+                }
+                div {
+                    dt { "Privacy policy" }
+                    dd {
+                        @let name = org.policy_title.as_deref().unwrap_or("Privacy policy");
+                        @match org.policy_url.as_deref() {
+                            Some(url) => a href=(url) { (name) },
+                            None => (name),
+                        }
+                        ", "
+                        @match org.policy_date {
+                            Some(d) => { "dated " time datetime=(d) { (d) } }
+                            None => "undated",
+                        }
+                    }
+                }
+                div {
+                    dt { "Last change" }
+                    dd {
+                        @match listing.registry.last_change_on(as_of) {
+                            Some(d) => time datetime=(d) { (d) },
+                            None => "None recorded",
+                        }
+                    }
+                }
+            }
+            nav.formats aria-label="This list in other formats" {
+                "Download: "
+                a href={ "/" (slug) "/subprocessors.json" (suffix) } { "JSON" } " · "
+                a href={ "/" (slug) "/subprocessors.csv" (suffix) } { "CSV" } " · "
+                a href={ "/" (slug) "/subprocessors.atom" } { "Atom feed of changes" }
+            }
+            (changes(listing))
+            (summary(listing))
+            (filter_form(listing))
+            (table(listing, rules))
+        },
+    )
+}
+
+fn changes(listing: &Listing) -> Markup {
+    html! {
+        section.changes aria-labelledby="changes-title" {
+            h2 #changes-title { "Changes" }
+            @if listing.upcoming.is_empty() {
+                p { "No upcoming change announced as of " (listing.filters.as_of) "." }
+            } @else {
+                h3 { "Upcoming" }
+                ul { @for c in &listing.upcoming { (change_item(c)) } }
+            }
+            @if !listing.past.is_empty() {
+                details {
+                    summary { "Change log (" (listing.past.len()) ")" }
+                    ul { @for c in &listing.past { (change_item(c)) } }
+                }
+            }
+        }
+    }
+}
+
+fn change_item(c: &Change) -> Markup {
+    html! {
+        li {
+            "Effective " time datetime=(c.effective_on) { (c.effective_on) }
+            " (announced " time datetime=(c.announced_on) { (c.announced_on) } "): "
+            (c.summary)
+        }
+    }
+}
+
+fn summary(listing: &Listing) -> Markup {
+    let s = &listing.summary;
+    html! {
+        section aria-labelledby="summary-title" {
+            h2 #summary-title.visually-hidden { "Summary" }
+            dl.summary {
+                div { dt { "Vendors" } dd { (s.vendors) } }
+                div { dt { "Destination countries" } dd { (s.countries) } }
+                div { dt { "Transfers" } dd { (s.transfers) } }
+                div.flagged {
+                    dt { "Flagged transfers" }
+                    dd { (s.flagged) " (" (s.critical) " critical, " (s.warning) " warning)" }
+                }
+            }
+        }
+    }
+}
+
+fn filter_form(listing: &Listing) -> Markup {
+    let f = &listing.filters;
+    let slug = &listing.registry.organisation.slug;
+    let mut countries: BTreeSet<(&str, CountryCode)> = listing
+        .registry
+        .vendors
+        .iter()
+        .flat_map(|v| &v.transfers)
+        .filter_map(|t| t.country)
+        .map(|c| (c.name(), c))
+        .collect();
+    if let Some(c) = f.country {
+        countries.insert((c.name(), c));
+    }
+    html! {
+        form.filters method="get" action={ "/" (slug) "/subprocessors" } aria-label="Filter the list" {
+            div.field {
+                label for="f-category" { "Category" }
+                select #f-category name="category" {
+                    option value="" { "All categories" }
+                    @for c in VendorCategory::VARIANTS {
+                        option value=(c) selected[f.category == Some(*c)] { (c.label()) }
+                    }
+                }
+            }
+            div.field {
+                label for="f-country" { "Country" }
+                select #f-country name="country" {
+                    option value="" { "All countries" }
+                    @for (name, c) in &countries {
+                        option value=(c) selected[f.country == Some(*c)] { (name) }
+                    }
+                }
+            }
+            div.field {
+                label for="f-as-of" { "As of" }
+                input #f-as-of type="date" name="as_of" value=(f.as_of) min="1995-01-01";
+            }
+            div.field.check {
+                input #f-flagged type="checkbox" name="flagged" value="true" checked[f.flagged == Some(true)];
+                label for="f-flagged" { "Only flagged transfers" }
+            }
+            div.actions {
+                button type="submit" { "Apply filters" }
+                a href={ "/" (slug) "/subprocessors" } { "Reset" }
+            }
+        }
+    }
+}
+
+fn table(listing: &Listing, rules: &RuleSet) -> Markup {
+    let org = &listing.registry.organisation;
+    html! {
+        table.vendors {
+            caption {
+                "Sub-processors and partners of " (org.name) " on " (listing.filters.as_of)
+                " (" (listing.rows.len()) @if listing.rows.len() == 1 { " vendor" } @else { " vendors" }
+                @if listing.filters.narrows() { ", filtered" } ")"
+            }
+            thead {
+                tr {
+                    th scope="col" { "Vendor" }
+                    th scope="col" { "Role" }
+                    th scope="col" { "Purpose" }
+                    th scope="col" { "Categories" }
+                    th scope="col" { "Data shared" }
+                    th scope="col" { "Locations, mechanisms and verdicts" }
+                }
+            }
+            tbody {
+                @if listing.rows.is_empty() {
+                    tr { td colspan="6" { "No vendor matches these filters on this date." } }
+                }
+                @for row in &listing.rows { (vendor_row(row, rules)) }
+            }
+        }
+    }
+}
+
+fn vendor_row(row: &VendorRow, rules: &RuleSet) -> Markup {
+    let v = row.vendor;
+    let data: BTreeSet<DataCategory> = row
+        .transfers
+        .iter()
+        .flat_map(|t| t.transfer.data_categories.iter().copied())
+        .collect();
+    html! {
+        tr {
+            th scope="row" data-label="Vendor" {
+                span.vendor-name { (v.name) }
+                @if let Some(entity) = &v.legal_entity { br; span.entity { (entity) } }
+                @if let Some(site) = &v.website {
+                    br;
+                    a href=(site) rel="nofollow noopener" { (site.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')) }
+                }
+            }
+            td data-label="Role" { (v.role.label()) }
+            td data-label="Purpose" { (v.purpose) }
+            td data-label="Categories" {
+                (v.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", "))
+            }
+            td data-label="Data shared" {
+                @if data.is_empty() { "Not stated" }
+                @else { (capitalised(&data.iter().map(|d| d.label()).collect::<Vec<_>>().join(", "))) }
+            }
+            td data-label="Locations" {
+                @if row.transfers.is_empty() { "No location recorded" }
+                @else {
+                    ul.transfers { @for t in &row.transfers { (transfer_item(t, rules)) } }
+                }
+            }
+        }
+    }
+}
+
+fn transfer_item(row: &TransferRow, rules: &RuleSet) -> Markup {
+    let t = row.transfer;
+    let a = &row.assessment;
+    html! {
+        li {
+            span.place {
+                @match t.country {
+                    Some(c) => (country_name(c)),
+                    None => (t.location.as_deref().unwrap_or("Location not named")),
+                }
+            }
+            " "
+            (verdict_badge(a))
+            p.mechanism {
+                "Mechanism claimed: "
+                @if t.mechanisms.is_empty() { "none" }
+                @for (i, m) in t.mechanisms.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    (mechanism_name(rules, &m.id))
+                    @if let Some(d) = m.signed_on { " (signed " (d) ")" }
+                }
+                @if let Some(accepted) = a.mechanism {
+                    ". Covered by: " (mechanism_name(rules, accepted))
+                }
+            }
+            p.reason { (a.reason) }
+        }
+    }
+}
