@@ -119,6 +119,8 @@ impl Database {
         let manager = ConnectionManager::<DbConnection>::new(path.to_string_lossy());
         let pool = Pool::builder()
             .max_size(8)
+            // SQLite files do not drop connections; the check would cost a query per request.
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(ConnectionSetup {
                 statements: statements.clone(),

@@ -16,6 +16,7 @@ diesel::table! {
         policy_url -> Nullable<Text>,
         announce_days -> Integer,
         version -> Integer,
+        revision -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

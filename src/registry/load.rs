@@ -29,6 +29,7 @@ struct OrganisationRow {
     policy_url: Option<String>,
     announce_days: i32,
     version: i32,
+    revision: i32,
     updated_at: NaiveDateTime,
 }
 
@@ -131,9 +132,20 @@ impl OrganisationRow {
             policy_url: self.policy_url,
             announce_days: self.announce_days,
             version: self.version,
+            revision: self.revision,
             updated_at: self.updated_at,
         })
     }
+}
+
+/// An organisation's current revision (see `store::touch`), or `None` for an unknown slug: one
+/// indexed query, so a cached page can be checked on every request.
+pub fn revision(conn: &mut DbConnection, slug: &str) -> Result<Option<i32>, DbError> {
+    Ok(organisations::table
+        .filter(organisations::slug.eq(slug))
+        .select(organisations::revision)
+        .first(conn)
+        .optional()?)
 }
 
 /// The organisations, by name.

@@ -232,6 +232,9 @@ pub struct Organisation {
     pub announce_days: i32,
     #[serde(skip)]
     pub version: i32,
+    /// Bumped by every write to the organisation's records.
+    #[serde(skip)]
+    pub revision: i32,
     #[serde(skip)]
     pub updated_at: NaiveDateTime,
 }

@@ -192,6 +192,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
         policy_url: o.policy_url,
         announce_days,
         version: 1,
+        revision: 1,
         updated_at: Default::default(),
     };
 
@@ -469,6 +470,7 @@ pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
             policy_url: None,
             announce_days: 30,
             version: 1,
+            revision: 1,
             updated_at: Default::default(),
         },
         vendors,

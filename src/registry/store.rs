@@ -145,9 +145,7 @@ pub fn apply_seed(
             }
         }
         if report.changed_anything() {
-            diesel::update(organisations::table.find(org_id))
-                .set(organisations::updated_at.eq(now()))
-                .execute(conn)?;
+            touch(conn, org_id)?;
         }
         Ok(report)
     })
@@ -454,6 +452,18 @@ fn record_change(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Marks the organisation's registry as changed: every write calls it, in its transaction, so
+/// that caches (in this process or another) see the new revision.
+pub fn touch(conn: &mut DbConnection, org_id: i32) -> QueryResult<()> {
+    diesel::update(organisations::table.find(org_id))
+        .set((
+            organisations::revision.eq(organisations::revision + 1),
+            organisations::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Whether the database holds no organisation yet.

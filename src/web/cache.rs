@@ -1,4 +1,6 @@
-//! Rendered public responses kept in memory, dropped on any write to their organisation.
+//! Rendered public responses kept in memory. Each remembers the organisation's revision it was
+//! rendered from; a write anywhere (this process, a CLI run, another instance) bumps the
+//! revision, so the next request renders afresh and replaces the entry.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -26,6 +28,8 @@ pub struct Rendered {
     pub content_type: &'static str,
     pub etag: String,
     pub last_modified: SystemTime,
+    /// The organisation's revision this was rendered from; 0 for static files.
+    pub revision: i32,
 }
 
 impl Rendered {
@@ -33,6 +37,7 @@ impl Rendered {
         body: impl Into<Bytes>,
         content_type: &'static str,
         last_modified: SystemTime,
+        revision: i32,
     ) -> Self {
         let body = body.into();
         let mut hasher = DefaultHasher::new();
@@ -42,6 +47,7 @@ impl Rendered {
             body,
             content_type,
             last_modified,
+            revision,
         }
     }
 }
@@ -55,8 +61,14 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    pub fn get(&self, key: &CacheKey) -> Option<Rendered> {
-        self.entries.read().ok()?.get(key).cloned()
+    /// The entry for `key` if it was rendered from `revision`.
+    pub fn get(&self, key: &CacheKey, revision: i32) -> Option<Rendered> {
+        self.entries
+            .read()
+            .ok()?
+            .get(key)
+            .filter(|r| r.revision == revision)
+            .cloned()
     }
 
     pub fn put(&self, key: CacheKey, value: Rendered) {
@@ -65,20 +77,6 @@ impl PageCache {
                 entries.clear();
             }
             entries.insert(key, value);
-        }
-    }
-
-    /// Drops every rendering of one organisation's list: call after any write to it.
-    pub fn invalidate(&self, slug: &str) {
-        if let Ok(mut entries) = self.entries.write() {
-            entries.retain(|k, _| k.slug != slug);
-        }
-    }
-
-    /// Drops everything (the organisation list on `/` depends on all of them).
-    pub fn clear(&self) {
-        if let Ok(mut entries) = self.entries.write() {
-            entries.clear();
         }
     }
 

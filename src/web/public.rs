@@ -11,6 +11,7 @@ use super::cache::{CacheKey, Rendered};
 use super::error::{AppError, Audience};
 use super::{feeds, filters, views};
 use crate::date::today;
+use crate::db::{DbConnection, DbError};
 use crate::registry::listing::Listing;
 use crate::registry::{Registry, load};
 
@@ -86,19 +87,28 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 
 async fn stylesheet(req: HttpRequest) -> HttpResponse {
     static STARTED: std::sync::LazyLock<SystemTime> = std::sync::LazyLock::new(SystemTime::now);
-    let rendered = Rendered::new(views::STYLESHEET, "text/css; charset=utf-8", *STARTED);
+    let rendered = Rendered::new(views::STYLESHEET, "text/css; charset=utf-8", *STARTED, 0);
     conditional(&req, &rendered, "public, max-age=3600")
 }
 
-async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+/// Runs a diesel call on the blocking pool with a pooled connection.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    audience: Audience,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+) -> Result<T, AppError> {
     let db = state.db.clone();
-    let organisations = web::block(move || {
+    web::block(move || {
         let mut conn = db.get()?;
-        load::organisations(&mut conn)
+        f(&mut conn)
     })
     .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
-    .map_err(|e| AppError::db(e, Audience::Html))?;
+    .map_err(|e| AppError::internal(e.to_string(), audience))?
+    .map_err(|e| AppError::db(e, audience))
+}
+
+async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let organisations = blocking(&state, Audience::Html, load::organisations).await?;
     if let [only] = organisations.as_slice() {
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/{}/subprocessors", only.slug)))
@@ -162,23 +172,26 @@ async fn list(
         filters: filters.clone(),
         base: base.clone(),
     };
-    if let Some(hit) = state.cache.get(&key) {
+    let not_found = || AppError::NotFound {
+        what: format!("organisation '{slug}'"),
+        audience,
+    };
+    let revision = blocking(&state, audience, {
+        let slug = slug.clone();
+        move |conn| load::revision(conn, &slug)
+    })
+    .await?
+    .ok_or_else(not_found)?;
+    if let Some(hit) = state.cache.get(&key, revision) {
         return Ok(conditional(&req, &hit, "public, max-age=60"));
     }
 
-    let db = state.db.clone();
-    let wanted = slug.clone();
-    let registry: Registry = web::block(move || {
-        let mut conn = db.get()?;
-        load::registry(&mut conn, &wanted)
+    let registry: Registry = blocking(&state, audience, {
+        let slug = slug.clone();
+        move |conn| load::registry(conn, &slug)
     })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), audience))?
-    .map_err(|e| AppError::db(e, audience))?
-    .ok_or_else(|| AppError::NotFound {
-        what: format!("organisation '{slug}'"),
-        audience,
-    })?;
+    .await?
+    .ok_or_else(not_found)?;
 
     let listing = Listing::new(&registry, filters.clone(), state.rules);
     let body: Vec<u8> = match format {
@@ -196,6 +209,7 @@ async fn list(
         body,
         format.content_type(),
         system_time(registry.last_modified()),
+        registry.organisation.revision,
     );
     state.cache.put(key, rendered.clone());
     Ok(conditional(&req, &rendered, "public, max-age=60"))
@@ -210,13 +224,17 @@ fn system_time(at: NaiveDateTime) -> SystemTime {
 fn conditional(req: &HttpRequest, rendered: &Rendered, cache_control: &str) -> HttpResponse {
     let etag = EntityTag::new_strong(rendered.etag.clone());
     let last_modified = HttpDate::from(rendered.last_modified);
+    let unix_seconds = |t: SystemTime| {
+        t.duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    };
     let not_modified = match req.get_header::<IfNoneMatch>() {
         Some(IfNoneMatch::Any) => true,
         Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag)),
         // If-Modified-Since counts only without If-None-Match.
-        None => req
-            .get_header::<IfModifiedSince>()
-            .is_some_and(|since| SystemTime::from(last_modified) <= SystemTime::from(since.0)),
+        None => req.get_header::<IfModifiedSince>().is_some_and(|since| {
+            unix_seconds(rendered.last_modified) <= unix_seconds(since.0.into())
+        }),
     };
     let mut response = if not_modified {
         HttpResponse::NotModified()

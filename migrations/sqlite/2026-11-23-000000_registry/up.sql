@@ -15,6 +15,8 @@ CREATE TABLE organisations (
     policy_url TEXT,
     announce_days INTEGER NOT NULL DEFAULT 30,
     version INTEGER NOT NULL DEFAULT 1,
+    -- Bumped by every write to any record of the organisation: caches compare it.
+    revision INTEGER NOT NULL DEFAULT 1,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
