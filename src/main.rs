@@ -24,8 +24,9 @@ use crossborder::web::startup::Application;
                   from dated EU transfer law compiled into the binary; `rules` shows that law."
 )]
 struct Cli {
+    /// Without a command, `serve` with its defaults (or BIND and DATABASE_URL).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -216,7 +217,15 @@ fn assess_examples() -> &'static str {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let output = match cli.command {
+    let command = cli.command.unwrap_or_else(|| {
+        Command::Serve(ServeArgs {
+            bind: std::env::var("BIND").unwrap_or_else(|_| DEFAULT_BIND.to_string()),
+            database: DatabaseArgs {
+                database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),
+            },
+        })
+    });
+    let output = match command {
         Command::Assess(args) => run_assess(args),
         Command::Rules(args) => run_rules(args),
         Command::Serve(args) => return run_serve(args),
@@ -240,9 +249,12 @@ fn failure(message: impl std::fmt::Display) -> ExitCode {
 fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logs go to stderr, so stdout carries only the answer (the URL served).
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
