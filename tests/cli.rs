@@ -390,3 +390,128 @@ fn rules_prints_what_is_in_force_on_the_date() {
         "{text}"
     );
 }
+
+// --- seed, migrate and serve ----------------------------------------------------------------
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("crossborder")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn seed_loads_the_examples_once_and_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("seed.db").display());
+    let first = run(&["seed", "--database-url", &url]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let first = String::from_utf8(first.stdout).unwrap();
+    assert!(first.contains("arturia: created with 9 vendors"), "{first}");
+    let second = String::from_utf8(run(&["seed", "--database-url", &url]).stdout).unwrap();
+    assert_eq!(
+        second
+            .lines()
+            .filter(|l| l.ends_with(": unchanged"))
+            .count(),
+        5,
+        "{second}"
+    );
+}
+
+#[test]
+fn seed_refuses_a_bad_file_naming_the_file_and_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds");
+    std::fs::create_dir(&seeds).unwrap();
+    std::fs::write(
+        seeds.join("acme.toml"),
+        "[organisation]\nslug = \"acme\"\nname = \"Acme\"\nlegal_name = \"Acme SA\"\ncountry = \"FR\"\n\n\
+         [[vendor]]\nkey = \"host\"\nname = \"Host\"\nrole = \"processor\"\ncategories = [\"hosting\"]\n\
+         purpose = \"Hosting\"\nstatus = \"active\"\n\n  [[vendor.transfer]]\n  country = \"US\"\n  \
+         mechanisms = [{ id = \"sccs\" }]\n",
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", dir.path().join("seed.db").display());
+    let out = run(&[
+        "seed",
+        "--dir",
+        seeds.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "acme.toml: vendor 'host' transfer 1 field mechanisms[0].id: unknown mechanism 'sccs'"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_database_url_or_bind_address_is_refused() {
+    let out = run(&[
+        "serve",
+        "--bind",
+        "localhost:eighty",
+        "--database-url",
+        "sqlite://x.db",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--bind / BIND: 'localhost:eighty'"));
+    let out = run(&["migrate", "--database-url", "mysql://db/crossborder"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--database-url"));
+}
+
+/// The binary as an operator runs it: serves on the printed URL, stops cleanly on SIGTERM.
+#[test]
+fn serve_prints_its_url_answers_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("crossborder"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", dir.path().join("serve.db"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET /qtrax/subprocessors.json HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"slug\": \"qtrax\""));
+
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful stop exits 0, got {status:?}");
+}
