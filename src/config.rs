@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use crate::auth::AuthConfig;
 use crate::db::{DatabaseUrl, DbError};
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -13,6 +14,9 @@ pub struct Settings {
     pub database_url: DatabaseUrl,
     /// Load the embedded example organisations into an empty database.
     pub seed_when_empty: bool,
+    pub auth: AuthConfig,
+    /// Benchmarks only: the API lets every call through.
+    pub api_auth_disabled: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +25,8 @@ pub enum ConfigError {
     Bind(String),
     #[error("--database-url / DATABASE_URL: {0}")]
     Database(#[from] DbError),
+    #[error("{0}")]
+    Auth(String),
 }
 
 impl Settings {
@@ -31,6 +37,8 @@ impl Settings {
                 .map_err(|_| ConfigError::Bind(bind.to_string()))?,
             database_url: DatabaseUrl::parse(database_url)?,
             seed_when_empty: true,
+            auth: AuthConfig::default(),
+            api_auth_disabled: false,
         })
     }
 }

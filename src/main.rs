@@ -39,6 +39,12 @@ enum Command {
     Seed(SeedArgs),
     /// Apply the database migrations not yet applied.
     Migrate(DatabaseArgs),
+    /// Manage the machine clients of the API (OAuth 2.0 client credentials).
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Issue API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Assess one transfer of personal data out of the EU/EEA on a date (no database needed).
     #[command(after_long_help = assess_examples())]
     Assess(AssessArgs),
@@ -61,6 +67,130 @@ struct ServeArgs {
 
     #[command(flatten)]
     database: DatabaseArgs,
+
+    #[command(flatten)]
+    jwt: JwtArgs,
+
+    /// The identity provider's JSON Web Key Set (RS256, ES256, EdDSA keys), fetched at start and
+    /// again for an unknown key id at most once a minute.
+    #[arg(long, env = "JWKS_URL", value_name = "URL")]
+    jwks_url: Option<String>,
+
+    /// For benchmarks only: let every API call through without a token.
+    #[arg(long, hide = true)]
+    insecure_disable_api_auth: bool,
+}
+
+/// Token settings shared by `serve` and `token issue`.
+#[derive(Args, Clone)]
+struct JwtArgs {
+    /// A file holding the HS256 secret (at least 32 bytes) that signs and verifies API tokens.
+    /// The secret can also be given in the environment as JWT_SECRET.
+    #[arg(long, env = "JWT_SECRET_FILE", value_name = "PATH")]
+    jwt_secret_file: Option<std::path::PathBuf>,
+
+    /// The `iss` tokens must carry.
+    #[arg(long, env = "JWT_ISSUER", default_value = "crossborder")]
+    jwt_issuer: String,
+
+    /// The `aud` tokens must carry.
+    #[arg(long, env = "JWT_AUDIENCE", default_value = "crossborder-api")]
+    jwt_audience: String,
+
+    /// Lifetime of the tokens crossborder issues (15m, 1h...).
+    #[arg(long, env = "TOKEN_TTL", default_value = "15m", value_parser = humantime::parse_duration)]
+    token_ttl: std::time::Duration,
+}
+
+impl JwtArgs {
+    /// The settings, with the secret read from JWT_SECRET or the file.
+    fn auth_config(
+        &self,
+        jwks_url: Option<String>,
+    ) -> Result<crossborder::auth::AuthConfig, String> {
+        let secret = match (&self.jwt_secret_file, std::env::var("JWT_SECRET").ok()) {
+            (Some(path), _) => Some(
+                std::fs::read(path)
+                    .map_err(|e| format!("--jwt-secret-file {}: {e}", path.display()))?
+                    .trim_ascii_end()
+                    .to_vec(),
+            ),
+            (None, Some(value)) if !value.is_empty() => Some(value.into_bytes()),
+            _ => None,
+        };
+        if let Some(secret) = &secret
+            && secret.len() < 32
+        {
+            return Err(format!(
+                "the JWT secret is {} bytes long; it must be at least 32 (generate one with: openssl rand -base64 48)",
+                secret.len()
+            ));
+        }
+        Ok(crossborder::auth::AuthConfig {
+            hs256_secret: secret,
+            jwks_url,
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+            token_ttl: self.token_ttl,
+            ..Default::default()
+        })
+    }
+}
+
+#[derive(Subcommand)]
+enum ClientCommand {
+    /// Create a client; prints its id and its secret (shown once).
+    Create {
+        /// What the client is ("Procurement tool").
+        #[arg(long)]
+        name: String,
+        /// Space-separated scopes it may ask for: registry:read, registry:write, intake:write.
+        #[arg(long, value_parser = parse_scope_list)]
+        scope: ScopeList,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List the clients (never their secrets).
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Revoke a client: it gets no new token.
+    Revoke {
+        /// The client id (cb_...).
+        client_id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Sign a one-off token with the HS256 secret and print it.
+    Issue {
+        /// The subject (who the token is for); it is written in the audit trail.
+        #[arg(long)]
+        sub: String,
+        /// Space-separated scopes: registry:read, registry:write, intake:write.
+        #[arg(long, value_parser = parse_scope_list)]
+        scope: ScopeList,
+        /// Lifetime (15m, 1h, 1d).
+        #[arg(long, default_value = "15m", value_parser = humantime::parse_duration)]
+        ttl: std::time::Duration,
+        #[command(flatten)]
+        jwt: JwtArgs,
+    },
+}
+
+#[derive(Clone)]
+struct ScopeList(Vec<crossborder::auth::Scope>);
+
+fn parse_scope_list(s: &str) -> Result<ScopeList, String> {
+    let scopes = crossborder::auth::parse_scopes(s).map_err(|e| e.to_string())?;
+    if scopes.is_empty() {
+        return Err("name at least one scope".into());
+    }
+    Ok(ScopeList(scopes))
 }
 
 #[derive(Args)]
@@ -217,20 +347,22 @@ fn assess_examples() -> &'static str {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or_else(|| {
-        Command::Serve(ServeArgs {
-            bind: std::env::var("BIND").unwrap_or_else(|_| DEFAULT_BIND.to_string()),
-            database: DatabaseArgs {
-                database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),
-            },
-        })
-    });
+    // No command: serve, with its flags' defaults and environment.
+    let command = match cli.command {
+        Some(command) => command,
+        None => match Cli::parse_from(["crossborder", "serve"]).command {
+            Some(command) => command,
+            None => return usage_error("no command"),
+        },
+    };
     let output = match command {
         Command::Assess(args) => run_assess(args),
         Command::Rules(args) => run_rules(args),
         Command::Serve(args) => return run_serve(args),
         Command::Seed(args) => return run_seed(args),
         Command::Migrate(args) => return run_migrate(args),
+        Command::Client(command) => return run_client(command),
+        Command::Token(command) => return run_token(command),
     };
     emit(&output)
 }
@@ -268,12 +400,17 @@ fn open_database(args: &DatabaseArgs) -> Result<Database, ExitCode> {
 
 fn run_serve(args: ServeArgs) -> ExitCode {
     init_logs();
-    let settings = match Settings::new(&args.bind, &args.database.database_url) {
+    let mut settings = match Settings::new(&args.bind, &args.database.database_url) {
         Ok(s) => s,
         Err(e) => return usage_error(e),
     };
+    settings.auth = match args.jwt.auth_config(args.jwks_url.clone()) {
+        Ok(auth) => auth,
+        Err(e) => return usage_error(e),
+    };
+    settings.api_auth_disabled = args.insecure_disable_api_auth;
     actix_web::rt::System::new().block_on(async move {
-        let app = match Application::build(&settings) {
+        let app = match Application::build(&settings).await {
             Ok(app) => app,
             Err(e) => return failure(e),
         };
@@ -335,6 +472,82 @@ fn run_seed(args: SeedArgs) -> ExitCode {
         }
     }
     emit(&out)
+}
+
+fn run_client(command: ClientCommand) -> ExitCode {
+    use crossborder::auth::clients;
+    let database = match &command {
+        ClientCommand::Create { database, .. }
+        | ClientCommand::List { database }
+        | ClientCommand::Revoke { database, .. } => database,
+    };
+    let db = match open_database(database) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let mut conn = match db.get() {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    match command {
+        ClientCommand::Create { name, scope, .. } => {
+            match clients::create(&mut conn, &name, &scope.0) {
+                Ok((client, secret)) => emit(&format!(
+                    "client_id: {}\nclient_secret: {secret}\nscopes: {}\nKeep the secret now: it is not stored and cannot be shown again.\n",
+                    client.client_id,
+                    client.scopes.join(" ")
+                )),
+                Err(e) => failure(e),
+            }
+        }
+        ClientCommand::List { .. } => match clients::list(&mut conn) {
+            Ok(list) => {
+                let mut out = String::new();
+                for c in list {
+                    let state = match c.revoked_at {
+                        Some(at) => format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
+                        None => "active".into(),
+                    };
+                    out.push_str(&format!(
+                        "{}\t{}\t{}\t{}\n",
+                        c.client_id,
+                        c.name,
+                        c.scopes.join(" "),
+                        state
+                    ));
+                }
+                emit(&out)
+            }
+            Err(e) => failure(e),
+        },
+        ClientCommand::Revoke { client_id, .. } => match clients::revoke(&mut conn, &client_id) {
+            Ok(true) => emit(&format!("{client_id} revoked\n")),
+            Ok(false) => usage_error(format!("no active client '{client_id}'")),
+            Err(e) => failure(e),
+        },
+    }
+}
+
+fn run_token(command: TokenCommand) -> ExitCode {
+    let TokenCommand::Issue {
+        sub,
+        scope,
+        ttl,
+        jwt,
+    } = command;
+    let config = match jwt.auth_config(None) {
+        Ok(c) if c.hs256_secret.is_some() => c,
+        Ok(_) => return usage_error("set JWT_SECRET or --jwt-secret-file to sign tokens"),
+        Err(e) => return usage_error(e),
+    };
+    let verifier = match crossborder::auth::Verifier::new(&config) {
+        Ok(v) => v,
+        Err(e) => return usage_error(e),
+    };
+    match verifier.issue(&sub, &scope.0, Some(ttl)) {
+        Ok((token, _)) => emit(&format!("{token}\n")),
+        Err(e) => failure(e),
+    }
 }
 
 fn run_migrate(args: DatabaseArgs) -> ExitCode {

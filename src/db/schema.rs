@@ -135,7 +135,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_clients (id) {
+        id -> Integer,
+        client_id -> Text,
+        name -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    intake_requests (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        vendor_name -> Text,
+        website -> Nullable<Text>,
+        purpose -> Text,
+        countries -> Text,
+        data_categories -> Text,
+        requester -> Text,
+        status -> Text,
+        decision_reason -> Nullable<Text>,
+        vendor_id -> Nullable<Integer>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(vendors -> organisations (organisation_id));
+diesel::joinable!(intake_requests -> organisations (organisation_id));
 diesel::joinable!(vendor_categories -> vendors (vendor_id));
 diesel::joinable!(vendor_certifications -> vendors (vendor_id));
 diesel::joinable!(transfers -> vendors (vendor_id));
@@ -155,4 +188,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     evidence,
     changes,
     audit_events,
+    api_clients,
+    intake_requests,
 );

@@ -75,6 +75,7 @@ struct TransferRow {
     tia_on: Option<NaiveDate>,
     supplementary_measures: Option<String>,
     notes: Option<String>,
+    version: i32,
 }
 
 #[derive(Queryable, Selectable)]
@@ -281,6 +282,7 @@ fn load_registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>
             supplementary_measures: t.supplementary_measures,
             notes: t.notes,
             evidence: transfer_evidence.remove(&t.id).unwrap_or_default(),
+            version: t.version,
         };
         transfers_by_vendor
             .entry(t.vendor_id)

@@ -275,6 +275,8 @@ pub struct Transfer {
     pub supplementary_measures: Option<String>,
     pub notes: Option<String>,
     pub evidence: Vec<Evidence>,
+    #[serde(skip)]
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

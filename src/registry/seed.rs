@@ -293,6 +293,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
                     supplementary_measures: t.supplementary_measures,
                     notes: t.notes,
                     evidence: evidence(t.evidence),
+                    version: 1,
                 }
             })
             .collect();
@@ -418,6 +419,7 @@ pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
                         supplementary_measures: None,
                         notes: None,
                         evidence: vec![],
+                        version: 1,
                     }
                 })
                 .collect();

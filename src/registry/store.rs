@@ -354,7 +354,7 @@ fn insert_transfer(
     vendor_id: i32,
     position: i32,
     t: &Transfer,
-) -> Result<(), DbError> {
+) -> Result<i32, DbError> {
     let at = now();
     let id: i32 = diesel::insert_into(transfers::table)
         .values((
@@ -371,6 +371,15 @@ fn insert_transfer(
         ))
         .returning(transfers::id)
         .get_result(conn)?;
+    insert_transfer_children(conn, id, t)?;
+    for e in &t.evidence {
+        insert_evidence(conn, vendor_id, Some(id), None, e)?;
+    }
+    Ok(id)
+}
+
+/// A transfer's claimed mechanisms and data categories.
+fn insert_transfer_children(conn: &mut DbConnection, id: i32, t: &Transfer) -> Result<(), DbError> {
     for (position, m) in t.mechanisms.iter().enumerate() {
         diesel::insert_into(transfer_mechanisms::table)
             .values((
@@ -389,9 +398,6 @@ fn insert_transfer(
                 transfer_data_categories::category.eq(category),
             ))
             .execute(conn)?;
-    }
-    for e in &t.evidence {
-        insert_evidence(conn, vendor_id, Some(id), None, e)?;
     }
     Ok(())
 }
@@ -470,4 +476,286 @@ pub fn touch(conn: &mut DbConnection, org_id: i32) -> QueryResult<()> {
 pub fn is_empty(conn: &mut DbConnection) -> Result<bool, DbError> {
     let count: i64 = organisations::table.count().get_result(conn)?;
     Ok(count == 0)
+}
+
+/// Why an edit was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("the record is at version {current}; the edit was made on version {expected}")]
+    Stale { current: i32, expected: i32 },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for EditError {
+    fn from(e: diesel::result::Error) -> Self {
+        EditError::Db(DbError::Query(e))
+    }
+}
+
+fn today() -> NaiveDate {
+    crate::date::today()
+}
+
+fn current_vendor(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+) -> Result<(i32, Vendor), EditError> {
+    let registry = load::registry(conn, slug)?.ok_or(EditError::NotFound("organisation"))?;
+    let org_id = registry.organisation.id;
+    let vendor = registry
+        .vendors
+        .into_iter()
+        .find(|v| v.key == key)
+        .ok_or(EditError::NotFound("vendor"))?;
+    Ok((org_id, vendor))
+}
+
+fn check_version(current: i32, expected: i32) -> Result<(), EditError> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(EditError::Stale { current, expected })
+    }
+}
+
+/// Adds a vendor (with its transfers) to an organisation. An active vendor is announced in the
+/// change log, taking effect on `active_from`.
+pub fn create_vendor(
+    conn: &mut DbConnection,
+    slug: &str,
+    vendor: &Vendor,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    conn.transaction(|conn| {
+        let registry = load::registry(conn, slug)?.ok_or(EditError::NotFound("organisation"))?;
+        let org_id = registry.organisation.id;
+        if registry.vendors.iter().any(|v| v.key == vendor.key) {
+            return Err(EditError::Conflict(format!(
+                "a vendor with key '{}' exists already",
+                vendor.key
+            )));
+        }
+        let id = insert_vendor(conn, org_id, vendor)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "create",
+                entity: "vendor",
+                entity_id: id,
+                organisation_id: org_id,
+                before: None,
+                after: json(vendor),
+            },
+        )?;
+        if let Some(effective) = vendor
+            .active_from
+            .filter(|_| vendor.status != super::VendorStatus::Proposed)
+        {
+            record_change(
+                conn,
+                org_id,
+                id,
+                ChangeKind::Added,
+                vendor,
+                today().min(effective),
+                effective,
+            )?;
+        }
+        touch(conn, org_id)?;
+        let (_, created) = current_vendor(conn, slug, &vendor.key)?;
+        Ok(created)
+    })
+}
+
+/// Replaces a vendor's own fields (not its transfers or certifications) if `expected_version`
+/// is still current.
+pub fn update_vendor(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+    expected_version: i32,
+    fields: &Vendor,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    conn.transaction(|conn| {
+        let (org_id, old) = current_vendor(conn, slug, key)?;
+        check_version(old.version, expected_version)?;
+        diesel::update(vendors::table.find(old.id))
+            .set((
+                vendors::version.eq(old.version + 1),
+                vendor_columns(fields, now()),
+            ))
+            .execute(conn)?;
+        diesel::delete(vendor_categories::table.filter(vendor_categories::vendor_id.eq(old.id)))
+            .execute(conn)?;
+        for category in &fields.categories {
+            let category: &str = (*category).into();
+            diesel::insert_into(vendor_categories::table)
+                .values((
+                    vendor_categories::vendor_id.eq(old.id),
+                    vendor_categories::category.eq(category),
+                ))
+                .execute(conn)?;
+        }
+        let (_, new) = current_vendor(conn, slug, key)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "update",
+                entity: "vendor",
+                entity_id: old.id,
+                organisation_id: org_id,
+                before: json(&old),
+                after: json(&new),
+            },
+        )?;
+        touch(conn, org_id)?;
+        Ok(new)
+    })
+}
+
+/// Retires a vendor from `effective_on`: nothing is deleted; the change log announces it.
+pub fn retire_vendor(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+    expected_version: i32,
+    effective_on: NaiveDate,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    conn.transaction(|conn| {
+        let (org_id, old) = current_vendor(conn, slug, key)?;
+        check_version(old.version, expected_version)?;
+        if old.status == super::VendorStatus::Retired {
+            return Err(EditError::Conflict(format!("vendor '{key}' is retired already")));
+        }
+        if let Some(from) = old.active_from.filter(|from| effective_on <= *from) {
+            return Err(EditError::Conflict(format!(
+                "the retirement date {effective_on} is not after the date the vendor became active ({from})"
+            )));
+        }
+        let retired: &str = super::VendorStatus::Retired.into();
+        diesel::update(vendors::table.find(old.id))
+            .set((
+                vendors::status.eq(retired),
+                vendors::retired_from.eq(Some(effective_on)),
+                vendors::version.eq(old.version + 1),
+                vendors::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        record_change(conn, org_id, old.id, ChangeKind::Retired, &old, today().min(effective_on), effective_on)?;
+        let (_, new) = current_vendor(conn, slug, key)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "retire",
+                entity: "vendor",
+                entity_id: old.id,
+                organisation_id: org_id,
+                before: json(&old),
+                after: json(&new),
+            },
+        )?;
+        touch(conn, org_id)?;
+        Ok(new)
+    })
+}
+
+/// Adds a transfer to a vendor; returns the vendor as it is now.
+pub fn add_transfer(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+    transfer: &Transfer,
+    actor: &str,
+) -> Result<(i32, Vendor), EditError> {
+    conn.transaction(|conn| {
+        let (org_id, vendor) = current_vendor(conn, slug, key)?;
+        let position: Option<i32> = transfers::table
+            .filter(transfers::vendor_id.eq(vendor.id))
+            .select(diesel::dsl::max(transfers::position))
+            .first(conn)?;
+        let id = insert_transfer(conn, vendor.id, position.map_or(0, |p| p + 1), transfer)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "create",
+                entity: "transfer",
+                entity_id: id,
+                organisation_id: org_id,
+                before: None,
+                after: json(transfer),
+            },
+        )?;
+        touch(conn, org_id)?;
+        let (_, vendor) = current_vendor(conn, slug, key)?;
+        Ok((id, vendor))
+    })
+}
+
+/// Replaces a transfer if `expected_version` is still current.
+pub fn update_transfer(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+    transfer_id: i32,
+    expected_version: i32,
+    new: &Transfer,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    conn.transaction(|conn| {
+        let (org_id, vendor) = current_vendor(conn, slug, key)?;
+        let old = vendor
+            .transfers
+            .iter()
+            .find(|t| t.id == transfer_id)
+            .ok_or(EditError::NotFound("transfer"))?;
+        check_version(old.version, expected_version)?;
+        diesel::delete(
+            transfer_mechanisms::table.filter(transfer_mechanisms::transfer_id.eq(transfer_id)),
+        )
+        .execute(conn)?;
+        diesel::delete(
+            transfer_data_categories::table
+                .filter(transfer_data_categories::transfer_id.eq(transfer_id)),
+        )
+        .execute(conn)?;
+        diesel::update(transfers::table.find(transfer_id))
+            .set((
+                transfers::country.eq(new.country.map(|c| c.as_str())),
+                transfers::location.eq(&new.location),
+                transfers::tia_on.eq(new.tia_on),
+                transfers::supplementary_measures.eq(&new.supplementary_measures),
+                transfers::notes.eq(&new.notes),
+                transfers::version.eq(old.version + 1),
+                transfers::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        insert_transfer_children(conn, transfer_id, new)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "update",
+                entity: "transfer",
+                entity_id: transfer_id,
+                organisation_id: org_id,
+                before: json(old),
+                after: json(new),
+            },
+        )?;
+        touch(conn, org_id)?;
+        let (_, vendor) = current_vendor(conn, slug, key)?;
+        Ok(vendor)
+    })
 }

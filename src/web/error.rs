@@ -26,6 +26,30 @@ pub enum AppError {
         problem: String,
         audience: Audience,
     },
+    /// 400 for a request that cannot be read (malformed JSON, bad query).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 401: no usable bearer token (RFC 6750 §3).
+    #[error("unauthorized")]
+    Unauthorized { description: Option<String> },
+    /// 403: the token lacks a scope.
+    #[error("insufficient scope: {scope}")]
+    Forbidden { scope: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// 412: the record changed since the version the client had.
+    #[error("precondition failed")]
+    PreconditionFailed { detail: String },
+    /// 428: an update without If-Match.
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error("payload too large")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType(String),
+    /// 422: the body was read but fields are invalid.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
     #[error("internal error")]
     Internal {
         #[source]
@@ -72,6 +96,7 @@ impl AppError {
             AppError::NotFound { audience, .. }
             | AppError::BadParameter { audience, .. }
             | AppError::Internal { audience, .. } => *audience,
+            _ => Audience::Json,
         }
     }
 
@@ -79,6 +104,15 @@ impl AppError {
         match self {
             AppError::NotFound { .. } => "Not found",
             AppError::BadParameter { .. } => "Invalid parameter",
+            AppError::BadRequest(_) => "Bad request",
+            AppError::Unauthorized { .. } => "Unauthorized",
+            AppError::Forbidden { .. } => "Insufficient scope",
+            AppError::Conflict(_) => "Conflict",
+            AppError::PreconditionFailed { .. } => "Precondition failed",
+            AppError::PreconditionRequired => "Precondition required",
+            AppError::PayloadTooLarge(_) => "Payload too large",
+            AppError::UnsupportedMediaType(_) => "Unsupported media type",
+            AppError::Invalid(_) => "Invalid input",
             AppError::Internal { .. } => "Internal error",
         }
     }
@@ -87,6 +121,27 @@ impl AppError {
         match self {
             AppError::NotFound { what, .. } => format!("There is no {what}."),
             AppError::BadParameter { name, problem, .. } => format!("Parameter {name}: {problem}"),
+            AppError::BadRequest(detail)
+            | AppError::Conflict(detail)
+            | AppError::PayloadTooLarge(detail)
+            | AppError::UnsupportedMediaType(detail)
+            | AppError::PreconditionFailed { detail } => detail.clone(),
+            AppError::Unauthorized { description } => description
+                .clone()
+                .unwrap_or_else(|| "Send a bearer token: Authorization: Bearer <JWT>.".into()),
+            AppError::Forbidden { scope } => format!("The token lacks the scope {scope}."),
+            AppError::PreconditionRequired => {
+                "Send If-Match with the record's ETag (its version) to update it.".into()
+            }
+            AppError::Invalid(errors) => format!(
+                "{} invalid field(s): {}",
+                errors.len(),
+                errors
+                    .iter()
+                    .map(|e| e.field.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             AppError::Internal { .. } => {
                 "Something went wrong on our side; it has been logged.".into()
             }
@@ -98,7 +153,15 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-            AppError::BadParameter { .. } => StatusCode::BAD_REQUEST,
+            AppError::BadParameter { .. } | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -119,6 +182,7 @@ impl ResponseError for AppError {
                         field: name.clone(),
                         message: problem.clone(),
                     }],
+                    AppError::Invalid(errors) => errors.clone(),
                     _ => Vec::new(),
                 };
                 let problem = Problem {
@@ -128,7 +192,33 @@ impl ResponseError for AppError {
                     detail: self.detail(),
                     errors,
                 };
-                HttpResponse::build(status)
+                let mut response = HttpResponse::build(status);
+                // RFC 6750 §3: say how to authenticate and what went wrong.
+                match self {
+                    AppError::Unauthorized { description: None } => {
+                        response
+                            .insert_header(("WWW-Authenticate", "Bearer realm=\"crossborder\""));
+                    }
+                    AppError::Unauthorized {
+                        description: Some(d),
+                    } => {
+                        response.insert_header((
+                            "WWW-Authenticate",
+                            format!(
+                                "Bearer realm=\"crossborder\", error=\"invalid_token\", error_description=\"{}\"",
+                                d.replace(['"', '\\'], "'")
+                            ),
+                        ));
+                    }
+                    AppError::Forbidden { scope } => {
+                        response.insert_header((
+                            "WWW-Authenticate",
+                            format!("Bearer realm=\"crossborder\", error=\"insufficient_scope\", scope=\"{scope}\""),
+                        ));
+                    }
+                    _ => {}
+                }
+                response
                     .content_type("application/problem+json")
                     .json(problem)
             }

@@ -1,5 +1,6 @@
 //! actix-web: the app, its state, the public pages and feeds.
 
+pub mod api;
 pub mod cache;
 mod error;
 mod feeds;
@@ -10,7 +11,10 @@ mod views;
 
 pub use error::{AppError, Audience, FieldError};
 
-use crate::db::Database;
+use actix_web::web;
+
+use crate::auth::Verifier;
+use crate::db::{Database, DbConnection, DbError};
 use crate::rules::RuleSet;
 
 /// What every handler shares.
@@ -18,4 +22,23 @@ pub struct AppState {
     pub db: Database,
     pub rules: &'static RuleSet,
     pub cache: cache::PageCache,
+    pub verifier: Verifier,
+    /// Benchmarks only: every API call is let through with all scopes.
+    pub api_auth_disabled: bool,
+}
+
+/// Runs a diesel call on the blocking pool with a pooled connection.
+pub(crate) async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    audience: Audience,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+) -> Result<T, AppError> {
+    let db = state.db.clone();
+    web::block(move || {
+        let mut conn = db.get()?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string(), audience))?
+    .map_err(|e| AppError::db(e, audience))
 }

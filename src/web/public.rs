@@ -6,12 +6,11 @@ use actix_web::http::header::{self, EntityTag, HttpDate, IfModifiedSince, IfNone
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 
-use super::AppState;
 use super::cache::{CacheKey, Rendered};
 use super::error::{AppError, Audience};
+use super::{AppState, blocking};
 use super::{feeds, filters, views};
 use crate::date::today;
-use crate::db::{DbConnection, DbError};
 use crate::registry::listing::Listing;
 use crate::registry::{Registry, load};
 
@@ -89,22 +88,6 @@ async fn stylesheet(req: HttpRequest) -> HttpResponse {
     static STARTED: std::sync::LazyLock<SystemTime> = std::sync::LazyLock::new(SystemTime::now);
     let rendered = Rendered::new(views::STYLESHEET, "text/css; charset=utf-8", *STARTED, 0);
     conditional(&req, &rendered, "public, max-age=3600")
-}
-
-/// Runs a diesel call on the blocking pool with a pooled connection.
-async fn blocking<T: Send + 'static>(
-    state: &AppState,
-    audience: Audience,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
-) -> Result<T, AppError> {
-    let db = state.db.clone();
-    web::block(move || {
-        let mut conn = db.get()?;
-        f(&mut conn)
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), audience))?
-    .map_err(|e| AppError::db(e, audience))
 }
 
 async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {

@@ -6,7 +6,8 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, Logger, NormalizePath, TrailingSlash};
 use actix_web::{App, HttpServer, web};
 
-use super::{AppState, public};
+use super::{AppState, api, public};
+use crate::auth::{AuthError, Verifier};
 use crate::config::Settings;
 use crate::db::{Database, DbError};
 use crate::registry::{seed, store};
@@ -23,6 +24,8 @@ pub enum StartError {
     },
     #[error("the embedded seed files are invalid: {0}")]
     Seed(#[from] seed::SeedError),
+    #[error("API authentication: {0}")]
+    Auth(#[from] AuthError),
 }
 
 /// A built server, not yet running: tests read its port and state, then run it.
@@ -33,8 +36,15 @@ pub struct Application {
 }
 
 impl Application {
-    pub fn build(settings: &Settings) -> Result<Self, StartError> {
+    pub async fn build(settings: &Settings) -> Result<Self, StartError> {
         let rules = RuleSet::embedded();
+        let verifier = Verifier::new(&settings.auth)?;
+        verifier.start().await;
+        if settings.api_auth_disabled {
+            tracing::warn!(
+                "API authentication is DISABLED: every /api/v1 call is allowed (benchmarks only)"
+            );
+        }
         let db = Database::connect(&settings.database_url)?;
         db.migrate()?;
         if settings.seed_when_empty {
@@ -58,6 +68,8 @@ impl Application {
             db,
             rules,
             cache: Default::default(),
+            verifier,
+            api_auth_disabled: settings.api_auth_disabled,
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -66,6 +78,7 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .app_data(app_state.clone())
+                .configure(api::routes)
                 .configure(public::routes)
         })
         .listen(listener)

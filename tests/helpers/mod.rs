@@ -33,7 +33,7 @@ async fn spawn(seed: bool) -> TestApp {
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let mut settings = Settings::new("127.0.0.1:0", &url).expect("valid settings");
     settings.seed_when_empty = seed;
-    let app = Application::build(&settings).expect("the app builds");
+    let app = Application::build(&settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     actix_web::rt::spawn(app.run_until_stopped());

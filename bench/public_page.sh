@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Public page benchmark: crossborder serving one organisation's sub-processor page (a synthetic
+# organisation with 1,000 vendors) against nginx serving a byte-identical saved copy of it.
+#
+# Usage: bench/public_page.sh
+#
+# Environment (all optional):
+#   CARGO_TARGET_DIR   where the release binary is built (default: target). Use a directory of
+#                      its own (e.g. /tmp/bench-target) to avoid waiting on other builds' locks.
+#   VENDORS            vendors in the synthetic organisation (default: 1000)
+#   DURATION           wrk duration per server (default: 15s)
+#   CONNECTIONS        wrk connections (default: 64)
+#   THREADS            wrk threads (default: 2)
+#   CB_PORT, NGINX_PORT  ports on 127.0.0.1 (default: the first free port from 18080 / 18180)
+#   RUST_LOG           passed to crossborder as usual (default there: info)
+#
+# What it does: builds the release binary; installs nginx, wrk and curl when missing (apt-get,
+# needs root); seeds a fresh SQLite database in a temp dir; starts crossborder, waits for /readyz,
+# warms the page up and saves it; starts nginx on the saved copy with its own config; checks both
+# bodies are byte-identical; runs the same wrk against each, one after the other; prints
+# requests/s, p50 and p99 with the goals (crossborder >= 50% of nginx's requests/s, p99 <= 10 ms).
+# Goals print PASS/FAIL; the exit status is 0 unless something broke. Talks only to 127.0.0.1
+# and cleans up (both servers, the temp dir) on exit.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+VENDORS="${VENDORS:-1000}"
+DURATION="${DURATION:-15s}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+SLUG=synthetic
+PAGE="/$SLUG/subprocessors"
+GOAL_RATIO=0.50 # crossborder requests/s at least this share of nginx's
+GOAL_P99_MS=10  # crossborder p99 at most this many ms
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() {
+    printf 'public_page.sh: %s\n' "$*" >&2
+    exit 1
+}
+
+# --- cleanup -------------------------------------------------------------------------------------
+
+TMP=""
+CB_PID=""
+NGINX_PID=""
+
+stop() { # stop PID NAME: TERM, up to 5 s, then KILL
+    local pid="$1" name="$2" i
+    [ -n "$pid" ] || return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        say "$name did not stop on SIGTERM, killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    stop "$NGINX_PID" nginx
+    stop "$CB_PID" crossborder
+    if [ -n "$TMP" ] && [ -d "$TMP" ]; then
+        if [ "$status" -eq 1 ]; then # die: show what the servers said
+            for log in "$TMP/crossborder.log" "$TMP/nginx/error.log"; do
+                if [ -s "$log" ]; then
+                    printf -- '--- last lines of %s\n' "${log#"$TMP"/}" >&2
+                    tail -n 20 "$log" >&2
+                fi
+            done
+        fi
+        rm -rf "$TMP"
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- tools ---------------------------------------------------------------------------------------
+
+PATH="$PATH:/usr/sbin:/sbin"
+
+missing=()
+for tool in nginx wrk curl; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]}; run as root to install them, or install them first"
+    command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
+    say "installing nginx wrk curl (missing: ${missing[*]})"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >&2
+    apt-get install -y -q --no-install-recommends nginx wrk curl >&2
+fi
+command -v cargo >/dev/null 2>&1 || die "cargo not found (install Rust: https://rustup.rs)"
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+case "$CARGO_TARGET_DIR" in
+/*) ;;
+*) CARGO_TARGET_DIR="$ROOT/$CARGO_TARGET_DIR" ;;
+esac
+say "building the release binary into $CARGO_TARGET_DIR"
+cargo build --release --bin crossborder >&2
+CROSSBORDER="$CARGO_TARGET_DIR/release/crossborder"
+[ -x "$CROSSBORDER" ] || die "no binary at $CROSSBORDER"
+
+# --- ports ---------------------------------------------------------------------------------------
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() { # free_port FIRST [EXCEPT]
+    local p="$1"
+    while [ "$p" -lt $(($1 + 100)) ]; do
+        if [ "$p" != "${2:-}" ] && ! port_in_use "$p"; then
+            echo "$p"
+            return 0
+        fi
+        p=$((p + 1))
+    done
+    die "no free port on 127.0.0.1 from $1 to $(($1 + 99))"
+}
+
+CB_PORT="${CB_PORT:-$(free_port 18080)}"
+NGINX_PORT="${NGINX_PORT:-$(free_port 18180 "$CB_PORT")}"
+port_in_use "$CB_PORT" && die "port $CB_PORT is already in use"
+port_in_use "$NGINX_PORT" && die "port $NGINX_PORT is already in use"
+CB_URL="http://127.0.0.1:$CB_PORT$PAGE"
+NGINX_URL="http://127.0.0.1:$NGINX_PORT$PAGE"
+
+# --- crossborder ---------------------------------------------------------------------------------
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/crossborder-bench.XXXXXX")"
+# nginx's workers run as an unprivileged user when started as root: let them read the copy.
+chmod 755 "$TMP"
+DB_URL="sqlite://$TMP/bench.db"
+
+say "seeding a synthetic organisation with $VENDORS vendors into $DB_URL"
+"$CROSSBORDER" seed --synthetic "$VENDORS" --slug "$SLUG" --database-url "$DB_URL" \
+    >"$TMP/seed.log" 2>&1 || {
+    cat "$TMP/seed.log" >&2
+    die "seeding failed"
+}
+
+say "starting crossborder on 127.0.0.1:$CB_PORT"
+"$CROSSBORDER" serve --bind "127.0.0.1:$CB_PORT" --database-url "$DB_URL" \
+    >"$TMP/crossborder.log" 2>&1 &
+CB_PID=$!
+
+ready=""
+for _ in $(seq 300); do # up to 30 s
+    kill -0 "$CB_PID" 2>/dev/null || die "crossborder exited during start"
+    if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$CB_PORT/readyz" 2>/dev/null; then
+        ready=yes
+        break
+    fi
+    sleep 0.1
+done
+[ -n "$ready" ] || die "crossborder not ready after 30 s"
+
+say "warming up $PAGE"
+for _ in 1 2 3 4 5; do
+    curl -fsS -o /dev/null --max-time 30 "$CB_URL" || die "GET $CB_URL failed"
+done
+
+mkdir -p "$TMP/www/$SLUG"
+chmod -R 755 "$TMP/www"
+COPY="$TMP/www/$SLUG/subprocessors.html"
+curl -fsS --max-time 30 -o "$COPY" "$CB_URL" || die "cannot save $CB_URL"
+chmod 644 "$COPY"
+PAGE_BYTES="$(wc -c <"$COPY" | tr -d ' ')"
+[ "$PAGE_BYTES" -gt 0 ] || die "the saved page is empty"
+
+# --- nginx ---------------------------------------------------------------------------------------
+
+mkdir -p "$TMP/nginx"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes auto;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    server_tokens off;
+    client_body_temp_path $TMP/nginx/client_body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $TMP/www;
+        types { }
+        default_type "text/html; charset=utf-8";
+        location / {
+            try_files \$uri.html =404;
+        }
+    }
+}
+EOF
+
+say "starting nginx on 127.0.0.1:$NGINX_PORT"
+nginx -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -t >"$TMP/nginx/test.log" 2>&1 || {
+    cat "$TMP/nginx/test.log" >&2
+    die "nginx rejects its config"
+}
+nginx -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" \
+    >"$TMP/nginx/stdout.log" 2>&1 &
+NGINX_PID=$!
+
+ready=""
+for _ in $(seq 100); do # up to 10 s
+    kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited during start"
+    if curl -fsS -o /dev/null --max-time 2 "$NGINX_URL" 2>/dev/null; then
+        ready=yes
+        break
+    fi
+    sleep 0.1
+done
+[ -n "$ready" ] || die "nginx not serving $PAGE after 10 s"
+
+# --- same bytes, same type -----------------------------------------------------------------------
+
+curl -fsS --max-time 30 -D "$TMP/cb.headers" -o "$TMP/cb.body" "$CB_URL" || die "GET $CB_URL failed"
+curl -fsS --max-time 30 -D "$TMP/nginx.headers" -o "$TMP/nginx.body" "$NGINX_URL" || die "GET $NGINX_URL failed"
+cmp -s "$TMP/cb.body" "$TMP/nginx.body" ||
+    die "the bodies differ (crossborder $(wc -c <"$TMP/cb.body") bytes, nginx $(wc -c <"$TMP/nginx.body") bytes)"
+content_type() { tr -d '\r' <"$1" | awk 'tolower($1) == "content-type:" { sub(/^[^:]*:[ \t]*/, ""); print; exit }'; }
+CB_TYPE="$(content_type "$TMP/cb.headers")"
+NGINX_TYPE="$(content_type "$TMP/nginx.headers")"
+[ "$CB_TYPE" = "$NGINX_TYPE" ] || die "content types differ: crossborder '$CB_TYPE', nginx '$NGINX_TYPE'"
+say "both return the same $PAGE_BYTES bytes ($CB_TYPE)"
+
+# --- wrk -----------------------------------------------------------------------------------------
+
+to_ms() { # wrk latency (e.g. 812.00us, 3.21ms, 1.02s, 2.00m) -> milliseconds
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+        else if (u != "ms") { exit 1 }
+        printf "%.2f", n
+    }'
+}
+
+run_wrk() { # run_wrk NAME URL -> sets RPS, P50, P99 (ms)
+    local name="$1" url="$2" out="$TMP/wrk.$1.txt"
+    say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency against $name ($url)"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$out" 2>&1 || {
+        cat "$out" >&2
+        die "wrk failed against $name"
+    }
+    cat "$out" >&2
+    if grep -q 'Non-2xx or 3xx responses' "$out"; then
+        die "$name answered with errors: $(grep 'Non-2xx or 3xx responses' "$out")"
+    fi
+    RPS="$(awk '$1 == "Requests/sec:" { print $2 }' "$out")"
+    P50="$(to_ms "$(awk '$1 == "50%" { print $2; exit }' "$out")")" || die "cannot read p50 from wrk"
+    P99="$(to_ms "$(awk '$1 == "99%" { print $2; exit }' "$out")")" || die "cannot read p99 from wrk"
+    [ -n "$RPS" ] || die "cannot read requests/s from wrk"
+    ERRORS="$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); print }' "$out")"
+}
+
+run_wrk crossborder "$CB_URL"
+CB_RPS="$RPS" CB_P50="$P50" CB_P99="$P99" CB_ERRORS="$ERRORS"
+kill -0 "$CB_PID" 2>/dev/null || die "crossborder died during the run"
+sleep 1
+run_wrk nginx "$NGINX_URL"
+NG_RPS="$RPS" NG_P50="$P50" NG_P99="$P99" NG_ERRORS="$ERRORS"
+
+# --- report --------------------------------------------------------------------------------------
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+RPS_RATIO="$(ratio "$CB_RPS" "$NG_RPS")"
+P50_RATIO="$(ratio "$CB_P50" "$NG_P50")"
+P99_RATIO="$(ratio "$CB_P99" "$NG_P99")"
+verdict() { awk -v ok="$1" 'BEGIN { print (ok ? "PASS" : "FAIL") }'; }
+RPS_OK="$(awk -v r="$RPS_RATIO" -v g="$GOAL_RATIO" 'BEGIN { print (r != "n/a" && r + 0 >= g) ? 1 : 0 }')"
+P99_OK="$(awk -v p="$CB_P99" -v g="$GOAL_P99_MS" 'BEGIN { print (p + 0 <= g) ? 1 : 0 }')"
+
+CPU="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
+echo
+echo "Public page $PAGE: $VENDORS vendors, $PAGE_BYTES bytes ($CB_TYPE), uncompressed"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency; $(nproc) cores${CPU:+ ($CPU)}, $(uname -sr)"
+echo
+printf '%-22s %12s %10s %10s\n' "" "requests/s" "p50 (ms)" "p99 (ms)"
+printf '%-22s %12.0f %10s %10s\n' "crossborder" "$CB_RPS" "$CB_P50" "$CB_P99"
+printf '%-22s %12.0f %10s %10s\n' "nginx (saved copy)" "$NG_RPS" "$NG_P50" "$NG_P99"
+printf '%-22s %12s %10s %10s\n' "crossborder / nginx" "$RPS_RATIO" "$P50_RATIO" "$P99_RATIO"
+[ -z "$CB_ERRORS" ] || echo "crossborder socket errors: $CB_ERRORS"
+[ -z "$NG_ERRORS" ] || echo "nginx socket errors: $NG_ERRORS"
+echo
+echo "Goal: requests/s >= $(awk -v g="$GOAL_RATIO" 'BEGIN { printf "%d", g * 100 }')% of nginx's: $(verdict "$RPS_OK") ($RPS_RATIO)"
+echo "Goal: p99 <= $GOAL_P99_MS ms:                $(verdict "$P99_OK") ($CB_P99 ms)"

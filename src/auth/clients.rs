@@ -1,0 +1,152 @@
+//! Machine clients of the API: an id, an argon2id-hashed secret, the scopes they may ask for,
+//! and revocation. The secret is shown once, at creation.
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use base64::Engine;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{Scope, format_scopes, parse_scopes};
+use crate::db::schema::api_clients;
+use crate::db::{DbConnection, DbError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiClient {
+    pub client_id: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable)]
+struct ClientRow {
+    client_id: String,
+    name: String,
+    secret_hash: String,
+    scopes: String,
+    revoked_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+}
+
+impl ClientRow {
+    fn into_client(self) -> ApiClient {
+        ApiClient {
+            client_id: self.client_id,
+            name: self.name,
+            scopes: self.scopes.split_whitespace().map(str::to_string).collect(),
+            revoked_at: self.revoked_at,
+            created_at: self.created_at,
+        }
+    }
+}
+
+fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+fn hash(secret: &str) -> Result<String, DbError> {
+    let salt: [u8; 16] = rand::random();
+    Argon2::default()
+        .hash_password_with_salt(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| DbError::Corrupt(format!("cannot hash a secret: {e}")))
+}
+
+/// Creates a client; returns it with its secret, which is not stored and cannot be shown again.
+pub fn create(
+    conn: &mut DbConnection,
+    name: &str,
+    scopes: &[Scope],
+) -> Result<(ApiClient, String), DbError> {
+    let client_id = format!("cb_{:016x}", rand::random::<u64>());
+    let secret =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let created_at = now();
+    diesel::insert_into(api_clients::table)
+        .values((
+            api_clients::client_id.eq(&client_id),
+            api_clients::name.eq(name),
+            api_clients::secret_hash.eq(hash(&secret)?),
+            api_clients::scopes.eq(format_scopes(scopes)),
+            api_clients::created_at.eq(created_at),
+        ))
+        .execute(conn)?;
+    let client = ApiClient {
+        client_id,
+        name: name.to_string(),
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        revoked_at: None,
+        created_at,
+    };
+    Ok((client, secret))
+}
+
+pub fn list(conn: &mut DbConnection) -> Result<Vec<ApiClient>, DbError> {
+    Ok(api_clients::table
+        .order(api_clients::created_at.asc())
+        .select((
+            api_clients::client_id,
+            api_clients::name,
+            api_clients::secret_hash,
+            api_clients::scopes,
+            api_clients::revoked_at,
+            api_clients::created_at,
+        ))
+        .load::<ClientRow>(conn)?
+        .into_iter()
+        .map(ClientRow::into_client)
+        .collect())
+}
+
+/// Revokes a client: it gets no new token. Returns false when there is no such active client.
+pub fn revoke(conn: &mut DbConnection, client_id: &str) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        api_clients::table
+            .filter(api_clients::client_id.eq(client_id))
+            .filter(api_clients::revoked_at.is_null()),
+    )
+    .set(api_clients::revoked_at.eq(Some(now())))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The client with these credentials, if it exists, is not revoked and the secret matches; with
+/// the scopes it may ask for.
+pub fn authenticate(
+    conn: &mut DbConnection,
+    client_id: &str,
+    secret: &str,
+) -> Result<Option<(ApiClient, Vec<Scope>)>, DbError> {
+    let row = api_clients::table
+        .filter(api_clients::client_id.eq(client_id))
+        .select((
+            api_clients::client_id,
+            api_clients::name,
+            api_clients::secret_hash,
+            api_clients::scopes,
+            api_clients::revoked_at,
+            api_clients::created_at,
+        ))
+        .first::<ClientRow>(conn)
+        .optional()?;
+    // The hash is checked even for an unknown id, so timing does not tell which ids exist.
+    let stored = row
+        .as_ref()
+        .map(|r| r.secret_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.clone());
+    let matches = Argon2::default()
+        .verify_password(secret.as_bytes(), stored.as_str())
+        .is_ok();
+    match row {
+        Some(row) if matches && row.revoked_at.is_none() => {
+            let scopes = parse_scopes(&row.scopes).unwrap_or_default();
+            Ok(Some((row.into_client(), scopes)))
+        }
+        _ => Ok(None),
+    }
+}
+
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash("not a real secret").unwrap_or_default());

@@ -1,0 +1,113 @@
+//! API authentication: JSON Web Tokens (verification and issuance), scopes, and the machine
+//! clients that obtain tokens with their credentials.
+
+pub mod clients;
+mod jwks;
+mod verifier;
+
+pub use jwks::JwksSource;
+pub use verifier::{AuthConfig, AuthError, Verifier};
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What a token lets its holder do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    RegistryRead,
+    RegistryWrite,
+    IntakeWrite,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [
+        Scope::RegistryRead,
+        Scope::RegistryWrite,
+        Scope::IntakeWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::RegistryRead => "registry:read",
+            Scope::RegistryWrite => "registry:write",
+            Scope::IntakeWrite => "intake:write",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown scope '{0}' (registry:read, registry:write, intake:write)")]
+pub struct UnknownScope(pub String);
+
+impl FromStr for Scope {
+    type Err = UnknownScope;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Scope::ALL
+            .into_iter()
+            .find(|scope| scope.as_str() == s)
+            .ok_or_else(|| UnknownScope(s.to_string()))
+    }
+}
+
+/// Parses a space-separated scope list ("registry:read intake:write"), refusing unknown ones.
+pub fn parse_scopes(list: &str) -> Result<Vec<Scope>, UnknownScope> {
+    let mut scopes = list
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<Vec<Scope>, _>>()?;
+    scopes.sort();
+    scopes.dedup();
+    Ok(scopes)
+}
+
+pub fn format_scopes(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The claims crossborder reads and writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iss: String,
+    pub aud: String,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+    /// Space-separated (RFC 8693 §4.2).
+    #[serde(default)]
+    pub scope: String,
+}
+
+/// Who is calling, after the token was verified.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub subject: String,
+    pub scopes: Vec<Scope>,
+}
+
+impl Principal {
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+
+    /// The actor written into the audit trail.
+    pub fn actor(&self) -> String {
+        format!("api:{}", self.subject)
+    }
+}

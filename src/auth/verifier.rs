@@ -1,0 +1,220 @@
+//! Verifying bearer tokens and issuing them. The algorithm is fixed by the key, never taken from
+//! the token alone: a token without `kid` is checked against the HS256 secret, a token with a
+//! `kid` against that JWKS key, and its header's `alg` must be the key's.
+
+use std::time::Duration;
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
+use serde::{Deserialize, Serialize};
+
+use super::jwks::JwksSource;
+use super::{Principal, Scope};
+
+/// Tolerated clock skew.
+const LEEWAY_SECONDS: u64 = 30;
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// HS256 shared secret: verifies tokens without `kid` and signs the tokens crossborder issues.
+    pub hs256_secret: Option<Vec<u8>>,
+    /// The identity provider's key set (RS256, ES256, EdDSA keys).
+    pub jwks_url: Option<String>,
+    pub issuer: String,
+    pub audience: String,
+    /// Lifetime of the tokens crossborder issues.
+    pub token_ttl: Duration,
+    /// Shortest time between two JWKS fetches.
+    pub jwks_min_refresh: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            hs256_secret: None,
+            jwks_url: None,
+            issuer: "crossborder".into(),
+            audience: "crossborder-api".into(),
+            token_ttl: Duration::from_secs(15 * 60),
+            jwks_min_refresh: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Why a request is not authenticated. The text goes into `error_description`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("no bearer token")]
+    Missing,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Config(String),
+}
+
+#[derive(Deserialize)]
+struct TokenClaims {
+    sub: String,
+    #[serde(default)]
+    scope: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IssuedClaims<'a> {
+    iss: &'a str,
+    aud: &'a str,
+    sub: &'a str,
+    scope: String,
+    iat: i64,
+    nbf: i64,
+    exp: i64,
+    jti: String,
+}
+
+pub struct Verifier {
+    hs256: Option<(DecodingKey, EncodingKey)>,
+    jwks: Option<JwksSource>,
+    issuer: String,
+    audience: String,
+    token_ttl: Duration,
+}
+
+fn describe(kind: &ErrorKind) -> String {
+    match kind {
+        ErrorKind::ExpiredSignature => "the token has expired".into(),
+        ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".into(),
+        ErrorKind::InvalidAudience => "the token is for another audience".into(),
+        ErrorKind::InvalidIssuer => "the token is from another issuer".into(),
+        ErrorKind::InvalidSignature => "the signature does not verify".into(),
+        ErrorKind::MissingRequiredClaim(claim) => format!("the token has no '{claim}' claim"),
+        ErrorKind::InvalidAlgorithm => "the algorithm does not match the key".into(),
+        _ => "the token is malformed".into(),
+    }
+}
+
+impl Verifier {
+    pub fn new(config: &AuthConfig) -> Result<Self, AuthError> {
+        let hs256 = match &config.hs256_secret {
+            Some(secret) if secret.len() < 32 => {
+                return Err(AuthError::Config(format!(
+                    "the HS256 secret is {} bytes; it must be at least 32",
+                    secret.len()
+                )));
+            }
+            Some(secret) => Some((
+                DecodingKey::from_secret(secret),
+                EncodingKey::from_secret(secret),
+            )),
+            None => None,
+        };
+        let jwks = config
+            .jwks_url
+            .as_deref()
+            .map(|url| JwksSource::new(url, config.jwks_min_refresh))
+            .transpose()
+            .map_err(AuthError::Config)?;
+        Ok(Verifier {
+            hs256,
+            jwks,
+            issuer: config.issuer.clone(),
+            audience: config.audience.clone(),
+            token_ttl: config.token_ttl,
+        })
+    }
+
+    /// Fetches the JWKS once at start; a failure is logged and retried when a token needs it.
+    pub async fn start(&self) {
+        if let Some(jwks) = &self.jwks {
+            match jwks.refresh().await {
+                Ok(n) => tracing::info!(keys = n, "JWKS loaded"),
+                Err(e) => tracing::warn!(error = %e, "cannot fetch the JWKS yet"),
+            }
+        }
+    }
+
+    pub fn jwks(&self) -> Option<&JwksSource> {
+        self.jwks.as_ref()
+    }
+
+    pub fn can_issue(&self) -> bool {
+        self.hs256.is_some()
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let invalid = |s: &str| AuthError::Invalid(s.to_string());
+        let header = decode_header(token).map_err(|_| invalid("the token is malformed"))?;
+        let jwks_key;
+        let (algorithm, key) = match &header.kid {
+            Some(kid) => {
+                let source = self
+                    .jwks
+                    .as_ref()
+                    .ok_or_else(|| invalid("unknown key id"))?;
+                jwks_key = source
+                    .key(kid)
+                    .await
+                    .ok_or_else(|| AuthError::Invalid(format!("unknown key id '{kid}'")))?;
+                (jwks_key.algorithm, &jwks_key.key)
+            }
+            None => {
+                let (key, _) = self
+                    .hs256
+                    .as_ref()
+                    .ok_or_else(|| invalid("the token has no key id"))?;
+                (Algorithm::HS256, key)
+            }
+        };
+        if header.alg != algorithm {
+            return Err(invalid("the algorithm does not match the key"));
+        }
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = LEEWAY_SECONDS;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let data = decode::<TokenClaims>(token, key, &validation)
+            .map_err(|e| AuthError::Invalid(describe(e.kind())))?;
+        // Scopes this service does not know (an IdP may add its own) are ignored.
+        let scopes = data
+            .claims
+            .scope
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|s| s.parse::<Scope>().ok())
+            .collect();
+        Ok(Principal {
+            subject: data.claims.sub,
+            scopes,
+        })
+    }
+
+    /// Signs a short-lived HS256 token (with a fresh `jti`). `ttl` defaults to the configured one.
+    pub fn issue(
+        &self,
+        subject: &str,
+        scopes: &[Scope],
+        ttl: Option<Duration>,
+    ) -> Result<(String, Duration), AuthError> {
+        let (_, key) = self.hs256.as_ref().ok_or_else(|| {
+            AuthError::Config("no HS256 secret is configured to sign tokens".into())
+        })?;
+        let ttl = ttl.unwrap_or(self.token_ttl);
+        let now = chrono::Utc::now().timestamp();
+        let claims = IssuedClaims {
+            iss: &self.issuer,
+            aud: &self.audience,
+            sub: subject,
+            scope: super::format_scopes(scopes),
+            iat: now,
+            nbf: now,
+            exp: now + ttl.as_secs() as i64,
+            jti: format!("{:032x}", rand::random::<u128>()),
+        };
+        let token = encode(&Header::new(Algorithm::HS256), &claims, key)
+            .map_err(|e| AuthError::Config(format!("cannot sign: {e}")))?;
+        Ok((token, ttl))
+    }
+}

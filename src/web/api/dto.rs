@@ -1,0 +1,686 @@
+//! What the API reads and writes, with its OpenAPI schemas. Inputs are checked field by field
+//! (validator) and turned into registry records; outputs are built from them.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError, ValidationErrors};
+
+use crate::registry::{
+    Certification, ClaimedMechanism, DataCategory, Evidence, Organisation, Role, Transfer, Vendor,
+    VendorCategory, VendorStatus,
+};
+use crate::rules::{Assessment, CountryCode, RuleSet};
+use crate::web::FieldError;
+
+// --- outputs ---------------------------------------------------------------------------------
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationOut {
+    pub slug: String,
+    pub name: String,
+    pub legal_name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub privacy_contact: Option<String>,
+    pub website: Option<String>,
+    pub policy_date: Option<NaiveDate>,
+    /// Days between announcing a new sub-processor and its taking effect.
+    pub announce_days: i32,
+}
+
+impl From<&Organisation> for OrganisationOut {
+    fn from(o: &Organisation) -> Self {
+        OrganisationOut {
+            slug: o.slug.clone(),
+            name: o.name.clone(),
+            legal_name: o.legal_name.clone(),
+            country: o.country.to_string(),
+            privacy_contact: o.privacy_contact.clone(),
+            website: o.website.clone(),
+            policy_date: o.policy_date,
+            announce_days: o.announce_days,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationList {
+    pub data: Vec<OrganisationOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReferenceOut {
+    /// The rule's id in the rules data.
+    pub rule: String,
+    pub reference: String,
+    /// OJ, P, 2 or K: how sure the rules data is of it.
+    pub confidence: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssessmentOut {
+    /// out_of_scope, intra_eea, adequate, safeguarded, derogation or unsafeguarded.
+    pub verdict: String,
+    pub flagged: bool,
+    /// info, ok, warning or critical.
+    pub severity: String,
+    pub reason: String,
+    pub mechanism: Option<String>,
+    pub references: Vec<ReferenceOut>,
+    pub hints: Vec<String>,
+}
+
+impl From<&Assessment<'_>> for AssessmentOut {
+    fn from(a: &Assessment<'_>) -> Self {
+        AssessmentOut {
+            verdict: a.verdict.as_str().into(),
+            flagged: a.flagged,
+            severity: a.severity.as_str().into(),
+            reason: a.reason.clone(),
+            mechanism: a.mechanism.map(str::to_string),
+            references: a
+                .references
+                .iter()
+                .map(|r| ReferenceOut {
+                    rule: r.rule.clone(),
+                    reference: r.reference.clone(),
+                    confidence: r.confidence.tag().into(),
+                })
+                .collect(),
+            hints: a.hints.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct MechanismClaim {
+    /// A mechanism id of the rules data (scc_2021, dpf, bcr, consent...).
+    pub id: String,
+    /// When the contract was signed.
+    pub signed_on: Option<NaiveDate>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct EvidenceIo {
+    /// The document the record comes from.
+    pub document: String,
+    /// A verbatim quote.
+    pub quote: String,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferOut {
+    pub id: i32,
+    /// Use it in If-Match to update the transfer.
+    pub version: i32,
+    pub country: Option<String>,
+    pub location: Option<String>,
+    #[schema(value_type = Vec<String>)]
+    pub data_categories: Vec<DataCategory>,
+    pub mechanisms: Vec<MechanismClaim>,
+    pub tia_on: Option<NaiveDate>,
+    pub supplementary_measures: Option<String>,
+    pub notes: Option<String>,
+    pub evidence: Vec<EvidenceIo>,
+    /// The verdict on the date asked (`as_of`, default today).
+    pub assessment: AssessmentOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CertificationOut {
+    /// safe_harbour, privacy_shield or dpf.
+    pub framework: String,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub verified_on: NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VendorOut {
+    pub key: String,
+    /// Use it in If-Match to update or retire the vendor.
+    pub version: i32,
+    pub name: String,
+    pub legal_entity: Option<String>,
+    pub website: Option<String>,
+    pub headquarters: Option<String>,
+    #[schema(value_type = String)]
+    pub role: Role,
+    #[schema(value_type = Vec<String>)]
+    pub categories: Vec<VendorCategory>,
+    pub purpose: String,
+    #[schema(value_type = String)]
+    pub status: VendorStatus,
+    pub proposed_on: Option<NaiveDate>,
+    pub active_from: Option<NaiveDate>,
+    pub retired_from: Option<NaiveDate>,
+    pub dpa_signed_on: Option<NaiveDate>,
+    pub dpa_url: Option<String>,
+    pub notes: Option<String>,
+    /// Whether any transfer is flagged on the date asked.
+    pub flagged: bool,
+    pub certifications: Vec<CertificationOut>,
+    pub evidence: Vec<EvidenceIo>,
+    pub transfers: Vec<TransferOut>,
+}
+
+fn evidence_out(e: &[Evidence]) -> Vec<EvidenceIo> {
+    e.iter()
+        .map(|e| EvidenceIo {
+            document: e.document.clone(),
+            quote: e.quote.clone(),
+            url: e.url.clone(),
+        })
+        .collect()
+}
+
+pub fn transfer_out(
+    vendor: &Vendor,
+    t: &Transfer,
+    exporter: CountryCode,
+    rules: &'static RuleSet,
+    as_of: NaiveDate,
+) -> TransferOut {
+    TransferOut {
+        id: t.id,
+        version: t.version,
+        country: t.country.map(|c| c.to_string()),
+        location: t.location.clone(),
+        data_categories: t.data_categories.clone(),
+        mechanisms: t
+            .mechanisms
+            .iter()
+            .map(|m| MechanismClaim {
+                id: m.id.clone(),
+                signed_on: m.signed_on,
+            })
+            .collect(),
+        tia_on: t.tia_on,
+        supplementary_measures: t.supplementary_measures.clone(),
+        notes: t.notes.clone(),
+        evidence: evidence_out(&t.evidence),
+        assessment: AssessmentOut::from(&vendor.assess(t, exporter, rules, as_of)),
+    }
+}
+
+pub fn vendor_out(
+    v: &Vendor,
+    exporter: CountryCode,
+    rules: &'static RuleSet,
+    as_of: NaiveDate,
+) -> VendorOut {
+    let transfers: Vec<TransferOut> = v
+        .transfers
+        .iter()
+        .map(|t| transfer_out(v, t, exporter, rules, as_of))
+        .collect();
+    VendorOut {
+        key: v.key.clone(),
+        version: v.version,
+        name: v.name.clone(),
+        legal_entity: v.legal_entity.clone(),
+        website: v.website.clone(),
+        headquarters: v.headquarters.map(|c| c.to_string()),
+        role: v.role,
+        categories: v.categories.clone(),
+        purpose: v.purpose.clone(),
+        status: v.status,
+        proposed_on: v.proposed_on,
+        active_from: v.active_from,
+        retired_from: v.retired_from,
+        dpa_signed_on: v.dpa_signed_on,
+        dpa_url: v.dpa_url.clone(),
+        notes: v.notes.clone(),
+        flagged: transfers.iter().any(|t| t.assessment.flagged),
+        certifications: v
+            .certifications
+            .iter()
+            .map(|c: &Certification| CertificationOut {
+                framework: c.framework.clone(),
+                from: c.from,
+                until: c.until,
+                verified_on: c.verified_on,
+            })
+            .collect(),
+        evidence: evidence_out(&v.evidence),
+        transfers,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VendorPage {
+    pub data: Vec<VendorOut>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LookupMatch {
+    pub key: String,
+    pub name: String,
+    pub website: Option<String>,
+    #[schema(value_type = String)]
+    pub status: VendorStatus,
+    /// Whether it is on the list today (active, not retired).
+    pub in_use: bool,
+    pub flagged: bool,
+    /// Destination countries.
+    pub countries: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LookupResult {
+    pub known: bool,
+    pub matches: Vec<LookupMatch>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferRowOut {
+    pub vendor_key: String,
+    pub vendor_name: String,
+    #[serde(flatten)]
+    pub transfer: TransferOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferList {
+    pub as_of: NaiveDate,
+    pub data: Vec<TransferRowOut>,
+}
+
+// --- inputs ----------------------------------------------------------------------------------
+
+fn error(code: &'static str, message: String) -> ValidationError {
+    let mut e = ValidationError::new(code);
+    e.message = Some(message.into());
+    e
+}
+
+fn valid_country(value: &str) -> Result<(), ValidationError> {
+    CountryCode::parse(value)
+        .map(|_| ())
+        .map_err(|e| error("country", e.to_string()))
+}
+
+fn valid_key(value: &str) -> Result<(), ValidationError> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-');
+    ok.then_some(()).ok_or_else(|| {
+        error(
+            "key",
+            "lowercase letters, digits and '-', at most 64".into(),
+        )
+    })
+}
+
+fn vocabulary<T: std::str::FromStr>(value: &str, words: String) -> Result<(), ValidationError> {
+    value
+        .parse::<T>()
+        .map(|_| ())
+        .map_err(|_| error("vocabulary", format!("'{value}' is not one of: {words}")))
+}
+
+fn valid_role(value: &str) -> Result<(), ValidationError> {
+    vocabulary::<Role>(value, crate::registry::vocabulary::<Role>())
+}
+
+fn valid_status(value: &str) -> Result<(), ValidationError> {
+    vocabulary::<VendorStatus>(value, crate::registry::vocabulary::<VendorStatus>())
+}
+
+fn valid_categories(values: &[String]) -> Result<(), ValidationError> {
+    if values.is_empty() {
+        return Err(error("categories", "name at least one category".into()));
+    }
+    values.iter().try_for_each(|v| {
+        vocabulary::<VendorCategory>(v, crate::registry::vocabulary::<VendorCategory>())
+    })
+}
+
+fn valid_data_categories(values: &[String]) -> Result<(), ValidationError> {
+    values.iter().try_for_each(|v| {
+        vocabulary::<DataCategory>(v, crate::registry::vocabulary::<DataCategory>())
+    })
+}
+
+fn valid_countries(values: &[String]) -> Result<(), ValidationError> {
+    if values.is_empty() {
+        return Err(error("countries", "name at least one country".into()));
+    }
+    values.iter().try_for_each(|c| valid_country(c))
+}
+
+fn valid_mechanisms(values: &[MechanismClaim]) -> Result<(), ValidationError> {
+    let rules = RuleSet::embedded();
+    values.iter().try_for_each(|m| {
+        rules
+            .mechanism_id(&m.id)
+            .map(|_| ())
+            .map_err(|e| error("mechanism", e.to_string()))
+    })
+}
+
+/// Turns validator's errors into `{field, message}` pairs, nested fields dotted.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind;
+    let errors: &HashMap<_, _> = errors.errors();
+    for (field, kind) in errors {
+        let name = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| match e.code.as_ref() {
+                            "length" => match (e.params.get("min"), e.params.get("max")) {
+                                (Some(min), Some(max)) => {
+                                    format!("length must be between {min} and {max}")
+                                }
+                                (None, Some(max)) => format!("at most {max} characters"),
+                                (Some(min), None) => format!("at least {min} characters"),
+                                _ => "wrong length".into(),
+                            },
+                            "url" => "not a valid URL".into(),
+                            "email" => "not a valid e-mail address".into(),
+                            code => format!("invalid ({code})"),
+                        });
+                    out.push(FieldError {
+                        field: name.clone(),
+                        message,
+                    });
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, &name, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    collect(inner, &format!("{name}[{i}]"), out);
+                }
+            }
+        }
+    }
+}
+
+/// A vendor as the API creates or updates it.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorIn {
+    /// Stable id within the organisation (lowercase, digits, '-'). Ignored on update.
+    #[validate(custom(function = "valid_key"))]
+    pub key: String,
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    #[validate(length(min = 1, max = 200))]
+    pub legal_entity: Option<String>,
+    #[validate(url, length(max = 500))]
+    pub website: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    #[validate(custom(function = "valid_country"))]
+    pub headquarters: Option<String>,
+    /// processor, sub_processor, independent_controller or joint_controller.
+    #[validate(custom(function = "valid_role"))]
+    pub role: String,
+    #[validate(custom(function = "valid_categories"))]
+    pub categories: Vec<String>,
+    #[validate(length(min = 1, max = 2000))]
+    pub purpose: String,
+    /// proposed or active (default proposed). Retire with the retire route.
+    #[validate(custom(function = "valid_status"))]
+    pub status: Option<String>,
+    /// When an active vendor takes effect (default: today plus the organisation's notice period).
+    pub active_from: Option<NaiveDate>,
+    pub dpa_signed_on: Option<NaiveDate>,
+    #[validate(url, length(max = 500))]
+    pub dpa_url: Option<String>,
+    #[validate(length(max = 4000))]
+    pub notes: Option<String>,
+    /// Transfers to create with the vendor (create only).
+    #[serde(default)]
+    #[validate(nested)]
+    pub transfers: Vec<TransferIn>,
+}
+
+impl VendorIn {
+    /// The record, once validated; `default_active_from` for an active vendor given no date.
+    pub fn into_vendor(self, default_active_from: NaiveDate) -> Result<Vendor, Vec<FieldError>> {
+        let status = self
+            .status
+            .as_deref()
+            .map(|s| s.parse().unwrap_or(VendorStatus::Proposed))
+            .unwrap_or(VendorStatus::Proposed);
+        if status == VendorStatus::Retired {
+            return Err(vec![FieldError {
+                field: "status".into(),
+                message: "retire a vendor with POST .../retire and an effective date".into(),
+            }]);
+        }
+        let mut categories: Vec<VendorCategory> = self
+            .categories
+            .iter()
+            .filter_map(|c| c.parse().ok())
+            .collect();
+        categories.sort();
+        categories.dedup();
+        Ok(Vendor {
+            id: 0,
+            key: self.key,
+            name: self.name.trim().to_string(),
+            legal_entity: self.legal_entity,
+            website: self.website,
+            headquarters: self
+                .headquarters
+                .as_deref()
+                .and_then(|c| CountryCode::parse(c).ok()),
+            role: self.role.parse().unwrap_or(Role::Processor),
+            categories,
+            purpose: self.purpose.trim().to_string(),
+            status,
+            proposed_on: Some(crate::date::today()),
+            active_from: match status {
+                VendorStatus::Active => Some(self.active_from.unwrap_or(default_active_from)),
+                _ => self.active_from,
+            },
+            retired_from: None,
+            dpa_signed_on: self.dpa_signed_on,
+            dpa_url: self.dpa_url,
+            notes: self.notes,
+            evidence: Vec::new(),
+            certifications: Vec::new(),
+            transfers: self
+                .transfers
+                .into_iter()
+                .map(TransferIn::into_transfer)
+                .collect(),
+            version: 1,
+        })
+    }
+}
+
+/// A transfer as the API creates or updates it.
+#[derive(Deserialize, Validate, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TransferIn {
+    /// ISO 3166-1 alpha-2; leave out when unknown and say where in `location`.
+    #[validate(custom(function = "valid_country"))]
+    pub country: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub location: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "valid_data_categories"))]
+    pub data_categories: Vec<String>,
+    #[serde(default)]
+    #[validate(custom(function = "valid_mechanisms"))]
+    pub mechanisms: Vec<MechanismClaim>,
+    pub tia_on: Option<NaiveDate>,
+    #[validate(length(max = 4000))]
+    pub supplementary_measures: Option<String>,
+    #[validate(length(max = 4000))]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub evidence: Vec<EvidenceIo>,
+}
+
+impl TransferIn {
+    /// Checks what one field cannot: a country or a location.
+    pub fn check(&self) -> Vec<FieldError> {
+        if self.country.is_none() && self.location.is_none() {
+            vec![FieldError {
+                field: "country".into(),
+                message: "give the country, or a location when it is not known".into(),
+            }]
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn into_transfer(self) -> Transfer {
+        let mut data_categories: Vec<DataCategory> = self
+            .data_categories
+            .iter()
+            .filter_map(|c| c.parse().ok())
+            .collect();
+        data_categories.sort();
+        data_categories.dedup();
+        Transfer {
+            id: 0,
+            country: self
+                .country
+                .as_deref()
+                .and_then(|c| CountryCode::parse(c).ok()),
+            location: self.location,
+            data_categories,
+            mechanisms: self
+                .mechanisms
+                .into_iter()
+                .map(|m| ClaimedMechanism {
+                    id: m.id,
+                    signed_on: m.signed_on,
+                })
+                .collect(),
+            tia_on: self.tia_on,
+            supplementary_measures: self.supplementary_measures,
+            notes: self.notes,
+            evidence: self
+                .evidence
+                .into_iter()
+                .map(|e| Evidence {
+                    document: e.document,
+                    quote: e.quote,
+                    url: e.url,
+                })
+                .collect(),
+            version: 1,
+        }
+    }
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetireIn {
+    /// The first day the vendor is no longer used.
+    pub effective_on: NaiveDate,
+}
+
+/// The facts of one transfer, as `crossborder assess` takes them.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessIn {
+    /// ISO 3166-1 alpha-2 of the exporter's establishment.
+    #[validate(custom(function = "valid_country"))]
+    pub exporter: String,
+    /// ISO 3166-1 alpha-2 of the destination (or IO-EPO); leave out when not known.
+    #[validate(custom(function = "valid_country"))]
+    pub importer: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "valid_mechanisms"))]
+    pub mechanisms: Vec<MechanismClaim>,
+    /// Frameworks whose list the importer is on: safe_harbour, privacy_shield, dpf.
+    #[serde(default)]
+    #[validate(custom(function = "valid_frameworks"))]
+    pub certified: Vec<String>,
+    #[serde(default)]
+    pub tia: bool,
+    #[serde(default)]
+    pub processing_changed: bool,
+    /// Default today.
+    pub as_of: Option<NaiveDate>,
+}
+
+fn valid_frameworks(values: &[String]) -> Result<(), ValidationError> {
+    let rules = RuleSet::embedded();
+    values.iter().try_for_each(|f| {
+        rules
+            .framework_id(f)
+            .map(|_| ())
+            .map_err(|e| error("framework", e.to_string()))
+    })
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeIn {
+    /// The organisation's slug.
+    #[validate(length(min = 1, max = 64))]
+    pub organisation: String,
+    #[validate(length(min = 1, max = 200))]
+    pub vendor_name: String,
+    #[validate(url, length(max = 500))]
+    pub website: Option<String>,
+    #[validate(length(min = 1, max = 2000))]
+    pub purpose: String,
+    /// ISO codes of the countries where the vendor would handle data.
+    #[validate(custom(function = "valid_countries"))]
+    pub countries: Vec<String>,
+    #[serde(default)]
+    #[validate(custom(function = "valid_data_categories"))]
+    pub data_categories: Vec<String>,
+    /// Who asks (a person or a team), as the procurement tool knows them.
+    #[validate(length(min = 1, max = 200))]
+    pub requester: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IntakeOut {
+    pub id: i32,
+    pub organisation: String,
+    pub vendor_name: String,
+    pub website: Option<String>,
+    pub purpose: String,
+    pub countries: Vec<String>,
+    pub data_categories: Vec<String>,
+    pub requester: String,
+    /// pending, approved or rejected.
+    pub status: String,
+    pub decision_reason: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenOut {
+    pub access_token: String,
+    /// Always "Bearer".
+    pub token_type: String,
+    /// Seconds.
+    pub expires_in: u64,
+    pub scope: String,
+}

@@ -1,0 +1,174 @@
+//! `POST /oauth/token`: the client credentials grant (RFC 6749 §4.4). Clients authenticate with
+//! HTTP Basic or `client_id`/`client_secret` in the form and get a short-lived JWT.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine;
+use serde::Serialize;
+
+use super::dto::TokenOut;
+use crate::auth::{Scope, clients, format_scopes, parse_scopes};
+use crate::web::AppState;
+
+#[derive(Serialize)]
+struct OAuthError<'a> {
+    error: &'a str,
+    error_description: String,
+}
+
+/// RFC 6749 §5.2 errors: a JSON object with `error`, never cached.
+fn oauth_error(
+    status: actix_web::http::StatusCode,
+    error: &str,
+    description: impl Into<String>,
+) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::CACHE_CONTROL, "no-store"));
+    if status == actix_web::http::StatusCode::UNAUTHORIZED {
+        response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"crossborder\""));
+    }
+    response.json(OAuthError {
+        error,
+        error_description: description.into(),
+    })
+}
+
+fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let (id, secret) = std::str::from_utf8(&decoded).ok()?.split_once(':')?;
+    Some((id.to_string(), secret.to_string()))
+}
+
+#[utoipa::path(post, path = "/oauth/token", tag = "auth",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+        description = "grant_type=client_credentials, optional scope; client credentials by HTTP Basic or client_id and client_secret"),
+    responses((status = 200, body = TokenOut), (status = 400, body = inline(Object)), (status = 401, body = inline(Object))))]
+pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    let form_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form_type {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "send application/x-www-form-urlencoded",
+        );
+    }
+    let Ok(form) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the form cannot be read",
+        );
+    };
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    match field("grant_type").as_deref() {
+        Some("client_credentials") => {}
+        Some(other) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                format!("grant_type '{other}' is not supported; use client_credentials"),
+            );
+        }
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is missing",
+            );
+        }
+    }
+    let Some((client_id, secret)) =
+        basic_credentials(&req).or_else(|| field("client_id").zip(field("client_secret")))
+    else {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client credentials are missing",
+        );
+    };
+    let requested = match field("scope").map(|s| parse_scopes(&s)).transpose() {
+        Ok(scopes) => scopes,
+        Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string()),
+    };
+    if !state.verifier.can_issue() {
+        return oauth_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "token issuance needs an HS256 secret (JWT_SECRET)",
+        );
+    }
+    let db = state.db.clone();
+    let authenticated = web::block(move || {
+        let mut conn = db.get()?;
+        clients::authenticate(&mut conn, &client_id, &secret)
+    })
+    .await;
+    let (client, allowed) = match authenticated {
+        Ok(Ok(Some(found))) => found,
+        Ok(Ok(None)) => {
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "unknown client, wrong secret or revoked client",
+            );
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "client authentication failed");
+            return oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "try again later",
+            );
+        }
+        Err(_) => {
+            return oauth_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "busy",
+            );
+        }
+    };
+    let scopes: Vec<Scope> = match requested {
+        Some(requested) => {
+            if let Some(extra) = requested.iter().find(|s| !allowed.contains(s)) {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    format!("the client may not ask for {extra}"),
+                );
+            }
+            requested
+        }
+        None => allowed,
+    };
+    match state.verifier.issue(&client.client_id, &scopes, None) {
+        Ok((access_token, ttl)) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(TokenOut {
+                access_token,
+                token_type: "Bearer".into(),
+                expires_in: ttl.as_secs(),
+                scope: format_scopes(&scopes),
+            }),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot issue a token");
+            oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "cannot issue a token",
+            )
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! Write routes: vendors and transfers (scope `registry:write`, `If-Match` on updates), intake
+//! requests (scope `intake:write`). Every write is one transaction, audited with the token's
+//! subject; nothing is deleted.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Duration;
+
+use super::dto::{self, IntakeIn, IntakeOut, RetireIn, TransferIn, VendorIn};
+use super::reads::registry;
+use super::{Caller, etag, if_match, reject, validated};
+use crate::auth::Scope;
+use crate::date::today;
+use crate::registry::Vendor;
+use crate::registry::intake::{self, IntakeRequest, NewIntake};
+use crate::registry::store::{self, EditError};
+use crate::web::error::{AppError, Audience};
+use crate::web::{AppState, blocking};
+
+const JSON: Audience = Audience::Json;
+
+fn edit_error(e: EditError) -> AppError {
+    match e {
+        EditError::NotFound(what) => AppError::NotFound {
+            what: format!("such {what}"),
+            audience: JSON,
+        },
+        EditError::Stale { current, expected } => AppError::PreconditionFailed {
+            detail: format!(
+                "the record is at version {current}, not {expected}: fetch it again and redo the change"
+            ),
+        },
+        EditError::Conflict(detail) => AppError::Conflict(detail),
+        EditError::Db(e) => AppError::db(e, JSON),
+    }
+}
+
+async fn edit<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&mut crate::db::DbConnection) -> Result<T, EditError> + Send + 'static,
+) -> Result<T, AppError> {
+    let db = state.db.clone();
+    web::block(move || {
+        let mut conn = db.get().map_err(EditError::Db)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string(), JSON))?
+    .map_err(edit_error)
+}
+
+fn vendor_response(
+    status: actix_web::http::StatusCode,
+    v: &Vendor,
+    state: &AppState,
+    exporter: crate::rules::CountryCode,
+) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(etag(v.version))
+        .json(dto::vendor_out(v, exporter, state.rules, today()))
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors", tag = "registry", request_body = VendorIn,
+    params(("org" = String, Path)),
+    responses((status = 201, body = dto::VendorOut), (status = 400, body = inline(Object)), (status = 409, body = inline(Object)),
+        (status = 413, body = inline(Object)), (status = 415, body = inline(Object)), (status = 422, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn create_vendor(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<VendorIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    validated(&*body)?;
+    reject(
+        body.transfers
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                t.check().into_iter().map(move |mut e| {
+                    e.field = format!("transfers[{i}].{}", e.field);
+                    e
+                })
+            })
+            .collect(),
+    )?;
+    let registry = registry(&state, &path).await?;
+    let org = registry.organisation;
+    let notice = today() + Duration::days(org.announce_days as i64);
+    let vendor = body
+        .into_inner()
+        .into_vendor(notice)
+        .map_err(AppError::Invalid)?;
+    let slug = org.slug.clone();
+    let created = edit(&state, move |conn| {
+        store::create_vendor(conn, &slug, &vendor, &actor)
+    })
+    .await?;
+    Ok(vendor_response(
+        actix_web::http::StatusCode::CREATED,
+        &created,
+        &state,
+        org.country,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}", tag = "registry", request_body = VendorIn,
+    params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's ETag")),
+    responses((status = 200, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
+        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn update_vendor(
+    caller: Caller,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<VendorIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    let expected = if_match(&req)?;
+    validated(&*body)?;
+    let (slug, key) = path.into_inner();
+    let registry = registry(&state, &slug).await?;
+    let current = registry
+        .vendors
+        .iter()
+        .find(|v| v.key == key)
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("vendor '{key}' at '{slug}'"),
+            audience: JSON,
+        })?;
+    let mut fields = body
+        .into_inner()
+        .into_vendor(current.active_from.unwrap_or_else(today))
+        .map_err(AppError::Invalid)?;
+    // The key, lifecycle dates and children are not edited here.
+    fields.key = key.clone();
+    fields.proposed_on = current.proposed_on;
+    fields.retired_from = current.retired_from;
+    if current.status == crate::registry::VendorStatus::Retired {
+        fields.status = current.status;
+    }
+    let exporter = registry.organisation.country;
+    let updated = edit(&state, move |conn| {
+        store::update_vendor(conn, &slug, &key, expected, &fields, &actor)
+    })
+    .await?;
+    Ok(vendor_response(
+        actix_web::http::StatusCode::OK,
+        &updated,
+        &state,
+        exporter,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/retire", tag = "registry", request_body = RetireIn,
+    params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's ETag")),
+    responses((status = 200, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 409, body = inline(Object)),
+        (status = 412, body = inline(Object)), (status = 428, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn retire_vendor(
+    caller: Caller,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<RetireIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    let expected = if_match(&req)?;
+    let (slug, key) = path.into_inner();
+    let exporter = registry(&state, &slug).await?.organisation.country;
+    let effective_on = body.effective_on;
+    let retired = edit(&state, move |conn| {
+        store::retire_vendor(conn, &slug, &key, expected, effective_on, &actor)
+    })
+    .await?;
+    Ok(vendor_response(
+        actix_web::http::StatusCode::OK,
+        &retired,
+        &state,
+        exporter,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/transfers", tag = "registry", request_body = TransferIn,
+    params(("org" = String, Path), ("key" = String, Path)),
+    responses((status = 201, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 422, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn add_transfer(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<TransferIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    validated(&*body)?;
+    reject(body.check())?;
+    let (slug, key) = path.into_inner();
+    let exporter = registry(&state, &slug).await?.organisation.country;
+    let transfer = body.into_inner().into_transfer();
+    let (_, vendor) = edit(&state, move |conn| {
+        store::add_transfer(conn, &slug, &key, &transfer, &actor)
+    })
+    .await?;
+    Ok(vendor_response(
+        actix_web::http::StatusCode::CREATED,
+        &vendor,
+        &state,
+        exporter,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}/transfers/{id}", tag = "registry", request_body = TransferIn,
+    params(("org" = String, Path), ("key" = String, Path), ("id" = i32, Path), ("If-Match" = String, Header, description = "The transfer's version")),
+    responses((status = 200, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
+        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn update_transfer(
+    caller: Caller,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    body: web::Json<TransferIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    let expected = if_match(&req)?;
+    validated(&*body)?;
+    reject(body.check())?;
+    let (slug, key, id) = path.into_inner();
+    let id: i32 = id.parse().map_err(|_| AppError::NotFound {
+        what: format!("transfer '{id}'"),
+        audience: JSON,
+    })?;
+    let exporter = registry(&state, &slug).await?.organisation.country;
+    let transfer = body.into_inner().into_transfer();
+    let vendor = edit(&state, move |conn| {
+        store::update_transfer(conn, &slug, &key, id, expected, &transfer, &actor)
+    })
+    .await?;
+    Ok(vendor_response(
+        actix_web::http::StatusCode::OK,
+        &vendor,
+        &state,
+        exporter,
+    ))
+}
+
+pub fn intake_out(r: IntakeRequest) -> IntakeOut {
+    IntakeOut {
+        id: r.id,
+        organisation: r.organisation,
+        vendor_name: r.vendor_name,
+        website: r.website,
+        purpose: r.purpose,
+        countries: r.countries.split_whitespace().map(str::to_string).collect(),
+        data_categories: r
+            .data_categories
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        requester: r.requester,
+        status: r.status,
+        decision_reason: r.decision_reason,
+        created_at: r.created_at,
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/intake", tag = "intake", request_body = IntakeIn,
+    responses((status = 201, body = IntakeOut, headers(("Location" = String))), (status = 404, body = inline(Object)), (status = 422, body = inline(Object))),
+    security(("bearer" = ["intake:write"])))]
+pub async fn create_intake(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<IntakeIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::IntakeWrite)?.actor();
+    validated(&*body)?;
+    let body = body.into_inner();
+    let slug = body.organisation.clone();
+    let created = blocking(&state, JSON, move |conn| {
+        let new = NewIntake {
+            vendor_name: body.vendor_name.trim(),
+            website: body.website.as_deref(),
+            purpose: body.purpose.trim(),
+            countries: &body.countries,
+            data_categories: &body.data_categories,
+            requester: body.requester.trim(),
+        };
+        intake::create(conn, &body.organisation, &new, &actor)
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound {
+        what: format!("organisation '{slug}'"),
+        audience: JSON,
+    })?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/intake/{}", created.id)))
+        .json(intake_out(created)))
+}
