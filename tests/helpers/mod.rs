@@ -18,21 +18,27 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
-/// The app with the example organisations, as `crossborder serve` starts on an empty database.
+/// The HS256 secret of test apps (tokens signed with it are accepted).
+pub const TEST_SECRET: &[u8] = b"test-secret-of-at-least-thirty-two-bytes!";
+
+/// The app with the example organisations, as `crossborder serve` starts on an empty database,
+/// accepting tokens signed with [`TEST_SECRET`].
 pub async fn spawn_app() -> TestApp {
-    spawn(true).await
+    spawn_app_with(|_| {}).await
 }
 
 /// The app on an empty database.
 pub async fn spawn_empty_app() -> TestApp {
-    spawn(false).await
+    spawn_app_with(|s| s.seed_when_empty = false).await
 }
 
-async fn spawn(seed: bool) -> TestApp {
+/// The app with settings adjusted by `configure` (auth keys, JWKS URL, ...).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let mut settings = Settings::new("127.0.0.1:0", &url).expect("valid settings");
-    settings.seed_when_empty = seed;
+    settings.auth.hs256_secret = Some(TEST_SECRET.to_vec());
+    configure(&mut settings);
     let app = Application::build(&settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
@@ -77,6 +83,19 @@ impl TestApp {
     /// Loads a seed through the same code as `crossborder seed`.
     pub fn load(&self, seed: &OrganisationSeed) {
         store::apply_seed(&mut self.conn(), seed, "test").expect("the seed loads");
+    }
+
+    /// A token signed by the app itself (HS256), for `sub` with these space-separated scopes.
+    pub fn token(&self, sub: &str, scopes: &str) -> String {
+        let scopes = crossborder::auth::parse_scopes(scopes).expect("known scopes");
+        self.state.verifier.issue(sub, &scopes, None).expect("the test app can sign").0
+    }
+
+    /// A request to the API with a bearer token.
+    pub fn api(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+            .bearer_auth(token)
     }
 
     /// SQL statements executed so far by the app's pool.
