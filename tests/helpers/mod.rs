@@ -88,7 +88,11 @@ impl TestApp {
     /// A token signed by the app itself (HS256), for `sub` with these space-separated scopes.
     pub fn token(&self, sub: &str, scopes: &str) -> String {
         let scopes = crossborder::auth::parse_scopes(scopes).expect("known scopes");
-        self.state.verifier.issue(sub, &scopes, None).expect("the test app can sign").0
+        self.state
+            .verifier
+            .issue(sub, &scopes, None)
+            .expect("the test app can sign")
+            .0
     }
 
     /// A request to the API with a bearer token.
