@@ -98,10 +98,15 @@ impl JwksSource {
         self.cached(kid)
     }
 
-    /// Fetches the key set now (at start). Returns how many keys are usable.
+    /// Fetches the key set now (at start). Returns how many keys are usable. A failure does not
+    /// start the refresh window, so the first token that needs a key tries again.
     pub async fn refresh(&self) -> Result<usize, String> {
-        *self.last_fetch.lock().await = Some(Instant::now());
-        self.fetch().await
+        let mut last = self.last_fetch.lock().await;
+        let fetched = self.fetch().await;
+        if fetched.is_ok() {
+            *last = Some(Instant::now());
+        }
+        fetched
     }
 
     async fn fetch(&self) -> Result<usize, String> {

@@ -56,6 +56,8 @@ pub enum AuthError {
 
 #[derive(Deserialize)]
 struct TokenClaims {
+    // Checked as a required claim by the validation, which names it when missing.
+    #[serde(default)]
     sub: String,
     #[serde(default)]
     scope: Option<String>,
@@ -145,6 +147,12 @@ impl Verifier {
     pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
         let invalid = |s: &str| AuthError::Invalid(s.to_string());
         let header = decode_header(token).map_err(|_| invalid("the token is malformed"))?;
+        // RFC 7515 §4.1.11: no header extension is understood here, so none may be critical.
+        if header.crit.as_ref().is_some_and(|c| !c.is_empty()) {
+            return Err(invalid(
+                "the token has critical header extensions this service does not support",
+            ));
+        }
         let jwks_key;
         let (algorithm, key) = match &header.kid {
             Some(kid) => {

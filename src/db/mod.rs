@@ -8,21 +8,55 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use diesel::Connection;
 use diesel::connection::{InstrumentationEvent, SimpleConnection};
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 /// Every query is written once against this type; the backend is chosen from the URL.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
+    Postgres(PgConnection),
     Sqlite(SqliteConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
-pub type Conn = PooledConnection<ConnectionManager<DbConnection>>;
+pub type DbPool = Pool<Manager>;
+pub type Conn = PooledConnection<Manager>;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgresql");
+
+/// Opens connections of the backend the URL names, and only that one (diesel's own
+/// multi-backend `establish` would try each in turn).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        let connection = match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                SqliteConnection::establish(&path.to_string_lossy()).map(DbConnection::Sqlite)
+            }
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgres),
+        };
+        connection.map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -38,19 +72,29 @@ pub enum DbError {
     Corrupt(String),
 }
 
-/// Where the data lives: `sqlite://PATH`, `sqlite:PATH` or a plain path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the data lives: `postgres://...` (or `postgresql://`), `sqlite://PATH`, `sqlite:PATH`
+/// or a plain path (SQLite).
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    // The PostgreSQL URL may hold a password: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "Sqlite({})", path.display()),
+            DatabaseUrl::Postgres(_) => f.write_str("Postgres(..)"),
+        }
+    }
 }
 
 impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, DbError> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(DbError::Url(
-                "PostgreSQL is not supported by this build yet: use sqlite://PATH".into(),
-            ));
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -75,6 +119,7 @@ struct ConnectionSetup {
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         match conn {
+            DbConnection::Postgres(_) => {}
             DbConnection::Sqlite(c) => {
                 for pragma in [
                     "PRAGMA busy_timeout = 5000",
@@ -101,14 +146,15 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup 
 #[derive(Clone)]
 pub struct Database {
     pool: DbPool,
+    url: DatabaseUrl,
     statements: Arc<AtomicU64>,
 }
 
 impl Database {
     pub fn connect(url: &DatabaseUrl) -> Result<Self, DbError> {
         let statements = Arc::new(AtomicU64::new(0));
-        let DatabaseUrl::Sqlite(path) = url;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        if let DatabaseUrl::Sqlite(path) = url
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.is_dir()
         {
             return Err(DbError::Url(format!(
@@ -116,17 +162,21 @@ impl Database {
                 dir.display()
             )));
         }
-        let manager = ConnectionManager::<DbConnection>::new(path.to_string_lossy());
+        let manager = Manager { url: url.clone() };
         let pool = Pool::builder()
             .max_size(8)
-            // SQLite files do not drop connections; the check would cost a query per request.
+            // The check would cost a query per request; a broken connection is caught on return.
             .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(ConnectionSetup {
                 statements: statements.clone(),
             }))
             .build(manager)?;
-        Ok(Database { pool, statements })
+        Ok(Database {
+            pool,
+            url: url.clone(),
+            statements,
+        })
     }
 
     pub fn get(&self) -> Result<Conn, DbError> {
@@ -136,11 +186,17 @@ impl Database {
     /// Applies the migrations not yet applied.
     pub fn migrate(&self) -> Result<(), DbError> {
         let mut conn = self.get()?;
-        match &mut *conn {
-            DbConnection::Sqlite(c) => c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|_| ())
-                .map_err(|e| DbError::Migration(e.to_string())),
+        let applied = match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        };
+        applied.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self.url {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgresql",
         }
     }
 

@@ -15,7 +15,68 @@ pub struct TestApp {
     pub address: String,
     pub state: web::Data<AppState>,
     pub client: reqwest::Client,
+    pub database: TestDatabase,
+}
+
+/// A database of the test's own: an SQLite file in a temporary directory, or, when
+/// CROSSBORDER_TEST_POSTGRES_URL is set, a PostgreSQL database created for the test and dropped
+/// after it.
+pub struct TestDatabase {
+    pub url: String,
+    postgres: Option<(String, String)>,
     _dir: TempDir,
+}
+
+impl TestDatabase {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        match std::env::var("CROSSBORDER_TEST_POSTGRES_URL") {
+            Ok(base) if !base.is_empty() => {
+                use diesel::{Connection, RunQueryDsl};
+                let name = format!("cb_test_{:016x}", rand::random::<u64>());
+                let mut admin = diesel::PgConnection::establish(&base).unwrap_or_else(|e| {
+                    panic!("CROSSBORDER_TEST_POSTGRES_URL is set but unreachable: {e}")
+                });
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("CREATE DATABASE");
+                let (head, _) = base.split_once('?').unwrap_or((&base, ""));
+                let server = head.rsplit_once('/').map_or(head, |(server, _)| server);
+                TestDatabase {
+                    url: format!("{server}/{name}"),
+                    postgres: Some((base, name)),
+                    _dir: dir,
+                }
+            }
+            _ => TestDatabase {
+                url: format!("sqlite://{}", dir.path().join("test.db").display()),
+                postgres: None,
+                _dir: dir,
+            },
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Default for TestDatabase {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((base, name)) = &self.postgres {
+            use diesel::{Connection, RunQueryDsl};
+            if let Ok(mut admin) = diesel::PgConnection::establish(base) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
+            }
+        }
+    }
 }
 
 /// The HS256 secret of test apps (tokens signed with it are accepted).
@@ -34,9 +95,8 @@ pub async fn spawn_empty_app() -> TestApp {
 
 /// The app with settings adjusted by `configure` (auth keys, JWKS URL, ...).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let mut settings = Settings::new("127.0.0.1:0", &url).expect("valid settings");
+    let database = TestDatabase::new();
+    let mut settings = Settings::new("127.0.0.1:0", &database.url).expect("valid settings");
     settings.auth.hs256_secret = Some(TEST_SECRET.to_vec());
     configure(&mut settings);
     let app = Application::build(&settings).await.expect("the app builds");
@@ -51,7 +111,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         state,
         client,
-        _dir: dir,
+        database,
     }
 }
 

@@ -151,11 +151,8 @@ impl FromRequest for Caller {
                     {
                         token.trim().to_string()
                     }
-                    _ => {
-                        return Err(AppError::Unauthorized {
-                            description: Some("use the Bearer scheme".into()),
-                        });
-                    }
+                    // RFC 6750 §3.1: another scheme gets the challenge, without an error code.
+                    _ => return Err(AppError::Unauthorized { description: None }),
                 },
             };
             match state.verifier.verify(&token).await {

@@ -98,10 +98,6 @@ pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
             "client credentials are missing",
         );
     };
-    let requested = match field("scope").map(|s| parse_scopes(&s)).transpose() {
-        Ok(scopes) => scopes,
-        Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string()),
-    };
     if !state.verifier.can_issue() {
         return oauth_error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -139,6 +135,11 @@ pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
                 "busy",
             );
         }
+    };
+    // The client is authenticated first: an unknown client learns nothing about scopes.
+    let requested = match field("scope").map(|s| parse_scopes(&s)).transpose() {
+        Ok(scopes) => scopes,
+        Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string()),
     };
     let scopes: Vec<Scope> = match requested {
         Some(requested) => {

@@ -1,0 +1,10 @@
+DROP TABLE audit_events;
+DROP TABLE changes;
+DROP TABLE evidence;
+DROP TABLE transfer_data_categories;
+DROP TABLE transfer_mechanisms;
+DROP TABLE transfers;
+DROP TABLE vendor_certifications;
+DROP TABLE vendor_categories;
+DROP TABLE vendors;
+DROP TABLE organisations;

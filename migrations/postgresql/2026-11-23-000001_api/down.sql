@@ -1,0 +1,2 @@
+DROP TABLE intake_requests;
+DROP TABLE api_clients;
