@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crossborder::config::{DEFAULT_BIND, DEFAULT_DATABASE_URL, Settings};
 use crossborder::date::{parse_date, today};
 use crossborder::db::{Database, DatabaseUrl};
-use crossborder::registry::{seed, store};
+use crossborder::registry::{export, seed, store};
 use crossborder::rules::{self, Claim, CountryCode, Facts, MechanismId, RuleSet};
 use crossborder::text;
 use crossborder::web::startup::Application;
@@ -39,12 +39,24 @@ enum Command {
     Seed(SeedArgs),
     /// Apply the database migrations not yet applied.
     Migrate(DatabaseArgs),
+    /// Write the whole database as JSON on stdout (every table and column, ids included), to
+    /// move it to another database or backend with `import`: `crossborder export > registry.json`.
+    Export(DatabaseArgs),
+    /// Load a file written by `export` into an empty database, in one transaction. A bad file is
+    /// refused whole; a database holding data is refused unless --replace is given.
+    Import(ImportArgs),
+    /// Copy an SQLite database while it is in use (VACUUM INTO) into a new file. For PostgreSQL,
+    /// use pg_dump.
+    Backup(BackupArgs),
     /// Manage the machine clients of the API (OAuth 2.0 client credentials).
     #[command(subcommand)]
     Client(ClientCommand),
     /// Issue API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage workspace accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Assess one transfer of personal data out of the EU/EEA on a date (no database needed).
     #[command(after_long_help = assess_examples())]
     Assess(AssessArgs),
@@ -57,6 +69,30 @@ struct DatabaseArgs {
     /// Where the data lives: sqlite://PATH or a plain file path.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
     database_url: String,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The file written by `crossborder export` (`-` for stdin).
+    #[arg(value_name = "FILE")]
+    file: std::path::PathBuf,
+
+    /// Empty every table first, in the same transaction, when the database holds data.
+    #[arg(long)]
+    replace: bool,
+
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// The copy to write: a new file (an existing one is refused).
+    #[arg(value_name = "FILE")]
+    file: std::path::PathBuf,
+
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[derive(Args)]
@@ -179,6 +215,21 @@ enum TokenCommand {
         ttl: std::time::Duration,
         #[command(flatten)]
         jwt: JwtArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is asked for (or read from the first line of stdin when
+    /// it is not a terminal); at least 12 characters.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// admin (also manages accounts, API clients and settings), editor or viewer.
+        #[arg(long, value_parser = ["admin", "editor", "viewer"])]
+        role: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 
@@ -361,8 +412,12 @@ fn main() -> ExitCode {
         Command::Serve(args) => return run_serve(args),
         Command::Seed(args) => return run_seed(args),
         Command::Migrate(args) => return run_migrate(args),
+        Command::Export(args) => return run_export(args),
+        Command::Import(args) => return run_import(args),
+        Command::Backup(args) => return run_backup(args),
         Command::Client(command) => return run_client(command),
         Command::Token(command) => return run_token(command),
+        Command::User(command) => return run_user(command),
     };
     emit(&output)
 }
@@ -550,10 +605,167 @@ fn run_token(command: TokenCommand) -> ExitCode {
     }
 }
 
+fn read_password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Again: ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    Ok(password)
+}
+
+fn run_user(command: UserCommand) -> ExitCode {
+    let UserCommand::Create {
+        email,
+        role,
+        database,
+    } = command;
+    let role: crossborder::auth::users::Role = match role.parse() {
+        Ok(r) => r,
+        Err(e) => return usage_error(e),
+    };
+    let password = match read_password() {
+        Ok(p) => p,
+        Err(e) => return usage_error(e),
+    };
+    let db = match open_database(&database) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let mut conn = match db.get() {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    match crossborder::auth::users::create(&mut conn, &email, &password, role, "cli:user") {
+        Ok(user) => emit(&format!(
+            "created {} ({})\n",
+            user.email,
+            user.role.as_str()
+        )),
+        Err(e) => usage_error(e),
+    }
+}
+
 fn run_migrate(args: DatabaseArgs) -> ExitCode {
     match open_database(&args) {
         Ok(_) => emit("database is up to date\n"),
         Err(code) => code,
+    }
+}
+
+/// The URL of a database that must exist already (export, backup): an SQLite path that names no
+/// file is refused rather than created.
+fn existing_database(args: &DatabaseArgs) -> Result<DatabaseUrl, ExitCode> {
+    let url = DatabaseUrl::parse(&args.database_url)
+        .map_err(|e| usage_error(format!("--database-url / DATABASE_URL: {e}")))?;
+    if let DatabaseUrl::Sqlite(path) = &url
+        && !path.is_file()
+    {
+        return Err(usage_error(format!("no database at {}", path.display())));
+    }
+    Ok(url)
+}
+
+fn run_export(args: DatabaseArgs) -> ExitCode {
+    if let Err(code) = existing_database(&args) {
+        return code;
+    }
+    let db = match open_database(&args) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let mut conn = match db.get() {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    match export::export(&mut conn) {
+        Ok(export) => emit(&json(&export)),
+        Err(e) => failure(e),
+    }
+}
+
+fn run_import(args: ImportArgs) -> ExitCode {
+    let name = args.file.display();
+    let bytes = if args.file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(&args.file)
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return usage_error(format!("{name}: {e}")),
+    };
+    // The whole file is checked before the database is touched.
+    let file = match export::parse(&bytes) {
+        Ok(f) => f,
+        Err(e) => return usage_error(format!("{name}: {e}")),
+    };
+    let db = match open_database(&args.database) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let mut conn = match db.get() {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    match export::import(&mut conn, &file, args.replace) {
+        Ok(report) => {
+            for note in &report.notes {
+                eprintln!("crossborder: note: {note}");
+            }
+            let total: usize = report.counts.iter().map(|(_, n)| n).sum();
+            let mut out = format!(
+                "imported {total} rows into the {} database{}\n",
+                report.backend,
+                if report.replaced {
+                    " (its previous content deleted)"
+                } else {
+                    ""
+                }
+            );
+            for (table, n) in &report.counts {
+                out.push_str(&format!("{table:<26}{n:>8}\n"));
+            }
+            emit(&out)
+        }
+        Err(e @ (export::ImportError::Invalid(_) | export::ImportError::NotEmpty(_))) => {
+            usage_error(format!("{name}: {e}"))
+        }
+        Err(e) => failure(format!("{name}: {e}")),
+    }
+}
+
+fn run_backup(args: BackupArgs) -> ExitCode {
+    let url = match existing_database(&args.database) {
+        Ok(url) => url,
+        Err(code) => return code,
+    };
+    if let DatabaseUrl::Postgres(_) = url {
+        return usage_error(export::POSTGRES_BACKUP);
+    }
+    let db = match Database::connect(&url) {
+        Ok(db) => db,
+        Err(e) => return failure(e),
+    };
+    let mut conn = match db.get() {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    match export::backup_sqlite(&mut conn, &args.file) {
+        Ok(()) => emit(&format!("backed up to {}\n", args.file.display())),
+        Err(e @ export::BackupError::Refused(_)) => usage_error(e),
+        Err(e) => failure(e),
     }
 }
 

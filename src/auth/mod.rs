@@ -3,6 +3,7 @@
 
 pub mod clients;
 mod jwks;
+pub mod users;
 mod verifier;
 
 pub use jwks::JwksSource;

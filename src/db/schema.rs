@@ -167,6 +167,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Integer,
+        token_hash -> Text,
+        user_id -> Integer,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Integer,
+        email -> Text,
+        address -> Text,
+        succeeded -> Integer,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(vendors -> organisations (organisation_id));
 diesel::joinable!(intake_requests -> organisations (organisation_id));
 diesel::joinable!(vendor_categories -> vendors (vendor_id));
@@ -190,4 +223,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     api_clients,
     intake_requests,
+    users,
+    sessions,
+    login_attempts,
 );

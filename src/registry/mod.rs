@@ -1,5 +1,6 @@
 //! The registry: organisations, vendors, transfers, changes and the audit trail, in the database.
 
+pub mod export;
 pub mod intake;
 pub mod listing;
 pub mod load;

@@ -50,6 +50,9 @@ pub enum AppError {
     /// 422: the body was read but fields are invalid.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// 403 as a page: a role too low, or a form that failed the CSRF check.
+    #[error("forbidden: {0}")]
+    ForbiddenPage(String),
     #[error("internal error")]
     Internal {
         #[source]
@@ -96,6 +99,7 @@ impl AppError {
             AppError::NotFound { audience, .. }
             | AppError::BadParameter { audience, .. }
             | AppError::Internal { audience, .. } => *audience,
+            AppError::ForbiddenPage(_) => Audience::Html,
             _ => Audience::Json,
         }
     }
@@ -113,6 +117,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "Payload too large",
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
             AppError::Invalid(_) => "Invalid input",
+            AppError::ForbiddenPage(_) => "Not allowed",
             AppError::Internal { .. } => "Internal error",
         }
     }
@@ -125,7 +130,8 @@ impl AppError {
             | AppError::Conflict(detail)
             | AppError::PayloadTooLarge(detail)
             | AppError::UnsupportedMediaType(detail)
-            | AppError::PreconditionFailed { detail } => detail.clone(),
+            | AppError::PreconditionFailed { detail }
+            | AppError::ForbiddenPage(detail) => detail.clone(),
             AppError::Unauthorized { description } => description
                 .clone()
                 .unwrap_or_else(|| "Send a bearer token: Authorization: Bearer <JWT>.".into()),
@@ -155,7 +161,7 @@ impl ResponseError for AppError {
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::BadParameter { .. } | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Forbidden { .. } | AppError::ForbiddenPage(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,

@@ -8,6 +8,7 @@ mod filters;
 mod public;
 pub mod startup;
 mod views;
+mod workspace;
 
 pub use error::{AppError, Audience, FieldError};
 

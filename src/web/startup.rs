@@ -6,7 +6,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, Logger, NormalizePath, TrailingSlash};
 use actix_web::{App, HttpServer, web};
 
-use super::{AppState, api, public};
+use super::{AppState, api, public, workspace};
 use crate::auth::{AuthError, Verifier};
 use crate::config::Settings;
 use crate::db::{Database, DbError};
@@ -79,6 +79,7 @@ impl Application {
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .app_data(app_state.clone())
                 .configure(api::routes)
+                .configure(workspace::routes)
                 .configure(public::routes)
         })
         .listen(listener)

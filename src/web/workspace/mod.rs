@@ -1,0 +1,119 @@
+//! The privacy officers' workspace (`/workspace`): sign-in with a session cookie, CSRF tokens on
+//! every form, and the pages behind them.
+
+mod audit;
+mod dashboard;
+mod intake;
+mod login;
+mod vendors;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, dev::Payload, web};
+
+use super::AppState;
+use super::error::AppError;
+use crate::auth::users::{self, Session};
+
+pub const SESSION_COOKIE: &str = "cb_session";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/workspace", web::get().to(dashboard::dashboard))
+        .route("/workspace/login", web::get().to(login::form))
+        .route("/workspace/login", web::post().to(login::submit))
+        .route("/workspace/logout", web::post().to(login::logout))
+        .configure(vendors::routes)
+        .configure(audit::routes)
+        .configure(intake::routes);
+}
+
+/// A session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over TLS.
+pub fn session_cookie<'a>(req: &HttpRequest, value: String, max_age_hours: i64) -> Cookie<'a> {
+    Cookie::build(SESSION_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(req.connection_info().scheme() == "https")
+        .max_age(actix_web::cookie::time::Duration::hours(max_age_hours))
+        .finish()
+}
+
+/// Not signed in: off to the login page, coming back afterwards.
+#[derive(Debug)]
+pub struct LoginRequired {
+    next: String,
+}
+
+impl std::fmt::Display for LoginRequired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("sign in first")
+    }
+}
+
+impl ResponseError for LoginRequired {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::SEE_OTHER
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let next = serde_urlencoded::to_string([("next", &self.next)]).unwrap_or_default();
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/workspace/login?{next}")))
+            .finish()
+    }
+}
+
+/// The signed-in user of a workspace page.
+pub struct SignedIn(pub Session);
+
+impl SignedIn {
+    /// Every form posts the session's token: a request forged by another site does not have it.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
+        if constant_time_eq(submitted.as_bytes(), self.0.csrf_token.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AppError::ForbiddenPage(
+                "The form's security token is missing or stale (CSRF check). Reload the page and try again.".into(),
+            ))
+        }
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequest for SignedIn {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "/workspace".into());
+        Box::pin(async move {
+            let login = || actix_web::Error::from(LoginRequired { next: next.clone() });
+            let (Some(state), Some(token)) = (state, token) else {
+                return Err(login());
+            };
+            let db = state.db.clone();
+            let session = web::block(move || {
+                let mut conn = db.get()?;
+                users::session(&mut conn, &token)
+            })
+            .await
+            .map_err(|e| {
+                actix_web::Error::from(AppError::internal(e.to_string(), super::Audience::Html))
+            })?
+            .map_err(|e| actix_web::Error::from(AppError::db(e, super::Audience::Html)))?;
+            session.map(SignedIn).ok_or_else(login)
+        })
+    }
+}

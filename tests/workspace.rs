@@ -1,0 +1,437 @@
+//! The workspace's sign-in: sessions, CSRF on every form, throttling and lockout, all audited.
+
+mod helpers;
+
+use crossborder::auth::users::{self, Role};
+use crossborder::db::schema::audit_events;
+use diesel::prelude::*;
+use helpers::{TestApp, spawn_app};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The value of a cookie set by a response.
+fn cookie(response: &reqwest::Response, name: &str) -> Option<(String, String)> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .find_map(|v| {
+            let v = v.to_str().ok()?;
+            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+            let (k, value) = pair.split_once('=')?;
+            (k == name).then(|| (value.to_string(), v.to_string()))
+        })
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no hidden {name}"))
+        + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+/// Opens the login form: its CSRF cookie and field.
+async fn login_form(app: &TestApp) -> (String, String) {
+    let response = app.get("/workspace/login").await;
+    assert_eq!(response.status(), 200);
+    let (cookie, _) = cookie(&response, "cb_login_csrf").expect("a CSRF cookie");
+    let html = response.text().await.unwrap();
+    (cookie, hidden(&html, "csrf"))
+}
+
+async fn post_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let (cookie, csrf) = login_form(app).await;
+    app.client
+        .post(format!("{}/workspace/login", app.address))
+        .header("Cookie", format!("cb_login_csrf={cookie}"))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf", &csrf),
+            ("next", "/workspace"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+fn create_user(app: &TestApp, email: &str, role: Role) {
+    users::create(&mut app.conn(), email, PASSWORD, role, "test").expect("account created");
+}
+
+#[actix_web::test]
+async fn the_workspace_needs_a_session() {
+    let app = spawn_app().await;
+    let response = app.get("/workspace").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/workspace/login?next=%2Fworkspace"
+    );
+}
+
+#[actix_web::test]
+async fn signing_in_and_out() {
+    let app = spawn_app().await;
+    create_user(&app, "officer@example.com", Role::Editor);
+
+    let response = post_login(&app, "Officer@Example.com", PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/workspace");
+    let (session, attributes) = cookie(&response, "cb_session").expect("a session cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+        assert!(attributes.contains(attribute), "{attributes}");
+    }
+    assert!(!attributes.contains("Secure"), "plain http: no Secure flag");
+
+    let dashboard = app
+        .client
+        .get(format!("{}/workspace", app.address))
+        .header("Cookie", format!("cb_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dashboard.status(), 200);
+    let html = dashboard.text().await.unwrap();
+    assert!(html.contains("What needs attention") && html.contains("officer@example.com"));
+    assert!(html.contains("Flagged transfers, most severe first"));
+    let csrf = hidden(&html, "csrf");
+
+    // Logging out needs the form's token.
+    let forged = app
+        .client
+        .post(format!("{}/workspace/logout", app.address))
+        .header("Cookie", format!("cb_session={session}"))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let out = app
+        .client
+        .post(format!("{}/workspace/logout", app.address))
+        .header("Cookie", format!("cb_session={session}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    let after = app
+        .client
+        .get(format!("{}/workspace", app.address))
+        .header("Cookie", format!("cb_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 303, "the session is gone");
+}
+
+#[actix_web::test]
+async fn the_login_form_refuses_requests_without_its_csrf_token() {
+    let app = spawn_app().await;
+    create_user(&app, "officer@example.com", Role::Viewer);
+    let response = app
+        .client
+        .post(format!("{}/workspace/login", app.address))
+        .form(&[
+            ("email", "officer@example.com"),
+            ("password", PASSWORD),
+            ("csrf", "guess"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(cookie(&response, "cb_session").is_none());
+}
+
+#[actix_web::test]
+async fn repeated_failures_slow_down_then_lock_the_account_and_are_audited() {
+    let app = spawn_app().await;
+    create_user(&app, "officer@example.com", Role::Admin);
+    for attempt in 1..=5 {
+        let response = post_login(&app, "officer@example.com", "wrong password").await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("Wrong e-mail or password.")
+        );
+    }
+    // Locked: even the right password is refused for now.
+    let started = std::time::Instant::now();
+    let response = post_login(&app, "officer@example.com", PASSWORD).await;
+    assert_eq!(response.status(), 429);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "the attempt was slowed down"
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Too many failed attempts")
+    );
+
+    let actions: Vec<String> = audit_events::table
+        .filter(audit_events::entity.eq("user"))
+        .order(audit_events::id)
+        .select(audit_events::action)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        actions.iter().filter(|a| *a == "login_failed").count(),
+        4,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().filter(|a| *a == "lockout").count(),
+        1,
+        "{actions:?}"
+    );
+    assert!(!actions.contains(&"login".to_string()));
+}
+
+#[actix_web::test]
+async fn an_unknown_account_is_told_apart_from_nothing() {
+    let app = spawn_app().await;
+    let response = post_login(&app, "nobody@example.com", PASSWORD).await;
+    assert_eq!(response.status(), 401);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Wrong e-mail or password.")
+    );
+}
+
+/// Signs in; returns the session cookie header and the CSRF token of the dashboard.
+async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
+    let response = post_login(app, email, PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    let (session, _) = cookie(&response, "cb_session").unwrap();
+    let session = format!("cb_session={session}");
+    let html = app
+        .client
+        .get(format!("{}/workspace", app.address))
+        .header("Cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (session.clone(), hidden(&html, "csrf"))
+}
+
+async fn page(app: &TestApp, session: &str, path: &str) -> (u16, String) {
+    let r = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .header("Cookie", session)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post(
+    app: &TestApp,
+    session: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    app.client
+        .post(format!("{}{path}", app.address))
+        .header("Cookie", session)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
+    let app = spawn_app().await;
+    create_user(&app, "editor@example.com", Role::Editor);
+    let (session, csrf) = sign_in(&app, "editor@example.com").await;
+
+    // A vendor with a transfer to the US and no mechanism.
+    let created = post(
+        &app,
+        &session,
+        "/workspace/arturia/vendors/new",
+        &[
+            ("csrf", &csrf),
+            ("name", "Acme Mail"),
+            ("key", "acme-mail"),
+            ("role", "processor"),
+            ("categories", "email"),
+            ("purpose", "Newsletters"),
+            ("status", "active"),
+            ("transfer_country", "US"),
+            ("transfer_data", "contact"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), 303, "{}", created.text().await.unwrap());
+    assert_eq!(
+        created.headers()["location"],
+        "/workspace/arturia/vendors/acme-mail"
+    );
+
+    let (_, dashboard) = page(&app, &session, "/workspace").await;
+    let flagged =
+        &dashboard[dashboard.find("flagged-title").unwrap()..dashboard.find("tia-title").unwrap()];
+    assert!(
+        flagged.contains("Acme Mail") && flagged.contains("No safeguard — flagged, critical"),
+        "{flagged}"
+    );
+
+    // The vendor page links its transfer; SCCs signed today and a TIA clear the flag.
+    let (_, vendor) = page(&app, &session, "/workspace/arturia/vendors/acme-mail").await;
+    let start = vendor
+        .find("/workspace/arturia/vendors/acme-mail/transfers/")
+        .unwrap();
+    let link = &vendor[start..start + vendor[start..].find('"').unwrap()];
+    let (_, form) = page(&app, &session, link).await;
+    let version = hidden(&form, "version");
+    let today = chrono::Local::now().date_naive().to_string();
+    let saved = post(
+        &app,
+        &session,
+        link,
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("transfer_country", "US"),
+            ("transfer_data", "contact"),
+            ("transfer_mechanism", "scc_2021"),
+            ("transfer_signed_on", &today),
+            ("transfer_tia_on", &today),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let (_, dashboard) = page(&app, &session, "/workspace").await;
+    let flagged =
+        &dashboard[dashboard.find("flagged-title").unwrap()..dashboard.find("tia-title").unwrap()];
+    assert!(!flagged.contains("Acme Mail"), "{flagged}");
+
+    // A stale edit (the old version) is refused and overwrites nothing.
+    let stale = post(
+        &app,
+        &session,
+        link,
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("transfer_country", "US"),
+            ("transfer_data", "contact"),
+        ],
+    )
+    .await;
+    assert_eq!(stale.status(), 409);
+    assert!(
+        stale
+            .text()
+            .await
+            .unwrap()
+            .contains("Someone else changed this transfer")
+    );
+
+    // The public page announces the addition as upcoming (30 days' notice by default).
+    let public: serde_json::Value = app.get_json("/arturia/subprocessors.json").await;
+    let upcoming = public["upcoming_changes"].as_array().unwrap();
+    assert!(
+        upcoming
+            .iter()
+            .any(|c| c["summary"].as_str().unwrap().contains("Acme Mail")),
+        "{upcoming:?}"
+    );
+}
+
+#[actix_web::test]
+async fn the_vendor_form_keeps_what_was_typed_and_names_each_bad_field() {
+    let app = spawn_app().await;
+    create_user(&app, "editor@example.com", Role::Editor);
+    let (session, csrf) = sign_in(&app, "editor@example.com").await;
+    let response = post(
+        &app,
+        &session,
+        "/workspace/arturia/vendors/new",
+        &[
+            ("csrf", &csrf),
+            ("name", "Half Filled"),
+            ("key", "Bad Key"),
+            ("role", "processor"),
+            ("website", "not a url"),
+            ("purpose", ""),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    for field in ["key", "website", "categories", "purpose"] {
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "no error shown for {field}"
+        );
+    }
+    assert!(
+        html.contains("value=\"Half Filled\"") && html.contains("value=\"not a url\""),
+        "what was typed is kept"
+    );
+}
+
+#[actix_web::test]
+async fn viewers_cannot_edit_and_forms_need_the_csrf_token() {
+    let app = spawn_app().await;
+    create_user(&app, "viewer@example.com", Role::Viewer);
+    create_user(&app, "editor@example.com", Role::Editor);
+    let (viewer, viewer_csrf) = sign_in(&app, "viewer@example.com").await;
+    let form = [
+        ("csrf", viewer_csrf.as_str()),
+        ("name", "X"),
+        ("key", "x"),
+        ("role", "processor"),
+        ("categories", "email"),
+        ("purpose", "p"),
+    ];
+    assert_eq!(
+        post(&app, &viewer, "/workspace/arturia/vendors/new", &form)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        page(&app, &viewer, "/workspace/arturia/vendors/new")
+            .await
+            .0,
+        403
+    );
+
+    let (editor, _) = sign_in(&app, "editor@example.com").await;
+    let forged = [
+        ("csrf", "forged"),
+        ("name", "X"),
+        ("key", "x"),
+        ("role", "processor"),
+        ("categories", "email"),
+        ("purpose", "p"),
+    ];
+    assert_eq!(
+        post(&app, &editor, "/workspace/arturia/vendors/new", &forged)
+            .await
+            .status(),
+        403
+    );
+    let (_, list) = page(&app, &editor, "/workspace/vendors").await;
+    assert!(!list.contains(">X<"), "nothing was created");
+}
