@@ -1,6 +1,6 @@
 //! Calendar dates as users type them: `YYYY-MM-DD`, nothing looser.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Timelike};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{0}' is not a date: expected YYYY-MM-DD, a real calendar day (e.g. 2024-05-31)")]
@@ -21,6 +21,13 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, InvalidDate> {
         return Err(InvalidDate(input.to_string()));
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| InvalidDate(input.to_string()))
+}
+
+/// Now, in UTC, to the whole second: what every stored timestamp holds (both backends keep it
+/// exactly, and `Last-Modified` can say it).
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    now.with_nanosecond(0).unwrap_or(now)
 }
 
 /// Today in the machine's time zone: the default date of an assessment.

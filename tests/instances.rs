@@ -24,7 +24,13 @@ impl Drop for Instance {
 
 fn start(database_url: &str) -> Instance {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("crossborder"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", database_url])
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+        ])
         .env("JWT_SECRET", SECRET)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -34,7 +40,13 @@ fn start(database_url: &str) -> Instance {
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
         .expect("the URL line");
-    let url = line.trim().rsplit(' ').next().expect("a URL").trim_end_matches('/').to_string();
+    let url = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .expect("a URL")
+        .trim_end_matches('/')
+        .to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
     Instance { child, url }
 }
@@ -60,13 +72,32 @@ async fn a_write_through_one_instance_shows_on_the_other_within_a_second() {
     let client = reqwest::Client::new();
     let list = |base: &str| format!("{base}/arturia/subprocessors.json?as_of=2026-01-01");
     let names = |json: &serde_json::Value| -> Vec<String> {
-        json["vendors"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap().to_string()).collect()
+        json["vendors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap().to_string())
+            .collect()
     };
 
     // B renders and caches the page.
-    let before: serde_json::Value = client.get(list(&b.url)).send().await.unwrap().json().await.unwrap();
+    let before: serde_json::Value = client
+        .get(list(&b.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(!names(&before).contains(&"Stripe".to_string()));
-    let html_before = client.get(format!("{}/arturia/subprocessors", b.url)).send().await.unwrap().text().await.unwrap();
+    let html_before = client
+        .get(format!("{}/arturia/subprocessors", b.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!html_before.contains("Stripe"));
 
     // A writes.
@@ -87,12 +118,29 @@ async fn a_write_through_one_instance_shows_on_the_other_within_a_second() {
 
     // B sees it within a second, in the JSON and in its cached page.
     loop {
-        let now: serde_json::Value = client.get(list(&b.url)).send().await.unwrap().json().await.unwrap();
-        let html = client.get(format!("{}/arturia/subprocessors", b.url)).send().await.unwrap().text().await.unwrap();
+        let now: serde_json::Value = client
+            .get(list(&b.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let html = client
+            .get(format!("{}/arturia/subprocessors", b.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if names(&now).contains(&"Stripe".to_string()) && html.contains("Stripe") {
             break;
         }
-        assert!(written.elapsed() < Duration::from_secs(1), "instance B did not see the write within a second");
+        assert!(
+            written.elapsed() < Duration::from_secs(1),
+            "instance B did not see the write within a second"
+        );
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(written.elapsed() < Duration::from_secs(1));

@@ -65,8 +65,17 @@ fn sqlite_and_postgresql_migrations_give_the_same_tables_and_columns() {
     let sqlite = Database::connect(&DatabaseUrl::Sqlite(dir.path().join("schema.db"))).unwrap();
     sqlite.migrate().unwrap();
     let sqlite_columns = columns(&mut sqlite.get().unwrap());
-    assert!(sqlite_columns.iter().any(|c| c.table_name == "vendors" && c.column_name == "key"));
-    assert!(sqlite_columns.iter().all(|c| !c.data_type.starts_with("unexpected")), "{sqlite_columns:?}");
+    assert!(
+        sqlite_columns
+            .iter()
+            .any(|c| c.table_name == "vendors" && c.column_name == "key")
+    );
+    assert!(
+        sqlite_columns
+            .iter()
+            .all(|c| !c.data_type.starts_with("unexpected")),
+        "{sqlite_columns:?}"
+    );
 
     let Ok(base) = std::env::var("CROSSBORDER_TEST_POSTGRES_URL") else {
         println!("skipped the PostgreSQL half: CROSSBORDER_TEST_POSTGRES_URL not set");

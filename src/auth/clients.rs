@@ -42,9 +42,7 @@ impl ClientRow {
     }
 }
 
-fn now() -> NaiveDateTime {
-    chrono::Utc::now().naive_utc()
-}
+use crate::date::now;
 
 fn hash(secret: &str) -> Result<String, DbError> {
     let salt: [u8; 16] = rand::random();

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use base64::Engine;
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -86,9 +86,7 @@ impl From<diesel::result::Error> for LoginError {
     }
 }
 
-fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
-}
+use crate::date::now;
 
 fn hash_password(password: &str) -> Result<String, DbError> {
     let salt: [u8; 16] = rand::random();

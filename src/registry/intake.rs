@@ -53,7 +53,7 @@ pub fn create(
         else {
             return Ok(None);
         };
-        let now = chrono::Utc::now().naive_utc();
+        let now = crate::date::now();
         let id: i32 = diesel::insert_into(intake_requests::table)
             .values((
                 intake_requests::organisation_id.eq(org_id),
@@ -450,7 +450,7 @@ fn claim(
         intake_requests::status.eq(status),
         intake_requests::decision_reason.eq(reason),
         intake_requests::version.eq(expected + 1),
-        intake_requests::updated_at.eq(chrono::Utc::now().naive_utc()),
+        intake_requests::updated_at.eq(crate::date::now()),
     ))
     .execute(conn)?;
     if updated != 1 {
@@ -524,7 +524,6 @@ pub fn approve(
             .execute(conn)?;
         let after = get_detail(conn, id)?.ok_or(DecideError::NotFound(id))?;
         audit_decision(conn, "approve", org_id, &before, &after, actor)?;
-        store::touch(conn, org_id)?;
         Ok(Approval {
             request: after,
             vendor: created,

@@ -1,7 +1,7 @@
 //! Writing a registry: every write in one transaction, with an audit event holding the record
 //! before and after.
 
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -29,11 +29,7 @@ impl SeedReport {
     }
 }
 
-fn now() -> NaiveDateTime {
-    // Whole seconds: what Last-Modified can say.
-    let now = Utc::now().naive_utc();
-    now - chrono::Duration::nanoseconds(now.and_utc().timestamp_subsec_nanos() as i64)
-}
+use crate::date::now;
 
 fn json<T: Serialize>(value: &T) -> Option<String> {
     serde_json::to_string(value).ok()
@@ -565,7 +561,7 @@ pub fn create_vendor(
                 id,
                 ChangeKind::Added,
                 vendor,
-                today().min(effective),
+                today(),
                 effective,
             )?;
         }
@@ -635,8 +631,17 @@ pub fn retire_vendor(
     conn.transaction(|conn| {
         let (org_id, old) = current_vendor(conn, slug, key)?;
         check_version(old.version, expected_version)?;
-        if old.status == super::VendorStatus::Retired {
-            return Err(EditError::Conflict(format!("vendor '{key}' is retired already")));
+        match old.status {
+            super::VendorStatus::Retired => {
+                return Err(EditError::Conflict(format!("vendor '{key}' is retired already")));
+            }
+            // Retiring what was never used would publish it as having been used.
+            super::VendorStatus::Proposed => {
+                return Err(EditError::Conflict(format!(
+                    "vendor '{key}' is only proposed: it was never active, so there is nothing to retire"
+                )));
+            }
+            super::VendorStatus::Active => {}
         }
         if let Some(from) = old.active_from.filter(|from| effective_on <= *from) {
             return Err(EditError::Conflict(format!(
@@ -652,7 +657,7 @@ pub fn retire_vendor(
                 vendors::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        record_change(conn, org_id, old.id, ChangeKind::Retired, &old, today().min(effective_on), effective_on)?;
+        record_change(conn, org_id, old.id, ChangeKind::Retired, &old, today(), effective_on)?;
         let (_, new) = current_vendor(conn, slug, key)?;
         audit(
             conn,
@@ -743,6 +748,11 @@ pub fn update_transfer(
             ))
             .execute(conn)?;
         insert_transfer_children(conn, transfer_id, new)?;
+        diesel::delete(evidence::table.filter(evidence::transfer_id.eq(transfer_id)))
+            .execute(conn)?;
+        for e in &new.evidence {
+            insert_evidence(conn, vendor.id, Some(transfer_id), None, e)?;
+        }
         audit(
             conn,
             AuditEvent {

@@ -300,6 +300,22 @@ fn error(code: &'static str, message: String) -> ValidationError {
     e
 }
 
+/// Only http(s) addresses: anything else (`javascript:`, `data:`) could run in a reader's browser.
+fn valid_web_url(value: &str) -> Result<(), ValidationError> {
+    let ok = (value.starts_with("https://") || value.starts_with("http://"))
+        && value.len() > "https://".len()
+        && !value.contains(char::is_whitespace)
+        && validator::ValidateUrl::validate_url(&value);
+    ok.then_some(())
+        .ok_or_else(|| error("url", "not an http(s) URL".into()))
+}
+
+fn not_blank(value: &str) -> Result<(), ValidationError> {
+    (!value.trim().is_empty())
+        .then_some(())
+        .ok_or_else(|| error("blank", "must not be blank".into()))
+}
+
 fn valid_country(value: &str) -> Result<(), ValidationError> {
     CountryCode::parse(value)
         .map(|_| ())
@@ -373,6 +389,8 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
     let mut out = Vec::new();
     collect(errors, "", &mut out);
     out.sort_by(|a, b| a.field.cmp(&b.field));
+    // One message per field: an empty name is "too short" and "blank", say it once.
+    out.dedup_by(|a, b| a.field == b.field);
     out
 }
 
@@ -428,11 +446,11 @@ pub struct VendorIn {
     /// Stable id within the organisation (lowercase, digits, '-'). Ignored on update.
     #[validate(custom(function = "valid_key"))]
     pub key: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     pub name: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     pub legal_entity: Option<String>,
-    #[validate(url, length(max = 500))]
+    #[validate(custom(function = "valid_web_url"), length(max = 500))]
     pub website: Option<String>,
     /// ISO 3166-1 alpha-2.
     #[validate(custom(function = "valid_country"))]
@@ -442,7 +460,7 @@ pub struct VendorIn {
     pub role: String,
     #[validate(custom(function = "valid_categories"))]
     pub categories: Vec<String>,
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
     pub purpose: String,
     /// proposed or active (default proposed). Retire with the retire route.
     #[validate(custom(function = "valid_status"))]
@@ -450,7 +468,7 @@ pub struct VendorIn {
     /// When an active vendor takes effect (default: today plus the organisation's notice period).
     pub active_from: Option<NaiveDate>,
     pub dpa_signed_on: Option<NaiveDate>,
-    #[validate(url, length(max = 500))]
+    #[validate(custom(function = "valid_web_url"), length(max = 500))]
     pub dpa_url: Option<String>,
     #[validate(length(max = 4000))]
     pub notes: Option<String>,
@@ -523,7 +541,7 @@ pub struct TransferIn {
     /// ISO 3166-1 alpha-2; leave out when unknown and say where in `location`.
     #[validate(custom(function = "valid_country"))]
     pub country: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     pub location: Option<String>,
     #[serde(default)]
     #[validate(custom(function = "valid_data_categories"))]
@@ -642,11 +660,11 @@ pub struct IntakeIn {
     /// The organisation's slug.
     #[validate(length(min = 1, max = 64))]
     pub organisation: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     pub vendor_name: String,
-    #[validate(url, length(max = 500))]
+    #[validate(custom(function = "valid_web_url"), length(max = 500))]
     pub website: Option<String>,
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
     pub purpose: String,
     /// ISO codes of the countries where the vendor would handle data.
     #[validate(custom(function = "valid_countries"))]
@@ -655,7 +673,7 @@ pub struct IntakeIn {
     #[validate(custom(function = "valid_data_categories"))]
     pub data_categories: Vec<String>,
     /// Who asks (a person or a team), as the procurement tool knows them.
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     pub requester: String,
 }
 
@@ -672,7 +690,8 @@ pub struct IntakeOut {
     /// pending, approved or rejected.
     pub status: String,
     pub decision_reason: Option<String>,
-    pub created_at: chrono::NaiveDateTime,
+    /// RFC 3339, UTC.
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Serialize, ToSchema)]

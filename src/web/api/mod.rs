@@ -191,7 +191,9 @@ pub fn etag(version: i32) -> header::ETag {
 }
 
 /// Field errors as a 422, or nothing.
-pub fn reject(errors: Vec<FieldError>) -> Result<(), AppError> {
+pub fn reject(mut errors: Vec<FieldError>) -> Result<(), AppError> {
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    errors.dedup_by(|a, b| a.field == b.field);
     if errors.is_empty() {
         Ok(())
     } else {

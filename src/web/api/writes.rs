@@ -71,19 +71,18 @@ pub async fn create_vendor(
     body: web::Json<VendorIn>,
 ) -> Result<HttpResponse, AppError> {
     let actor = caller.require(Scope::RegistryWrite)?.actor();
-    validated(&*body)?;
-    reject(
-        body.transfers
-            .iter()
-            .enumerate()
-            .flat_map(|(i, t)| {
-                t.check().into_iter().map(move |mut e| {
-                    e.field = format!("transfers[{i}].{}", e.field);
-                    e
-                })
-            })
-            .collect(),
-    )?;
+    // Every invalid field at once: the validator's and the cross-field checks'.
+    let mut errors = match validator::Validate::validate(&*body) {
+        Ok(()) => Vec::new(),
+        Err(e) => dto::field_errors(&e),
+    };
+    errors.extend(body.transfers.iter().enumerate().flat_map(|(i, t)| {
+        t.check().into_iter().map(move |mut e| {
+            e.field = format!("transfers[{i}].{}", e.field);
+            e
+        })
+    }));
+    reject(errors)?;
     let registry = registry(&state, &path).await?;
     let org = registry.organisation;
     let notice = today() + Duration::days(org.announce_days as i64);
@@ -129,8 +128,25 @@ pub async fn update_vendor(
             what: format!("vendor '{key}' at '{slug}'"),
             audience: JSON,
         })?;
+    let mut body = body.into_inner();
+    // A missing status or date keeps the current one; an active vendor does not go back to proposed.
+    let status = body
+        .status
+        .get_or_insert_with(|| current.status.to_string())
+        .clone();
+    if status == "proposed" && current.status != crate::registry::VendorStatus::Proposed {
+        return Err(AppError::Invalid(vec![crate::web::FieldError {
+            field: "status".into(),
+            message: format!(
+                "vendor '{key}' is {}; it cannot go back to proposed (retire it instead)",
+                current.status
+            ),
+        }]));
+    }
+    if body.active_from.is_none() {
+        body.active_from = current.active_from;
+    }
     let mut fields = body
-        .into_inner()
         .into_vendor(current.active_from.unwrap_or_else(today))
         .map_err(AppError::Invalid)?;
     // The key, lifecycle dates and children are not edited here.
@@ -261,7 +277,7 @@ pub fn intake_out(r: IntakeRequest) -> IntakeOut {
         requester: r.requester,
         status: r.status,
         decision_reason: r.decision_reason,
-        created_at: r.created_at,
+        created_at: r.created_at.and_utc(),
     }
 }
 

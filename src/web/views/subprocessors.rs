@@ -46,7 +46,7 @@ pub fn subprocessors_page(listing: &Listing, rules: &RuleSet, query: &str) -> Ma
                     dt { "Privacy policy" }
                     dd {
                         @let name = org.policy_title.as_deref().unwrap_or("Privacy policy");
-                        @match org.policy_url.as_deref() {
+                        @match org.policy_url.as_deref().and_then(web_link) {
                             Some(url) => a href=(url) { (name) },
                             None => (name),
                         }
@@ -222,7 +222,10 @@ fn vendor_row(row: &VendorRow, rules: &RuleSet) -> Markup {
                 @if let Some(entity) = &v.legal_entity { br; span.entity { (entity) } }
                 @if let Some(site) = &v.website {
                     br;
-                    a href=(site) rel="nofollow noopener" { (site.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')) }
+                    @match web_link(site) {
+                        Some(href) => a href=(href) rel="nofollow noopener" { (href.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')) },
+                        None => (site),
+                    }
                 }
             }
             td data-label="Role" { (v.role.label()) }
@@ -242,6 +245,12 @@ fn vendor_row(row: &VendorRow, rules: &RuleSet) -> Markup {
             }
         }
     }
+}
+
+/// An address safe to link: http(s) only, never `javascript:` or `data:`.
+fn web_link(url: &str) -> Option<&str> {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then_some(url.trim())
 }
 
 fn transfer_item(row: &TransferRow, rules: &RuleSet) -> Markup {

@@ -151,13 +151,13 @@ fn check(f: &Filters) -> Result<Criteria, Vec<FieldProblem>> {
     };
     let from = date("from", &f.from);
     let to = date("to", &f.to);
-    if let (Some(from), Some(to)) = (from, to) {
-        if to < from {
-            problems.push(FieldProblem {
-                field: "to",
-                message: format!("The end date {to} is before the start date {from}."),
-            });
-        }
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        problems.push(FieldProblem {
+            field: "to",
+            message: format!("The end date {to} is before the start date {from}."),
+        });
     }
     let page = if f.page.is_empty() {
         1
@@ -183,7 +183,9 @@ fn check(f: &Filters) -> Result<Criteria, Vec<FieldProblem>> {
         action: some(&f.action),
         organisation: some(&f.organisation),
         from: from.map(|d| d.and_time(chrono::NaiveTime::MIN)),
-        until: to.and_then(|d| d.checked_add_signed(Duration::days(1))).map(|d| d.and_time(chrono::NaiveTime::MIN)),
+        until: to
+            .and_then(|d| d.checked_add_signed(Duration::days(1)))
+            .map(|d| d.and_time(chrono::NaiveTime::MIN)),
         page,
     })
 }
@@ -205,7 +207,11 @@ fn like_pattern(needle: &str) -> String {
 fn filtered<'a>(c: &'a Criteria, org_id: Option<i32>) -> audit_events::BoxedQuery<'a, Db> {
     let mut q = audit_events::table.into_boxed();
     if let Some(actor) = &c.actor {
-        q = q.filter(lower(audit_events::actor).like(like_pattern(actor)).escape('\\'));
+        q = q.filter(
+            lower(audit_events::actor)
+                .like(like_pattern(actor))
+                .escape('\\'),
+        );
     }
     if let Some(entity) = &c.entity {
         q = q.filter(audit_events::entity.eq(entity));
@@ -361,7 +367,11 @@ fn gather(conn: &mut DbConnection, filters: &Filters) -> Result<PageData, DbErro
 }
 
 /// `GET /workspace/audit`: any signed-in role.
-pub async fn page(signed_in: SignedIn, req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn page(
+    signed_in: SignedIn,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let filters = Filters::from_query(req.query_string());
     let db = state.db.clone();
     let wanted = filters.clone();
@@ -391,8 +401,18 @@ fn audit_page(signed_in: &SignedIn, filters: &Filters, data: &PageData) -> Marku
             (workspace_bar(signed_in, "/workspace/audit"))
             h1 { "Audit log" }
             p { "Every change to the registry, the intake requests and the accounts, with who made it and the record before and after. The log is append-only: nothing here can be edited or deleted." }
-            @if let Some(problem) = data.problems.iter().find(|p| p.field == "page") {
-                p.form-error role="alert" { (problem.message) }
+            @if !data.problems.is_empty() {
+                div.form-error role="alert" #filter-problems {
+                    p { "The log cannot be shown with these filters:" }
+                    ul {
+                        @for problem in &data.problems {
+                            li {
+                                @if problem.field == "page" { (problem.message) }
+                                @else { a href={ "#f-" (problem.field) } { (problem.message) } }
+                            }
+                        }
+                    }
+                }
             }
             (filter_form(filters, data))
             @match &data.result {
@@ -411,7 +431,11 @@ fn audit_page(signed_in: &SignedIn, filters: &Filters, data: &PageData) -> Marku
 }
 
 fn suffix(query: &str) -> String {
-    if query.is_empty() { String::new() } else { format!("?{query}") }
+    if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    }
 }
 
 fn field_problem<'a>(data: &'a PageData, field: &str) -> Option<&'a FieldProblem> {
@@ -419,7 +443,14 @@ fn field_problem<'a>(data: &'a PageData, field: &str) -> Option<&'a FieldProblem
 }
 
 /// A select of known values, keeping a value typed in the URL that the log does not hold.
-fn select_field(id: &str, name: &str, label: &str, all: &str, options: &[(String, String)], current: &str) -> Markup {
+fn select_field(
+    id: &str,
+    name: &str,
+    label: &str,
+    all: &str,
+    options: &[(String, String)],
+    current: &str,
+) -> Markup {
     let known = options.iter().any(|(value, _)| value == current);
     html! {
         div.field {
@@ -459,9 +490,21 @@ fn date_field(data: &PageData, field: &str, label: &str, value: &str) -> Markup 
 }
 
 fn filter_form(filters: &Filters, data: &PageData) -> Markup {
-    let entities: Vec<(String, String)> = data.entities.iter().map(|e| (e.clone(), e.replace('_', " "))).collect();
-    let actions: Vec<(String, String)> = data.actions.iter().map(|a| (a.clone(), a.replace('_', " "))).collect();
-    let mut orgs: Vec<(String, String)> = data.orgs.values().map(|o| (o.slug.clone(), o.name.clone())).collect();
+    let entities: Vec<(String, String)> = data
+        .entities
+        .iter()
+        .map(|e| (e.clone(), e.replace('_', " ")))
+        .collect();
+    let actions: Vec<(String, String)> = data
+        .actions
+        .iter()
+        .map(|a| (a.clone(), a.replace('_', " ")))
+        .collect();
+    let mut orgs: Vec<(String, String)> = data
+        .orgs
+        .values()
+        .map(|o| (o.slug.clone(), o.name.clone()))
+        .collect();
     orgs.sort_by(|a, b| a.1.cmp(&b.1));
     let org_problem = field_problem(data, "organisation").is_some();
     html! {
@@ -485,8 +528,8 @@ fn filter_form(filters: &Filters, data: &PageData) -> Markup {
                 }
                 (field_error(data, "organisation"))
             }
-            (date_field(data, "from", "From (YYYY-MM-DD)", &filters.from))
-            (date_field(data, "to", "To (YYYY-MM-DD, included)", &filters.to))
+            (date_field(data, "from", "From (YYYY-MM-DD, UTC)", &filters.from))
+            (date_field(data, "to", "To (YYYY-MM-DD, UTC, included)", &filters.to))
             div.actions {
                 button type="submit" { "Apply filters" }
                 a href="/workspace/audit" { "Reset" }
@@ -571,12 +614,17 @@ enum Doc<'a> {
 fn doc(text: Option<&str>) -> Doc<'_> {
     match text {
         None => Doc::Absent,
-        Some(t) => serde_json::from_str(t).map(Doc::Json).unwrap_or(Doc::Raw(t)),
+        Some(t) => serde_json::from_str(t)
+            .map(Doc::Json)
+            .unwrap_or(Doc::Raw(t)),
     }
 }
 
 /// The top-level fields whose values differ between two objects, in order.
-fn changed_fields<'a>(before: &'a Value, after: &'a Value) -> Vec<(&'a str, Option<&'a Value>, Option<&'a Value>)> {
+fn changed_fields<'a>(
+    before: &'a Value,
+    after: &'a Value,
+) -> Vec<(&'a str, Option<&'a Value>, Option<&'a Value>)> {
     match (before.as_object(), after.as_object()) {
         (Some(b), Some(a)) => {
             let keys: BTreeSet<&str> = b.keys().chain(a.keys()).map(String::as_str).collect();
@@ -604,8 +652,8 @@ fn pretty(d: &Doc) -> Markup {
     html! {
         @match d {
             Doc::Absent => p { "No record." },
-            Doc::Json(v) => pre { code { (serde_json::to_string_pretty(v).unwrap_or_default()) } },
-            Doc::Raw(t) => pre { code { (t) } },
+            Doc::Json(v) => pre tabindex="0" { code { (serde_json::to_string_pretty(v).unwrap_or_default()) } },
+            Doc::Raw(t) => pre tabindex="0" { code { (t) } },
         }
     }
 }
@@ -685,8 +733,11 @@ fn pagination(result: &PageResult, filters: &Filters) -> Markup {
     }
 }
 
+/// The CSV's rows with the organisations they name, or why the filters cannot be applied.
+type Export = Result<(Vec<AuditRow>, HashMap<i32, Org>), Vec<FieldProblem>>;
+
 /// Every event matching the criteria, newest first (the CSV export).
-fn all_matching(conn: &mut DbConnection, filters: &Filters) -> Result<Result<(Vec<AuditRow>, HashMap<i32, Org>), Vec<FieldProblem>>, DbError> {
+fn all_matching(conn: &mut DbConnection, filters: &Filters) -> Result<Export, DbError> {
     let criteria = match check(filters) {
         Ok(c) => c,
         Err(problems) => return Ok(Err(problems)),
@@ -704,7 +755,16 @@ fn all_matching(conn: &mut DbConnection, filters: &Filters) -> Result<Result<(Ve
 }
 
 /// The CSV columns.
-pub const CSV_HEADER: [&str; 8] = ["occurred_at", "actor", "action", "entity", "entity_id", "organisation", "before", "after"];
+pub const CSV_HEADER: [&str; 8] = [
+    "occurred_at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "organisation",
+    "before",
+    "after",
+];
 
 fn csv_bytes(rows: &[AuditRow], orgs: &HashMap<i32, Org>) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -712,7 +772,11 @@ fn csv_bytes(rows: &[AuditRow], orgs: &HashMap<i32, Org>) -> Result<Vec<u8>, csv
     for row in rows {
         let organisation = row
             .organisation_id
-            .map(|id| orgs.get(&id).map(|o| o.slug.clone()).unwrap_or_else(|| id.to_string()))
+            .map(|id| {
+                orgs.get(&id)
+                    .map(|o| o.slug.clone())
+                    .unwrap_or_else(|| id.to_string())
+            })
             .unwrap_or_default();
         w.write_record([
             iso_time(row.occurred_at).as_str(),
@@ -729,7 +793,11 @@ fn csv_bytes(rows: &[AuditRow], orgs: &HashMap<i32, Org>) -> Result<Vec<u8>, csv
 }
 
 /// `GET /workspace/audit.csv`: the same filters as the page, every matching event.
-pub async fn csv_export(_signed_in: SignedIn, req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn csv_export(
+    _signed_in: SignedIn,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let filters = Filters::from_query(req.query_string());
     let db = state.db.clone();
     let outcome = web::block(move || {
@@ -750,7 +818,10 @@ pub async fn csv_export(_signed_in: SignedIn, req: HttpRequest, state: web::Data
     let body = csv_bytes(&rows, &orgs).map_err(|e| AppError::internal(e, Audience::Json))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8; header=present")
-        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"audit.csv\"",
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body))
 }

@@ -748,11 +748,17 @@ pub async fn update_transfer(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
-    let transfer = input.into_transfer();
+    let mut transfer = input.into_transfer();
     let actor = format!("user:{}", signed_in.0.user.email);
     let (db, s, k) = (state.db.clone(), slug.clone(), key.clone());
     let outcome = web::block(move || {
         let mut conn = db.get().map_err(EditError::Db)?;
+        // The form does not edit evidence: the transfer keeps what it has.
+        transfer.evidence = load::registry(&mut conn, &s)?
+            .and_then(|r| r.vendors.into_iter().find(|v| v.key == k))
+            .and_then(|v| v.transfers.into_iter().find(|t| t.id == id))
+            .map(|t| t.evidence)
+            .unwrap_or_default();
         store::update_transfer(&mut conn, &s, &k, id, version, &transfer, &actor)
     })
     .await
