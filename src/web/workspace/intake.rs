@@ -489,6 +489,8 @@ pub async fn reject(
             };
             return refused(e, &signed_in, &state).await;
         }
+        let notice =
+            format!("Request #{id} was not rejected: see the error next to its reason below.");
         let typed = Typed {
             id,
             reason: form.reason.clone(),
@@ -498,7 +500,7 @@ pub async fn reject(
             StatusCode::UNPROCESSABLE_ENTITY,
             &signed_in,
             &data,
-            None,
+            Some(&notice),
             Some(&typed),
         ));
     }
