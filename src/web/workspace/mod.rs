@@ -93,11 +93,12 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-        let next = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "/workspace".into());
+        // After signing in, come back to the page; a form's target cannot be opened by a GET.
+        let next = match *req.method() {
+            actix_web::http::Method::GET => req.uri().path_and_query().map(|p| p.to_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| "/workspace".into());
         Box::pin(async move {
             let login = || actix_web::Error::from(LoginRequired { next: next.clone() });
             let (Some(state), Some(token)) = (state, token) else {
