@@ -3,8 +3,13 @@
 # organisation with 1,000 vendors) against nginx serving a byte-identical saved copy of it.
 #
 # Usage: bench/public_page.sh
+#        POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test bench/public_page.sh
 #
 # Environment (all optional):
+#   POSTGRES_URL       a PostgreSQL server to run against instead of a temp SQLite file. The script
+#                      connects to it with psql, creates a fresh database cb_bench_page_<random> on
+#                      that server, runs against it and drops it on exit. The URL's own database is
+#                      only used to connect (postgres://USER[:PASS]@127.0.0.1:5432/DB).
 #   CARGO_TARGET_DIR   where the release binary is built (default: target). Use a directory of
 #                      its own (e.g. /tmp/bench-target) to avoid waiting on other builds' locks.
 #   VENDORS            vendors in the synthetic organisation (default: 1000)
@@ -15,12 +20,13 @@
 #   RUST_LOG           passed to crossborder as usual (default there: info)
 #
 # What it does: builds the release binary; installs nginx, wrk and curl when missing (apt-get,
-# needs root); seeds a fresh SQLite database in a temp dir; starts crossborder, waits for /readyz,
+# needs root; psql too with POSTGRES_URL); seeds a fresh SQLite database in a temp dir (or a fresh
+# PostgreSQL database with POSTGRES_URL); starts crossborder, waits for /readyz,
 # warms the page up and saves it; starts nginx on the saved copy with its own config; checks both
 # bodies are byte-identical; runs the same wrk against each, one after the other; prints
 # requests/s, p50 and p99 with the goals (crossborder >= 50% of nginx's requests/s, p99 <= 10 ms).
 # Goals print PASS/FAIL; the exit status is 0 unless something broke. Talks only to 127.0.0.1
-# and cleans up (both servers, the temp dir) on exit.
+# and cleans up (both servers, the temp dir, the PostgreSQL database) on exit.
 
 set -euo pipefail
 
@@ -35,6 +41,7 @@ SLUG=synthetic
 PAGE="/$SLUG/subprocessors"
 GOAL_RATIO=0.50 # crossborder requests/s at least this share of nginx's
 GOAL_P99_MS=10  # crossborder p99 at most this many ms
+PG_URL="${POSTGRES_URL:-}"
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() {
@@ -47,6 +54,8 @@ die() {
 TMP=""
 CB_PID=""
 NGINX_PID=""
+PG_ADMIN_URL=""
+PG_DB=""
 
 stop() { # stop PID NAME: TERM, up to 5 s, then KILL
     local pid="$1" name="$2" i
@@ -64,11 +73,22 @@ stop() { # stop PID NAME: TERM, up to 5 s, then KILL
     wait "$pid" 2>/dev/null || true
 }
 
+drop_database() {
+    [ -n "$PG_DB" ] || return 0
+    if psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 ||
+        psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1; then
+        say "dropped database $PG_DB"
+    else
+        say "could not drop database $PG_DB: drop it by hand"
+    fi
+}
+
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
     stop "$NGINX_PID" nginx
     stop "$CB_PID" crossborder
+    drop_database
     if [ -n "$TMP" ] && [ -d "$TMP" ]; then
         if [ "$status" -eq 1 ]; then # die: show what the servers said
             for log in "$TMP/crossborder.log" "$TMP/nginx/error.log"; do
@@ -94,13 +114,18 @@ missing=()
 for tool in nginx wrk curl; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+packages=(nginx wrk curl)
+if [ -n "$PG_URL" ] && ! command -v psql >/dev/null 2>&1; then
+    missing+=(psql)
+    packages+=(postgresql-client)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]}; run as root to install them, or install them first"
     command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
-    say "installing nginx wrk curl (missing: ${missing[*]})"
+    say "installing ${packages[*]} (missing: ${missing[*]})"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >&2
-    apt-get install -y -q --no-install-recommends nginx wrk curl >&2
+    apt-get install -y -q --no-install-recommends "${packages[@]}" >&2
 fi
 command -v cargo >/dev/null 2>&1 || die "cargo not found (install Rust: https://rustup.rs)"
 
@@ -143,8 +168,36 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/crossborder-bench.XXXXXX")"
 # nginx's workers run as an unprivileged user when started as root: let them read the copy.
 chmod 755 "$TMP"
 DB_URL="sqlite://$TMP/bench.db"
+DB_LABEL=""
 
-say "seeding a synthetic organisation with $VENDORS vendors into $DB_URL"
+# --- the PostgreSQL server, when asked for -------------------------------------------------------
+
+# The URL without user and password, for messages.
+redact() { printf '%s\n' "$1" | sed -E 's#^([a-z]+://)[^@/]*@#\1#'; }
+
+if [ -n "$PG_URL" ]; then
+    [[ "$PG_URL" =~ ^(postgres(ql)?://)([^/?]*)(/[^?]*)?(\?.*)?$ ]] ||
+        die "POSTGRES_URL is not a postgres:// URL: $(redact "$PG_URL")"
+    pg_scheme="${BASH_REMATCH[1]}" pg_authority="${BASH_REMATCH[3]}" pg_query="${BASH_REMATCH[5]}"
+    pg_host="${pg_authority##*@}"
+    pg_host="${pg_host%:*}"
+    case "$pg_host" in
+    127.0.0.1 | localhost) ;;
+    *) die "POSTGRES_URL must name a server on 127.0.0.1 (this benchmark talks to nothing else), not '$pg_host'" ;;
+    esac
+    PG_ADMIN_URL="$PG_URL"
+    psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c 'SELECT 1' >/dev/null ||
+        die "cannot connect to $(redact "$PG_URL") with psql"
+    name="cb_bench_page_$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')"
+    psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name" >/dev/null ||
+        die "cannot create database $name"
+    PG_DB="$name"
+    DB_URL="$pg_scheme$pg_authority/$PG_DB$pg_query"
+    DB_LABEL="PostgreSQL $(psql "$PG_ADMIN_URL" -X -At -c 'SHOW server_version' 2>/dev/null | awk '{print $1}')"
+    say "created database $PG_DB"
+fi
+
+say "seeding a synthetic organisation with $VENDORS vendors into ${PG_DB:+PostgreSQL database }${PG_DB:-$DB_URL}"
 "$CROSSBORDER" seed --synthetic "$VENDORS" --slug "$SLUG" --database-url "$DB_URL" \
     >"$TMP/seed.log" 2>&1 || {
     cat "$TMP/seed.log" >&2
@@ -297,7 +350,7 @@ P99_OK="$(awk -v p="$CB_P99" -v g="$GOAL_P99_MS" 'BEGIN { print (p + 0 <= g) ? 1
 
 CPU="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 echo
-echo "Public page $PAGE: $VENDORS vendors, $PAGE_BYTES bytes ($CB_TYPE), uncompressed"
+echo "Public page $PAGE: $VENDORS vendors, $PAGE_BYTES bytes ($CB_TYPE), uncompressed${PG_DB:+; crossborder on $DB_LABEL}"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency; $(nproc) cores${CPU:+ ($CPU)}, $(uname -sr)"
 echo
 printf '%-22s %12s %10s %10s\n' "" "requests/s" "p50 (ms)" "p99 (ms)"
