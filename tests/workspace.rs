@@ -2,64 +2,10 @@
 
 mod helpers;
 
-use crossborder::auth::users::{self, Role};
+use crossborder::auth::users::Role;
 use crossborder::db::schema::audit_events;
 use diesel::prelude::*;
-use helpers::{TestApp, spawn_app};
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// The value of a cookie set by a response.
-fn cookie(response: &reqwest::Response, name: &str) -> Option<(String, String)> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|v| {
-            let v = v.to_str().ok()?;
-            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
-            let (k, value) = pair.split_once('=')?;
-            (k == name).then(|| (value.to_string(), v.to_string()))
-        })
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no hidden {name}"))
-        + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-/// Opens the login form: its CSRF cookie and field.
-async fn login_form(app: &TestApp) -> (String, String) {
-    let response = app.get("/workspace/login").await;
-    assert_eq!(response.status(), 200);
-    let (cookie, _) = cookie(&response, "cb_login_csrf").expect("a CSRF cookie");
-    let html = response.text().await.unwrap();
-    (cookie, hidden(&html, "csrf"))
-}
-
-async fn post_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    let (cookie, csrf) = login_form(app).await;
-    app.client
-        .post(format!("{}/workspace/login", app.address))
-        .header("Cookie", format!("cb_login_csrf={cookie}"))
-        .form(&[
-            ("email", email),
-            ("password", password),
-            ("csrf", &csrf),
-            ("next", "/workspace"),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
-fn create_user(app: &TestApp, email: &str, role: Role) {
-    users::create(&mut app.conn(), email, PASSWORD, role, "test").expect("account created");
-}
+use helpers::{PASSWORD, TestApp, cookie, create_user, hidden, post_login, spawn_app};
 
 #[actix_web::test]
 async fn the_workspace_needs_a_session() {

@@ -160,6 +160,15 @@ pub fn organisations(conn: &mut DbConnection) -> Result<Vec<Organisation>, DbErr
         .collect()
 }
 
+/// Every organisation's registry, by name (the workspace's cross-organisation views).
+pub fn registries(conn: &mut DbConnection) -> Result<Vec<Registry>, DbError> {
+    let mut out = Vec::new();
+    for org in organisations(conn)? {
+        out.extend(registry(conn, &org.slug)?);
+    }
+    Ok(out)
+}
+
 /// One organisation's registry with everything in it, or `None` for an unknown slug.
 /// Nine queries in one read transaction, whatever the number of vendors.
 pub fn registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>, DbError> {

@@ -30,34 +30,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/workspace/audit.csv", web::get().to(csv_export));
 }
 
-/// The workspace's navigation and the sign-out button, shared by the workspace pages here.
-pub(super) fn workspace_bar(signed_in: &SignedIn, current: &str) -> Markup {
-    let links = [
-        ("/workspace", "Dashboard"),
-        ("/workspace/intake", "Intake requests"),
-        ("/workspace/audit", "Audit log"),
-    ];
-    html! {
-        div.workspace-bar {
-            nav.workspace-nav aria-label="Workspace" {
-                ul {
-                    @for (href, label) in links {
-                        li {
-                            @if href == current { a href=(href) aria-current="page" { (label) } }
-                            @else { a href=(href) { (label) } }
-                        }
-                    }
-                }
-            }
-            span { "Signed in as " strong { (signed_in.0.user.email) } " (" (signed_in.0.user.role.as_str()) ")" }
-            form method="post" action="/workspace/logout" {
-                input type="hidden" name="csrf" value=(signed_in.0.csrf_token);
-                button type="submit" { "Sign out" }
-            }
-        }
-    }
-}
-
 /// The filters as typed (to fill the form again and to build links).
 #[derive(Debug, Clone, Default)]
 struct Filters {
@@ -398,7 +370,7 @@ fn audit_page(signed_in: &SignedIn, filters: &Filters, data: &PageData) -> Marku
         "Audit log",
         html! {},
         html! {
-            (workspace_bar(signed_in, "/workspace/audit"))
+            (super::workspace_bar(signed_in, "/workspace/audit"))
             h1 { "Audit log" }
             p { "Every change to the registry, the intake requests and the accounts, with who made it and the record before and after. The log is append-only: nothing here can be edited or deleted." }
             @if !data.problems.is_empty() {

@@ -37,12 +37,7 @@ struct Data {
 }
 
 fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
-    let mut registries = Vec::new();
-    for org in load::organisations(conn)? {
-        if let Some(r) = load::registry(conn, &org.slug)? {
-            registries.push(r);
-        }
-    }
+    let registries = load::registries(conn)?;
     let pending = intake_requests::table
         .inner_join(organisations::table)
         .filter(intake_requests::status.eq("pending"))
@@ -192,13 +187,7 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
         "Workspace",
         html! {},
         html! {
-            div.workspace-bar {
-                span { "Signed in as " strong { (signed_in.0.user.email) } " (" (signed_in.0.user.role.as_str()) ")" }
-                form method="post" action="/workspace/logout" {
-                    input type="hidden" name="csrf" value=(signed_in.0.csrf_token);
-                    button type="submit" { "Sign out" }
-                }
-            }
+            (super::workspace_bar(signed_in, "/workspace"))
             h1 { "What needs attention" }
             dl.summary {
                 div.flagged { dt { "Flagged transfers" } dd { (flagged.len()) " (" (critical) " critical)" } }

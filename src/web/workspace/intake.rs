@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use maud::{Markup, html};
 
 use super::SignedIn;
-use super::audit::workspace_bar;
 use crate::auth::users::Role;
 use crate::db::schema::{organisations, vendors};
 use crate::db::{DbConnection, DbError};
@@ -123,7 +122,7 @@ fn intake_page(
         "Intake requests",
         html! {},
         html! {
-            (workspace_bar(signed_in, "/workspace/intake"))
+            (super::workspace_bar(signed_in, "/workspace/intake"))
             h1 { "Intake requests" }
             @if let Some(notice) = notice {
                 p.form-error role="alert" #intake-notice { (notice) }

@@ -113,22 +113,6 @@ fn require_editor(signed_in: &SignedIn) -> Result<(), AppError> {
     }
 }
 
-fn nav(signed_in: &SignedIn) -> Markup {
-    html! {
-        nav.workspace-bar aria-label="Workspace" {
-            span {
-                a href="/workspace" { "Dashboard" } " · " a href="/workspace/vendors" { "Vendors" } " · "
-                a href="/workspace/intake" { "Intake" } " · " a href="/workspace/audit" { "Audit log" }
-            }
-            form method="post" action="/workspace/logout" {
-                span { (signed_in.0.user.email) " (" (signed_in.0.user.role.as_str()) ") " }
-                input type="hidden" name="csrf" value=(signed_in.0.csrf_token);
-                button type="submit" { "Sign out" }
-            }
-        }
-    }
-}
-
 fn html_page(markup: Markup) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -164,22 +148,13 @@ pub async fn list(
         .get("q")
         .map(|q| q.trim().to_lowercase())
         .unwrap_or_default();
-    let registries = blocking(&state, HTML, |conn| {
-        let mut out = Vec::new();
-        for org in load::organisations(conn)? {
-            if let Some(r) = load::registry(conn, &org.slug)? {
-                out.push(r);
-            }
-        }
-        Ok(out)
-    })
-    .await?;
+    let registries = blocking(&state, HTML, load::registries).await?;
     let today = today();
     Ok(html_page(layout(
         "Vendors",
         html! {},
         html! {
-            (nav(&signed_in))
+            (super::workspace_bar(&signed_in, "/workspace/vendors"))
             h1 { "Vendors" }
             form.filters method="get" action="/workspace/vendors" role="search" {
                 div.field { label for="q" { "Name contains" } input #q type="search" name="q" value=(q); }
@@ -246,7 +221,7 @@ pub async fn vendor_page(
         &vendor.name,
         html! {},
         html! {
-            (nav(&signed_in))
+            (super::workspace_bar(&signed_in, "/workspace/vendors"))
             h1 { (vendor.name) }
             dl.organisation {
                 div { dt { "Organisation" } dd { (registry.organisation.name) } }
@@ -317,7 +292,7 @@ fn vendor_form(
     let mut countries: Vec<CountryCode> = CountryCode::all().collect();
     countries.sort_by_key(|c| c.name());
     html! {
-        (nav(signed_in))
+        (super::workspace_bar(signed_in, "/workspace/vendors"))
         h1 { "Add a vendor to " (org_name) }
         @if !errors.is_empty() {
             div.form-error role="alert" {
@@ -593,7 +568,7 @@ fn transfer_form(
     let mut countries: Vec<CountryCode> = CountryCode::all().collect();
     countries.sort_by_key(|c| c.name());
     html! {
-        (nav(signed_in))
+        (super::workspace_bar(signed_in, "/workspace/vendors"))
         h1 { (title) }
         @if let Some(message) = stale {
             div.form-error role="alert" { p { (message) } }
