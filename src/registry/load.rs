@@ -304,6 +304,7 @@ fn load_registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>
             .entry(c.vendor_id)
             .or_default()
             .push(Certification {
+                id: c.id,
                 framework: c.framework,
                 from: c.certified_from,
                 until: c.certified_until,

@@ -242,6 +242,8 @@ pub struct Organisation {
 /// A framework list the vendor is on, between two dates.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Certification {
+    #[serde(skip)]
+    pub id: i32,
     pub framework: String,
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,

@@ -249,6 +249,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
                     ));
                 }
                 Certification {
+                    id: 0,
                     framework: c.framework,
                     from: c.from,
                     until: c.until,
@@ -443,6 +444,7 @@ pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
                 evidence: vec![],
                 certifications: if i % 4 == 0 {
                     vec![Certification {
+                        id: 0,
                         framework: "dpf".into(),
                         from: NaiveDate::from_ymd_opt(2023, 7, 10).expect("valid date"),
                         until: None,

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::load;
-use super::model::{ChangeKind, Organisation, Transfer, Vendor};
+use super::model::{Certification, ChangeKind, Evidence, Organisation, Transfer, Vendor};
 use super::seed::OrganisationSeed;
 use crate::db::schema::*;
 use crate::db::{DbConnection, DbError};
@@ -404,7 +404,7 @@ fn insert_evidence(
     vendor_id: i32,
     transfer_id: Option<i32>,
     certification_id: Option<i32>,
-    e: &super::model::Evidence,
+    e: &Evidence,
 ) -> Result<(), DbError> {
     diesel::insert_into(evidence::table)
         .values((
@@ -484,6 +484,11 @@ pub enum EditError {
     Stale { current: i32, expected: i32 },
     #[error("{0}")]
     Conflict(String),
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -571,42 +576,32 @@ pub fn create_vendor(
     })
 }
 
-/// Replaces a vendor's own fields (not its transfers or certifications) if `expected_version`
-/// is still current.
-pub fn update_vendor(
+/// One edit of a vendor: in a transaction, loads the vendor, refuses a stale `expected_version`,
+/// runs `write`, bumps the version, audits the record before and after, and marks the registry
+/// changed. Returns the vendor as it is now.
+fn edit_vendor(
     conn: &mut DbConnection,
-    slug: &str,
-    key: &str,
+    (slug, key): (&str, &str),
     expected_version: i32,
-    fields: &Vendor,
-    actor: &str,
+    (actor, action): (&str, &str),
+    write: impl FnOnce(&mut DbConnection, i32, &Vendor) -> Result<(), EditError>,
 ) -> Result<Vendor, EditError> {
     conn.transaction(|conn| {
         let (org_id, old) = current_vendor(conn, slug, key)?;
         check_version(old.version, expected_version)?;
+        write(conn, org_id, &old)?;
         diesel::update(vendors::table.find(old.id))
             .set((
                 vendors::version.eq(old.version + 1),
-                vendor_columns(fields, now()),
+                vendors::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        diesel::delete(vendor_categories::table.filter(vendor_categories::vendor_id.eq(old.id)))
-            .execute(conn)?;
-        for category in &fields.categories {
-            let category: &str = (*category).into();
-            diesel::insert_into(vendor_categories::table)
-                .values((
-                    vendor_categories::vendor_id.eq(old.id),
-                    vendor_categories::category.eq(category),
-                ))
-                .execute(conn)?;
-        }
         let (_, new) = current_vendor(conn, slug, key)?;
         audit(
             conn,
             AuditEvent {
                 actor,
-                action: "update",
+                action,
                 entity: "vendor",
                 entity_id: old.id,
                 organisation_id: Some(org_id),
@@ -619,6 +614,57 @@ pub fn update_vendor(
     })
 }
 
+/// Replaces a vendor's own fields (not its transfers or certifications) if `expected_version`
+/// is still current. A proposed vendor made active is announced, taking effect on `active_from`.
+pub fn update_vendor(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+    expected_version: i32,
+    fields: &Vendor,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    edit_vendor(
+        conn,
+        (slug, key),
+        expected_version,
+        (actor, "update"),
+        |conn, org_id, old| {
+            diesel::update(vendors::table.find(old.id))
+                .set(vendor_columns(fields, now()))
+                .execute(conn)?;
+            diesel::delete(
+                vendor_categories::table.filter(vendor_categories::vendor_id.eq(old.id)),
+            )
+            .execute(conn)?;
+            for category in &fields.categories {
+                let category: &str = (*category).into();
+                diesel::insert_into(vendor_categories::table)
+                    .values((
+                        vendor_categories::vendor_id.eq(old.id),
+                        vendor_categories::category.eq(category),
+                    ))
+                    .execute(conn)?;
+            }
+            let activated = old.status == super::VendorStatus::Proposed
+                && fields.status == super::VendorStatus::Active;
+            if activated {
+                let effective = fields.active_from.unwrap_or_else(today);
+                record_change(
+                    conn,
+                    org_id,
+                    old.id,
+                    ChangeKind::Added,
+                    fields,
+                    today(),
+                    effective,
+                )?;
+            }
+            Ok(())
+        },
+    )
+}
+
 /// Retires a vendor from `effective_on`: nothing is deleted; the change log announces it.
 pub fn retire_vendor(
     conn: &mut DbConnection,
@@ -628,52 +674,179 @@ pub fn retire_vendor(
     effective_on: NaiveDate,
     actor: &str,
 ) -> Result<Vendor, EditError> {
-    conn.transaction(|conn| {
-        let (org_id, old) = current_vendor(conn, slug, key)?;
-        check_version(old.version, expected_version)?;
-        match old.status {
-            super::VendorStatus::Retired => {
-                return Err(EditError::Conflict(format!("vendor '{key}' is retired already")));
+    edit_vendor(
+        conn,
+        (slug, key),
+        expected_version,
+        (actor, "retire"),
+        |conn, org_id, old| {
+            match old.status {
+                super::VendorStatus::Retired => {
+                    return Err(EditError::Conflict(format!(
+                        "vendor '{key}' is retired already"
+                    )));
+                }
+                // Retiring what was never used would publish it as having been used.
+                super::VendorStatus::Proposed => {
+                    return Err(EditError::Conflict(format!(
+                        "vendor '{key}' is only proposed: it was never active, so there is nothing to retire"
+                    )));
+                }
+                super::VendorStatus::Active => {}
             }
-            // Retiring what was never used would publish it as having been used.
-            super::VendorStatus::Proposed => {
+            if let Some(from) = old.active_from.filter(|from| effective_on <= *from) {
                 return Err(EditError::Conflict(format!(
-                    "vendor '{key}' is only proposed: it was never active, so there is nothing to retire"
+                    "the retirement date {effective_on} is not after the date the vendor became active ({from})"
                 )));
             }
-            super::VendorStatus::Active => {}
-        }
-        if let Some(from) = old.active_from.filter(|from| effective_on <= *from) {
-            return Err(EditError::Conflict(format!(
-                "the retirement date {effective_on} is not after the date the vendor became active ({from})"
-            )));
-        }
-        let retired: &str = super::VendorStatus::Retired.into();
-        diesel::update(vendors::table.find(old.id))
-            .set((
-                vendors::status.eq(retired),
-                vendors::retired_from.eq(Some(effective_on)),
-                vendors::version.eq(old.version + 1),
-                vendors::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-        record_change(conn, org_id, old.id, ChangeKind::Retired, &old, today(), effective_on)?;
-        let (_, new) = current_vendor(conn, slug, key)?;
-        audit(
-            conn,
-            AuditEvent {
-                actor,
-                action: "retire",
-                entity: "vendor",
-                entity_id: old.id,
-                organisation_id: Some(org_id),
-                before: json(&old),
-                after: json(&new),
-            },
-        )?;
-        touch(conn, org_id)?;
-        Ok(new)
-    })
+            let retired: &str = super::VendorStatus::Retired.into();
+            diesel::update(vendors::table.find(old.id))
+                .set((
+                    vendors::status.eq(retired),
+                    vendors::retired_from.eq(Some(effective_on)),
+                ))
+                .execute(conn)?;
+            record_change(
+                conn,
+                org_id,
+                old.id,
+                ChangeKind::Retired,
+                old,
+                today(),
+                effective_on,
+            )?;
+            Ok(())
+        },
+    )
+}
+
+/// Records that the vendor is on a framework's list (e.g. the Data Privacy Framework) from a
+/// date, as verified on `verified_on`.
+pub fn add_certification(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+    expected_version: i32,
+    certification: &Certification,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    check_certification_dates(certification.from, certification.until)?;
+    edit_vendor(
+        conn,
+        (slug, key),
+        expected_version,
+        (actor, "update"),
+        |conn, _, old| {
+            let id: i32 = diesel::insert_into(vendor_certifications::table)
+                .values((
+                    vendor_certifications::vendor_id.eq(old.id),
+                    vendor_certifications::framework.eq(&certification.framework),
+                    vendor_certifications::certified_from.eq(certification.from),
+                    vendor_certifications::certified_until.eq(certification.until),
+                    vendor_certifications::verified_on.eq(certification.verified_on),
+                ))
+                .returning(vendor_certifications::id)
+                .get_result(conn)?;
+            for e in &certification.evidence {
+                insert_evidence(conn, old.id, None, Some(id), e)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Re-verifies a certification, or ends it (`until`, the first day it no longer holds): the
+/// record stays, so past dates are still assessed with it.
+pub fn update_certification(
+    conn: &mut DbConnection,
+    (slug, key): (&str, &str),
+    expected_version: i32,
+    certification_id: i32,
+    until: Option<NaiveDate>,
+    verified_on: NaiveDate,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    edit_vendor(
+        conn,
+        (slug, key),
+        expected_version,
+        (actor, "update"),
+        |conn, _, old| {
+            let current = old
+                .certifications
+                .iter()
+                .find(|c| c.id == certification_id)
+                .ok_or(EditError::NotFound("certification"))?;
+            check_certification_dates(current.from, until)?;
+            diesel::update(vendor_certifications::table.find(certification_id))
+                .set((
+                    vendor_certifications::certified_until.eq(until),
+                    vendor_certifications::verified_on.eq(verified_on),
+                ))
+                .execute(conn)?;
+            Ok(())
+        },
+    )
+}
+
+fn check_certification_dates(from: NaiveDate, until: Option<NaiveDate>) -> Result<(), EditError> {
+    match until.filter(|u| *u <= from) {
+        Some(u) => Err(EditError::Invalid {
+            field: "until",
+            message: format!("{u} is not after the date the certification starts ({from})"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// What a piece of evidence documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvidenceFor {
+    Vendor,
+    Transfer(i32),
+    Certification(i32),
+}
+
+/// Adds a document and quote backing the vendor, one of its transfers or certifications.
+pub fn add_evidence(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+    expected_version: i32,
+    target: EvidenceFor,
+    evidence: &Evidence,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    edit_vendor(
+        conn,
+        (slug, key),
+        expected_version,
+        (actor, "update"),
+        |conn, _, old| {
+            let (transfer, certification) = match target {
+                EvidenceFor::Vendor => (None, None),
+                EvidenceFor::Transfer(id) => {
+                    if !old.transfers.iter().any(|t| t.id == id) {
+                        return Err(EditError::NotFound("transfer"));
+                    }
+                    (Some(id), None)
+                }
+                EvidenceFor::Certification(id) => {
+                    if !old.certifications.iter().any(|c| c.id == id) {
+                        return Err(EditError::NotFound("certification"));
+                    }
+                    (None, Some(id))
+                }
+            };
+            Ok(insert_evidence(
+                conn,
+                old.id,
+                transfer,
+                certification,
+                evidence,
+            )?)
+        },
+    )
 }
 
 /// Adds a transfer to a vendor; returns the vendor as it is now.

@@ -534,6 +534,44 @@ impl VendorIn {
     }
 }
 
+impl VendorIn {
+    /// The new state of `current` after this update: the key, the lifecycle dates and the
+    /// children stay; a missing status or date keeps the current one; an active vendor does not
+    /// go back to proposed, and a retired one stays retired.
+    pub fn into_update(mut self, current: &Vendor) -> Result<Vendor, Vec<FieldError>> {
+        let status = self
+            .status
+            .get_or_insert_with(|| current.status.to_string())
+            .clone();
+        if status == "proposed" && current.status != VendorStatus::Proposed {
+            return Err(vec![FieldError {
+                field: "status".into(),
+                message: format!(
+                    "vendor '{}' is {}; it cannot go back to proposed (retire it instead)",
+                    current.key, current.status
+                ),
+            }]);
+        }
+        if current.status == VendorStatus::Retired {
+            self.status = Some("active".into());
+        }
+        if self.active_from.is_none() {
+            self.active_from = current.active_from;
+        }
+        let mut fields =
+            self.into_vendor(current.active_from.unwrap_or_else(crate::date::today))?;
+        fields.key = current.key.clone();
+        fields.proposed_on = current.proposed_on;
+        fields.retired_from = current.retired_from;
+        fields.status = match current.status {
+            VendorStatus::Retired => VendorStatus::Retired,
+            _ => fields.status,
+        };
+        fields.transfers = Vec::new();
+        Ok(fields)
+    }
+}
+
 /// A transfer as the API creates or updates it.
 #[derive(Deserialize, Validate, ToSchema, Clone)]
 #[serde(deny_unknown_fields)]

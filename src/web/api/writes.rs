@@ -13,7 +13,7 @@ use crate::date::today;
 use crate::registry::Vendor;
 use crate::registry::intake::{self, IntakeRequest, NewIntake};
 use crate::registry::store::{self, EditError};
-use crate::web::error::{AppError, Audience};
+use crate::web::error::{AppError, Audience, FieldError};
 use crate::web::{AppState, blocking};
 
 const JSON: Audience = Audience::Json;
@@ -30,6 +30,10 @@ fn edit_error(e: EditError) -> AppError {
             ),
         },
         EditError::Conflict(detail) => AppError::Conflict(detail),
+        EditError::Invalid { field, message } => AppError::Invalid(vec![FieldError {
+            field: field.into(),
+            message,
+        }]),
         EditError::Db(e) => AppError::db(e, JSON),
     }
 }
@@ -128,34 +132,10 @@ pub async fn update_vendor(
             what: format!("vendor '{key}' at '{slug}'"),
             audience: JSON,
         })?;
-    let mut body = body.into_inner();
-    // A missing status or date keeps the current one; an active vendor does not go back to proposed.
-    let status = body
-        .status
-        .get_or_insert_with(|| current.status.to_string())
-        .clone();
-    if status == "proposed" && current.status != crate::registry::VendorStatus::Proposed {
-        return Err(AppError::Invalid(vec![crate::web::FieldError {
-            field: "status".into(),
-            message: format!(
-                "vendor '{key}' is {}; it cannot go back to proposed (retire it instead)",
-                current.status
-            ),
-        }]));
-    }
-    if body.active_from.is_none() {
-        body.active_from = current.active_from;
-    }
-    let mut fields = body
-        .into_vendor(current.active_from.unwrap_or_else(today))
+    let fields = body
+        .into_inner()
+        .into_update(current)
         .map_err(AppError::Invalid)?;
-    // The key, lifecycle dates and children are not edited here.
-    fields.key = key.clone();
-    fields.proposed_on = current.proposed_on;
-    fields.retired_from = current.retired_from;
-    if current.status == crate::registry::VendorStatus::Retired {
-        fields.status = current.status;
-    }
     let exporter = registry.organisation.country;
     let updated = edit(&state, move |conn| {
         store::update_vendor(conn, &slug, &key, expected, &fields, &actor)

@@ -4,7 +4,7 @@ mod index;
 mod subprocessors;
 
 pub use index::organisations_page;
-pub use subprocessors::subprocessors_page;
+pub use subprocessors::{subprocessors_page, web_link};
 
 use actix_web::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};

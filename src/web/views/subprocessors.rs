@@ -248,7 +248,7 @@ fn vendor_row(row: &VendorRow, rules: &RuleSet) -> Markup {
 }
 
 /// An address safe to link: http(s) only, never `javascript:` or `data:`.
-fn web_link(url: &str) -> Option<&str> {
+pub fn web_link(url: &str) -> Option<&str> {
     let lower = url.trim().to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://")).then_some(url.trim())
 }

@@ -1,10 +1,15 @@
 //! The privacy officers' workspace (`/workspace`): sign-in with a session cookie, CSRF tokens on
 //! every form, and the pages behind them.
 
+mod admin;
 mod audit;
+mod certifications;
 mod dashboard;
+mod forms;
 mod intake;
 mod login;
+mod transfers;
+mod vendor_forms;
 mod vendors;
 
 use std::future::Future;
@@ -27,9 +32,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/workspace/login", web::get().to(login::form))
         .route("/workspace/login", web::post().to(login::submit))
         .route("/workspace/logout", web::post().to(login::logout))
+        // The forms first: `/vendors/new` is not a vendor key.
+        .configure(vendor_forms::routes)
+        .configure(transfers::routes)
+        .configure(certifications::routes)
         .configure(vendors::routes)
         .configure(audit::routes)
-        .configure(intake::routes);
+        .configure(intake::routes)
+        .configure(admin::routes);
 }
 
 /// A session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over TLS.
@@ -123,12 +133,15 @@ impl FromRequest for SignedIn {
 
 /// The workspace's navigation and the sign-out button, shared by the workspace pages here.
 pub(super) fn workspace_bar(signed_in: &SignedIn, current: &str) -> Markup {
-    let links = [
+    let mut links = vec![
         ("/workspace", "Dashboard"),
         ("/workspace/vendors", "Vendors"),
         ("/workspace/intake", "Intake requests"),
         ("/workspace/audit", "Audit log"),
     ];
+    if signed_in.0.user.role == users::Role::Admin {
+        links.push(("/workspace/admin", "Admin"));
+    }
     html! {
         div.workspace-bar {
             nav.workspace-nav aria-label="Workspace" {

@@ -1,0 +1,516 @@
+//! A vendor's certifications (the framework lists it is on, with the date each was last
+//! verified) and the evidence behind its records, in the workspace.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use maud::{Markup, html};
+
+use super::SignedIn;
+use super::forms::{self, Form, error_summary, field_error, input, page, see_other, textarea};
+use crate::date::today;
+use crate::registry::store::{self, EditError, EvidenceFor};
+use crate::registry::{Certification, Evidence, Registry, Vendor};
+use crate::rules::{MechanismKind, RuleSet};
+use crate::web::AppState;
+use crate::web::error::{AppError, FieldError};
+use crate::web::views::{layout, mechanism_name, web_link};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/workspace/{org}/vendors/{key}/certifications/new",
+        web::get().to(new_certification),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/certifications/new",
+        web::post().to(add_certification),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/certifications/{id}",
+        web::get().to(edit_certification),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/certifications/{id}",
+        web::post().to(update_certification),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/evidence/new",
+        web::get().to(new_evidence),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/evidence/new",
+        web::post().to(add_evidence),
+    );
+}
+
+/// One of a vendor's small forms: its title, where it posts, and the fields.
+struct SmallForm<'a> {
+    signed_in: &'a SignedIn,
+    vendor_href: String,
+    vendor_name: &'a str,
+    title: String,
+    action: String,
+    what: &'static str,
+}
+
+impl SmallForm<'_> {
+    fn new<'a>(
+        signed_in: &'a SignedIn,
+        registry: &Registry,
+        vendor: &'a Vendor,
+        title: String,
+        tail: &str,
+        what: &'static str,
+    ) -> SmallForm<'a> {
+        let vendor_href = format!(
+            "/workspace/{}/vendors/{}",
+            registry.organisation.slug, vendor.key
+        );
+        SmallForm {
+            signed_in,
+            action: format!("{vendor_href}/{tail}"),
+            vendor_href,
+            vendor_name: &vendor.name,
+            title,
+            what,
+        }
+    }
+
+    fn render(&self, form: &Form, errors: &[FieldError], fields: Markup) -> Markup {
+        layout(
+            &self.title,
+            html! {},
+            html! {
+                (super::workspace_bar(self.signed_in, "/workspace/vendors"))
+                p { a href=(self.vendor_href) { "Back to " (self.vendor_name) } }
+                h1 { (self.title) }
+                (error_summary(self.what, errors))
+                form.stacked method="post" action=(self.action) novalidate {
+                    input type="hidden" name="csrf" value=(self.signed_in.0.csrf_token);
+                    input type="hidden" name="version" value=(form.get("version"));
+                    (fields)
+                    button type="submit" { "Save" }
+                }
+            },
+        )
+    }
+
+    /// Runs the edit; a refusal (stale, invalid) goes back to the form, kept as typed.
+    async fn save(
+        &self,
+        state: &AppState,
+        form: &Form,
+        fields: impl Fn(&Form, &[FieldError]) -> Markup,
+        edit: impl FnOnce(&mut crate::db::DbConnection) -> Result<Vendor, EditError> + Send + 'static,
+    ) -> Result<HttpResponse, AppError> {
+        let refused = |field: &str, message: String| {
+            let errors = [FieldError {
+                field: field.into(),
+                message,
+            }];
+            page(
+                StatusCode::CONFLICT,
+                self.render(form, &errors, fields(form, &errors)),
+            )
+        };
+        Ok(match forms::run_edit(state, edit).await? {
+            Ok(_) => see_other(self.vendor_href.clone()),
+            Err(EditError::Stale { .. }) => refused(
+                "version",
+                "someone else changed this vendor since you opened the form: nothing was saved; open the vendor again to see the change, then redo yours".into(),
+            ),
+            Err(EditError::Invalid { field, message }) => refused(field, message),
+            Err(e) => refused("version", e.to_string()),
+        })
+    }
+
+    fn invalid(&self, form: &Form, errors: &[FieldError], fields: Markup) -> HttpResponse {
+        page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            self.render(form, errors, fields),
+        )
+    }
+}
+
+/// The frameworks a vendor can be listed under (the Data Privacy Framework, say).
+fn frameworks(rules: &RuleSet) -> impl Iterator<Item = &crate::rules::Mechanism> {
+    rules
+        .mechanisms
+        .iter()
+        .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
+}
+
+fn certification_fields(f: &Form, errors: &[FieldError], rules: &RuleSet) -> Markup {
+    html! {
+        div.field {
+            label for="framework" { "Framework (required)" }
+            select #framework name="framework" aria-describedby=[forms::described_by(errors, "framework")] {
+                @for m in frameworks(rules) { option value=(m.id()) selected[f.get("framework") == m.id()] { (m.name) } }
+            }
+            (field_error(errors, "framework"))
+        }
+        (input(f, errors, ("from", "On the list from (required)"), "date", true))
+        (input(f, errors, ("until", "Off the list from (leave empty while it holds)"), "date", false))
+        (input(f, errors, ("verified_on", "Last verified on the framework's list (required)"), "date", true))
+        (evidence_fields(f, errors, false))
+    }
+}
+
+fn evidence_fields(f: &Form, errors: &[FieldError], required: bool) -> Markup {
+    let label = |text: &str| {
+        if required {
+            format!("{text} (required)")
+        } else {
+            format!("{text} (optional)")
+        }
+    };
+    html! {
+        fieldset {
+            legend { "Evidence: the document and a verbatim quote" }
+            (input(f, errors, ("document", &label("Document")), "text", false))
+            (textarea(f, errors, ("quote", &label("Quote"))))
+            (input(f, errors, ("url", "Link to the document (https://...)"), "url", false))
+        }
+    }
+}
+
+/// The evidence of a form; `None` when left empty and not required.
+fn evidence_input(f: &Form, errors: &mut Vec<FieldError>, required: bool) -> Option<Evidence> {
+    let (document, quote, url) = (f.opt("document"), f.opt("quote"), f.opt("url"));
+    if !required && document.is_none() && quote.is_none() && url.is_none() {
+        return None;
+    }
+    let mut check = |field: &str, value: &Option<String>, max: usize| match value {
+        None => errors.push(FieldError {
+            field: field.into(),
+            message: "required for evidence".into(),
+        }),
+        Some(v) if v.chars().count() > max => errors.push(FieldError {
+            field: field.into(),
+            message: format!("at most {max} characters"),
+        }),
+        Some(_) => {}
+    };
+    check("document", &document, 200);
+    check("quote", &quote, 4000);
+    if let Some(u) = &url
+        && (web_link(u).is_none() || u.contains(char::is_whitespace))
+    {
+        errors.push(FieldError {
+            field: "url".into(),
+            message: "not a web address (https://...)".into(),
+        });
+    }
+    Some(Evidence {
+        document: document.unwrap_or_default(),
+        quote: quote.unwrap_or_default(),
+        url,
+    })
+}
+
+async fn vendor_of(
+    state: &AppState,
+    path: &(String, String),
+) -> Result<(Registry, usize), AppError> {
+    let registry = forms::registry(state, &path.0).await?;
+    let index = registry
+        .vendors
+        .iter()
+        .position(|v| v.key == path.1)
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("vendor '{}'", path.1),
+            audience: forms::HTML,
+        })?;
+    Ok((registry, index))
+}
+
+pub async fn new_certification(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    forms::require_editor(&signed_in)?;
+    let (registry, i) = vendor_of(&state, &path).await?;
+    let vendor = &registry.vendors[i];
+    let form = Form(vec![
+        ("version".into(), vendor.version.to_string()),
+        ("verified_on".into(), today().to_string()),
+    ]);
+    let small = SmallForm::new(
+        &signed_in,
+        &registry,
+        vendor,
+        format!("Add a certification of {}", vendor.name),
+        "certifications/new",
+        "The certification",
+    );
+    Ok(forms::html_page(small.render(
+        &form,
+        &[],
+        certification_fields(&form, &[], state.rules),
+    )))
+}
+
+pub async fn add_certification(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Form::parse(&body)?;
+    forms::check_post(&signed_in, &form)?;
+    let (registry, i) = vendor_of(&state, &path).await?;
+    let vendor = &registry.vendors[i];
+    let small = SmallForm::new(
+        &signed_in,
+        &registry,
+        vendor,
+        format!("Add a certification of {}", vendor.name),
+        "certifications/new",
+        "The certification",
+    );
+    let mut errors = Vec::new();
+    let framework = form.get("framework");
+    if !frameworks(state.rules).any(|m| m.id() == framework) {
+        errors.push(FieldError {
+            field: "framework".into(),
+            message: format!("'{framework}' is not a framework of the rules data"),
+        });
+    }
+    let from = form.required_date("from", &mut errors);
+    let until = form.date("until", &mut errors);
+    let verified_on = form.required_date("verified_on", &mut errors);
+    let evidence = evidence_input(&form, &mut errors, false);
+    let fields = |f: &Form, e: &[FieldError]| certification_fields(f, e, state.rules);
+    let (Some(from), Some(verified_on)) = (from, verified_on) else {
+        return Ok(small.invalid(&form, &errors, fields(&form, &errors)));
+    };
+    if !errors.is_empty() {
+        return Ok(small.invalid(&form, &errors, fields(&form, &errors)));
+    }
+    let certification = Certification {
+        id: 0,
+        framework,
+        from,
+        until,
+        verified_on,
+        evidence: evidence.into_iter().collect(),
+    };
+    let (slug, key) = path.into_inner();
+    let (actor, version) = (forms::actor(&signed_in), form.version());
+    small
+        .save(&state, &form, fields, move |conn| {
+            store::add_certification(conn, &slug, &key, version, &certification, &actor)
+        })
+        .await
+}
+
+fn find_certification(vendor: &Vendor, id: i32) -> Result<&Certification, AppError> {
+    vendor
+        .certifications
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| AppError::NotFound {
+            what: "such certification".into(),
+            audience: forms::HTML,
+        })
+}
+
+fn verify_fields(f: &Form, errors: &[FieldError], c: &Certification, rules: &RuleSet) -> Markup {
+    html! {
+        p { (mechanism_name(rules, &c.framework)) ", on the list from " (c.from) "." }
+        (input(f, errors, ("verified_on", "Last verified on the framework's list (required)"), "date", true))
+        (input(f, errors, ("until", "Off the list from (leave empty while it holds)"), "date", false))
+    }
+}
+
+pub async fn edit_certification(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, i32)>,
+) -> Result<HttpResponse, AppError> {
+    forms::require_editor(&signed_in)?;
+    let (slug, key, id) = path.into_inner();
+    let (registry, i) = vendor_of(&state, &(slug, key)).await?;
+    let vendor = &registry.vendors[i];
+    let c = find_certification(vendor, id)?;
+    let form = Form(vec![
+        ("version".into(), vendor.version.to_string()),
+        ("verified_on".into(), today().to_string()),
+        ("until".into(), forms::shown(c.until)),
+    ]);
+    let small = SmallForm::new(
+        &signed_in,
+        &registry,
+        vendor,
+        format!("Verify or end a certification of {}", vendor.name),
+        &format!("certifications/{id}"),
+        "The certification",
+    );
+    Ok(forms::html_page(small.render(
+        &form,
+        &[],
+        verify_fields(&form, &[], c, state.rules),
+    )))
+}
+
+pub async fn update_certification(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, i32)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Form::parse(&body)?;
+    forms::check_post(&signed_in, &form)?;
+    let (slug, key, id) = path.into_inner();
+    let (registry, i) = vendor_of(&state, &(slug.clone(), key.clone())).await?;
+    let vendor = &registry.vendors[i];
+    let c = find_certification(vendor, id)?;
+    let small = SmallForm::new(
+        &signed_in,
+        &registry,
+        vendor,
+        format!("Verify or end a certification of {}", vendor.name),
+        &format!("certifications/{id}"),
+        "The certification",
+    );
+    let mut errors = Vec::new();
+    let verified_on = form.required_date("verified_on", &mut errors);
+    let until = form.date("until", &mut errors);
+    let fields = |f: &Form, e: &[FieldError]| verify_fields(f, e, c, state.rules);
+    let Some(verified_on) = verified_on.filter(|_| errors.is_empty()) else {
+        return Ok(small.invalid(&form, &errors, fields(&form, &errors)));
+    };
+    let (actor, version) = (forms::actor(&signed_in), form.version());
+    small
+        .save(&state, &form, fields, move |conn| {
+            store::update_certification(
+                conn,
+                (&slug, &key),
+                version,
+                id,
+                until,
+                verified_on,
+                &actor,
+            )
+        })
+        .await
+}
+
+/// What a piece of evidence can be about, as (form value, label).
+fn evidence_targets(vendor: &Vendor, rules: &RuleSet) -> Vec<(String, String)> {
+    let mut targets = vec![("vendor".to_string(), format!("{} itself", vendor.name))];
+    for t in &vendor.transfers {
+        let place = t
+            .country
+            .map(|c| c.name().to_string())
+            .or_else(|| t.location.clone())
+            .unwrap_or_default();
+        targets.push((
+            format!("transfer-{}", t.id),
+            format!("The transfer to {place}"),
+        ));
+    }
+    for c in &vendor.certifications {
+        targets.push((
+            format!("certification-{}", c.id),
+            format!(
+                "The {} certification from {}",
+                mechanism_name(rules, &c.framework),
+                c.from
+            ),
+        ));
+    }
+    targets
+}
+
+fn evidence_form_fields(f: &Form, errors: &[FieldError], targets: &[(String, String)]) -> Markup {
+    html! {
+        div.field {
+            label for="about" { "About" }
+            select #about name="about" aria-describedby=[forms::described_by(errors, "about")] {
+                @for (value, label) in targets { option value=(value) selected[f.get("about") == *value] { (label) } }
+            }
+            (field_error(errors, "about"))
+        }
+        (evidence_fields(f, errors, true))
+    }
+}
+
+fn evidence_target(value: &str) -> Option<EvidenceFor> {
+    if value == "vendor" {
+        return Some(EvidenceFor::Vendor);
+    }
+    let (kind, id) = value.split_once('-')?;
+    let id: i32 = id.parse().ok()?;
+    match kind {
+        "transfer" => Some(EvidenceFor::Transfer(id)),
+        "certification" => Some(EvidenceFor::Certification(id)),
+        _ => None,
+    }
+}
+
+pub async fn new_evidence(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    forms::require_editor(&signed_in)?;
+    let (registry, i) = vendor_of(&state, &path).await?;
+    let vendor = &registry.vendors[i];
+    let form = Form(vec![("version".into(), vendor.version.to_string())]);
+    let targets = evidence_targets(vendor, state.rules);
+    let small = SmallForm::new(
+        &signed_in,
+        &registry,
+        vendor,
+        format!("Add evidence about {}", vendor.name),
+        "evidence/new",
+        "The evidence",
+    );
+    Ok(forms::html_page(small.render(
+        &form,
+        &[],
+        evidence_form_fields(&form, &[], &targets),
+    )))
+}
+
+pub async fn add_evidence(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Form::parse(&body)?;
+    forms::check_post(&signed_in, &form)?;
+    let (registry, i) = vendor_of(&state, &path).await?;
+    let vendor = &registry.vendors[i];
+    let targets = evidence_targets(vendor, state.rules);
+    let small = SmallForm::new(
+        &signed_in,
+        &registry,
+        vendor,
+        format!("Add evidence about {}", vendor.name),
+        "evidence/new",
+        "The evidence",
+    );
+    let mut errors = Vec::new();
+    let target = evidence_target(&form.get("about"));
+    if target.is_none() {
+        errors.push(FieldError {
+            field: "about".into(),
+            message: "choose what the evidence is about".into(),
+        });
+    }
+    let evidence = evidence_input(&form, &mut errors, true);
+    let fields = |f: &Form, e: &[FieldError]| evidence_form_fields(f, e, &targets);
+    let (Some(target), Some(evidence)) = (target, evidence.filter(|_| errors.is_empty())) else {
+        return Ok(small.invalid(&form, &errors, fields(&form, &errors)));
+    };
+    let (slug, key) = path.into_inner();
+    let (actor, version) = (forms::actor(&signed_in), form.version());
+    small
+        .save(&state, &form, fields, move |conn| {
+            store::add_evidence(conn, &slug, &key, version, target, &evidence, &actor)
+        })
+        .await
+}

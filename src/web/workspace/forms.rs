@@ -1,0 +1,317 @@
+//! What the workspace's forms share: reading a posted form, showing an error next to its field,
+//! the role check, running an edit, and the page shown when someone else saved first.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use maud::{Markup, html};
+
+use super::SignedIn;
+use crate::auth::users::Role;
+use crate::date::parse_date;
+use crate::db::DbConnection;
+use crate::db::schema::audit_events;
+use crate::registry::store::EditError;
+use crate::registry::{Registry, Vendor, load};
+use crate::web::error::{AppError, Audience, FieldError};
+use crate::web::{AppState, blocking};
+
+pub const HTML: Audience = Audience::Html;
+
+/// A submitted form, keeping repeated fields (checkboxes) and their order.
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    pub fn parse(body: &[u8]) -> Result<Self, AppError> {
+        serde_urlencoded::from_bytes(body)
+            .map(Form)
+            .map_err(|e| AppError::BadParameter {
+                name: "form".into(),
+                problem: e.to_string(),
+                audience: HTML,
+            })
+    }
+
+    /// The field's value, trimmed; empty when absent.
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    /// Replaces a field's value (the version after a stale edit, say).
+    pub fn set(&mut self, name: &str, value: String) {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((name.into(), value));
+    }
+
+    /// An optional date; a bad one is an error on that field.
+    pub fn date(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+        let value = self.opt(name)?;
+        match parse_date(&value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(FieldError {
+                    field: name.into(),
+                    message: e.to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    /// A date the form cannot do without.
+    pub fn required_date(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+        if self.opt(name).is_none() {
+            errors.push(FieldError {
+                field: name.into(),
+                message: "enter a date (YYYY-MM-DD)".into(),
+            });
+            return None;
+        }
+        self.date(name, errors)
+    }
+
+    /// The record version the form was opened on.
+    pub fn version(&self) -> i32 {
+        self.get("version").parse().unwrap_or(0)
+    }
+}
+
+fn error_id(field: &str) -> String {
+    format!("{}-error", field.replace(['.', '[', ']'], "-"))
+}
+
+/// The errors of one field, tied to its control by `described_by`.
+pub fn field_error(errors: &[FieldError], field: &str) -> Markup {
+    html! {
+        @for e in errors.iter().filter(|e| e.field == field) {
+            p.form-error id=(error_id(field)) { (e.message) }
+        }
+    }
+}
+
+pub fn described_by(errors: &[FieldError], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .any(|e| e.field == field)
+        .then(|| error_id(field))
+}
+
+/// A labelled text-like input keeping what was typed, with its error.
+pub fn input(
+    form: &Form,
+    errors: &[FieldError],
+    (name, label): (&str, &str),
+    kind: &str,
+    required: bool,
+) -> Markup {
+    let described = described_by(errors, name);
+    html! {
+        div.field {
+            label for=(name) { (label) @if required { " (required)" } }
+            input id=(name) name=(name) type=(kind) value=(form.get(name)) required[required]
+                aria-invalid=[described.as_ref().map(|_| "true")] aria-describedby=[described];
+            (field_error(errors, name))
+        }
+    }
+}
+
+/// A labelled textarea keeping what was typed, with its error.
+pub fn textarea(form: &Form, errors: &[FieldError], (name, label): (&str, &str)) -> Markup {
+    let described = described_by(errors, name);
+    html! {
+        div.field {
+            label for=(name) { (label) }
+            textarea id=(name) name=(name) rows="3"
+                aria-invalid=[described.as_ref().map(|_| "true")] aria-describedby=[described] { (form.get(name)) }
+            (field_error(errors, name))
+        }
+    }
+}
+
+/// The summary at the top of a refused form, each error linking to its field.
+pub fn error_summary(what: &str, errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.form-error role="alert" {
+                p { (what) " was not saved: " (errors.len()) " field(s) need attention." }
+                ul {
+                    @for e in errors {
+                        li { a href={ "#" (e.field.split(['.', '[']).next().unwrap_or("")) } { (e.field) } ": " (e.message) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn html_page(markup: Markup) -> HttpResponse {
+    page(StatusCode::OK, markup)
+}
+
+pub fn page(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(markup.into_string())
+}
+
+pub fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+pub fn require_editor(signed_in: &SignedIn) -> Result<(), AppError> {
+    if signed_in.0.user.role >= Role::Editor {
+        Ok(())
+    } else {
+        Err(AppError::ForbiddenPage(format!(
+            "Editing needs the editor or admin role; {} is a viewer.",
+            signed_in.0.user.email
+        )))
+    }
+}
+
+/// A posted edit: the CSRF token first, then the role.
+pub fn check_post(signed_in: &SignedIn, form: &Form) -> Result<(), AppError> {
+    signed_in.check_csrf(&form.get("csrf"))?;
+    require_editor(signed_in)
+}
+
+pub fn actor(signed_in: &SignedIn) -> String {
+    format!("user:{}", signed_in.0.user.email)
+}
+
+pub async fn registry(state: &AppState, slug: &str) -> Result<Registry, AppError> {
+    let wanted = slug.to_string();
+    blocking(state, HTML, move |conn| load::registry(conn, &wanted))
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("organisation '{slug}'"),
+            audience: HTML,
+        })
+}
+
+pub fn find_vendor<'r>(registry: &'r Registry, key: &str) -> Result<&'r Vendor, AppError> {
+    registry
+        .vendors
+        .iter()
+        .find(|v| v.key == key)
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("vendor '{key}'"),
+            audience: HTML,
+        })
+}
+
+/// Runs a store edit on the blocking pool. The edit's own refusals (stale, conflict, invalid)
+/// come back for the page to show next to the form; the rest become error pages.
+pub async fn run_edit<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, EditError> + Send + 'static,
+) -> Result<Result<T, EditError>, AppError> {
+    let db = state.db.clone();
+    let outcome = web::block(move || {
+        let mut conn = db.get().map_err(EditError::Db)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string(), HTML))?;
+    match outcome {
+        Err(EditError::NotFound(what)) => Err(AppError::NotFound {
+            what: format!("such {what}"),
+            audience: HTML,
+        }),
+        Err(EditError::Db(e)) => Err(AppError::db(e, HTML)),
+        other => Ok(other),
+    }
+}
+
+/// Who saved a record last, and when: the newest audit event about it.
+pub async fn last_change(
+    state: &AppState,
+    entity: &'static str,
+    id: i32,
+) -> Result<Option<(NaiveDateTime, String)>, AppError> {
+    blocking(state, HTML, move |conn| {
+        Ok(audit_events::table
+            .filter(audit_events::entity.eq(entity))
+            .filter(audit_events::entity_id.eq(id))
+            .order(audit_events::id.desc())
+            .select((audit_events::occurred_at, audit_events::actor))
+            .first(conn)
+            .optional()?)
+    })
+    .await
+}
+
+/// A labelled value of a record, as a person reads it.
+pub type Shown = (&'static str, String);
+
+/// The notice of a refused stale edit: which fields the saved record now has differently from
+/// the edit, side by side. Nothing was saved; the form below keeps the edit.
+pub fn stale_notice(
+    what: &str,
+    saved: &[Shown],
+    yours: &[Shown],
+    last: Option<&(NaiveDateTime, String)>,
+) -> Markup {
+    let differing: Vec<(&str, &str, &str)> = saved
+        .iter()
+        .zip(yours)
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((label, a), (_, b))| (*label, a.as_str(), b.as_str()))
+        .collect();
+    html! {
+        div.form-error.stale role="alert" {
+            h2 { "Someone else changed this " (what) " while you were editing" }
+            p {
+                "Nothing was saved."
+                @if let Some((at, actor)) = last { " The last change was saved by " strong { (actor) } " at " (at.format("%Y-%m-%d %H:%M")) " UTC." }
+            }
+            @if differing.is_empty() {
+                p { "The saved " (what) " already matches your edit in every field shown." }
+            } @else {
+                table {
+                    caption { "Fields where the saved " (what) " differs from your edit" }
+                    thead { tr { th scope="col" { "Field" } th scope="col" { "Saved now" } th scope="col" { "Your edit" } } }
+                    tbody {
+                        @for (label, saved, yours) in &differing {
+                            tr { th scope="row" { (label) } td { (or_none(saved)) } td { (or_none(yours)) } }
+                        }
+                    }
+                }
+            }
+            p { "Your edit is kept in the form below. Save again to replace the saved values with yours, or open the " (what) " again to start from the saved one." }
+        }
+    }
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() { "(none)" } else { s }
+}
+
+/// An optional value as a person reads it, empty for none.
+pub fn shown<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}

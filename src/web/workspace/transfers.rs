@@ -1,0 +1,477 @@
+//! A vendor's transfers in the workspace: the form to add one and to edit one, with every
+//! claimed mechanism and its signing date. The first transfer of the add-vendor form uses the
+//! same fields.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use maud::{Markup, html};
+use strum::VariantArray;
+
+use super::SignedIn;
+use super::forms::{
+    self, Form, Shown, error_summary, field_error, input, page, see_other, shown, stale_notice,
+    textarea,
+};
+use crate::registry::store::{self, EditError};
+use crate::registry::{DataCategory, Transfer, Vendor};
+use crate::rules::{CountryCode, RuleSet};
+use crate::web::AppState;
+use crate::web::api::dto::{MechanismClaim, TransferIn, field_errors};
+use crate::web::error::{AppError, FieldError};
+use crate::web::views::{layout, mechanism_name};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/workspace/{org}/vendors/{key}/transfers/new",
+        web::get().to(new_transfer),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/transfers/new",
+        web::post().to(add_transfer),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/transfers/{id}",
+        web::get().to(edit_transfer),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/transfers/{id}",
+        web::post().to(update_transfer),
+    );
+}
+
+/// The countries, by name, for a select.
+pub(super) fn countries_by_name() -> Vec<CountryCode> {
+    let mut countries: Vec<CountryCode> = CountryCode::all().collect();
+    countries.sort_by_key(|c| c.name());
+    countries
+}
+
+/// The id of the n-th (1-based) mechanism row's control: the first keeps the plain name.
+fn row_id(name: &str, n: usize) -> String {
+    if n == 1 {
+        name.to_string()
+    } else {
+        format!("{name}-{n}")
+    }
+}
+
+/// The form field an API field error belongs to (`transfers[0].mechanisms` → the first
+/// mechanism select), so that the error shows next to the control that caused it.
+pub(super) fn form_field(api_field: &str) -> String {
+    let field = api_field.strip_prefix("transfers[0].").unwrap_or(api_field);
+    match field {
+        "country" => "transfer_country",
+        "location" => "transfer_location",
+        "data_categories" => "transfer_data",
+        "mechanisms" => "transfer_mechanism",
+        "tia_on" => "transfer_tia_on",
+        "supplementary_measures" => "transfer_measures",
+        "notes" => "transfer_notes",
+        other if other.starts_with("evidence") => "transfer_evidence",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// The fields of one transfer. `blank_country` names the empty choice of the country select.
+pub(super) fn transfer_fields(
+    f: &Form,
+    errors: &[FieldError],
+    rules: &RuleSet,
+    blank_country: &str,
+) -> Markup {
+    let mechanisms = f.all("transfer_mechanism");
+    let signed = f.all("transfer_signed_on");
+    // The claimed mechanisms, and one empty row to claim another.
+    let rows = mechanisms.iter().filter(|m| !m.is_empty()).count() + 1;
+    let claimed: Vec<(String, String)> = mechanisms
+        .iter()
+        .zip(signed.iter().chain(std::iter::repeat(&String::new())))
+        .filter(|(m, _)| !m.is_empty())
+        .map(|(m, s)| (m.clone(), s.clone()))
+        .collect();
+    html! {
+        div.field {
+            label for="transfer_country" { "Country where the vendor handles the data" }
+            select #transfer_country name="transfer_country"
+                aria-describedby=[forms::described_by(errors, "transfer_country")] {
+                option value="" { (blank_country) }
+                @for c in countries_by_name() { option value=(c) selected[f.get("transfer_country") == c.as_str()] { (c.name()) } }
+            }
+            (field_error(errors, "transfer_country"))
+        }
+        (input(f, errors, ("transfer_location", "Or, when no country is known, where the source says (e.g. \"outside the EU\")"), "text", false))
+        fieldset #transfer_data {
+            legend { "Data shared" }
+            @for d in DataCategory::VARIANTS {
+                div.check {
+                    input type="checkbox" id={ "data-" (d) } name="transfer_data" value=(d) checked[f.has("transfer_data", &d.to_string())];
+                    label for={ "data-" (d) } { (d.label()) }
+                }
+            }
+            (field_error(errors, "transfer_data"))
+        }
+        fieldset #mechanisms {
+            legend { "Mechanisms claimed, with the date each was signed" }
+            @for n in 1..=rows {
+                @let (mechanism, signed_on) = claimed.get(n - 1).cloned().unwrap_or_default();
+                @let (select_id, date_id) = (row_id("transfer_mechanism", n), row_id("transfer_signed_on", n));
+                div.mechanism-row {
+                    div.field {
+                        label for=(select_id) { "Mechanism " (n) }
+                        select id=(select_id) name="transfer_mechanism"
+                            aria-describedby=[forms::described_by(errors, &select_id)] {
+                            option value="" { @if n == rows { "None (add one)" } @else { "None (remove)" } }
+                            @for m in &rules.mechanisms {
+                                option value=(m.id()) selected[mechanism == m.id()] { (m.short) " (" (m.id()) ")" }
+                            }
+                        }
+                        (field_error(errors, &select_id))
+                    }
+                    div.field {
+                        label for=(date_id) { "Signed on (mechanism " (n) ")" }
+                        input id=(date_id) type="date" name="transfer_signed_on" value=(signed_on)
+                            aria-describedby=[forms::described_by(errors, &date_id)];
+                        (field_error(errors, &date_id))
+                    }
+                }
+            }
+        }
+        (input(f, errors, ("transfer_tia_on", "Transfer impact assessment done on"), "date", false))
+        (textarea(f, errors, ("transfer_measures", "Supplementary measures")))
+        (textarea(f, errors, ("transfer_notes", "Notes (not published)")))
+    }
+}
+
+/// The transfer the fields describe, or `None` when neither a country nor a place is given.
+pub(super) fn transfer_input(f: &Form, errors: &mut Vec<FieldError>) -> Option<TransferIn> {
+    let country = f.opt("transfer_country");
+    let location = f.opt("transfer_location");
+    let signed = f.all("transfer_signed_on");
+    let mut mechanisms = Vec::new();
+    for (i, id) in f.all("transfer_mechanism").into_iter().enumerate() {
+        let date_field = row_id("transfer_signed_on", i + 1);
+        let date = signed.get(i).map(|s| s.trim()).unwrap_or("");
+        let signed_on = match crate::date::parse_date(date) {
+            _ if date.is_empty() => None,
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(FieldError {
+                    field: date_field,
+                    message: e.to_string(),
+                });
+                None
+            }
+        };
+        if id.is_empty() {
+            if signed_on.is_some() {
+                errors.push(FieldError {
+                    field: row_id("transfer_mechanism", i + 1),
+                    message: "choose the mechanism this signing date is for".into(),
+                });
+            }
+            continue;
+        }
+        mechanisms.push(MechanismClaim { id, signed_on });
+    }
+    if country.is_none() && location.is_none() {
+        return None;
+    }
+    Some(TransferIn {
+        country,
+        location,
+        data_categories: f.all("transfer_data"),
+        mechanisms,
+        tia_on: f.date("transfer_tia_on", errors),
+        supplementary_measures: f.opt("transfer_measures"),
+        notes: f.opt("transfer_notes"),
+        evidence: Vec::new(),
+    })
+}
+
+/// Checks a transfer's input as the API does; errors named after the form's fields.
+pub(super) fn validate_transfer(input: &TransferIn, errors: &mut Vec<FieldError>) {
+    if let Err(e) = validator::Validate::validate(input) {
+        errors.extend(field_errors(&e));
+    }
+    errors.extend(input.check());
+    for e in errors.iter_mut() {
+        e.field = form_field(&e.field);
+    }
+}
+
+fn transfer_as_form(t: &Transfer) -> Form {
+    let mut pairs = vec![("version".to_string(), t.version.to_string())];
+    if let Some(c) = t.country {
+        pairs.push(("transfer_country".into(), c.to_string()));
+    }
+    if let Some(l) = &t.location {
+        pairs.push(("transfer_location".into(), l.clone()));
+    }
+    for d in &t.data_categories {
+        pairs.push(("transfer_data".into(), d.to_string()));
+    }
+    for m in &t.mechanisms {
+        pairs.push(("transfer_mechanism".into(), m.id.clone()));
+        pairs.push(("transfer_signed_on".into(), shown(m.signed_on)));
+    }
+    for (name, value) in [
+        ("transfer_tia_on", shown(t.tia_on)),
+        (
+            "transfer_measures",
+            t.supplementary_measures.clone().unwrap_or_default(),
+        ),
+        ("transfer_notes", t.notes.clone().unwrap_or_default()),
+    ] {
+        pairs.push((name.into(), value));
+    }
+    Form(pairs)
+}
+
+/// A transfer as a person reads it, for the stale-edit comparison.
+fn transfer_shown(t: &Transfer, rules: &RuleSet) -> Vec<Shown> {
+    vec![
+        ("Country", shown(t.country.map(|c| c.name()))),
+        ("Place", t.location.clone().unwrap_or_default()),
+        (
+            "Data shared",
+            t.data_categories
+                .iter()
+                .map(|d| d.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Mechanisms",
+            t.mechanisms
+                .iter()
+                .map(|m| match m.signed_on {
+                    Some(d) => format!("{} (signed {d})", mechanism_name(rules, &m.id)),
+                    None => mechanism_name(rules, &m.id),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        ("Transfer impact assessment", shown(t.tia_on)),
+        (
+            "Supplementary measures",
+            t.supplementary_measures.clone().unwrap_or_default(),
+        ),
+        ("Notes", t.notes.clone().unwrap_or_default()),
+    ]
+}
+
+struct TransferPage<'a> {
+    signed_in: &'a SignedIn,
+    action: String,
+    title: String,
+    vendor_href: String,
+    vendor_name: &'a str,
+}
+
+impl TransferPage<'_> {
+    fn render(
+        &self,
+        form: &Form,
+        errors: &[FieldError],
+        rules: &RuleSet,
+        notice: Markup,
+    ) -> Markup {
+        layout(
+            &self.title,
+            html! {},
+            html! {
+                (super::workspace_bar(self.signed_in, "/workspace/vendors"))
+                p { a href=(self.vendor_href) { "Back to " (self.vendor_name) } }
+                h1 { (self.title) }
+                (notice)
+                (error_summary("The transfer", errors))
+                form.stacked method="post" action=(self.action) novalidate {
+                    input type="hidden" name="csrf" value=(self.signed_in.0.csrf_token);
+                    input type="hidden" name="version" value=(form.get("version"));
+                    (transfer_fields(form, errors, rules, "Not known"))
+                    button type="submit" { "Save transfer" }
+                }
+            },
+        )
+    }
+}
+
+fn transfer_page<'a>(
+    signed_in: &'a SignedIn,
+    slug: &str,
+    vendor: &'a Vendor,
+    id: Option<i32>,
+) -> TransferPage<'a> {
+    let vendor_href = format!("/workspace/{slug}/vendors/{}", vendor.key);
+    let (action, title) = match id {
+        Some(id) => (
+            format!("{vendor_href}/transfers/{id}"),
+            format!("Edit a transfer of {}", vendor.name),
+        ),
+        None => (
+            format!("{vendor_href}/transfers/new"),
+            format!("Add a transfer to {}", vendor.name),
+        ),
+    };
+    TransferPage {
+        signed_in,
+        action,
+        title,
+        vendor_href,
+        vendor_name: &vendor.name,
+    }
+}
+
+pub async fn new_transfer(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    forms::require_editor(&signed_in)?;
+    let (slug, key) = path.into_inner();
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
+    let page_ = transfer_page(&signed_in, &slug, vendor, None);
+    Ok(forms::html_page(page_.render(
+        &Form(Vec::new()),
+        &[],
+        state.rules,
+        html! {},
+    )))
+}
+
+pub async fn add_transfer(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Form::parse(&body)?;
+    forms::check_post(&signed_in, &form)?;
+    let (slug, key) = path.into_inner();
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
+    let page_ = transfer_page(&signed_in, &slug, vendor, None);
+    let mut errors = Vec::new();
+    let input = transfer_input(&form, &mut errors);
+    match &input {
+        Some(input) => validate_transfer(input, &mut errors),
+        None => errors.push(FieldError {
+            field: "transfer_country".into(),
+            message: "choose the country, or say where in the place field when it is not known"
+                .into(),
+        }),
+    }
+    let Some(input) = input.filter(|_| errors.is_empty()) else {
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page_.render(&form, &errors, state.rules, html! {}),
+        ));
+    };
+    let transfer = input.into_transfer();
+    let (actor, s, k) = (forms::actor(&signed_in), slug.clone(), key.clone());
+    match forms::run_edit(&state, move |conn| {
+        store::add_transfer(conn, &s, &k, &transfer, &actor)
+    })
+    .await?
+    {
+        Ok(_) => Ok(see_other(page_.vendor_href)),
+        Err(e) => Err(AppError::ForbiddenPage(e.to_string())),
+    }
+}
+
+pub async fn edit_transfer(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, i32)>,
+) -> Result<HttpResponse, AppError> {
+    forms::require_editor(&signed_in)?;
+    let (slug, key, id) = path.into_inner();
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
+    let transfer = find_transfer(vendor, id)?;
+    let page_ = transfer_page(&signed_in, &slug, vendor, Some(id));
+    Ok(forms::html_page(page_.render(
+        &transfer_as_form(transfer),
+        &[],
+        state.rules,
+        html! {},
+    )))
+}
+
+fn find_transfer(vendor: &Vendor, id: i32) -> Result<&Transfer, AppError> {
+    vendor
+        .transfers
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| AppError::NotFound {
+            what: "such transfer".into(),
+            audience: forms::HTML,
+        })
+}
+
+pub async fn update_transfer(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, i32)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let mut form = Form::parse(&body)?;
+    forms::check_post(&signed_in, &form)?;
+    let (slug, key, id) = path.into_inner();
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
+    let current = find_transfer(vendor, id)?;
+    let page_ = transfer_page(&signed_in, &slug, vendor, Some(id));
+    let mut errors = Vec::new();
+    let input = transfer_input(&form, &mut errors);
+    match &input {
+        Some(input) => validate_transfer(input, &mut errors),
+        None => errors.push(FieldError {
+            field: "transfer_country".into(),
+            message: "choose the country, or say where in the place field when it is not known"
+                .into(),
+        }),
+    }
+    let Some(input) = input.filter(|_| errors.is_empty()) else {
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page_.render(&form, &errors, state.rules, html! {}),
+        ));
+    };
+    let mut transfer = input.into_transfer();
+    // The form does not edit evidence: the transfer keeps what it has.
+    transfer.evidence = current.evidence.clone();
+    let yours = transfer_shown(&transfer, state.rules);
+    let (actor, s, k, version) = (
+        forms::actor(&signed_in),
+        slug.clone(),
+        key.clone(),
+        form.version(),
+    );
+    match forms::run_edit(&state, move |conn| {
+        store::update_transfer(conn, &s, &k, id, version, &transfer, &actor)
+    })
+    .await?
+    {
+        Ok(_) => Ok(see_other(page_.vendor_href)),
+        // Someone saved first: nothing is overwritten; the page shows what differs, and the
+        // form keeps the edit, now based on the saved version.
+        Err(EditError::Stale { current: now, .. }) => {
+            let last = forms::last_change(&state, "transfer", id).await?;
+            let notice = stale_notice(
+                "transfer",
+                &transfer_shown(current, state.rules),
+                &yours,
+                last.as_ref(),
+            );
+            form.set("version", now.to_string());
+            Ok(page(
+                StatusCode::CONFLICT,
+                page_.render(&form, &[], state.rules, notice),
+            ))
+        }
+        Err(e) => Err(AppError::ForbiddenPage(e.to_string())),
+    }
+}

@@ -1,0 +1,507 @@
+//! The forms that write a vendor's own record: add a vendor (with its first transfer), edit
+//! it, retire it. Inputs are checked by the same rules as the API; an error is shown next to its
+//! field and everything typed is kept.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::{Duration, NaiveDate};
+use maud::{Markup, html};
+use strum::VariantArray;
+
+use super::SignedIn;
+use super::forms::{
+    self, Form, Shown, error_summary, field_error, input, page, see_other, shown, stale_notice,
+    textarea,
+};
+use super::transfers::{countries_by_name, transfer_fields, transfer_input, validate_transfer};
+use crate::date::today;
+use crate::registry::store::{self, EditError};
+use crate::registry::{Registry, Vendor, VendorCategory, VendorStatus};
+use crate::web::AppState;
+use crate::web::api::dto::{VendorIn, field_errors};
+use crate::web::error::{AppError, FieldError};
+use crate::web::views::layout;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/workspace/{org}/vendors/new", web::get().to(new_vendor))
+        .route(
+            "/workspace/{org}/vendors/new",
+            web::post().to(create_vendor),
+        )
+        .route(
+            "/workspace/{org}/vendors/{key}/edit",
+            web::get().to(edit_vendor),
+        )
+        .route(
+            "/workspace/{org}/vendors/{key}/edit",
+            web::post().to(update_vendor),
+        )
+        .route(
+            "/workspace/{org}/vendors/{key}/retire",
+            web::get().to(retire_form),
+        )
+        .route(
+            "/workspace/{org}/vendors/{key}/retire",
+            web::post().to(retire_vendor),
+        );
+}
+
+/// The first day a change announced today may take effect: today plus the notice period.
+fn announced_from(registry: &Registry) -> NaiveDate {
+    today() + Duration::days(registry.organisation.announce_days.into())
+}
+
+/// Add (`editing` is `None`) or edit a vendor.
+struct VendorPage<'a> {
+    signed_in: &'a SignedIn,
+    registry: &'a Registry,
+    editing: Option<&'a Vendor>,
+}
+
+impl VendorPage<'_> {
+    fn title(&self) -> String {
+        match self.editing {
+            Some(v) => format!("Edit {}", v.name),
+            None => format!("Add a vendor to {}", self.registry.organisation.name),
+        }
+    }
+
+    fn action(&self) -> String {
+        let slug = &self.registry.organisation.slug;
+        match self.editing {
+            Some(v) => format!("/workspace/{slug}/vendors/{}/edit", v.key),
+            None => format!("/workspace/{slug}/vendors/new"),
+        }
+    }
+
+    fn render(
+        &self,
+        f: &Form,
+        errors: &[FieldError],
+        rules: &crate::rules::RuleSet,
+        notice: Markup,
+    ) -> Markup {
+        let title = self.title();
+        let notice_days = self.registry.organisation.announce_days;
+        let status = self.editing.map(|v| v.status);
+        let select = |name: &str, label: &str, options: Markup| {
+            html! {
+                div.field {
+                    label for=(name) { (label) }
+                    select id=(name) name=(name) aria-describedby=[forms::described_by(errors, name)] { (options) }
+                    (field_error(errors, name))
+                }
+            }
+        };
+        layout(
+            &title,
+            html! {},
+            html! {
+                (super::workspace_bar(self.signed_in, "/workspace/vendors"))
+                @if let Some(v) = self.editing {
+                    p { a href={ "/workspace/" (self.registry.organisation.slug) "/vendors/" (v.key) } { "Back to " (v.name) } }
+                }
+                h1 { (title) }
+                (notice)
+                (error_summary("The vendor", errors))
+                form.stacked method="post" action=(self.action()) novalidate {
+                    input type="hidden" name="csrf" value=(self.signed_in.0.csrf_token);
+                    @if self.editing.is_some() { input type="hidden" name="version" value=(f.get("version")); }
+                    (input(f, errors, ("name", "Name"), "text", true))
+                    @match self.editing {
+                        None => (input(f, errors, ("key", "Key (lowercase letters, digits and -; it cannot change later)"), "text", true)),
+                        Some(v) => p { "Key: " code { (v.key) } },
+                    }
+                    (input(f, errors, ("legal_entity", "Legal entity"), "text", false))
+                    (input(f, errors, ("website", "Website (https://...)"), "url", false))
+                    (select("headquarters", "Headquarters", html! {
+                        option value="" { "Not known" }
+                        @for c in countries_by_name() { option value=(c) selected[f.get("headquarters") == c.as_str()] { (c.name()) } }
+                    }))
+                    (select("role", "Role", html! {
+                        @for r in crate::registry::Role::VARIANTS { option value=(r) selected[f.get("role") == r.to_string()] { (r.label()) } }
+                    }))
+                    fieldset #categories aria-describedby=[forms::described_by(errors, "categories")] {
+                        legend { "Categories (at least one)" }
+                        @for c in VendorCategory::VARIANTS {
+                            div.check {
+                                input type="checkbox" id={ "cat-" (c) } name="categories" value=(c) checked[f.has("categories", &c.to_string())];
+                                label for={ "cat-" (c) } { (c.label()) }
+                            }
+                        }
+                        (field_error(errors, "categories"))
+                    }
+                    (textarea(f, errors, ("purpose", "Purpose (required)")))
+                    @match status {
+                        None | Some(VendorStatus::Proposed) => {
+                            (select("status", "Status", html! {
+                                option value="active" selected[f.get("status") != "proposed"] { "Active: announced now, takes effect on the date below" }
+                                option value="proposed" selected[f.get("status") == "proposed"] { "Proposed: not announced yet" }
+                            }))
+                        }
+                        Some(s) => p { "Status: " (s.to_string()) }
+                    }
+                    div.field {
+                        label for="active_from" { "Takes effect on" }
+                        input #active_from type="date" name="active_from" value=(f.get("active_from")) aria-describedby="active_from-hint";
+                        p.hint #active_from-hint { "The notice period of " (self.registry.organisation.name) " is " (notice_days) " days: a change announced today should take effect on " (today() + Duration::days(notice_days.into())) " or later." }
+                        (field_error(errors, "active_from"))
+                    }
+                    (input(f, errors, ("dpa_signed_on", "Data processing agreement signed on"), "date", false))
+                    (input(f, errors, ("dpa_url", "Data processing agreement link (https://...)"), "url", false))
+                    (textarea(f, errors, ("notes", "Notes (not published)")))
+                    @if self.editing.is_none() {
+                        fieldset {
+                            legend { "First transfer (more can be added on the vendor's page)" }
+                            (transfer_fields(f, errors, rules, "No transfer yet"))
+                        }
+                    }
+                    button type="submit" { "Save vendor" }
+                }
+            },
+        )
+    }
+}
+
+/// The vendor's fields of a submitted form, as the API's input.
+fn vendor_input(f: &Form, errors: &mut Vec<FieldError>) -> VendorIn {
+    VendorIn {
+        key: f.get("key"),
+        name: f.get("name"),
+        legal_entity: f.opt("legal_entity"),
+        website: f.opt("website"),
+        headquarters: f.opt("headquarters"),
+        role: f.get("role"),
+        categories: f.all("categories"),
+        purpose: f.get("purpose"),
+        status: f.opt("status"),
+        active_from: f.date("active_from", errors),
+        dpa_signed_on: f.date("dpa_signed_on", errors),
+        dpa_url: f.opt("dpa_url"),
+        notes: f.opt("notes"),
+        transfers: Vec::new(),
+    }
+}
+
+fn validate_vendor(input: &VendorIn, errors: &mut Vec<FieldError>) {
+    if let Err(e) = validator::Validate::validate(input) {
+        errors.extend(field_errors(&e));
+    }
+}
+
+fn vendor_as_form(v: &Vendor) -> Form {
+    let mut pairs: Vec<(String, String)> = [
+        ("version", v.version.to_string()),
+        ("name", v.name.clone()),
+        ("legal_entity", v.legal_entity.clone().unwrap_or_default()),
+        ("website", v.website.clone().unwrap_or_default()),
+        ("headquarters", shown(v.headquarters)),
+        ("role", v.role.to_string()),
+        ("purpose", v.purpose.clone()),
+        ("status", v.status.to_string()),
+        ("active_from", shown(v.active_from)),
+        ("dpa_signed_on", shown(v.dpa_signed_on)),
+        ("dpa_url", v.dpa_url.clone().unwrap_or_default()),
+        ("notes", v.notes.clone().unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    pairs.extend(
+        v.categories
+            .iter()
+            .map(|c| ("categories".into(), c.to_string())),
+    );
+    Form(pairs)
+}
+
+/// A vendor's own fields as a person reads them, for the stale-edit comparison.
+fn vendor_shown(v: &Vendor) -> Vec<Shown> {
+    vec![
+        ("Name", v.name.clone()),
+        ("Legal entity", v.legal_entity.clone().unwrap_or_default()),
+        ("Website", v.website.clone().unwrap_or_default()),
+        ("Headquarters", shown(v.headquarters.map(|c| c.name()))),
+        ("Role", v.role.label().into()),
+        (
+            "Categories",
+            v.categories
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        ("Purpose", v.purpose.clone()),
+        ("Status", v.status.to_string()),
+        ("Takes effect on", shown(v.active_from)),
+        ("DPA signed on", shown(v.dpa_signed_on)),
+        ("DPA link", v.dpa_url.clone().unwrap_or_default()),
+        ("Notes", v.notes.clone().unwrap_or_default()),
+    ]
+}
+
+pub async fn new_vendor(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    forms::require_editor(&signed_in)?;
+    let registry = forms::registry(&state, &path).await?;
+    let form = Form(vec![(
+        "active_from".into(),
+        announced_from(&registry).to_string(),
+    )]);
+    let page_ = VendorPage {
+        signed_in: &signed_in,
+        registry: &registry,
+        editing: None,
+    };
+    Ok(forms::html_page(page_.render(
+        &form,
+        &[],
+        state.rules,
+        html! {},
+    )))
+}
+
+pub async fn create_vendor(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Form::parse(&body)?;
+    forms::check_post(&signed_in, &form)?;
+    let registry = forms::registry(&state, &path).await?;
+    let slug = registry.organisation.slug.clone();
+    let page_ = VendorPage {
+        signed_in: &signed_in,
+        registry: &registry,
+        editing: None,
+    };
+    let mut errors = Vec::new();
+    let mut input = vendor_input(&form, &mut errors);
+    validate_vendor(&input, &mut errors);
+    if let Some(transfer) = transfer_input(&form, &mut errors) {
+        validate_transfer(&transfer, &mut errors);
+        input.transfers.push(transfer);
+    }
+    let refuse = |errors: &[FieldError], status| {
+        Ok(page(
+            status,
+            page_.render(&form, errors, state.rules, html! {}),
+        ))
+    };
+    let vendor: Vendor = match input.into_vendor(announced_from(&registry)) {
+        Ok(v) if errors.is_empty() => v,
+        Ok(_) => return refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(more) => {
+            errors.extend(more);
+            return refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let actor = forms::actor(&signed_in);
+    let wanted = slug.clone();
+    match forms::run_edit(&state, move |conn| {
+        store::create_vendor(conn, &wanted, &vendor, &actor)
+    })
+    .await?
+    {
+        Ok(v) => Ok(see_other(format!("/workspace/{slug}/vendors/{}", v.key))),
+        Err(e) => refuse(
+            &[FieldError {
+                field: "key".into(),
+                message: e.to_string(),
+            }],
+            StatusCode::CONFLICT,
+        ),
+    }
+}
+
+pub async fn edit_vendor(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    forms::require_editor(&signed_in)?;
+    let (slug, key) = path.into_inner();
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
+    let page_ = VendorPage {
+        signed_in: &signed_in,
+        registry: &registry,
+        editing: Some(vendor),
+    };
+    Ok(forms::html_page(page_.render(
+        &vendor_as_form(vendor),
+        &[],
+        state.rules,
+        html! {},
+    )))
+}
+
+pub async fn update_vendor(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let mut form = Form::parse(&body)?;
+    forms::check_post(&signed_in, &form)?;
+    let (slug, key) = path.into_inner();
+    let registry = forms::registry(&state, &slug).await?;
+    let current = forms::find_vendor(&registry, &key)?;
+    let page_ = VendorPage {
+        signed_in: &signed_in,
+        registry: &registry,
+        editing: Some(current),
+    };
+    let mut errors = Vec::new();
+    let mut input = vendor_input(&form, &mut errors);
+    input.key = current.key.clone();
+    validate_vendor(&input, &mut errors);
+    let fields = match input.into_update(current) {
+        Ok(fields) if errors.is_empty() => fields,
+        Ok(_) => {
+            return Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page_.render(&form, &errors, state.rules, html! {}),
+            ));
+        }
+        Err(more) => {
+            errors.extend(more);
+            return Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page_.render(&form, &errors, state.rules, html! {}),
+            ));
+        }
+    };
+    let yours = vendor_shown(&fields);
+    let (actor, s, k, version) = (
+        forms::actor(&signed_in),
+        slug.clone(),
+        key.clone(),
+        form.version(),
+    );
+    match forms::run_edit(&state, move |conn| {
+        store::update_vendor(conn, &s, &k, version, &fields, &actor)
+    })
+    .await?
+    {
+        Ok(_) => Ok(see_other(format!("/workspace/{slug}/vendors/{key}"))),
+        Err(EditError::Stale { current: now, .. }) => {
+            let last = forms::last_change(&state, "vendor", current.id).await?;
+            let notice = stale_notice("vendor", &vendor_shown(current), &yours, last.as_ref());
+            form.set("version", now.to_string());
+            Ok(page(
+                StatusCode::CONFLICT,
+                page_.render(&form, &[], state.rules, notice),
+            ))
+        }
+        Err(e) => Err(AppError::ForbiddenPage(e.to_string())),
+    }
+}
+
+fn retire_page(
+    signed_in: &SignedIn,
+    registry: &Registry,
+    vendor: &Vendor,
+    form: &Form,
+    errors: &[FieldError],
+) -> Markup {
+    let slug = &registry.organisation.slug;
+    let title = format!("Retire {}", vendor.name);
+    layout(
+        &title,
+        html! {},
+        html! {
+            (super::workspace_bar(signed_in, "/workspace/vendors"))
+            p { a href={ "/workspace/" (slug) "/vendors/" (vendor.key) } { "Back to " (vendor.name) } }
+            h1 { (title) }
+            p {
+                "Retiring keeps the vendor and its history: it stays on lists dated before the retirement date "
+                "and leaves the list from that date. The change log announces it today."
+            }
+            (error_summary("The retirement", errors))
+            form.stacked method="post" action={ "/workspace/" (slug) "/vendors/" (vendor.key) "/retire" } novalidate {
+                input type="hidden" name="csrf" value=(signed_in.0.csrf_token);
+                input type="hidden" name="version" value=(form.get("version"));
+                (input(form, errors, ("effective_on", "No longer used from"), "date", true))
+                button type="submit" { "Retire " (vendor.name) }
+            }
+        },
+    )
+}
+
+pub async fn retire_form(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    forms::require_editor(&signed_in)?;
+    let (slug, key) = path.into_inner();
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
+    let form = Form(vec![
+        ("version".into(), vendor.version.to_string()),
+        ("effective_on".into(), announced_from(&registry).to_string()),
+    ]);
+    Ok(forms::html_page(retire_page(
+        &signed_in,
+        &registry,
+        vendor,
+        &form,
+        &[],
+    )))
+}
+
+pub async fn retire_vendor(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Form::parse(&body)?;
+    forms::check_post(&signed_in, &form)?;
+    let (slug, key) = path.into_inner();
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
+    let mut errors = Vec::new();
+    let effective_on = form.required_date("effective_on", &mut errors);
+    let refuse = |errors: Vec<FieldError>, status| {
+        Ok(page(
+            status,
+            retire_page(&signed_in, &registry, vendor, &form, &errors),
+        ))
+    };
+    let Some(effective_on) = effective_on.filter(|_| errors.is_empty()) else {
+        return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let (actor, s, k, version) = (
+        forms::actor(&signed_in),
+        slug.clone(),
+        key.clone(),
+        form.version(),
+    );
+    match forms::run_edit(&state, move |conn| {
+        store::retire_vendor(conn, &s, &k, version, effective_on, &actor)
+    })
+    .await?
+    {
+        Ok(_) => Ok(see_other(format!("/workspace/{slug}/vendors/{key}"))),
+        Err(EditError::Stale { .. }) => refuse(
+            vec![FieldError {
+                field: "effective_on".into(),
+                message: "someone else changed this vendor since you opened this page: nothing was saved; open the vendor again and check before retiring it".into(),
+            }],
+            StatusCode::CONFLICT,
+        ),
+        Err(e) => refuse(
+            vec![FieldError {
+                field: "effective_on".into(),
+                message: e.to_string(),
+            }],
+            StatusCode::CONFLICT,
+        ),
+    }
+}
