@@ -139,7 +139,10 @@ impl VendorPage<'_> {
                                 option value="proposed" selected[f.get("status") == "proposed"] { "Proposed: not announced yet" }
                             }))
                         }
-                        Some(s) => p { "Status: " (s.to_string()) }
+                        Some(s) => {
+                            p #status { "Status: " (s.to_string()) " (retire the vendor from its page)" }
+                            (field_error(errors, "status"))
+                        }
                     }
                     div.field {
                         label for="active_from" { "Takes effect on" }
