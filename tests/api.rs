@@ -2067,3 +2067,158 @@ async fn the_public_page_cache_sees_api_writes() {
     assert!(names.contains(&"Fresh CDN GmbH".to_string()), "{names:?}");
     assert!(!names.contains(&"Fresh CDN".to_string()));
 }
+
+#[actix_web::test]
+async fn certifications_and_evidence_are_added_through_the_api() {
+    let (app, token) = app_and_token().await;
+    let path = "/api/v1/organisations/arturia/vendors/google-analytics";
+    let vendor = get(&app, &token, path).await;
+    let etag = vendor.etag.clone().expect("an ETag");
+    let transfer = vendor.ok(200)["transfers"][0]["id"].as_i64().unwrap();
+
+    // Invalid: every bad field named, nothing written.
+    let bad = json!({"framework": "gdpr", "from": "2023-07-10", "verified_on": "2024-01-01",
+        "evidence": [{"document": " ", "quote": "q", "url": "javascript:alert(1)"}]});
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        &format!("{path}/certifications"),
+        &etag,
+        &bad,
+    )
+    .await;
+    reply.problem(422);
+    assert_eq!(
+        sorted(reply.fields()),
+        ["evidence[0].document", "evidence[0].url", "framework"]
+    );
+    let ends_first = json!({"framework": "dpf", "from": "2023-07-10", "until": "2023-07-10", "verified_on": "2024-01-01"});
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        &format!("{path}/certifications"),
+        &etag,
+        &ends_first,
+    )
+    .await;
+    reply.problem(422);
+    assert_eq!(reply.fields(), ["until"]);
+
+    let dpf = json!({"framework": "dpf", "from": "2023-07-10", "verified_on": "2024-01-01",
+        "evidence": [{"document": "Data Privacy Framework List", "quote": "Google LLC", "url": "https://www.dataprivacyframework.gov/list"}]});
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        &format!("{path}/certifications"),
+        &etag,
+        &dpf,
+    )
+    .await;
+    let body = reply.ok(201);
+    let certification = body["certifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["framework"] == "dpf")
+        .expect("the DPF certification");
+    let id = certification["id"].as_i64().unwrap();
+    // The old version is stale now.
+    let again = send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        &format!("{path}/certifications"),
+        &etag,
+        &dpf,
+    )
+    .await;
+    again.problem(412);
+
+    // Ended, with the new version.
+    let etag = reply.etag.clone().unwrap();
+    let ended = send_if_match(
+        &app,
+        &token,
+        Method::PUT,
+        &format!("{path}/certifications/{id}"),
+        &etag,
+        &json!({"verified_on": "2025-01-02", "until": "2025-01-01"}),
+    )
+    .await;
+    let body = ended.ok(200);
+    let c = body["certifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap();
+    assert_eq!(c["until"], "2025-01-01");
+    assert_eq!(c["verified_on"], "2025-01-02");
+
+    // Evidence about a transfer; a transfer needs its id.
+    let etag = ended.etag.clone().unwrap();
+    let no_id = json!({"about": "transfer", "document": "DPA", "quote": "SCCs apply"});
+    send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        &format!("{path}/evidence"),
+        &etag,
+        &no_id,
+    )
+    .await
+    .problem(422);
+    let elsewhere =
+        json!({"about": "transfer", "id": 999999, "document": "DPA", "quote": "SCCs apply"});
+    send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        &format!("{path}/evidence"),
+        &etag,
+        &elsewhere,
+    )
+    .await
+    .problem(404);
+    let evidence =
+        json!({"about": "transfer", "id": transfer, "document": "DPA", "quote": "SCCs apply"});
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        &format!("{path}/evidence"),
+        &etag,
+        &evidence,
+    )
+    .await;
+    let body = reply.ok(201);
+    assert!(
+        body["transfers"][0]["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["quote"] == "SCCs apply")
+    );
+
+    // Each write is audited with the token's subject.
+    let actors: Vec<(String, String)> = crossborder::db::schema::audit_events::table
+        .filter(crossborder::db::schema::audit_events::entity.eq("vendor"))
+        .order(crossborder::db::schema::audit_events::id.desc())
+        .limit(3)
+        .select((
+            crossborder::db::schema::audit_events::actor,
+            crossborder::db::schema::audit_events::action,
+        ))
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(actors.len(), 3);
+    assert!(
+        actors
+            .iter()
+            .all(|(actor, action)| actor.contains("procurement-tool") && action == "update"),
+        "{actors:?}"
+    );
+}

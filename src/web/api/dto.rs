@@ -103,13 +103,124 @@ pub struct MechanismClaim {
     pub signed_on: Option<NaiveDate>,
 }
 
-#[derive(Serialize, Deserialize, ToSchema, Clone)]
+#[derive(Serialize, Deserialize, Validate, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct EvidenceIo {
     /// The document the record comes from.
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     pub document: String,
     /// A verbatim quote.
+    #[validate(length(min = 1, max = 4000), custom(function = "not_blank"))]
     pub quote: String,
+    #[validate(custom(function = "valid_web_url"), length(max = 500))]
     pub url: Option<String>,
+}
+
+impl EvidenceIo {
+    pub fn into_evidence(self) -> Evidence {
+        Evidence {
+            document: self.document.trim().to_string(),
+            quote: self.quote.trim().to_string(),
+            url: self.url,
+        }
+    }
+}
+
+/// A framework list the vendor is on (the Data Privacy Framework, say), as the API adds it.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationIn {
+    /// A framework id of the rules data: safe_harbour, privacy_shield or dpf.
+    #[validate(custom(function = "valid_framework"))]
+    pub framework: String,
+    /// The first day the vendor is on the list.
+    pub from: NaiveDate,
+    /// The first day it no longer is, if it has left the list.
+    pub until: Option<NaiveDate>,
+    /// When the list was last checked.
+    pub verified_on: NaiveDate,
+    #[serde(default)]
+    #[validate(nested)]
+    pub evidence: Vec<EvidenceIo>,
+}
+
+impl CertificationIn {
+    pub fn into_certification(self) -> Certification {
+        Certification {
+            id: 0,
+            framework: self.framework,
+            from: self.from,
+            until: self.until,
+            verified_on: self.verified_on,
+            evidence: self
+                .evidence
+                .into_iter()
+                .map(EvidenceIo::into_evidence)
+                .collect(),
+        }
+    }
+}
+
+/// A certification checked again, or ended.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationIn {
+    pub verified_on: NaiveDate,
+    /// The first day the vendor is no longer on the list; leave out while it is.
+    pub until: Option<NaiveDate>,
+}
+
+/// Evidence for the vendor, one of its transfers or one of its certifications.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceIn {
+    /// vendor, transfer or certification.
+    #[validate(custom(function = "valid_evidence_subject"))]
+    pub about: String,
+    /// The transfer's or certification's id (not for the vendor).
+    pub id: Option<i32>,
+    /// The document the record comes from.
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    pub document: String,
+    /// A verbatim quote.
+    #[validate(length(min = 1, max = 4000), custom(function = "not_blank"))]
+    pub quote: String,
+    #[validate(custom(function = "valid_web_url"), length(max = 500))]
+    pub url: Option<String>,
+}
+
+impl EvidenceIn {
+    /// What the evidence is about; `None` when `about` needs an `id` that is missing.
+    pub fn subject(&self) -> Option<crate::registry::store::EvidenceFor> {
+        use crate::registry::store::EvidenceFor;
+        match (self.about.as_str(), self.id) {
+            ("vendor", _) => Some(EvidenceFor::Vendor),
+            ("transfer", Some(id)) => Some(EvidenceFor::Transfer(id)),
+            ("certification", Some(id)) => Some(EvidenceFor::Certification(id)),
+            _ => None,
+        }
+    }
+
+    pub fn evidence(&self) -> Evidence {
+        Evidence {
+            document: self.document.trim().to_string(),
+            quote: self.quote.trim().to_string(),
+            url: self.url.clone(),
+        }
+    }
+}
+
+fn valid_evidence_subject(value: &str) -> Result<(), ValidationError> {
+    matches!(value, "vendor" | "transfer" | "certification")
+        .then_some(())
+        .ok_or_else(|| error("about", "one of vendor, transfer, certification".into()))
+}
+
+fn valid_framework(value: &str) -> Result<(), ValidationError> {
+    RuleSet::embedded()
+        .framework_id(value)
+        .map(|_| ())
+        .map_err(|e| error("framework", e.to_string()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -132,6 +243,8 @@ pub struct TransferOut {
 
 #[derive(Serialize, ToSchema)]
 pub struct CertificationOut {
+    /// Names the certification in its update route.
+    pub id: i32,
     /// safe_harbour, privacy_shield or dpf.
     pub framework: String,
     pub from: NaiveDate,
@@ -240,6 +353,7 @@ pub fn vendor_out(
             .certifications
             .iter()
             .map(|c: &Certification| CertificationOut {
+                id: c.id,
                 framework: c.framework.clone(),
                 from: c.from,
                 until: c.until,
@@ -593,6 +707,7 @@ pub struct TransferIn {
     #[validate(length(max = 4000))]
     pub notes: Option<String>,
     #[serde(default)]
+    #[validate(nested)]
     pub evidence: Vec<EvidenceIo>,
 }
 
@@ -639,11 +754,7 @@ impl TransferIn {
             evidence: self
                 .evidence
                 .into_iter()
-                .map(|e| Evidence {
-                    document: e.document,
-                    quote: e.quote,
-                    url: e.url,
-                })
+                .map(EvidenceIo::into_evidence)
                 .collect(),
             version: 1,
         }

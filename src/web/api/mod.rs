@@ -61,6 +61,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/organisations/{org}/vendors/{key}/transfers/{id}",
                 web::put().to(writes::update_transfer),
             )
+            .route(
+                "/organisations/{org}/vendors/{key}/certifications",
+                web::post().to(writes::add_certification),
+            )
+            .route(
+                "/organisations/{org}/vendors/{key}/certifications/{id}",
+                web::put().to(writes::update_certification),
+            )
+            .route(
+                "/organisations/{org}/vendors/{key}/evidence",
+                web::post().to(writes::add_evidence),
+            )
             .route("/assess", web::post().to(reads::assess))
             .route("/intake", web::post().to(writes::create_intake))
             .route("/intake/{id}", web::get().to(reads::intake))

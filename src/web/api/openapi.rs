@@ -194,9 +194,11 @@ impl Modify for ErrorResponses {
     paths(
         reads::organisations, reads::organisation, reads::vendors, reads::vendor, reads::lookup, reads::transfers,
         reads::assess, reads::intake, writes::create_vendor, writes::update_vendor, writes::retire_vendor,
-        writes::add_transfer, writes::update_transfer, writes::create_intake, token::token
+        writes::add_transfer, writes::update_transfer, writes::add_certification, writes::update_certification,
+        writes::add_evidence, writes::create_intake, token::token
     ),
-    components(schemas(dto::VendorIn, dto::TransferIn, dto::RetireIn, dto::AssessIn, dto::IntakeIn)),
+    components(schemas(dto::VendorIn, dto::TransferIn, dto::RetireIn, dto::AssessIn, dto::IntakeIn, dto::CertificationIn,
+        dto::VerificationIn, dto::EvidenceIn)),
     modifiers(&BearerAuth, &ErrorResponses)
 )]
 pub struct ApiDoc;

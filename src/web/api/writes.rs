@@ -241,6 +241,113 @@ pub async fn update_transfer(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/certifications", tag = "registry", request_body = dto::CertificationIn,
+    params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's version")),
+    responses((status = 201, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
+        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn add_certification(
+    caller: Caller,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<dto::CertificationIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    let expected = if_match(&req)?;
+    validated(&*body)?;
+    let (slug, key) = path.into_inner();
+    let exporter = registry(&state, &slug).await?.organisation.country;
+    let certification = body.into_inner().into_certification();
+    let vendor = edit(&state, move |conn| {
+        store::add_certification(conn, &slug, &key, expected, &certification, &actor)
+    })
+    .await?;
+    Ok(vendor_response(
+        actix_web::http::StatusCode::CREATED,
+        &vendor,
+        &state,
+        exporter,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}/certifications/{id}", tag = "registry", request_body = dto::VerificationIn,
+    params(("org" = String, Path), ("key" = String, Path), ("id" = i32, Path), ("If-Match" = String, Header, description = "The vendor's version")),
+    responses((status = 200, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
+        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn update_certification(
+    caller: Caller,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    body: web::Json<dto::VerificationIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    let expected = if_match(&req)?;
+    let (slug, key, id) = path.into_inner();
+    let id: i32 = id.parse().map_err(|_| AppError::NotFound {
+        what: format!("certification '{id}'"),
+        audience: JSON,
+    })?;
+    let exporter = registry(&state, &slug).await?.organisation.country;
+    let (until, verified_on) = (body.until, body.verified_on);
+    let vendor = edit(&state, move |conn| {
+        store::update_certification(
+            conn,
+            (&slug, &key),
+            expected,
+            id,
+            until,
+            verified_on,
+            &actor,
+        )
+    })
+    .await?;
+    Ok(vendor_response(
+        actix_web::http::StatusCode::OK,
+        &vendor,
+        &state,
+        exporter,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/evidence", tag = "registry", request_body = dto::EvidenceIn,
+    params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's version")),
+    responses((status = 201, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
+        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn add_evidence(
+    caller: Caller,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<dto::EvidenceIn>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    let expected = if_match(&req)?;
+    validated(&*body)?;
+    let subject = body.subject().ok_or_else(|| {
+        AppError::Invalid(vec![FieldError {
+            field: "id".into(),
+            message: format!("give the id of the {} the evidence is about", body.about),
+        }])
+    })?;
+    let (slug, key) = path.into_inner();
+    let exporter = registry(&state, &slug).await?.organisation.country;
+    let evidence = body.evidence();
+    let vendor = edit(&state, move |conn| {
+        store::add_evidence(conn, &slug, &key, expected, subject, &evidence, &actor)
+    })
+    .await?;
+    Ok(vendor_response(
+        actix_web::http::StatusCode::CREATED,
+        &vendor,
+        &state,
+        exporter,
+    ))
+}
+
 pub fn intake_out(r: IntakeRequest) -> IntakeOut {
     IntakeOut {
         id: r.id,

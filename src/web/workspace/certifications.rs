@@ -12,8 +12,9 @@ use crate::registry::store::{self, EditError, EvidenceFor};
 use crate::registry::{Certification, Evidence, Registry, Vendor};
 use crate::rules::{MechanismKind, RuleSet};
 use crate::web::AppState;
+use crate::web::api::dto::{EvidenceIo, field_errors};
 use crate::web::error::{AppError, FieldError};
-use crate::web::views::{layout, mechanism_name, web_link};
+use crate::web::views::{layout, mechanism_name};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -179,32 +180,15 @@ fn evidence_input(f: &Form, errors: &mut Vec<FieldError>, required: bool) -> Opt
     if !required && document.is_none() && quote.is_none() && url.is_none() {
         return None;
     }
-    let mut check = |field: &str, value: &Option<String>, max: usize| match value {
-        None => errors.push(FieldError {
-            field: field.into(),
-            message: "required for evidence".into(),
-        }),
-        Some(v) if v.chars().count() > max => errors.push(FieldError {
-            field: field.into(),
-            message: format!("at most {max} characters"),
-        }),
-        Some(_) => {}
-    };
-    check("document", &document, 200);
-    check("quote", &quote, 4000);
-    if let Some(u) = &url
-        && (web_link(u).is_none() || u.contains(char::is_whitespace))
-    {
-        errors.push(FieldError {
-            field: "url".into(),
-            message: "not a web address (https://...)".into(),
-        });
-    }
-    Some(Evidence {
+    let input = EvidenceIo {
         document: document.unwrap_or_default(),
         quote: quote.unwrap_or_default(),
         url,
-    })
+    };
+    if let Err(e) = validator::Validate::validate(&input) {
+        errors.extend(field_errors(&e));
+    }
+    Some(input.into_evidence())
 }
 
 async fn vendor_of(
