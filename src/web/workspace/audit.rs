@@ -668,10 +668,10 @@ fn change_details(row: &AuditRow) -> Markup {
                 }
                 div.audit-docs {
                     @if !matches!(before, Doc::Absent) {
-                        section { h3 { "Before" } (pretty(&before)) }
+                        section { p.doc-title { strong { "Before" } } (pretty(&before)) }
                     }
                     @if !matches!(after, Doc::Absent) {
-                        section { h3 { "After" } (pretty(&after)) }
+                        section { p.doc-title { strong { "After" } } (pretty(&after)) }
                     }
                 }
             },

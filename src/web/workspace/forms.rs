@@ -129,10 +129,20 @@ pub fn input(
     html! {
         div.field {
             label for=(name) { (label) @if required { " (required)" } }
-            input id=(name) name=(name) type=(kind) value=(form.get(name)) required[required]
+            input id=(name) name=(name) type=(kept_type(errors, name, kind)) value=(form.get(name)) required[required]
                 aria-invalid=[described.as_ref().map(|_| "true")] aria-describedby=[described];
             (field_error(errors, name))
         }
+    }
+}
+
+/// The input type that can hold what was typed: a refused date or address goes back in a text
+/// field, since a date or url field cannot hold (or show) an invalid value.
+pub fn kept_type<'a>(errors: &[FieldError], name: &str, kind: &'a str) -> &'a str {
+    if errors.iter().any(|e| e.field == name) {
+        "text"
+    } else {
+        kind
     }
 }
 

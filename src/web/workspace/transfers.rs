@@ -82,14 +82,20 @@ pub(super) fn transfer_fields(
 ) -> Markup {
     let mechanisms = f.all("transfer_mechanism");
     let signed = f.all("transfer_signed_on");
-    // The claimed mechanisms, and one empty row to claim another.
-    let rows = mechanisms.iter().filter(|m| !m.is_empty()).count() + 1;
-    let claimed: Vec<(String, String)> = mechanisms
+    // The rows as submitted (so that an error's row number still points at its row), and an
+    // empty row to claim one more.
+    let mut claimed: Vec<(String, String)> = mechanisms
         .iter()
         .zip(signed.iter().chain(std::iter::repeat(&String::new())))
-        .filter(|(m, _)| !m.is_empty())
         .map(|(m, s)| (m.clone(), s.clone()))
         .collect();
+    if claimed
+        .last()
+        .is_none_or(|(m, s)| !m.is_empty() || !s.is_empty())
+    {
+        claimed.push(Default::default());
+    }
+    let rows = claimed.len();
     html! {
         div.field {
             label for="transfer_country" { "Country where the vendor handles the data" }
@@ -121,7 +127,7 @@ pub(super) fn transfer_fields(
                         label for=(select_id) { "Mechanism " (n) }
                         select id=(select_id) name="transfer_mechanism"
                             aria-describedby=[forms::described_by(errors, &select_id)] {
-                            option value="" { @if n == rows { "None (add one)" } @else { "None (remove)" } }
+                            option value="" { "None" }
                             @for m in &rules.mechanisms {
                                 option value=(m.id()) selected[mechanism == m.id()] { (m.short) " (" (m.id()) ")" }
                             }
@@ -130,7 +136,7 @@ pub(super) fn transfer_fields(
                     }
                     div.field {
                         label for=(date_id) { "Signed on (mechanism " (n) ")" }
-                        input id=(date_id) type="date" name="transfer_signed_on" value=(signed_on)
+                        input id=(date_id) type=(forms::kept_type(errors, &date_id, "date")) name="transfer_signed_on" value=(signed_on)
                             aria-describedby=[forms::described_by(errors, &date_id)];
                         (field_error(errors, &date_id))
                     }

@@ -146,7 +146,7 @@ impl VendorPage<'_> {
                     }
                     div.field {
                         label for="active_from" { "Takes effect on" }
-                        input #active_from type="date" name="active_from" value=(f.get("active_from")) aria-describedby="active_from-hint";
+                        input #active_from type=(forms::kept_type(errors, "active_from", "date")) name="active_from" value=(f.get("active_from")) aria-describedby="active_from-hint";
                         p.hint #active_from-hint { "The notice period of " (self.registry.organisation.name) " is " (notice_days) " days: a change announced today should take effect on " (today() + Duration::days(notice_days.into())) " or later." }
                         (field_error(errors, "active_from"))
                     }

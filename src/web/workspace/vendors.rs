@@ -180,17 +180,17 @@ pub async fn vendor_page(
             h2 { "Certifications" }
             @if vendor.certifications.is_empty() { p { "No certification recorded." } }
             @else {
-                table {
+                table.vendors {
                     caption { "Framework lists " (vendor.name) " is on" }
                     thead { tr { th scope="col" { "Framework" } th scope="col" { "From" } th scope="col" { "Until" } th scope="col" { "Last verified" } @if editor { th scope="col" { "Update" } } } }
                     tbody {
                         @for c in &vendor.certifications {
                             tr {
-                                th scope="row" { (mechanism_name(state.rules, &c.framework)) }
-                                td { (c.from) }
-                                td { @match c.until { Some(d) => (d), None => "still on the list" } }
-                                td { (c.verified_on) }
-                                @if editor { td { a href={ (base) "/certifications/" (c.id) } { "Verify or end " (mechanism_name(state.rules, &c.framework)) } } }
+                                th scope="row" data-label="Framework" { (mechanism_name(state.rules, &c.framework)) }
+                                td data-label="From" { (c.from) }
+                                td data-label="Until" { @match c.until { Some(d) => (d), None => "still on the list" } }
+                                td data-label="Last verified" { (c.verified_on) }
+                                @if editor { td data-label="Update" { a href={ (base) "/certifications/" (c.id) } { "Verify or end " (mechanism_name(state.rules, &c.framework)) } } }
                             }
                         }
                     }
