@@ -272,6 +272,35 @@ async fn a_proposed_vendor_made_active_is_announced_with_the_notice_period() {
         atom.contains("Beta Search"),
         "the feed has it when announced"
     );
+
+    // Moving the start date while the announcement is upcoming moves the announcement.
+    let later = (today() + Duration::days(45)).to_string();
+    let version = vendor(&app, "arturia", "beta-search").version.to_string();
+    let moved = post_as(
+        &app,
+        &s,
+        "/workspace/arturia/vendors/beta-search/edit",
+        &[
+            ("csrf", &s.csrf),
+            ("version", &version),
+            ("name", "Beta Search"),
+            ("role", "processor"),
+            ("categories", "search"),
+            ("purpose", "Site search"),
+            ("active_from", &later),
+        ],
+    )
+    .await;
+    assert_eq!(moved.status(), 303);
+    let public = app.get_json("/arturia/subprocessors.json").await;
+    let entries: Vec<_> = public["upcoming_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["summary"].as_str().unwrap().contains("Beta Search"))
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["effective_on"], later.as_str());
 }
 
 #[actix_web::test]

@@ -659,6 +659,20 @@ pub fn update_vendor(
                     today(),
                     effective,
                 )?;
+            } else if let Some(effective) = fields.active_from.filter(|d| {
+                old.status == super::VendorStatus::Active && old.active_from != Some(*d)
+            }) {
+                // A new start date moves the announcement while it is still upcoming; one that
+                // has taken effect is history and stays as published.
+                let added: &str = ChangeKind::Added.into();
+                diesel::update(
+                    changes::table
+                        .filter(changes::vendor_id.eq(old.id))
+                        .filter(changes::kind.eq(added))
+                        .filter(changes::effective_on.gt(today())),
+                )
+                .set(changes::effective_on.eq(effective))
+                .execute(conn)?;
             }
             Ok(())
         },
