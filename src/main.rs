@@ -546,7 +546,7 @@ fn run_client(command: ClientCommand) -> ExitCode {
     };
     match command {
         ClientCommand::Create { name, scope, .. } => {
-            match clients::create(&mut conn, &name, &scope.0) {
+            match clients::create(&mut conn, &name, &scope.0, "cli") {
                 Ok((client, secret)) => emit(&format!(
                     "client_id: {}\nclient_secret: {secret}\nscopes: {}\nKeep the secret now: it is not stored and cannot be shown again.\n",
                     client.client_id,
@@ -575,11 +575,13 @@ fn run_client(command: ClientCommand) -> ExitCode {
             }
             Err(e) => failure(e),
         },
-        ClientCommand::Revoke { client_id, .. } => match clients::revoke(&mut conn, &client_id) {
-            Ok(true) => emit(&format!("{client_id} revoked\n")),
-            Ok(false) => usage_error(format!("no active client '{client_id}'")),
-            Err(e) => failure(e),
-        },
+        ClientCommand::Revoke { client_id, .. } => {
+            match clients::revoke(&mut conn, &client_id, "cli") {
+                Ok(true) => emit(&format!("{client_id} revoked\n")),
+                Ok(false) => usage_error(format!("no active client '{client_id}'")),
+                Err(e) => failure(e),
+            }
+        }
     }
 }
 

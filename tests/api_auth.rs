@@ -469,7 +469,7 @@ async fn client_credentials_grant_end_to_end() {
     let jwks = JwksServer::start(&v["jwks"]);
     let app = spawn_with_jwks(&jwks, None).await;
     let (client, secret) =
-        clients::create(&mut app.conn(), "tool", &[Scope::RegistryRead]).expect("a client");
+        clients::create(&mut app.conn(), "tool", &[Scope::RegistryRead], "test").expect("a client");
     let id = client.client_id.as_str();
     let grant = [("grant_type", "client_credentials")];
 
@@ -567,7 +567,7 @@ async fn client_credentials_grant_end_to_end() {
     );
 
     // Revoked: no new token.
-    assert!(clients::revoke(&mut app.conn(), id).expect("revoke"));
+    assert!(clients::revoke(&mut app.conn(), id, "test").expect("revoke"));
     let response = token_request(&app, &grant, Some((id, &secret))).await;
     assert_eq!(oauth_error(response).await, (401, "invalid_client".into()));
 }

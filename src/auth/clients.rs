@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::{Scope, format_scopes, parse_scopes};
 use crate::db::schema::api_clients;
 use crate::db::{DbConnection, DbError};
+use crate::registry::store::{AuditEvent, audit};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ApiClient {
@@ -52,25 +53,24 @@ fn hash(secret: &str) -> Result<String, DbError> {
         .map_err(|e| DbError::Corrupt(format!("cannot hash a secret: {e}")))
 }
 
-/// Creates a client; returns it with its secret, which is not stored and cannot be shown again.
+/// What the audit trail keeps of a client: never its secret or its hash.
+fn client_json(c: &ApiClient) -> Option<String> {
+    serde_json::to_string(c).ok()
+}
+
+/// Creates a client, audited (entity `api_client`) under `actor` ("cli", "user:<email>"); returns
+/// it with its secret, which is not stored and cannot be shown again.
 pub fn create(
     conn: &mut DbConnection,
     name: &str,
     scopes: &[Scope],
+    actor: &str,
 ) -> Result<(ApiClient, String), DbError> {
     let client_id = format!("cb_{:016x}", rand::random::<u64>());
     let secret =
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let secret_hash = hash(&secret)?;
     let created_at = now();
-    diesel::insert_into(api_clients::table)
-        .values((
-            api_clients::client_id.eq(&client_id),
-            api_clients::name.eq(name),
-            api_clients::secret_hash.eq(hash(&secret)?),
-            api_clients::scopes.eq(format_scopes(scopes)),
-            api_clients::created_at.eq(created_at),
-        ))
-        .execute(conn)?;
     let client = ApiClient {
         client_id,
         name: name.to_string(),
@@ -78,6 +78,30 @@ pub fn create(
         revoked_at: None,
         created_at,
     };
+    conn.transaction(|conn| {
+        let id: i32 = diesel::insert_into(api_clients::table)
+            .values((
+                api_clients::client_id.eq(&client.client_id),
+                api_clients::name.eq(name),
+                api_clients::secret_hash.eq(&secret_hash),
+                api_clients::scopes.eq(format_scopes(scopes)),
+                api_clients::created_at.eq(created_at),
+            ))
+            .returning(api_clients::id)
+            .get_result(conn)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "create",
+                entity: "api_client",
+                entity_id: id,
+                organisation_id: None,
+                before: None,
+                after: client_json(&client),
+            },
+        )
+    })?;
     Ok((client, secret))
 }
 
@@ -98,16 +122,59 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<ApiClient>, DbError> {
         .collect())
 }
 
-/// Revokes a client: it gets no new token. Returns false when there is no such active client.
-pub fn revoke(conn: &mut DbConnection, client_id: &str) -> Result<bool, DbError> {
-    let changed = diesel::update(
-        api_clients::table
+/// Revokes a client, audited under `actor`: it gets no new token (tokens already issued live
+/// out their short lifetime). Returns false when there is no such active client.
+pub fn revoke(conn: &mut DbConnection, client_id: &str, actor: &str) -> Result<bool, DbError> {
+    conn.transaction(|conn| {
+        let row = api_clients::table
             .filter(api_clients::client_id.eq(client_id))
-            .filter(api_clients::revoked_at.is_null()),
-    )
-    .set(api_clients::revoked_at.eq(Some(now())))
-    .execute(conn)?;
-    Ok(changed == 1)
+            .filter(api_clients::revoked_at.is_null())
+            .select((
+                api_clients::id,
+                (
+                    api_clients::client_id,
+                    api_clients::name,
+                    api_clients::secret_hash,
+                    api_clients::scopes,
+                    api_clients::revoked_at,
+                    api_clients::created_at,
+                ),
+            ))
+            .first::<(i32, ClientRow)>(conn)
+            .optional()?;
+        let Some((id, row)) = row else {
+            return Ok(false);
+        };
+        let revoked_at = now();
+        let changed = diesel::update(
+            api_clients::table
+                .find(id)
+                .filter(api_clients::revoked_at.is_null()),
+        )
+        .set(api_clients::revoked_at.eq(Some(revoked_at)))
+        .execute(conn)?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        let before = row.into_client();
+        let after = ApiClient {
+            revoked_at: Some(revoked_at),
+            ..before.clone()
+        };
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "revoke",
+                entity: "api_client",
+                entity_id: id,
+                organisation_id: None,
+                before: client_json(&before),
+                after: client_json(&after),
+            },
+        )?;
+        Ok(true)
+    })
 }
 
 /// The client with these credentials, if it exists, is not revoked and the secret matches; with

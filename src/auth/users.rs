@@ -120,29 +120,45 @@ pub fn valid_email(email: &str) -> bool {
     }
 }
 
-/// Creates an account. Passwords shorter than 12 characters are refused.
+/// The shortest password accepted, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Why an account was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("--email: '{0}' is not an e-mail address")]
+    Email(String),
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    Password,
+    #[error("an account for {0} exists already")]
+    Exists(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Creates an account. Passwords shorter than [`MIN_PASSWORD_CHARS`] are refused.
 pub fn create(
     conn: &mut DbConnection,
     email: &str,
     password: &str,
     role: Role,
     actor: &str,
-) -> Result<User, String> {
+) -> Result<User, CreateError> {
     let email = email.trim().to_lowercase();
     if !valid_email(&email) {
-        return Err(format!("--email: '{email}' is not an e-mail address"));
+        return Err(CreateError::Email(email));
     }
-    if password.chars().count() < 12 {
-        return Err("the password must have at least 12 characters".into());
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(CreateError::Password);
     }
-    let hash = hash_password(password).map_err(|e| e.to_string())?;
+    let hash = hash_password(password)?;
     conn.transaction(|conn| {
         let exists: i64 = users::table
             .filter(users::email.eq(&email))
             .count()
             .get_result(conn)?;
         if exists > 0 {
-            return Ok(Err(format!("an account for {email} exists already")));
+            return Ok(Err(CreateError::Exists(email.clone())));
         }
         let id: i32 = diesel::insert_into(users::table)
             .values((
@@ -171,7 +187,7 @@ pub fn create(
             role,
         }))
     })
-    .map_err(|e: diesel::result::Error| e.to_string())?
+    .map_err(|e: diesel::result::Error| CreateError::Db(e.into()))?
 }
 
 fn failures_since(
@@ -355,6 +371,219 @@ pub fn session(conn: &mut DbConnection, token: &str) -> Result<Option<Session>, 
 pub fn logout(conn: &mut DbConnection, token: &str) -> Result<(), DbError> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(sha256(token)))).execute(conn)?;
     Ok(())
+}
+
+// --- Account administration (the admin pages) ---
+
+/// An account as the admin pages list it: never its password hash.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: i32,
+    pub email: String,
+    pub role: Role,
+    pub created_at: NaiveDateTime,
+    /// Set while the account is disabled: it cannot sign in and has no session.
+    pub disabled_at: Option<NaiveDateTime>,
+    /// The last successful sign-in, if one is recorded.
+    pub last_sign_in: Option<NaiveDateTime>,
+    /// Until when sign-in is locked after too many failures, if it is now.
+    pub locked_until: Option<NaiveDateTime>,
+}
+
+/// Why an account change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("there is no account #{0}")]
+    NotFound(i32),
+    /// A rule refused it (an admin demoting or disabling themself, the last admin): the message
+    /// says which and what to do.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for AccountError {
+    fn from(e: diesel::result::Error) -> Self {
+        AccountError::Db(DbError::Query(e))
+    }
+}
+
+/// What the audit trail keeps of an account: never its password hash.
+fn account_json(email: &str, role: &str, disabled: bool) -> Option<String> {
+    Some(serde_json::json!({"email": email, "role": role, "disabled": disabled}).to_string())
+}
+
+/// Every account, by e-mail, with its last sign-in and whether it is locked now. Three queries.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
+    let rows: Vec<(i32, String, String, NaiveDateTime, Option<NaiveDateTime>)> = users::table
+        .order(users::email.asc())
+        .select((
+            users::id,
+            users::email,
+            users::role,
+            users::created_at,
+            users::disabled_at,
+        ))
+        .load(conn)?;
+    let last: std::collections::HashMap<String, Option<NaiveDateTime>> = login_attempts::table
+        .filter(login_attempts::succeeded.eq(1))
+        .group_by(login_attempts::email)
+        .select((
+            login_attempts::email,
+            diesel::dsl::max(login_attempts::attempted_at),
+        ))
+        .load::<(String, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .collect();
+    let since = now() - Duration::minutes(WINDOW_MINUTES);
+    let failures: std::collections::HashMap<String, (i64, Option<NaiveDateTime>)> =
+        login_attempts::table
+            .filter(login_attempts::succeeded.eq(0))
+            .filter(login_attempts::attempted_at.gt(since))
+            .group_by(login_attempts::email)
+            .select((
+                login_attempts::email,
+                diesel::dsl::count_star(),
+                diesel::dsl::max(login_attempts::attempted_at),
+            ))
+            .load::<(String, i64, Option<NaiveDateTime>)>(conn)?
+            .into_iter()
+            .map(|(email, count, newest)| (email, (count, newest)))
+            .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, role, created_at, disabled_at)| {
+            let locked_until = failures
+                .get(&email)
+                .filter(|(count, _)| *count >= LOCK_ACCOUNT_AFTER)
+                .and_then(|(_, newest)| *newest)
+                .map(|newest| newest + Duration::minutes(WINDOW_MINUTES));
+            Account {
+                id,
+                last_sign_in: last.get(&email).copied().flatten(),
+                locked_until,
+                role: role.parse().unwrap_or(Role::Viewer),
+                email,
+                created_at,
+                disabled_at,
+            }
+        })
+        .collect())
+}
+
+/// Enabled admins other than account `id`.
+fn other_enabled_admins(conn: &mut DbConnection, id: i32) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::disabled_at.is_null())
+        .filter(users::id.ne(id))
+        .count()
+        .get_result(conn)
+}
+
+fn account_row(
+    conn: &mut DbConnection,
+    id: i32,
+) -> QueryResult<Option<(String, String, Option<NaiveDateTime>)>> {
+    users::table
+        .find(id)
+        .select((users::email, users::role, users::disabled_at))
+        .first(conn)
+        .optional()
+}
+
+/// Gives account `id` a role, by the admin `by`, audited. An admin cannot change their own role
+/// (so there is always an admin), nor take the role of the last enabled admin. Returns whether
+/// anything changed. The new role applies to the account's open sessions at their next request.
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: i32,
+    role: Role,
+    by: &User,
+) -> Result<bool, AccountError> {
+    conn.transaction(|conn| {
+        let Some((email, old, disabled)) = account_row(conn, id)? else {
+            return Err(AccountError::NotFound(id));
+        };
+        if old == role.as_str() {
+            return Ok(false);
+        }
+        if id == by.id {
+            return Err(AccountError::Refused(
+                "You cannot change your own role: the workspace must keep an admin. Ask another admin to do it.".into(),
+            ));
+        }
+        if old == Role::Admin.as_str() && disabled.is_none() && other_enabled_admins(conn, id)? == 0 {
+            return Err(AccountError::Refused(format!(
+                "{email} is the last enabled admin: make another account admin first."
+            )));
+        }
+        diesel::update(users::table.find(id))
+            .set(users::role.eq(role.as_str()))
+            .execute(conn)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor: &format!("user:{}", by.email),
+                action: "change_role",
+                entity: "user",
+                entity_id: id,
+                organisation_id: None,
+                before: account_json(&email, &old, disabled.is_some()),
+                after: account_json(&email, role.as_str(), disabled.is_some()),
+            },
+        )?;
+        Ok(true)
+    })
+}
+
+/// Disables account `id` (it cannot sign in and its sessions end) or enables it again, by the
+/// admin `by`, audited. Accounts are never deleted. An admin cannot disable themself, nor the
+/// last enabled admin. Returns whether anything changed.
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: i32,
+    disabled: bool,
+    by: &User,
+) -> Result<bool, AccountError> {
+    conn.transaction(|conn| {
+        let Some((email, role, was)) = account_row(conn, id)? else {
+            return Err(AccountError::NotFound(id));
+        };
+        if was.is_some() == disabled {
+            return Ok(false);
+        }
+        if disabled && id == by.id {
+            return Err(AccountError::Refused(
+                "You cannot disable your own account: the workspace must keep an admin. Ask another admin to do it.".into(),
+            ));
+        }
+        if disabled && role == Role::Admin.as_str() && other_enabled_admins(conn, id)? == 0 {
+            return Err(AccountError::Refused(format!(
+                "{email} is the last enabled admin: make another account admin first."
+            )));
+        }
+        diesel::update(users::table.find(id))
+            .set(users::disabled_at.eq(disabled.then(now)))
+            .execute(conn)?;
+        if disabled {
+            diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(conn)?;
+        }
+        audit(
+            conn,
+            AuditEvent {
+                actor: &format!("user:{}", by.email),
+                action: if disabled { "disable" } else { "enable" },
+                entity: "user",
+                entity_id: id,
+                organisation_id: None,
+                before: account_json(&email, &role, !disabled),
+                after: account_json(&email, &role, disabled),
+            },
+        )?;
+        Ok(true)
+    })
 }
 
 static DUMMY_HASH: std::sync::LazyLock<String> =

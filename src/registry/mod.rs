@@ -6,6 +6,7 @@ pub mod listing;
 pub mod load;
 pub mod model;
 pub mod seed;
+pub mod settings;
 pub mod store;
 
 pub use model::*;
