@@ -10,62 +10,12 @@ use crossborder::auth::users::Role;
 use crossborder::db::schema::{audit_events, organisations, vendors};
 use crossborder::registry::intake;
 use diesel::prelude::*;
-use helpers::{PASSWORD, TestApp, cookie, create_user, hidden, post_login, spawn_app};
+use helpers::{
+    PASSWORD, TestApp, create_user, get_as, log_in, post_as, post_login, sign_in, spawn_app,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
-/// A signed-in browser: its session cookie and the session's CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-async fn sign_in(app: &TestApp, email: &str, role: Role) -> Session {
-    create_user(app, email, role);
-    log_in(app, email).await
-}
-
-async fn log_in(app: &TestApp, email: &str) -> Session {
-    let response = post_login(app, email, PASSWORD).await;
-    assert_eq!(response.status(), 303, "signed in");
-    let (cookie, _) = cookie(&response, "cb_session").expect("a session cookie");
-    let mut session = Session {
-        cookie,
-        csrf: String::new(),
-    };
-    let (status, html) = get_as(app, &session, "/workspace/audit").await;
-    assert_eq!(status, 200);
-    session.csrf = hidden(&html, "csrf");
-    session
-}
-
-async fn get_as(app: &TestApp, session: &Session, path: &str) -> (u16, String) {
-    let response = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .header("Cookie", format!("cb_session={}", session.cookie))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
-}
-
-async fn post_as(
-    app: &TestApp,
-    session: &Session,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    app.client
-        .post(format!("{}{path}", app.address))
-        .header("Cookie", format!("cb_session={}", session.cookie))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
 
 // --- The audit log as stored ---
 
@@ -853,7 +803,7 @@ async fn decisions_need_the_csrf_token() {
 async fn no_route_edits_or_deletes_an_audit_row() {
     let app = spawn_app().await;
     create_user(&app, "admin@example.com", Role::Admin);
-    let first = log_in(&app, "admin@example.com").await;
+    let first = log_in(&app, "admin@example.com", PASSWORD).await;
     let before = all_rows(&app);
     let (count, sum, last_id) = (before.len(), checksum(&before), before.last().unwrap().0);
 
@@ -1028,7 +978,7 @@ async fn no_route_edits_or_deletes_an_audit_row() {
     assert_eq!(response.status(), 303);
 
     // Whatever method, nothing answers under /workspace/audit but the two reads.
-    let admin = log_in(&app, "admin@example.com").await;
+    let admin = log_in(&app, "admin@example.com", PASSWORD).await;
     for method in [Method::DELETE, Method::PUT, Method::PATCH, Method::POST] {
         for path in [
             "/workspace/audit".to_string(),
