@@ -76,6 +76,56 @@ impl SmallForm<'_> {
         }
     }
 
+    fn certification<'a>(
+        signed_in: &'a SignedIn,
+        registry: &Registry,
+        vendor: &'a Vendor,
+    ) -> SmallForm<'a> {
+        let title = format!("Add a certification of {}", vendor.name);
+        Self::new(
+            signed_in,
+            registry,
+            vendor,
+            title,
+            "certifications/new",
+            "The certification",
+        )
+    }
+
+    fn verification<'a>(
+        signed_in: &'a SignedIn,
+        registry: &Registry,
+        vendor: &'a Vendor,
+        id: i32,
+    ) -> SmallForm<'a> {
+        let title = format!("Verify or end a certification of {}", vendor.name);
+        let tail = format!("certifications/{id}");
+        Self::new(
+            signed_in,
+            registry,
+            vendor,
+            title,
+            &tail,
+            "The certification",
+        )
+    }
+
+    fn evidence<'a>(
+        signed_in: &'a SignedIn,
+        registry: &Registry,
+        vendor: &'a Vendor,
+    ) -> SmallForm<'a> {
+        let title = format!("Add evidence about {}", vendor.name);
+        Self::new(
+            signed_in,
+            registry,
+            vendor,
+            title,
+            "evidence/new",
+            "The evidence",
+        )
+    }
+
     fn render(&self, form: &Form, errors: &[FieldError], fields: Markup) -> Markup {
         layout(
             &self.title,
@@ -219,14 +269,7 @@ pub async fn new_certification(
         ("version".into(), vendor.version.to_string()),
         ("verified_on".into(), today().to_string()),
     ]);
-    let small = SmallForm::new(
-        &signed_in,
-        &registry,
-        vendor,
-        format!("Add a certification of {}", vendor.name),
-        "certifications/new",
-        "The certification",
-    );
+    let small = SmallForm::certification(&signed_in, &registry, vendor);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -244,14 +287,7 @@ pub async fn add_certification(
     forms::check_post(&signed_in, &form)?;
     let (registry, i) = vendor_of(&state, &path).await?;
     let vendor = &registry.vendors[i];
-    let small = SmallForm::new(
-        &signed_in,
-        &registry,
-        vendor,
-        format!("Add a certification of {}", vendor.name),
-        "certifications/new",
-        "The certification",
-    );
+    let small = SmallForm::certification(&signed_in, &registry, vendor);
     let mut errors = Vec::new();
     let framework = form.get("framework");
     if !frameworks(state.rules).any(|m| m.id() == framework) {
@@ -322,14 +358,7 @@ pub async fn edit_certification(
         ("verified_on".into(), today().to_string()),
         ("until".into(), forms::shown(c.until)),
     ]);
-    let small = SmallForm::new(
-        &signed_in,
-        &registry,
-        vendor,
-        format!("Verify or end a certification of {}", vendor.name),
-        &format!("certifications/{id}"),
-        "The certification",
-    );
+    let small = SmallForm::verification(&signed_in, &registry, vendor, id);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -349,14 +378,7 @@ pub async fn update_certification(
     let (registry, i) = vendor_of(&state, &(slug.clone(), key.clone())).await?;
     let vendor = &registry.vendors[i];
     let c = find_certification(vendor, id)?;
-    let small = SmallForm::new(
-        &signed_in,
-        &registry,
-        vendor,
-        format!("Verify or end a certification of {}", vendor.name),
-        &format!("certifications/{id}"),
-        "The certification",
-    );
+    let small = SmallForm::verification(&signed_in, &registry, vendor, id);
     let mut errors = Vec::new();
     let verified_on = form.required_date("verified_on", &mut errors);
     let until = form.date("until", &mut errors);
@@ -443,14 +465,7 @@ pub async fn new_evidence(
     let vendor = &registry.vendors[i];
     let form = Form(vec![("version".into(), vendor.version.to_string())]);
     let targets = evidence_targets(vendor, state.rules);
-    let small = SmallForm::new(
-        &signed_in,
-        &registry,
-        vendor,
-        format!("Add evidence about {}", vendor.name),
-        "evidence/new",
-        "The evidence",
-    );
+    let small = SmallForm::evidence(&signed_in, &registry, vendor);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -469,14 +484,7 @@ pub async fn add_evidence(
     let (registry, i) = vendor_of(&state, &path).await?;
     let vendor = &registry.vendors[i];
     let targets = evidence_targets(vendor, state.rules);
-    let small = SmallForm::new(
-        &signed_in,
-        &registry,
-        vendor,
-        format!("Add evidence about {}", vendor.name),
-        "evidence/new",
-        "The evidence",
-    );
+    let small = SmallForm::evidence(&signed_in, &registry, vendor);
     let mut errors = Vec::new();
     let target = evidence_target(&form.get("about"));
     if target.is_none() {

@@ -206,6 +206,21 @@ pub(super) fn validate_transfer(input: &TransferIn, errors: &mut Vec<FieldError>
     }
 }
 
+/// The transfer of a transfer form, or the errors to show next to its fields.
+fn submitted_transfer(form: &Form) -> Result<TransferIn, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let input = transfer_input(form, &mut errors);
+    match &input {
+        Some(input) => validate_transfer(input, &mut errors),
+        None => errors.push(FieldError {
+            field: "transfer_country".into(),
+            message: "choose the country, or say where in the place field when it is not known"
+                .into(),
+        }),
+    }
+    input.filter(|_| errors.is_empty()).ok_or(errors)
+}
+
 fn transfer_as_form(t: &Transfer) -> Form {
     let mut pairs = vec![("version".to_string(), t.version.to_string())];
     if let Some(c) = t.country {
@@ -359,21 +374,14 @@ pub async fn add_transfer(
     let registry = forms::registry(&state, &slug).await?;
     let vendor = forms::find_vendor(&registry, &key)?;
     let page_ = transfer_page(&signed_in, &slug, vendor, None);
-    let mut errors = Vec::new();
-    let input = transfer_input(&form, &mut errors);
-    match &input {
-        Some(input) => validate_transfer(input, &mut errors),
-        None => errors.push(FieldError {
-            field: "transfer_country".into(),
-            message: "choose the country, or say where in the place field when it is not known"
-                .into(),
-        }),
-    }
-    let Some(input) = input.filter(|_| errors.is_empty()) else {
-        return Ok(page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page_.render(&form, &errors, state.rules, html! {}),
-        ));
+    let input = match submitted_transfer(&form) {
+        Ok(input) => input,
+        Err(errors) => {
+            return Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page_.render(&form, &errors, state.rules, html! {}),
+            ));
+        }
     };
     let transfer = input.into_transfer();
     let (actor, s, k) = (forms::actor(&signed_in), slug.clone(), key.clone());
@@ -430,21 +438,14 @@ pub async fn update_transfer(
     let vendor = forms::find_vendor(&registry, &key)?;
     let current = find_transfer(vendor, id)?;
     let page_ = transfer_page(&signed_in, &slug, vendor, Some(id));
-    let mut errors = Vec::new();
-    let input = transfer_input(&form, &mut errors);
-    match &input {
-        Some(input) => validate_transfer(input, &mut errors),
-        None => errors.push(FieldError {
-            field: "transfer_country".into(),
-            message: "choose the country, or say where in the place field when it is not known"
-                .into(),
-        }),
-    }
-    let Some(input) = input.filter(|_| errors.is_empty()) else {
-        return Ok(page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page_.render(&form, &errors, state.rules, html! {}),
-        ));
+    let input = match submitted_transfer(&form) {
+        Ok(input) => input,
+        Err(errors) => {
+            return Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page_.render(&form, &errors, state.rules, html! {}),
+            ));
+        }
     };
     let mut transfer = input.into_transfer();
     // The form does not edit evidence: the transfer keeps what it has.
