@@ -2,18 +2,17 @@
 //! certifications, evidence, transfers with their assessments, and history. The forms that
 //! write them are in `vendor_forms`, `transfers` and `certifications`.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::prelude::*;
 use maud::html;
+use strum::VariantArray;
 
 use super::SignedIn;
 use super::forms::{self, HTML, html_page};
 use crate::auth::users::Role;
 use crate::date::today;
 use crate::db::schema::audit_events;
-use crate::registry::{VendorStatus, load};
+use crate::registry::{Vendor, VendorCategory, VendorStatus, load};
 use crate::web::error::AppError;
 use crate::web::views::{
     capitalised, country_name, layout, mechanism_name, verdict_badge, web_link,
@@ -25,42 +24,137 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/workspace/{org}/vendors/{key}", web::get().to(vendor_page));
 }
 
+/// The vendor list's filters, as typed. Unknown values match nothing rather than everything, and
+/// say so.
+#[derive(Default)]
+struct ListFilters {
+    q: String,
+    organisation: String,
+    status: String,
+    category: String,
+    flagged: bool,
+}
+
+impl ListFilters {
+    fn from_query(query: &str) -> Self {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        let mut f = ListFilters::default();
+        for (k, v) in pairs {
+            let v = v.trim().to_string();
+            match k.as_str() {
+                "q" => f.q = v,
+                "organisation" => f.organisation = v,
+                "status" => f.status = v,
+                "category" => f.category = v,
+                "flagged" => f.flagged = v == "true",
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn keeps(&self, v: &Vendor, flagged: bool) -> bool {
+        let q = self.q.to_lowercase();
+        (q.is_empty() || v.name.to_lowercase().contains(&q) || v.key.contains(&q))
+            && (self.status.is_empty() || v.status.to_string() == self.status)
+            && (self.category.is_empty()
+                || v.categories.iter().any(|c| c.to_string() == self.category))
+            && (!self.flagged || flagged)
+    }
+}
+
 pub async fn list(
     signed_in: SignedIn,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let query: HashMap<String, String> =
-        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    let q = query
-        .get("q")
-        .map(|q| q.trim().to_lowercase())
-        .unwrap_or_default();
+    let f = ListFilters::from_query(req.query_string());
     let registries = blocking(&state, HTML, load::registries).await?;
     let today = today();
+    let editor = signed_in.0.user.role >= Role::Editor;
+    let shown: Vec<_> = registries
+        .iter()
+        .filter(|r| f.organisation.is_empty() || r.organisation.slug == f.organisation)
+        .map(|r| {
+            let vendors: Vec<(&Vendor, bool)> = r
+                .vendors
+                .iter()
+                .map(|v| {
+                    let flagged = v.transfers.iter().any(|t| {
+                        v.assess(t, r.organisation.country, state.rules, today)
+                            .flagged
+                    });
+                    (v, flagged)
+                })
+                .filter(|(v, flagged)| f.keeps(v, *flagged))
+                .collect();
+            (r, vendors)
+        })
+        .collect();
+    let count: usize = shown.iter().map(|(_, v)| v.len()).sum();
     Ok(html_page(layout(
         "Vendors",
         html! {},
         html! {
             (super::workspace_bar(&signed_in, "/workspace/vendors"))
             h1 { "Vendors" }
-            form.filters method="get" action="/workspace/vendors" role="search" {
-                div.field { label for="q" { "Name contains" } input #q type="search" name="q" value=(q); }
-                div.actions { button type="submit" { "Search" } }
+            form.filters method="get" action="/workspace/vendors" role="search" aria-label="Find vendors" {
+                div.field { label for="q" { "Name contains" } input #q type="search" name="q" value=(f.q); }
+                div.field {
+                    label for="f-organisation" { "Organisation" }
+                    select #f-organisation name="organisation" {
+                        option value="" { "All organisations" }
+                        @for r in &registries { option value=(r.organisation.slug) selected[f.organisation == r.organisation.slug] { (r.organisation.name) } }
+                    }
+                }
+                div.field {
+                    label for="f-status" { "Status" }
+                    select #f-status name="status" {
+                        option value="" { "Any status" }
+                        @for st in VendorStatus::VARIANTS { option value=(st) selected[f.status == st.to_string()] { (capitalised(&st.to_string())) } }
+                    }
+                }
+                div.field {
+                    label for="f-category" { "Category" }
+                    select #f-category name="category" {
+                        option value="" { "All categories" }
+                        @for c in VendorCategory::VARIANTS { option value=(c) selected[f.category == c.to_string()] { (c.label()) } }
+                    }
+                }
+                div.field.check {
+                    input #f-flagged type="checkbox" name="flagged" value="true" checked[f.flagged];
+                    label for="f-flagged" { "Only vendors with a flagged transfer" }
+                }
+                div.actions { button type="submit" { "Search" } a href="/workspace/vendors" { "Reset" } }
             }
-            @for r in &registries {
-                section {
-                    h2 { (r.organisation.name) }
-                    @if signed_in.0.user.role >= Role::Editor {
+            p role="status" { (count) " vendor(s) found, assessed on " (today) "." }
+            @for (r, vendors) in &shown {
+                section aria-labelledby={ "org-" (r.organisation.slug) } {
+                    h2 id={ "org-" (r.organisation.slug) } { (r.organisation.name) }
+                    @if editor {
                         p { a href={ "/workspace/" (r.organisation.slug) "/vendors/new" } { "Add a vendor to " (r.organisation.name) } }
                     }
-                    ul {
-                        @for v in r.vendors.iter().filter(|v| q.is_empty() || v.name.to_lowercase().contains(&q)) {
-                            @let flagged = v.transfers.iter().any(|t| v.assess(t, r.organisation.country, state.rules, today).flagged);
-                            li {
-                                a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) } { (v.name) }
-                                " — " (v.status.to_string())
-                                @if flagged { " — " strong { "flagged" } }
+                    @if vendors.is_empty() { p { "No vendor matches." } }
+                    @else {
+                        table.vendors {
+                            caption { "Vendors of " (r.organisation.name) }
+                            thead { tr { th scope="col" { "Vendor" } th scope="col" { "Categories" } th scope="col" { "Status" } th scope="col" { "Transfers" } } }
+                            tbody {
+                                @for (v, flagged) in vendors {
+                                    tr {
+                                        th scope="row" data-label="Vendor" { a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) } { (v.name) } }
+                                        td data-label="Categories" { (v.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")) }
+                                        td data-label="Status" {
+                                            (capitalised(&v.status.to_string()))
+                                            @if let Some(d) = v.active_from.filter(|d| *d > today) { " from " (d) }
+                                            @if let Some(d) = v.retired_from { ", retired from " (d) }
+                                        }
+                                        td data-label="Transfers" {
+                                            (v.transfers.len())
+                                            @if *flagged { " — " strong { "flagged" } }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
