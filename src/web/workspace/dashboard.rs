@@ -152,7 +152,7 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
         .filter(|(_, v)| v.status != VendorStatus::Retired && v.dpa_signed_on.is_none())
         .collect();
     // Reviews: a framework certification checked more than a year ago, and changes taking effect soon.
-    let reviews: Vec<(String, NaiveDate, String)> = data
+    let reviews: Vec<(String, NaiveDate, String, Option<String>)> = data
         .registries
         .iter()
         .flat_map(|r| {
@@ -164,6 +164,10 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
                             r.organisation.name.clone(),
                             due,
                             format!("re-check {}'s {} certification", v.name, c.framework),
+                            Some(format!(
+                                "/workspace/{}/vendors/{}/certifications/{}",
+                                r.organisation.slug, v.key, c.id
+                            )),
                         )
                     })
                 })
@@ -173,10 +177,17 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
                 .iter()
                 .filter(move |c| c.effective_on > today && c.effective_on <= soon)
                 .map(move |c| {
+                    let vendor = r
+                        .vendors
+                        .iter()
+                        .find(|v| c.vendor.as_ref() == Some(&v.name));
                     (
                         r.organisation.name.clone(),
                         c.effective_on,
                         format!("takes effect: {}", c.summary),
+                        vendor.map(|v| {
+                            format!("/workspace/{}/vendors/{}", r.organisation.slug, v.key)
+                        }),
                     )
                 });
             certifications.chain(changes)
@@ -226,12 +237,19 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
             section aria-labelledby="dpa-title" {
                 h2 #dpa-title { "Vendors with no DPA on record" }
                 @if without_dpa.is_empty() { p { "None." } }
-                ul { @for (r, v) in &without_dpa { li { (r.organisation.name) ": " (v.name) } } }
+                ul { @for (r, v) in &without_dpa { li { (r.organisation.name) ": " a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) "/edit" } { (v.name) } } } }
             }
             section aria-labelledby="reviews-title" {
                 h2 #reviews-title { "Reviews due in the next 30 days" }
                 @if reviews.is_empty() { p { "None." } }
-                ul { @for (org, due, what) in &reviews { li { time datetime=(due) { (due) } " — " (org) ": " (what) } } }
+                ul {
+                    @for (org, due, what, href) in &reviews {
+                        li {
+                            time datetime=(due) { (due) } " — " (org) ": "
+                            @match href { Some(href) => a href=(href) { (what) }, None => (what) }
+                        }
+                    }
+                }
             }
             section aria-labelledby="intake-title" {
                 h2 #intake-title { "Pending intake requests" }
