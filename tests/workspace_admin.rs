@@ -905,8 +905,11 @@ async fn a_stale_settings_edit_is_refused_shows_what_changed_and_overwrites_noth
     )
     .await;
     assert_eq!(status, 409);
-    assert!(html.contains("Someone else saved these settings"), "{html}");
-    let table = &html[html.find("What is saved now").unwrap()..];
+    assert!(
+        html.contains("Someone else changed this organisation"),
+        "{html}"
+    );
+    let table = &html[html.find("Saved now").unwrap()..];
     let row = &table[table.find("Notice period").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(

@@ -42,6 +42,11 @@ impl Form {
             .unwrap_or_default()
     }
 
+    /// The field's value as typed, untrimmed (a password); empty when absent.
+    pub fn raw(&self, name: &str) -> String {
+        self.all(name).into_iter().next().unwrap_or_default()
+    }
+
     pub fn opt(&self, name: &str) -> Option<String> {
         Some(self.get(name)).filter(|v| !v.is_empty())
     }
@@ -115,6 +120,11 @@ pub fn described_by(errors: &[FieldError], field: &str) -> Option<String> {
         .iter()
         .any(|e| e.field == field)
         .then(|| error_id(field))
+}
+
+/// `aria-invalid` for a control whose field has an error (written out where `input` does not fit).
+pub fn invalid(errors: &[FieldError], field: &str) -> Option<&'static str> {
+    errors.iter().any(|e| e.field == field).then_some("true")
 }
 
 /// A labelled text-like input keeping what was typed, with its error.
