@@ -617,6 +617,12 @@ async fn certifications_are_added_verified_and_ended_with_evidence() {
     )
     .await;
     assert_eq!(stale.status(), 409);
+    let html = stale.text().await.unwrap();
+    assert!(
+        html.contains("someone else changed this vendor")
+            && html.contains("user:editor@example.com saved at"),
+        "{html}"
+    );
     assert_eq!(vendor(&app, "arturia", "google-analytics"), v);
 }
 

@@ -48,6 +48,7 @@ struct SmallForm<'a> {
     signed_in: &'a SignedIn,
     vendor_href: String,
     vendor_name: &'a str,
+    vendor_id: i32,
     title: String,
     action: String,
     what: &'static str,
@@ -71,6 +72,7 @@ impl SmallForm<'_> {
             action: format!("{vendor_href}/{tail}"),
             vendor_href,
             vendor_name: &vendor.name,
+            vendor_id: vendor.id,
             title,
             what,
         }
@@ -165,10 +167,20 @@ impl SmallForm<'_> {
         };
         Ok(match forms::run_edit(state, edit).await? {
             Ok(_) => see_other(self.vendor_href.clone()),
-            Err(EditError::Stale { .. }) => refused(
-                "version",
-                "someone else changed this vendor since you opened the form: nothing was saved; open the vendor again to see the change, then redo yours".into(),
-            ),
+            Err(EditError::Stale { .. }) => {
+                let by = match forms::last_change(state, "vendor", self.vendor_id).await? {
+                    Some((at, actor)) => {
+                        format!(" ({actor} saved at {} UTC)", at.format("%Y-%m-%d %H:%M"))
+                    }
+                    None => String::new(),
+                };
+                refused(
+                    "version",
+                    format!(
+                        "someone else changed this vendor since you opened the form{by}: nothing was saved; open the vendor again to see the change, then redo yours"
+                    ),
+                )
+            }
             Err(EditError::Invalid { field, message }) => refused(field, message),
             Err(e) => refused("version", e.to_string()),
         })
