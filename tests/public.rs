@@ -248,6 +248,20 @@ async fn an_unknown_organisation_is_a_404() {
     );
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["status"], 404);
+
+    // Any other address gets the site's page too, not an empty answer.
+    for path in [
+        "/no/such/page",
+        "/favicon.ico",
+        "/arturia/subprocessors/extra",
+    ] {
+        let (status, html) = app.get_text(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            html.contains("<html lang=\"en\">") && html.contains("Not found"),
+            "{path}: {html}"
+        );
+    }
 }
 
 #[actix_web::test]

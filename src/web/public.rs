@@ -236,3 +236,12 @@ fn conditional(req: &HttpRequest, rendered: &Rendered, cache_control: &str) -> H
             .body(rendered.body.clone())
     }
 }
+
+/// Any other address: the site's 404 page rather than an empty answer (the API answers its own
+/// in problem+json).
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound {
+        what: format!("page at {}", req.path()),
+        audience: Audience::Html,
+    })
+}

@@ -81,6 +81,7 @@ impl Application {
                 .configure(api::routes)
                 .configure(workspace::routes)
                 .configure(public::routes)
+                .default_service(web::to(public::not_found))
         })
         .listen(listener)
         .map_err(|source| StartError::Listen {
