@@ -1820,6 +1820,7 @@ async fn an_intake_request_is_filed_pending_and_read_back() {
     let id = created["id"].as_i64().expect("an id");
     assert_eq!(reply.location, Some(format!("/api/v1/intake/{id}")));
     assert_eq!(created["status"], "pending");
+    assert!(created["vendor"].is_null(), "no vendor before approval");
     assert_eq!(created["organisation"], "arturia");
     assert_eq!(created["vendor_name"], "Stripe");
     assert_eq!(created["website"], "https://stripe.com");

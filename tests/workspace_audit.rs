@@ -505,6 +505,10 @@ async fn approving_a_request_creates_a_proposed_vendor_once() {
     let request = intake_status(&app, id).await;
     assert_eq!(request["status"], "approved");
     assert_eq!(request["decision_reason"], "Needed for the shop");
+    assert_eq!(
+        request["vendor"], "stripe-payments",
+        "the API names the vendor"
+    );
     let (status, vendor) = api_vendor(&app, "stripe-payments").await;
     assert_eq!(status, 200, "the proposed vendor exists: {vendor}");
     assert_eq!(vendor["name"], "Stripé Payments");

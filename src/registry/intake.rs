@@ -109,6 +109,24 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<Option<IntakeRequest>, Db
         .optional()?)
 }
 
+/// The key of the vendor an approval created, if the request was approved.
+pub fn vendor_key(conn: &mut DbConnection, id: i32) -> Result<Option<String>, DbError> {
+    let vendor_id: Option<i32> = intake_requests::table
+        .find(id)
+        .select(intake_requests::vendor_id)
+        .first::<Option<i32>>(conn)
+        .optional()?
+        .flatten();
+    let Some(vendor_id) = vendor_id else {
+        return Ok(None);
+    };
+    Ok(vendors::table
+        .find(vendor_id)
+        .select(vendors::key)
+        .first(conn)
+        .optional()?)
+}
+
 /// What an intake request says, with what the review needs: its version (optimistic
 /// concurrency) and the vendor an approval created.
 #[derive(Debug, Clone, Serialize)]

@@ -839,6 +839,9 @@ pub struct IntakeOut {
     /// pending, approved or rejected.
     pub status: String,
     pub decision_reason: Option<String>,
+    /// The key of the proposed vendor an approval created (then under
+    /// `/organisations/{organisation}/vendors/{vendor}`).
+    pub vendor: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

@@ -444,8 +444,11 @@ pub async fn intake(
         audience: JSON,
     };
     let id: i32 = path.parse().map_err(|_| not_found())?;
-    let request = blocking(&state, JSON, move |conn| intake::get(conn, id))
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(HttpResponse::Ok().json(super::writes::intake_out(request)))
+    let (request, vendor) = blocking(&state, JSON, move |conn| {
+        Ok((intake::get(conn, id)?, intake::vendor_key(conn, id)?))
+    })
+    .await?;
+    let mut out = super::writes::intake_out(request.ok_or_else(not_found)?);
+    out.vendor = vendor;
+    Ok(HttpResponse::Ok().json(out))
 }

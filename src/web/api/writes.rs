@@ -364,6 +364,7 @@ pub fn intake_out(r: IntakeRequest) -> IntakeOut {
         requester: r.requester,
         status: r.status,
         decision_reason: r.decision_reason,
+        vendor: None,
         created_at: r.created_at.and_utc(),
     }
 }
