@@ -2,7 +2,7 @@
 //! (RFC 9457) for programs.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
@@ -40,6 +40,9 @@ pub enum AppError {
     /// 412: the record changed since the version the client had.
     #[error("precondition failed")]
     PreconditionFailed { detail: String },
+    /// 405: the address exists, not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed { allowed: &'static str },
     /// 428: an update without If-Match.
     #[error("precondition required")]
     PreconditionRequired,
@@ -114,6 +117,7 @@ impl AppError {
             AppError::Conflict(_) => "Conflict",
             AppError::PreconditionFailed { .. } => "Precondition failed",
             AppError::PreconditionRequired => "Precondition required",
+            AppError::MethodNotAllowed { .. } => "Method not allowed",
             AppError::PayloadTooLarge(_) => "Payload too large",
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
             AppError::Invalid(_) => "Invalid input",
@@ -139,6 +143,7 @@ impl AppError {
             AppError::PreconditionRequired => {
                 "Send If-Match with the record's ETag (its version) to update it.".into()
             }
+            AppError::MethodNotAllowed { allowed } => format!("This address answers {allowed}."),
             AppError::Invalid(errors) => format!(
                 "{} invalid field(s): {}",
                 errors.len(),
@@ -165,6 +170,7 @@ impl ResponseError for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -215,6 +221,9 @@ impl ResponseError for AppError {
                                 d.replace(['"', '\\'], "'")
                             ),
                         ));
+                    }
+                    AppError::MethodNotAllowed { allowed } => {
+                        response.insert_header((header::ALLOW, *allowed));
                     }
                     AppError::Forbidden { scope } => {
                         response.insert_header((

@@ -26,56 +26,57 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .app_data(json_config())
-            .route("/organisations", web::get().to(reads::organisations))
-            .route("/organisations/{org}", web::get().to(reads::organisation))
-            .route(
-                "/organisations/{org}/vendors",
-                web::get().to(reads::vendors),
+            .service(resource("/organisations", "GET").route(web::get().to(reads::organisations)))
+            .service(
+                resource("/organisations/{org}", "GET").route(web::get().to(reads::organisation)),
             )
-            .route(
-                "/organisations/{org}/vendors",
-                web::post().to(writes::create_vendor),
+            .service(
+                resource("/organisations/{org}/vendors", "GET, POST")
+                    .route(web::get().to(reads::vendors))
+                    .route(web::post().to(writes::create_vendor)),
             )
-            .route("/organisations/{org}/lookup", web::get().to(reads::lookup))
-            .route(
-                "/organisations/{org}/transfers",
-                web::get().to(reads::transfers),
+            .service(
+                resource("/organisations/{org}/lookup", "GET").route(web::get().to(reads::lookup)),
             )
-            .route(
-                "/organisations/{org}/vendors/{key}",
-                web::get().to(reads::vendor),
+            .service(
+                resource("/organisations/{org}/transfers", "GET")
+                    .route(web::get().to(reads::transfers)),
             )
-            .route(
-                "/organisations/{org}/vendors/{key}",
-                web::put().to(writes::update_vendor),
+            .service(
+                resource("/organisations/{org}/vendors/{key}", "GET, PUT")
+                    .route(web::get().to(reads::vendor))
+                    .route(web::put().to(writes::update_vendor)),
             )
-            .route(
-                "/organisations/{org}/vendors/{key}/retire",
-                web::post().to(writes::retire_vendor),
+            .service(
+                resource("/organisations/{org}/vendors/{key}/retire", "POST")
+                    .route(web::post().to(writes::retire_vendor)),
             )
-            .route(
-                "/organisations/{org}/vendors/{key}/transfers",
-                web::post().to(writes::add_transfer),
+            .service(
+                resource("/organisations/{org}/vendors/{key}/transfers", "POST")
+                    .route(web::post().to(writes::add_transfer)),
             )
-            .route(
-                "/organisations/{org}/vendors/{key}/transfers/{id}",
-                web::put().to(writes::update_transfer),
+            .service(
+                resource("/organisations/{org}/vendors/{key}/transfers/{id}", "PUT")
+                    .route(web::put().to(writes::update_transfer)),
             )
-            .route(
-                "/organisations/{org}/vendors/{key}/certifications",
-                web::post().to(writes::add_certification),
+            .service(
+                resource("/organisations/{org}/vendors/{key}/certifications", "POST")
+                    .route(web::post().to(writes::add_certification)),
             )
-            .route(
-                "/organisations/{org}/vendors/{key}/certifications/{id}",
-                web::put().to(writes::update_certification),
+            .service(
+                resource(
+                    "/organisations/{org}/vendors/{key}/certifications/{id}",
+                    "PUT",
+                )
+                .route(web::put().to(writes::update_certification)),
             )
-            .route(
-                "/organisations/{org}/vendors/{key}/evidence",
-                web::post().to(writes::add_evidence),
+            .service(
+                resource("/organisations/{org}/vendors/{key}/evidence", "POST")
+                    .route(web::post().to(writes::add_evidence)),
             )
-            .route("/assess", web::post().to(reads::assess))
-            .route("/intake", web::post().to(writes::create_intake))
-            .route("/intake/{id}", web::get().to(reads::intake))
+            .service(resource("/assess", "POST").route(web::post().to(reads::assess)))
+            .service(resource("/intake", "POST").route(web::post().to(writes::create_intake)))
+            .service(resource("/intake/{id}", "GET").route(web::get().to(reads::intake)))
             .default_service(web::to(not_found)),
     )
     .service(
@@ -84,6 +85,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(token::token)),
     )
     .route("/api/openapi.json", web::get().to(openapi::document));
+}
+
+/// One API address: its routes, and a problem+json 405 naming the `allowed` methods for any
+/// other method.
+fn resource(path: &str, allowed: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        Err::<actix_web::HttpResponse, _>(AppError::MethodNotAllowed { allowed })
+    }))
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
