@@ -1235,6 +1235,14 @@ async fn an_update_needs_the_current_version_in_if_match() {
     assert!(problem["detail"].as_str().unwrap().contains("version 1"));
     let reply = send_if_match(&app, &token, Method::PUT, path, "garbage", &body).await;
     reply.problem(412);
+    // A weak tag never matches If-Match; `*` names no version, so it counts as none.
+    let weak = format!("W/{etag}");
+    send_if_match(&app, &token, Method::PUT, path, &weak, &body)
+        .await
+        .problem(412);
+    send_if_match(&app, &token, Method::PUT, path, "*", &body)
+        .await
+        .problem(428);
     assert_eq!(
         get(&app, &token, path).await.ok(200)["name"],
         "Facebook",

@@ -194,11 +194,17 @@ pub fn if_match(req: &HttpRequest) -> Result<i32, AppError> {
         .get(header::IF_MATCH)
         .ok_or(AppError::PreconditionRequired)?
         .to_str()
-        .unwrap_or("");
+        .unwrap_or("")
+        .trim();
+    // `*` matches any version: it would turn optimistic concurrency off, so it counts as none.
+    if value == "*" {
+        return Err(AppError::PreconditionRequired);
+    }
+    // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches.
     value
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(value)
         .parse()
         .map_err(|_| AppError::PreconditionFailed {
             detail: format!(
