@@ -1552,7 +1552,7 @@ async fn a_transfer_is_added_and_updated_with_its_version() {
 }
 
 #[actix_web::test]
-async fn a_transfer_update_replaces_its_evidence() {
+async fn a_transfer_update_adds_to_its_evidence_and_never_drops_it() {
     let (app, token) = app_and_token().await;
     let created = post(
         &app,
@@ -1561,21 +1561,35 @@ async fn a_transfer_update_replaces_its_evidence() {
         &new_vendor("example-analytics", "Example Analytics"),
     )
     .await;
-    let id = created.ok(201)["transfers"][0]["id"].as_i64().unwrap();
+    let before = created.ok(201)["transfers"][0]["evidence"].clone();
+    let id = created.body["transfers"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/organisations/arturia/vendors/example-analytics/transfers/{id}");
+    let dpa = json!({"document": "dpa-2024.pdf", "quote": "Data stays in the US.", "url": null});
     let reply = send_if_match(
         &app,
         &token,
         Method::PUT,
-        &format!("/api/v1/organisations/arturia/vendors/example-analytics/transfers/{id}"),
+        &path,
         "\"1\"",
         &json!({"country": "US", "evidence": [{"document": "dpa-2024.pdf", "quote": "Data stays in the US."}]}),
     )
     .await;
-    let body = reply.ok(200);
-    assert_eq!(
-        body["transfers"][0]["evidence"],
-        json!([{"document": "dpa-2024.pdf", "quote": "Data stays in the US.", "url": null}])
-    );
+    let evidence = reply.ok(200)["transfers"][0]["evidence"].clone();
+    let mut expected = before.as_array().unwrap().clone();
+    expected.push(dpa);
+    assert_eq!(evidence, json!(expected), "added to what it had");
+
+    // An update that brings no evidence (another client, or the workspace form) keeps it all.
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::PUT,
+        &path,
+        "\"2\"",
+        &json!({"country": "US"}),
+    )
+    .await;
+    assert_eq!(reply.ok(200)["transfers"][0]["evidence"], json!(expected));
 }
 
 // --- audit ---------------------------------------------------------------------------------------
@@ -2259,4 +2273,88 @@ async fn a_wrong_method_is_a_405_naming_the_allowed_ones_and_an_unknown_route_a_
     get(&app, &token, "/api/v1/no/such/route")
         .await
         .problem(404);
+}
+
+#[actix_web::test]
+async fn concurrent_saves_on_one_version_let_exactly_one_through() {
+    let (app, token) = app_and_token().await;
+    let path = "/api/v1/organisations/arturia/vendors/facebook";
+    let current = get(&app, &token, path).await;
+    let etag = current.etag.clone().expect("an ETag");
+    let transfer = current.ok(200)["transfers"][0]["id"].as_i64().unwrap();
+    let transfer_path = format!("{path}/transfers/{transfer}");
+    let transfer_etag = format!("\"{}\"", current.body["transfers"][0]["version"]);
+
+    // Ten saves of the vendor, all made on the same version, sent at once.
+    let saves = (0..10).map(|i| {
+        let body = json!({
+            "key": "facebook", "name": format!("Facebook {i}"), "role": "processor",
+            "categories": ["analytics"], "purpose": "Web analytics.", "status": "active"
+        });
+        let (app, token, etag) = (&app, &token, &etag);
+        async move {
+            send_if_match(app, token, Method::PUT, path, etag, &body)
+                .await
+                .status
+        }
+    });
+    let mut statuses = futures_util::future::join_all(saves).await;
+    statuses.sort();
+    assert_eq!(statuses, [200, 412, 412, 412, 412, 412, 412, 412, 412, 412]);
+
+    // The same for a transfer.
+    let saves = (0..10).map(|i| {
+        let body = json!({"country": "US", "tia_on": format!("2024-01-{:02}", i + 1)});
+        let (app, token, etag, path) = (&app, &token, &transfer_etag, &transfer_path);
+        async move {
+            send_if_match(app, token, Method::PUT, path, etag, &body)
+                .await
+                .status
+        }
+    });
+    let mut statuses = futures_util::future::join_all(saves).await;
+    statuses.sort();
+    assert_eq!(statuses, [200, 412, 412, 412, 412, 412, 412, 412, 412, 412]);
+
+    // One audit row per accepted save.
+    let vendor_updates = audit_rows(&app, "vendor")
+        .into_iter()
+        .filter(|r| r.1 == "update")
+        .count();
+    assert_eq!(vendor_updates, 1);
+}
+
+#[actix_web::test]
+async fn concurrent_writes_to_one_organisation_all_land() {
+    let (app, token) = app_and_token().await;
+    let creates = (0..10).map(|i| {
+        let body = json!({
+            "key": format!("tool-{i}"), "name": format!("Tool {i}"), "role": "processor",
+            "categories": ["support"], "purpose": "Support desk.", "status": "active",
+            "transfers": [{"country": "US", "mechanisms": [{"id": "dpf"}]}]
+        });
+        let (app, token) = (&app, &token);
+        async move {
+            post(app, token, "/api/v1/organisations/arturia/vendors", &body)
+                .await
+                .status
+        }
+    });
+    let statuses = futures_util::future::join_all(creates).await;
+    assert_eq!(statuses, [201; 10]);
+
+    // Ten transfers added at once to one vendor each get a place.
+    let path = "/api/v1/organisations/arturia/vendors/tool-0/transfers";
+    let adds = ["JP", "KR", "CA", "CH", "GB", "IL", "NZ", "AR", "UY", "BR"].map(|country| {
+        let (app, token) = (&app, &token);
+        async move {
+            post(app, token, path, &json!({"country": country}))
+                .await
+                .status
+        }
+    });
+    let statuses = futures_util::future::join_all(adds).await;
+    assert_eq!(statuses, [201; 10]);
+    let vendor = get(&app, &token, "/api/v1/organisations/arturia/vendors/tool-0").await;
+    assert_eq!(vendor.ok(200)["transfers"].as_array().unwrap().len(), 11);
 }

@@ -78,7 +78,7 @@ pub fn create(
         revoked_at: None,
         created_at,
     };
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let id: i32 = diesel::insert_into(api_clients::table)
             .values((
                 api_clients::client_id.eq(&client.client_id),
@@ -125,7 +125,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<ApiClient>, DbError> {
 /// Revokes a client, audited under `actor`: it gets no new token (tokens already issued live
 /// out their short lifetime). Returns false when there is no such active client.
 pub fn revoke(conn: &mut DbConnection, client_id: &str, actor: &str) -> Result<bool, DbError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let row = api_clients::table
             .filter(api_clients::client_id.eq(client_id))
             .filter(api_clients::revoked_at.is_null())

@@ -152,7 +152,7 @@ pub fn create(
         return Err(CreateError::Password);
     }
     let hash = hash_password(password)?;
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let exists: i64 = users::table
             .filter(users::email.eq(&email))
             .count()
@@ -493,6 +493,15 @@ fn account_row(
         .optional()
 }
 
+/// Locks the admins' rows (a no-op update) before a change that counts them: two admins
+/// demoting each other at once would otherwise both see the other still admin, on PostgreSQL.
+fn lock_admins(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::update(users::table.filter(users::role.eq(Role::Admin.as_str())))
+        .set(users::role.eq(users::role))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Gives account `id` a role, by the admin `by`, audited. An admin cannot change their own role
 /// (so there is always an admin), nor take the role of the last enabled admin. Returns whether
 /// anything changed. The new role applies to the account's open sessions at their next request.
@@ -502,7 +511,8 @@ pub fn set_role(
     role: Role,
     by: &User,
 ) -> Result<bool, AccountError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
+        lock_admins(conn)?;
         let Some((email, old, disabled)) = account_row(conn, id)? else {
             return Err(AccountError::NotFound(id));
         };
@@ -547,7 +557,8 @@ pub fn set_disabled(
     disabled: bool,
     by: &User,
 ) -> Result<bool, AccountError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
+        lock_admins(conn)?;
         let Some((email, role, was)) = account_row(conn, id)? else {
             return Err(AccountError::NotFound(id));
         };

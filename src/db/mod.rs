@@ -22,6 +22,47 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+impl DbConnection {
+    /// A transaction that writes. On SQLite it begins IMMEDIATE, taking the write lock before its
+    /// first read: a plain (deferred) transaction that read first could find, when it comes to
+    /// write, that another connection wrote meanwhile, and SQLite would refuse it as busy. Here
+    /// a second writer waits (busy_timeout) and then reads what the first wrote. PostgreSQL
+    /// needs no such thing: its writers wait on the rows they update.
+    pub fn write_transaction<T, E>(
+        &mut self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<diesel::result::Error>,
+    {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        let nested =
+            <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(self)
+                .transaction_depth()?
+                .is_some();
+        // Inside a transaction already (which took the lock), a savepoint is all it takes.
+        let DbConnection::Sqlite(sqlite) = self else {
+            return self.transaction(f);
+        };
+        if nested {
+            return self.transaction(f);
+        }
+        // The state of the transaction lives in the SQLite connection: nested `transaction`
+        // calls inside `f` see it and use savepoints.
+        AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(value) => {
+                <DbConnection as Connection>::TransactionManager::commit_transaction(self)?;
+                Ok(value)
+            }
+            Err(e) => {
+                <DbConnection as Connection>::TransactionManager::rollback_transaction(self)?;
+                Err(e)
+            }
+        }
+    }
+}
+
 pub type DbPool = Pool<Manager>;
 pub type Conn = PooledConnection<Manager>;
 

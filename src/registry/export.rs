@@ -486,7 +486,7 @@ tables! {
 /// Reads the whole database in one read transaction (on PostgreSQL, REPEATABLE READ: one
 /// snapshot for every table; on SQLite the transaction's first read fixes the snapshot).
 pub fn export(conn: &mut DbConnection) -> Result<Export, DbError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         if let DbConnection::Postgres(pg) = conn {
             pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
         }
@@ -985,7 +985,7 @@ pub fn import(
     }
     let mut tables = export.tables.clone();
     tables.sort();
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let held = Tables::count_stored(conn)?;
         let total: i64 = held.iter().map(|(_, n)| n).sum();
         let replaced = total > 0;

@@ -44,7 +44,7 @@ pub fn create(
     new: &NewIntake<'_>,
     actor: &str,
 ) -> Result<Option<IntakeRequest>, DbError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let Some(org_id) = organisations::table
             .filter(organisations::slug.eq(slug))
             .select(organisations::id)
@@ -526,7 +526,7 @@ pub fn approve(
     reason: Option<&str>,
     actor: &str,
 ) -> Result<Approval, DecideError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let (org_id, before) = claim(conn, id, expected_version, APPROVED, reason)?;
         let base = key_from_name(&before.request.vendor_name);
@@ -558,7 +558,7 @@ pub fn reject(
     actor: &str,
 ) -> Result<IntakeDetail, DecideError> {
     let reason = reason.trim();
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let (org_id, before) = claim(conn, id, expected_version, REJECTED, Some(reason))?;
         let after = get_detail(conn, id)?.ok_or(DecideError::NotFound(id))?;
         audit_decision(conn, "reject", org_id, &before, &after, actor)?;

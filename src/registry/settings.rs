@@ -204,7 +204,7 @@ pub fn update(
     change: &SettingsChange,
     actor: &str,
 ) -> Result<OrganisationSettings, SettingsError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let Some(before) = get(conn, slug)? else {
             return Err(SettingsError::NotFound(slug.to_string()));
         };

@@ -70,7 +70,7 @@ pub fn apply_seed(
     seed: &OrganisationSeed,
     actor: &str,
 ) -> Result<SeedReport, DbError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let mut report = SeedReport::default();
         let existing = load::registry(conn, &seed.organisation.slug)?;
         let org_id = match &existing {
@@ -469,6 +469,22 @@ pub fn touch(conn: &mut DbConnection, org_id: i32) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Opens a write to an organisation's records. Marking its registry changed (caches see the new
+/// revision at commit) is the transaction's first statement on purpose: as a write it takes the
+/// lock that orders concurrent writers, so a second writer waits here and then reads what the
+/// first wrote — no key or position is taken twice, and SQLite never finds its snapshot stale.
+pub fn begin_write(conn: &mut DbConnection, slug: &str) -> Result<i32, EditError> {
+    diesel::update(organisations::table.filter(organisations::slug.eq(slug)))
+        .set((
+            organisations::revision.eq(organisations::revision + 1),
+            organisations::updated_at.eq(now()),
+        ))
+        .returning(organisations::id)
+        .get_result(conn)
+        .optional()?
+        .ok_or(EditError::NotFound("organisation"))
+}
+
 /// Whether the database holds no organisation yet.
 pub fn is_empty(conn: &mut DbConnection) -> Result<bool, DbError> {
     let count: i64 = organisations::table.count().get_result(conn)?;
@@ -518,14 +534,6 @@ fn current_vendor(
     Ok((org_id, vendor))
 }
 
-fn check_version(current: i32, expected: i32) -> Result<(), EditError> {
-    if current == expected {
-        Ok(())
-    } else {
-        Err(EditError::Stale { current, expected })
-    }
-}
-
 /// Adds a vendor (with its transfers) to an organisation. An active vendor is announced in the
 /// change log, taking effect on `active_from`.
 pub fn create_vendor(
@@ -534,9 +542,9 @@ pub fn create_vendor(
     vendor: &Vendor,
     actor: &str,
 ) -> Result<Vendor, EditError> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
+        let org_id = begin_write(conn, slug)?;
         let registry = load::registry(conn, slug)?.ok_or(EditError::NotFound("organisation"))?;
-        let org_id = registry.organisation.id;
         if registry.vendors.iter().any(|v| v.key == vendor.key) {
             return Err(EditError::Conflict(format!(
                 "a vendor with key '{}' exists already",
@@ -570,7 +578,6 @@ pub fn create_vendor(
                 effective,
             )?;
         }
-        touch(conn, org_id)?;
         let (_, created) = current_vendor(conn, slug, &vendor.key)?;
         Ok(created)
     })
@@ -586,16 +593,31 @@ fn edit_vendor(
     (actor, action): (&str, &str),
     write: impl FnOnce(&mut DbConnection, i32, &Vendor) -> Result<(), EditError>,
 ) -> Result<Vendor, EditError> {
-    conn.transaction(|conn| {
-        let (org_id, old) = current_vendor(conn, slug, key)?;
-        check_version(old.version, expected_version)?;
+    conn.write_transaction(|conn| {
+        // After the lock, the version moves on condition that it is still the one edited: a
+        // second save made on the same version finds the new one and is refused. Two saves
+        // cannot both pass.
+        let org_id = begin_write(conn, slug)?;
+        let bumped = diesel::update(
+            vendors::table
+                .filter(vendors::organisation_id.eq(org_id))
+                .filter(vendors::key.eq(key))
+                .filter(vendors::version.eq(expected_version)),
+        )
+        .set((
+            vendors::version.eq(expected_version + 1),
+            vendors::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+        let (_, mut old) = current_vendor(conn, slug, key)?;
+        if bumped == 0 {
+            return Err(EditError::Stale {
+                current: old.version,
+                expected: expected_version,
+            });
+        }
+        old.version = expected_version;
         write(conn, org_id, &old)?;
-        diesel::update(vendors::table.find(old.id))
-            .set((
-                vendors::version.eq(old.version + 1),
-                vendors::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
         let (_, new) = current_vendor(conn, slug, key)?;
         audit(
             conn,
@@ -609,7 +631,6 @@ fn edit_vendor(
                 after: json(&new),
             },
         )?;
-        touch(conn, org_id)?;
         Ok(new)
     })
 }
@@ -871,8 +892,9 @@ pub fn add_transfer(
     transfer: &Transfer,
     actor: &str,
 ) -> Result<(i32, Vendor), EditError> {
-    conn.transaction(|conn| {
-        let (org_id, vendor) = current_vendor(conn, slug, key)?;
+    conn.write_transaction(|conn| {
+        let org_id = begin_write(conn, slug)?;
+        let (_, vendor) = current_vendor(conn, slug, key)?;
         let position: Option<i32> = transfers::table
             .filter(transfers::vendor_id.eq(vendor.id))
             .select(diesel::dsl::max(transfers::position))
@@ -890,7 +912,6 @@ pub fn add_transfer(
                 after: json(transfer),
             },
         )?;
-        touch(conn, org_id)?;
         let (_, vendor) = current_vendor(conn, slug, key)?;
         Ok((id, vendor))
     })
@@ -906,14 +927,31 @@ pub fn update_transfer(
     new: &Transfer,
     actor: &str,
 ) -> Result<Vendor, EditError> {
-    conn.transaction(|conn| {
-        let (org_id, vendor) = current_vendor(conn, slug, key)?;
+    conn.write_transaction(|conn| {
+        // As for vendors: the lock, then the conditional version bump.
+        let org_id = begin_write(conn, slug)?;
+        let bumped = diesel::update(
+            transfers::table
+                .filter(transfers::id.eq(transfer_id))
+                .filter(transfers::version.eq(expected_version)),
+        )
+        .set((
+            transfers::version.eq(expected_version + 1),
+            transfers::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+        let (_, vendor) = current_vendor(conn, slug, key)?;
         let old = vendor
             .transfers
             .iter()
             .find(|t| t.id == transfer_id)
             .ok_or(EditError::NotFound("transfer"))?;
-        check_version(old.version, expected_version)?;
+        if bumped == 0 {
+            return Err(EditError::Stale {
+                current: old.version,
+                expected: expected_version,
+            });
+        }
         diesel::delete(
             transfer_mechanisms::table.filter(transfer_mechanisms::transfer_id.eq(transfer_id)),
         )
@@ -930,16 +968,17 @@ pub fn update_transfer(
                 transfers::tia_on.eq(new.tia_on),
                 transfers::supplementary_measures.eq(&new.supplementary_measures),
                 transfers::notes.eq(&new.notes),
-                transfers::version.eq(old.version + 1),
-                transfers::updated_at.eq(now()),
             ))
             .execute(conn)?;
         insert_transfer_children(conn, transfer_id, new)?;
-        diesel::delete(evidence::table.filter(evidence::transfer_id.eq(transfer_id)))
-            .execute(conn)?;
-        for e in &new.evidence {
+        // Evidence is never dropped by an update: what the update brings is added to it.
+        for e in new.evidence.iter().filter(|e| !old.evidence.contains(e)) {
             insert_evidence(conn, vendor.id, Some(transfer_id), None, e)?;
         }
+        let (_, vendor) = current_vendor(conn, slug, key)?;
+        let mut before = old.clone();
+        before.version = expected_version;
+        let after = vendor.transfers.iter().find(|t| t.id == transfer_id);
         audit(
             conn,
             AuditEvent {
@@ -948,12 +987,10 @@ pub fn update_transfer(
                 entity: "transfer",
                 entity_id: transfer_id,
                 organisation_id: Some(org_id),
-                before: json(old),
-                after: json(new),
+                before: json(&before),
+                after: after.and_then(json),
             },
         )?;
-        touch(conn, org_id)?;
-        let (_, vendor) = current_vendor(conn, slug, key)?;
         Ok(vendor)
     })
 }

@@ -706,6 +706,8 @@ pub struct TransferIn {
     pub supplementary_measures: Option<String>,
     #[validate(length(max = 4000))]
     pub notes: Option<String>,
+    /// Documents and quotes backing the transfer. On an update they are added to what the
+    /// transfer has: evidence is never removed.
     #[serde(default)]
     #[validate(nested)]
     pub evidence: Vec<EvidenceIo>,

@@ -447,9 +447,8 @@ pub async fn update_transfer(
             ));
         }
     };
-    let mut transfer = input.into_transfer();
-    // The form does not edit evidence: the transfer keeps what it has.
-    transfer.evidence = current.evidence.clone();
+    // The form does not carry evidence; an update keeps what the transfer has.
+    let transfer = input.into_transfer();
     let yours = transfer_shown(&transfer, state.rules);
     let (actor, s, k, version) = (
         forms::actor(&signed_in),
