@@ -846,3 +846,183 @@ async fn the_vendor_list_is_searched_and_filtered() {
     let retired = list("?status=retired&organisation=arturia").await;
     assert!(retired.contains("No vendor matches"));
 }
+
+/// Opens an edit form and posts it back untouched.
+async fn resave(app: &TestApp, s: &Session, path: &str) -> reqwest::Response {
+    let (status, html) = get_as(app, s, path).await;
+    assert_eq!(status, 200, "{path}");
+    let fields = helpers::form_fields(&html, path);
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    post_as(app, s, path, &form).await
+}
+
+#[actix_web::test]
+async fn saving_an_edit_form_untouched_changes_nothing_but_the_version() {
+    let app = spawn_app().await;
+    let s = editor(&app).await;
+    // A vendor with everything the forms show: DPA, notes, certifications, evidence, and a
+    // transfer with two mechanisms, a place, measures and notes.
+    let added = post_as(
+        &app,
+        &s,
+        &format!("{GA}/transfers/new"),
+        &[
+            ("csrf", &s.csrf),
+            ("transfer_location", "outside the EU"),
+            ("transfer_data", "usage"),
+            ("transfer_data", "identity"),
+            ("transfer_mechanism", "scc_2021"),
+            ("transfer_signed_on", "2024-01-01"),
+            ("transfer_mechanism", "consent"),
+            ("transfer_signed_on", ""),
+            ("transfer_tia_on", "2024-01-15"),
+            ("transfer_measures", "Encryption"),
+            ("transfer_notes", "Per the 2024 DPA"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status(), 303);
+    let mut before = vendor(&app, "arturia", "google-analytics");
+    let edit = format!("{GA}/edit");
+    let mut form = vendor_form(&s, &before, &before.version.to_string())
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect::<Vec<_>>();
+    form.extend([
+        ("dpa_signed_on".into(), "2023-05-02".into()),
+        ("dpa_url".into(), "https://example.com/dpa".into()),
+        ("notes".into(), "Reviewed".into()),
+        ("categories".into(), "advertising".into()),
+    ]);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(post_as(&app, &s, &edit, &form).await.status(), 303);
+    before = vendor(&app, "arturia", "google-analytics");
+
+    // The vendor form, untouched.
+    assert_eq!(resave(&app, &s, &edit).await.status(), 303);
+    let after = vendor(&app, "arturia", "google-analytics");
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(
+        Vendor {
+            version: before.version,
+            ..after.clone()
+        },
+        before
+    );
+
+    // Every transfer form, untouched.
+    for t in &before.transfers {
+        let path = format!("{GA}/transfers/{}", t.id);
+        assert_eq!(resave(&app, &s, &path).await.status(), 303, "{path}");
+    }
+    let again = vendor(&app, "arturia", "google-analytics");
+    for (t, u) in before.transfers.iter().zip(&again.transfers) {
+        assert_eq!(u.version, t.version + 1);
+        assert_eq!(
+            crossborder::registry::Transfer {
+                version: t.version,
+                ..u.clone()
+            },
+            *t
+        );
+    }
+
+    // The certification form, untouched, only re-verifies (today).
+    let c = &before.certifications[0];
+    let path = format!("{GA}/certifications/{}", c.id);
+    assert_eq!(resave(&app, &s, &path).await.status(), 303);
+    let last = vendor(&app, "arturia", "google-analytics");
+    let d = last.certifications.iter().find(|x| x.id == c.id).unwrap();
+    assert_eq!(
+        (d.from, d.until, &d.evidence),
+        (c.from, c.until, &c.evidence)
+    );
+    assert_eq!(d.verified_on, today());
+}
+
+#[actix_web::test]
+async fn activating_a_proposed_vendor_without_a_date_gives_the_notice_period() {
+    let app = spawn_app().await;
+    let s = editor(&app).await;
+    let created = post_as(
+        &app,
+        &s,
+        "/workspace/arturia/vendors/new",
+        &[
+            ("csrf", &s.csrf),
+            ("name", "Gamma CDN"),
+            ("key", "gamma-cdn"),
+            ("role", "processor"),
+            ("categories", "cdn"),
+            ("purpose", "Content delivery"),
+            ("status", "proposed"),
+            // An old plan: by the time the vendor is activated it is in the past.
+            ("active_from", "2020-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), 303);
+    // The edit form offers the first date that respects the notice period.
+    let effective = (today() + Duration::days(30)).to_string();
+    let edit = "/workspace/arturia/vendors/gamma-cdn/edit";
+    let (_, html) = get_as(&app, &s, edit).await;
+    assert!(html.contains(&format!("value=\"{effective}\"")), "{html}");
+
+    // Through the API, activation without a date takes the notice period too.
+    let token = app.token("ops", "registry:read registry:write");
+    let path = "/api/v1/organisations/arturia/vendors/gamma-cdn";
+    let version = vendor(&app, "arturia", "gamma-cdn").version;
+    let reply = app
+        .api(reqwest::Method::PUT, path, &token)
+        .header("If-Match", format!("\"{version}\""))
+        .json(
+            &serde_json::json!({"key": "gamma-cdn", "name": "Gamma CDN", "role": "processor",
+            "categories": ["cdn"], "purpose": "Content delivery", "status": "active"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let v = vendor(&app, "arturia", "gamma-cdn");
+    assert_eq!(v.active_from, Some(effective.parse().unwrap()));
+    let public = app.get_json("/arturia/subprocessors.json").await;
+    assert!(
+        public["upcoming_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["summary"].as_str().unwrap().contains("Gamma CDN")
+                && c["effective_on"] == effective.as_str())
+    );
+}
+
+#[actix_web::test]
+async fn a_vendor_error_stays_on_the_vendor_field() {
+    let app = spawn_app().await;
+    let s = editor(&app).await;
+    let long = "x".repeat(4001);
+    let response = post_as(
+        &app,
+        &s,
+        "/workspace/arturia/vendors/new",
+        &[
+            ("csrf", &s.csrf),
+            ("name", "Delta"),
+            ("key", "delta"),
+            ("role", "processor"),
+            ("categories", "cdn"),
+            ("purpose", "CDN"),
+            ("notes", &long),
+            ("transfer_country", "US"),
+            ("transfer_notes", &long),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(field_error(&html, "notes").is_some(), "{html}");
+    assert!(field_error(&html, "transfer_notes").is_some());
+}

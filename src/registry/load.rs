@@ -360,6 +360,7 @@ fn load_registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>
                 id: c.id,
                 kind: parse(&c.kind, "changes.kind")?,
                 vendor: c.vendor_id.and_then(|id| vendor_names.get(&id).cloned()),
+                vendor_id: c.vendor_id,
                 summary: c.summary,
                 announced_on: c.announced_on,
                 effective_on: c.effective_on,

@@ -364,7 +364,10 @@ pub struct Change {
     #[serde(skip)]
     pub id: i32,
     pub kind: ChangeKind,
+    /// The vendor's name (and its id, which the public copy leaves out).
     pub vendor: Option<String>,
+    #[serde(skip)]
+    pub vendor_id: Option<i32>,
     pub summary: String,
     pub announced_on: NaiveDate,
     pub effective_on: NaiveDate,

@@ -281,3 +281,42 @@ pub async fn post_as(
         .await
         .unwrap()
 }
+
+/// What a browser would submit for the form posting to `action` on a page, untouched: its
+/// inputs (checked boxes only), selected options and textareas, in document order.
+pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    use scraper::{Html, Selector};
+    let page = Html::parse_document(html);
+    let form_selector = Selector::parse(&format!("form[action=\"{action}\"]")).unwrap();
+    let form = page
+        .select(&form_selector)
+        .next()
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let controls = Selector::parse("input, select, textarea").unwrap();
+    let selected = Selector::parse("option[selected]").unwrap();
+    let first = Selector::parse("option").unwrap();
+    let mut fields = Vec::new();
+    for control in form.select(&controls) {
+        let el = control.value();
+        let Some(name) = el.attr("name") else {
+            continue;
+        };
+        let value = match el.name() {
+            "select" => control
+                .select(&selected)
+                .next()
+                .or_else(|| control.select(&first).next())
+                .and_then(|o| o.value().attr("value"))
+                .unwrap_or("")
+                .to_string(),
+            "textarea" => control.text().collect(),
+            _ => match el.attr("type") {
+                Some("checkbox" | "radio") if el.attr("checked").is_none() => continue,
+                Some("submit" | "button") => continue,
+                _ => el.attr("value").unwrap_or("").to_string(),
+            },
+        };
+        fields.push((name.to_string(), value));
+    }
+    fields
+}

@@ -148,7 +148,7 @@ impl CertificationIn {
     pub fn into_certification(self) -> Certification {
         Certification {
             id: 0,
-            framework: self.framework,
+            framework: self.framework.trim().to_string(),
             from: self.from,
             until: self.until,
             verified_on: self.verified_on,
@@ -652,7 +652,13 @@ impl VendorIn {
     /// The new state of `current` after this update: the key, the lifecycle dates and the
     /// children stay; a missing status or date keeps the current one; an active vendor does not
     /// go back to proposed, and a retired one stays retired.
-    pub fn into_update(mut self, current: &Vendor) -> Result<Vendor, Vec<FieldError>> {
+    /// `announced_from` (today plus the notice period) is when a proposed vendor made active
+    /// without a date takes effect.
+    pub fn into_update(
+        mut self,
+        current: &Vendor,
+        announced_from: NaiveDate,
+    ) -> Result<Vendor, Vec<FieldError>> {
         let status = self
             .status
             .get_or_insert_with(|| current.status.to_string())
@@ -669,11 +675,13 @@ impl VendorIn {
         if current.status == VendorStatus::Retired {
             self.status = Some("active".into());
         }
-        if self.active_from.is_none() {
+        let activating = current.status == VendorStatus::Proposed && status == "active";
+        // A date planned with the proposal is kept when given again; activating without one
+        // announces the vendor now, taking effect after the notice period.
+        if self.active_from.is_none() && !activating {
             self.active_from = current.active_from;
         }
-        let mut fields =
-            self.into_vendor(current.active_from.unwrap_or_else(crate::date::today))?;
+        let mut fields = self.into_vendor(announced_from)?;
         fields.key = current.key.clone();
         fields.proposed_on = current.proposed_on;
         fields.retired_from = current.retired_from;

@@ -132,9 +132,11 @@ pub async fn update_vendor(
             what: format!("vendor '{key}' at '{slug}'"),
             audience: JSON,
         })?;
+    let announced_from =
+        today() + chrono::Duration::days(registry.organisation.announce_days.into());
     let fields = body
         .into_inner()
-        .into_update(current)
+        .into_update(current, announced_from)
         .map_err(AppError::Invalid)?;
     let exporter = registry.organisation.country;
     let updated = edit(&state, move |conn| {

@@ -129,6 +129,16 @@ impl SmallForm<'_> {
     }
 
     fn render(&self, form: &Form, errors: &[FieldError], fields: Markup) -> Markup {
+        self.render_with(form, errors, fields, html! {})
+    }
+
+    fn render_with(
+        &self,
+        form: &Form,
+        errors: &[FieldError],
+        fields: Markup,
+        notice: Markup,
+    ) -> Markup {
         layout(
             &self.title,
             html! {},
@@ -136,6 +146,7 @@ impl SmallForm<'_> {
                 (super::workspace_bar(self.signed_in, "/workspace/vendors"))
                 p { a href=(self.vendor_href) { "Back to " (self.vendor_name) } }
                 h1 { (self.title) }
+                (notice)
                 (error_summary(self.what, errors))
                 form.stacked method="post" action=(self.action) novalidate {
                     input type="hidden" name="csrf" value=(self.signed_in.0.csrf_token);
@@ -165,6 +176,13 @@ impl SmallForm<'_> {
                 self.render(form, &errors, fields(form, &errors)),
             )
         };
+        // A refusal of the whole form, not of one field: shown above it.
+        let refused_form = |message: String| {
+            page(
+                StatusCode::CONFLICT,
+                self.render_with(form, &[], fields(form, &[]), forms::refusal(&message)),
+            )
+        };
         Ok(match forms::run_edit(state, edit).await? {
             Ok(_) => see_other(self.vendor_href.clone()),
             Err(EditError::Stale { .. }) => {
@@ -174,15 +192,12 @@ impl SmallForm<'_> {
                     }
                     None => String::new(),
                 };
-                refused(
-                    "version",
-                    format!(
-                        "someone else changed this vendor since you opened the form{by}: nothing was saved; open the vendor again to see the change, then redo yours"
-                    ),
-                )
+                refused_form(format!(
+                    "someone else changed this vendor since you opened the form{by}. Open the vendor again to see the change, then redo yours."
+                ))
             }
             Err(EditError::Invalid { field, message }) => refused(field, message),
-            Err(e) => refused("version", e.to_string()),
+            Err(e) => refused_form(e.to_string()),
         })
     }
 
@@ -206,7 +221,7 @@ fn certification_fields(f: &Form, errors: &[FieldError], rules: &RuleSet) -> Mar
     html! {
         div.field {
             label for="framework" { "Framework (required)" }
-            select #framework name="framework" aria-describedby=[forms::described_by(errors, "framework")] {
+            select #framework name="framework" aria-invalid=[forms::invalid(errors, "framework")] aria-describedby=[forms::described_by(errors, "framework")] {
                 @for m in frameworks(rules) { option value=(m.id()) selected[f.get("framework") == m.id()] { (m.name) } }
             }
             (field_error(errors, "framework"))
@@ -445,7 +460,7 @@ fn evidence_form_fields(f: &Form, errors: &[FieldError], targets: &[(String, Str
     html! {
         div.field {
             label for="about" { "About" }
-            select #about name="about" aria-describedby=[forms::described_by(errors, "about")] {
+            select #about name="about" aria-invalid=[forms::invalid(errors, "about")] aria-describedby=[forms::described_by(errors, "about")] {
                 @for (value, label) in targets { option value=(value) selected[f.get("about") == *value] { (label) } }
             }
             (field_error(errors, "about"))

@@ -114,6 +114,7 @@ pub async fn dashboard(
 }
 
 fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: NaiveDate) -> Markup {
+    let editor = signed_in.0.user.role >= crate::auth::users::Role::Editor;
     let soon = today + Duration::days(30);
     let mut items: Vec<Item> = Vec::new();
     for registry in &data.registries {
@@ -164,10 +165,16 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
                             r.organisation.name.clone(),
                             due,
                             format!("re-check {}'s {} certification", v.name, c.framework),
-                            Some(format!(
-                                "/workspace/{}/vendors/{}/certifications/{}",
-                                r.organisation.slug, v.key, c.id
-                            )),
+                            // Editors go straight to the form; viewers to the vendor.
+                            Some(match editor {
+                                true => format!(
+                                    "/workspace/{}/vendors/{}/certifications/{}",
+                                    r.organisation.slug, v.key, c.id
+                                ),
+                                false => {
+                                    format!("/workspace/{}/vendors/{}", r.organisation.slug, v.key)
+                                }
+                            }),
                         )
                     })
                 })
@@ -177,10 +184,7 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
                 .iter()
                 .filter(move |c| c.effective_on > today && c.effective_on <= soon)
                 .map(move |c| {
-                    let vendor = r
-                        .vendors
-                        .iter()
-                        .find(|v| c.vendor.as_ref() == Some(&v.name));
+                    let vendor = r.vendors.iter().find(|v| c.vendor_id == Some(v.id));
                     (
                         r.organisation.name.clone(),
                         c.effective_on,
@@ -237,7 +241,7 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
             section aria-labelledby="dpa-title" {
                 h2 #dpa-title { "Vendors with no DPA on record" }
                 @if without_dpa.is_empty() { p { "None." } }
-                ul { @for (r, v) in &without_dpa { li { (r.organisation.name) ": " a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) "/edit" } { (v.name) } } } }
+                ul { @for (r, v) in &without_dpa { li { (r.organisation.name) ": " a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) @if editor { "/edit" } } { (v.name) } } } }
             }
             section aria-labelledby="reviews-title" {
                 h2 #reviews-title { "Reviews due in the next 30 days" }

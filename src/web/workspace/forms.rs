@@ -327,6 +327,11 @@ pub fn stale_notice(
     }
 }
 
+/// A refusal that belongs to no one field, shown above the form.
+pub fn refusal(message: &str) -> Markup {
+    html! { div.form-error role="alert" { p { "Nothing was saved: " (message) } } }
+}
+
 fn or_none(s: &str) -> &str {
     if s.is_empty() { "(none)" } else { s }
 }

@@ -100,14 +100,14 @@ pub(super) fn transfer_fields(
         div.field {
             label for="transfer_country" { "Country where the vendor handles the data" }
             select #transfer_country name="transfer_country"
-                aria-describedby=[forms::described_by(errors, "transfer_country")] {
+                aria-invalid=[forms::invalid(errors, "transfer_country")] aria-describedby=[forms::described_by(errors, "transfer_country")] {
                 option value="" { (blank_country) }
                 @for c in countries_by_name() { option value=(c) selected[f.get("transfer_country") == c.as_str()] { (c.name()) } }
             }
             (field_error(errors, "transfer_country"))
         }
         (input(f, errors, ("transfer_location", "Or, when no country is known, where the source says (e.g. \"outside the EU\")"), "text", false))
-        fieldset #transfer_data {
+        fieldset #transfer_data aria-describedby=[forms::described_by(errors, "transfer_data")] {
             legend { "Data shared" }
             @for d in DataCategory::VARIANTS {
                 div.check {
@@ -126,7 +126,7 @@ pub(super) fn transfer_fields(
                     div.field {
                         label for=(select_id) { "Mechanism " (n) }
                         select id=(select_id) name="transfer_mechanism"
-                            aria-describedby=[forms::described_by(errors, &select_id)] {
+                            aria-invalid=[forms::invalid(errors, &select_id)] aria-describedby=[forms::described_by(errors, &select_id)] {
                             option value="" { "None" }
                             @for m in &rules.mechanisms {
                                 option value=(m.id()) selected[mechanism == m.id()] { (m.short) " (" (m.id()) ")" }
@@ -137,7 +137,7 @@ pub(super) fn transfer_fields(
                     div.field {
                         label for=(date_id) { "Signed on (mechanism " (n) ")" }
                         input id=(date_id) type=(forms::kept_type(errors, &date_id, "date")) name="transfer_signed_on" value=(signed_on)
-                            aria-describedby=[forms::described_by(errors, &date_id)];
+                            aria-invalid=[forms::invalid(errors, &date_id)] aria-describedby=[forms::described_by(errors, &date_id)];
                         (field_error(errors, &date_id))
                     }
                 }
@@ -197,13 +197,15 @@ pub(super) fn transfer_input(f: &Form, errors: &mut Vec<FieldError>) -> Option<T
 
 /// Checks a transfer's input as the API does; errors named after the form's fields.
 pub(super) fn validate_transfer(input: &TransferIn, errors: &mut Vec<FieldError>) {
-    if let Err(e) = validator::Validate::validate(input) {
-        errors.extend(field_errors(&e));
-    }
-    errors.extend(input.check());
-    for e in errors.iter_mut() {
-        e.field = form_field(&e.field);
-    }
+    let mut found = match validator::Validate::validate(input) {
+        Ok(()) => Vec::new(),
+        Err(e) => field_errors(&e),
+    };
+    found.extend(input.check());
+    errors.extend(found.into_iter().map(|e| FieldError {
+        field: form_field(&e.field),
+        message: e.message,
+    }));
 }
 
 /// The transfer of a transfer form, or the errors to show next to its fields.
@@ -391,7 +393,11 @@ pub async fn add_transfer(
     .await?
     {
         Ok(_) => Ok(see_other(page_.vendor_href)),
-        Err(e) => Err(AppError::ForbiddenPage(e.to_string())),
+        // Any other refusal goes back to the form, kept as typed, with the reason.
+        Err(e) => Ok(page(
+            StatusCode::CONFLICT,
+            page_.render(&form, &[], state.rules, forms::refusal(&e.to_string())),
+        )),
     }
 }
 
@@ -478,6 +484,10 @@ pub async fn update_transfer(
                 page_.render(&form, &[], state.rules, notice),
             ))
         }
-        Err(e) => Err(AppError::ForbiddenPage(e.to_string())),
+        // Any other refusal goes back to the form, kept as typed, with the reason.
+        Err(e) => Ok(page(
+            StatusCode::CONFLICT,
+            page_.render(&form, &[], state.rules, forms::refusal(&e.to_string())),
+        )),
     }
 }

@@ -88,7 +88,7 @@ impl VendorPage<'_> {
             html! {
                 div.field {
                     label for=(name) { (label) }
-                    select id=(name) name=(name) aria-describedby=[forms::described_by(errors, name)] { (options) }
+                    select id=(name) name=(name) aria-invalid=[forms::invalid(errors, name)] aria-describedby=[forms::described_by(errors, name)] { (options) }
                     (field_error(errors, name))
                 }
             }
@@ -146,7 +146,9 @@ impl VendorPage<'_> {
                     }
                     div.field {
                         label for="active_from" { "Takes effect on" }
-                        input #active_from type=(forms::kept_type(errors, "active_from", "date")) name="active_from" value=(f.get("active_from")) aria-describedby="active_from-hint";
+                        input #active_from type=(forms::kept_type(errors, "active_from", "date")) name="active_from" value=(f.get("active_from"))
+                            aria-invalid=[forms::invalid(errors, "active_from")]
+                            aria-describedby={ "active_from-hint" @if let Some(id) = forms::described_by(errors, "active_from") { " " (id) } };
                         p.hint #active_from-hint { "The notice period of " (self.registry.organisation.name) " is " (notice_days) " days: a change announced today should take effect on " (today() + Duration::days(notice_days.into())) " or later." }
                         (field_error(errors, "active_from"))
                     }
@@ -192,7 +194,16 @@ fn validate_vendor(input: &VendorIn, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn vendor_as_form(v: &Vendor) -> Form {
+/// The edit form of a vendor. A proposed vendor's start date is offered no earlier than
+/// `announced_from`, the first date a change announced today may take effect.
+fn vendor_as_form(v: &Vendor, announced_from: NaiveDate) -> Form {
+    let active_from = match v.status {
+        VendorStatus::Proposed => v
+            .active_from
+            .filter(|d| *d >= announced_from)
+            .or(Some(announced_from)),
+        _ => v.active_from,
+    };
     let mut pairs: Vec<(String, String)> = [
         ("version", v.version.to_string()),
         ("name", v.name.clone()),
@@ -202,7 +213,7 @@ fn vendor_as_form(v: &Vendor) -> Form {
         ("role", v.role.to_string()),
         ("purpose", v.purpose.clone()),
         ("status", v.status.to_string()),
-        ("active_from", shown(v.active_from)),
+        ("active_from", shown(active_from)),
         ("dpa_signed_on", shown(v.dpa_signed_on)),
         ("dpa_url", v.dpa_url.clone().unwrap_or_default()),
         ("notes", v.notes.clone().unwrap_or_default()),
@@ -336,7 +347,7 @@ pub async fn edit_vendor(
         editing: Some(vendor),
     };
     Ok(forms::html_page(page_.render(
-        &vendor_as_form(vendor),
+        &vendor_as_form(vendor, announced_from(&registry)),
         &[],
         state.rules,
         html! {},
@@ -363,7 +374,7 @@ pub async fn update_vendor(
     let mut input = vendor_input(&form, &mut errors);
     input.key = current.key.clone();
     validate_vendor(&input, &mut errors);
-    let fields = match input.into_update(current) {
+    let fields = match input.into_update(current, announced_from(&registry)) {
         Ok(fields) if errors.is_empty() => fields,
         Ok(_) => {
             return Ok(page(
@@ -401,7 +412,11 @@ pub async fn update_vendor(
                 page_.render(&form, &[], state.rules, notice),
             ))
         }
-        Err(e) => Err(AppError::ForbiddenPage(e.to_string())),
+        // Any other refusal goes back to the form, kept as typed, with the reason.
+        Err(e) => Ok(page(
+            StatusCode::CONFLICT,
+            page_.render(&form, &[], state.rules, forms::refusal(&e.to_string())),
+        )),
     }
 }
 

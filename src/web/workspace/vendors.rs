@@ -172,13 +172,18 @@ pub async fn vendor_page(
     let (slug, key) = path.into_inner();
     let registry = forms::registry(&state, &slug).await?;
     let vendor = forms::find_vendor(&registry, &key)?;
-    let ids: Vec<i32> = std::iter::once(vendor.id)
-        .chain(vendor.transfers.iter().map(|t| t.id))
-        .collect();
+    let vendor_id = vendor.id;
+    let transfer_ids: Vec<i32> = vendor.transfers.iter().map(|t| t.id).collect();
     let history = blocking(&state, HTML, move |conn| {
         Ok(audit_events::table
-            .filter(audit_events::entity_id.eq_any(ids))
-            .filter(audit_events::entity.eq_any(["vendor", "transfer"]))
+            .filter(
+                audit_events::entity
+                    .eq("vendor")
+                    .and(audit_events::entity_id.eq(vendor_id))
+                    .or(audit_events::entity
+                        .eq("transfer")
+                        .and(audit_events::entity_id.eq_any(transfer_ids))),
+            )
             .order(audit_events::id.desc())
             .limit(50)
             .select((
@@ -197,7 +202,7 @@ pub async fn vendor_page(
     let changes: Vec<_> = registry
         .changes
         .iter()
-        .filter(|c| c.vendor.as_deref() == Some(vendor.name.as_str()))
+        .filter(|c| c.vendor_id == Some(vendor.id))
         .collect();
     Ok(html_page(layout(
         &vendor.name,
