@@ -65,7 +65,10 @@ fn settings_markup(
             input type="hidden" name="version" value=(typed.get("version"));
             div.field {
                 label for="announce_days" { "Notice period, in days (0 to " (MAX_ANNOUNCE_DAYS) ")" }
-                input #announce_days type=(forms::kept_type(errors, "announce_days", "number")) name="announce_days" min="0" max=(MAX_ANNOUNCE_DAYS) step="1" inputmode="numeric" required
+                @let number = forms::kept_type(errors, "announce_days", "number") == "number";
+                // A refused value goes back in a text field, which keeps it (and has no range).
+                input #announce_days type=(if number { "number" } else { "text" }) name="announce_days"
+                    min=[number.then_some("0")] max=[number.then_some(MAX_ANNOUNCE_DAYS)] step=[number.then_some("1")] inputmode="numeric" required
                     value=(typed.get("announce_days"))
                     aria-invalid=[invalid(errors, "announce_days")]
                     aria-describedby={ "announce_days-help" @if let Some(id) = described_by(errors, "announce_days") { " " (id) } };
