@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 
 use super::SignedIn;
-use super::forms::{self, Form, error_summary, field_error, input, page, see_other, textarea};
+use super::forms::{self, Form, field_error, input, page, see_other, textarea};
 use crate::date::today;
 use crate::registry::store::{self, EditError, EvidenceFor};
 use crate::registry::{Certification, Evidence, Registry, Vendor};
@@ -14,7 +14,7 @@ use crate::rules::{MechanismKind, RuleSet};
 use crate::web::AppState;
 use crate::web::api::dto::{EvidenceIo, field_errors};
 use crate::web::error::{AppError, FieldError};
-use crate::web::views::{layout, mechanism_name};
+use crate::web::views::mechanism_name;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -139,23 +139,15 @@ impl SmallForm<'_> {
         fields: Markup,
         notice: Markup,
     ) -> Markup {
-        layout(
-            &self.title,
-            html! {},
-            html! {
-                (super::workspace_bar(self.signed_in, "/workspace/vendors"))
-                p { a href=(self.vendor_href) { "Back to " (self.vendor_name) } }
-                h1 { (self.title) }
-                (notice)
-                (error_summary(self.what, errors))
-                form.stacked method="post" action=(self.action) novalidate {
-                    input type="hidden" name="csrf" value=(self.signed_in.0.csrf_token);
-                    input type="hidden" name="version" value=(form.get("version"));
-                    (fields)
-                    button type="submit" { "Save" }
-                }
-            },
-        )
+        forms::FormPage {
+            signed_in: self.signed_in,
+            title: &self.title,
+            back: Some((&self.vendor_href, self.vendor_name)),
+            action: &self.action,
+            what: self.what,
+            submit: "Save",
+        }
+        .render(Some(&form.get("version")), errors, notice, fields)
     }
 
     /// Runs the edit; a refusal (stale, invalid) goes back to the form, kept as typed.

@@ -327,6 +327,48 @@ pub fn stale_notice(
     }
 }
 
+/// The page of one record form, as every vendor form has it: the workspace bar, the way back to
+/// the vendor, the title, a notice (an explanation, a stale edit, a refusal), the error summary,
+/// then the form with its CSRF token and the version it was opened on.
+pub struct FormPage<'a> {
+    pub signed_in: &'a SignedIn,
+    pub title: &'a str,
+    /// (href, name) of the vendor.
+    pub back: Option<(&'a str, &'a str)>,
+    pub action: &'a str,
+    /// "The transfer", for the summary: "The transfer was not saved".
+    pub what: &'a str,
+    pub submit: &'a str,
+}
+
+impl FormPage<'_> {
+    pub fn render(
+        &self,
+        version: Option<&str>,
+        errors: &[FieldError],
+        notice: Markup,
+        fields: Markup,
+    ) -> Markup {
+        crate::web::views::layout(
+            self.title,
+            html! {},
+            html! {
+                (super::workspace_bar(self.signed_in, "/workspace/vendors"))
+                @if let Some((href, name)) = self.back { p { a href=(href) { "Back to " (name) } } }
+                h1 { (self.title) }
+                (notice)
+                (error_summary(self.what, errors))
+                form.stacked method="post" action=(self.action) novalidate {
+                    input type="hidden" name="csrf" value=(self.signed_in.0.csrf_token);
+                    @if let Some(version) = version { input type="hidden" name="version" value=(version); }
+                    (fields)
+                    button type="submit" { (self.submit) }
+                }
+            },
+        )
+    }
+}
+
 /// A refusal that belongs to no one field, shown above the form.
 pub fn refusal(message: &str) -> Markup {
     html! { div.form-error role="alert" { p { "Nothing was saved: " (message) } } }

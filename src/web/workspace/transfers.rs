@@ -9,8 +9,7 @@ use strum::VariantArray;
 
 use super::SignedIn;
 use super::forms::{
-    self, Form, Shown, error_summary, field_error, input, page, see_other, shown, stale_notice,
-    textarea,
+    self, Form, Shown, field_error, input, page, see_other, shown, stale_notice, textarea,
 };
 use crate::registry::store::{self, EditError};
 use crate::registry::{DataCategory, Transfer, Vendor};
@@ -18,7 +17,7 @@ use crate::rules::{CountryCode, RuleSet};
 use crate::web::AppState;
 use crate::web::api::dto::{MechanismClaim, TransferIn, field_errors};
 use crate::web::error::{AppError, FieldError};
-use crate::web::views::{layout, mechanism_name};
+use crate::web::views::mechanism_name;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -300,22 +299,19 @@ impl TransferPage<'_> {
         rules: &RuleSet,
         notice: Markup,
     ) -> Markup {
-        layout(
-            &self.title,
-            html! {},
-            html! {
-                (super::workspace_bar(self.signed_in, "/workspace/vendors"))
-                p { a href=(self.vendor_href) { "Back to " (self.vendor_name) } }
-                h1 { (self.title) }
-                (notice)
-                (error_summary("The transfer", errors))
-                form.stacked method="post" action=(self.action) novalidate {
-                    input type="hidden" name="csrf" value=(self.signed_in.0.csrf_token);
-                    input type="hidden" name="version" value=(form.get("version"));
-                    (transfer_fields(form, errors, rules, "Not known"))
-                    button type="submit" { "Save transfer" }
-                }
-            },
+        forms::FormPage {
+            signed_in: self.signed_in,
+            title: &self.title,
+            back: Some((&self.vendor_href, self.vendor_name)),
+            action: &self.action,
+            what: "The transfer",
+            submit: "Save transfer",
+        }
+        .render(
+            Some(&form.get("version")),
+            errors,
+            notice,
+            transfer_fields(form, errors, rules, "Not known"),
         )
     }
 }

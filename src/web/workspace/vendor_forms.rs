@@ -10,8 +10,7 @@ use strum::VariantArray;
 
 use super::SignedIn;
 use super::forms::{
-    self, Form, Shown, error_summary, field_error, input, page, see_other, shown, stale_notice,
-    textarea,
+    self, Form, Shown, field_error, input, page, see_other, shown, stale_notice, textarea,
 };
 use super::transfers::{countries_by_name, transfer_fields, transfer_input, validate_transfer};
 use crate::date::today;
@@ -20,7 +19,6 @@ use crate::registry::{Registry, Vendor, VendorCategory, VendorStatus};
 use crate::web::AppState;
 use crate::web::api::dto::{VendorIn, field_errors};
 use crate::web::error::{AppError, FieldError};
-use crate::web::views::layout;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/workspace/{org}/vendors/new", web::get().to(new_vendor))
@@ -93,20 +91,29 @@ impl VendorPage<'_> {
                 }
             }
         };
-        layout(
-            &title,
-            html! {},
+        let back = self.editing.map(|v| {
+            (
+                format!(
+                    "/workspace/{}/vendors/{}",
+                    self.registry.organisation.slug, v.key
+                ),
+                v.name.as_str(),
+            )
+        });
+        let action = self.action();
+        forms::FormPage {
+            signed_in: self.signed_in,
+            title: &title,
+            back: back.as_ref().map(|(href, name)| (href.as_str(), *name)),
+            action: &action,
+            what: "The vendor",
+            submit: "Save vendor",
+        }
+        .render(
+            self.editing.map(|_| f.get("version")).as_deref(),
+            errors,
+            notice,
             html! {
-                (super::workspace_bar(self.signed_in, "/workspace/vendors"))
-                @if let Some(v) = self.editing {
-                    p { a href={ "/workspace/" (self.registry.organisation.slug) "/vendors/" (v.key) } { "Back to " (v.name) } }
-                }
-                h1 { (title) }
-                (notice)
-                (error_summary("The vendor", errors))
-                form.stacked method="post" action=(self.action()) novalidate {
-                    input type="hidden" name="csrf" value=(self.signed_in.0.csrf_token);
-                    @if self.editing.is_some() { input type="hidden" name="version" value=(f.get("version")); }
                     (input(f, errors, ("name", "Name"), "text", true))
                     @match self.editing {
                         None => (input(f, errors, ("key", "Key (lowercase letters, digits and -; it cannot change later)"), "text", true)),
@@ -161,8 +168,6 @@ impl VendorPage<'_> {
                             (transfer_fields(f, errors, rules, "No transfer yet"))
                         }
                     }
-                    button type="submit" { "Save vendor" }
-                }
             },
         )
     }
@@ -429,25 +434,27 @@ fn retire_page(
 ) -> Markup {
     let slug = &registry.organisation.slug;
     let title = format!("Retire {}", vendor.name);
-    layout(
-        &title,
-        html! {},
+    let back = format!("/workspace/{slug}/vendors/{}", vendor.key);
+    let action = format!("{back}/retire");
+    let submit = format!("Retire {}", vendor.name);
+    forms::FormPage {
+        signed_in,
+        title: &title,
+        back: Some((&back, &vendor.name)),
+        action: &action,
+        what: "The retirement",
+        submit: &submit,
+    }
+    .render(
+        Some(&form.get("version")),
+        errors,
         html! {
-            (super::workspace_bar(signed_in, "/workspace/vendors"))
-            p { a href={ "/workspace/" (slug) "/vendors/" (vendor.key) } { "Back to " (vendor.name) } }
-            h1 { (title) }
             p {
                 "Retiring keeps the vendor and its history: it stays on lists dated before the retirement date "
                 "and leaves the list from that date. The change log announces it today."
             }
-            (error_summary("The retirement", errors))
-            form.stacked method="post" action={ "/workspace/" (slug) "/vendors/" (vendor.key) "/retire" } novalidate {
-                input type="hidden" name="csrf" value=(signed_in.0.csrf_token);
-                input type="hidden" name="version" value=(form.get("version"));
-                (input(form, errors, ("effective_on", "No longer used from"), "date", true))
-                button type="submit" { "Retire " (vendor.name) }
-            }
         },
+        input(form, errors, ("effective_on", "No longer used from"), "date", true),
     )
 }
 
