@@ -222,7 +222,7 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
                             @for i in &flagged {
                                 tr {
                                     td data-label="Organisation" { (i.registry.organisation.name) }
-                                    th scope="row" data-label="Vendor" { (i.vendor.name) }
+                                    th scope="row" data-label="Vendor" { a href={ "/workspace/" (i.registry.organisation.slug) "/vendors/" (i.vendor.key) } { (i.vendor.name) } }
                                     td data-label="Destination" {
                                         @match i.transfer.country { Some(c) => (country_name(c)), None => (i.transfer.location.as_deref().unwrap_or("Not named")) }
                                     }
@@ -236,7 +236,7 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
             section aria-labelledby="tia-title" {
                 h2 #tia-title { "Safeguarded transfers with no transfer impact assessment" }
                 @if without_tia.is_empty() { p { "None." } }
-                ul { @for i in &without_tia { li { (i.registry.organisation.name) ": " (i.vendor.name) " — " (i.assessment.mechanism.unwrap_or("")) } } }
+                ul { @for i in &without_tia { li { (i.registry.organisation.name) ": " a href={ "/workspace/" (i.registry.organisation.slug) "/vendors/" (i.vendor.key) } { (i.vendor.name) } " — " (i.assessment.mechanism.unwrap_or("")) } } }
             }
             section aria-labelledby="dpa-title" {
                 h2 #dpa-title { "Vendors with no DPA on record" }
