@@ -619,8 +619,13 @@ async fn certifications_are_added_verified_and_ended_with_evidence() {
     assert_eq!(stale.status(), 409);
     let html = stale.text().await.unwrap();
     assert!(
-        html.contains("someone else changed this vendor")
-            && html.contains("user:editor@example.com saved at"),
+        html.contains("Someone else changed this vendor")
+            && html.contains("user:editor@example.com (update)"),
+        "{html}"
+    );
+    // What changed: the certification's end and verification dates, before and after.
+    assert!(
+        html.contains("2025-01-01") && html.contains("2025-01-02"),
         "{html}"
     );
     assert_eq!(vendor(&app, "arturia", "google-analytics"), v);
@@ -1025,4 +1030,52 @@ async fn a_vendor_error_stays_on_the_vendor_field() {
     let html = response.text().await.unwrap();
     assert!(field_error(&html, "notes").is_some(), "{html}");
     assert!(field_error(&html, "transfer_notes").is_some());
+}
+
+#[actix_web::test]
+async fn a_stale_retirement_shows_what_others_saved_since() {
+    let app = spawn_app().await;
+    let s = editor(&app).await;
+    let other = sign_in(&app, "other@example.com", Role::Editor).await;
+    let opened = vendor(&app, "arturia", "google-analytics");
+    let version = opened.version.to_string();
+    // Someone else changes the purpose meanwhile.
+    let mut theirs = vendor_form(&other, &opened, &version);
+    theirs.retain(|(k, _)| *k != "purpose");
+    theirs.push(("purpose", "Audience measurement only"));
+    assert_eq!(
+        post_as(&app, &other, &format!("{GA}/edit"), &theirs)
+            .await
+            .status(),
+        303
+    );
+    let saved = vendor(&app, "arturia", "google-analytics");
+    let effective = (today() + Duration::days(30)).to_string();
+    let response = post_as(
+        &app,
+        &s,
+        &format!("{GA}/retire"),
+        &[
+            ("csrf", &s.csrf),
+            ("version", &version),
+            ("effective_on", &effective),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 409);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Someone else changed this vendor"), "{html}");
+    assert!(html.contains("user:other@example.com (update)"), "{html}");
+    assert!(
+        html.contains("Audience measurement only"),
+        "their change is shown: {html}"
+    );
+    assert_eq!(
+        vendor(&app, "arturia", "google-analytics"),
+        saved,
+        "nothing retired"
+    );
+    // The form keeps the date, now on the saved version: retiring again is deliberate.
+    assert_eq!(helpers::hidden(&html, "version"), saved.version.to_string());
+    assert!(html.contains(&format!("value=\"{effective}\"")));
 }

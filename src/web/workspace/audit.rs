@@ -241,6 +241,38 @@ const COLUMNS: Columns = (
     audit_events::after,
 );
 
+/// The newest `n` events about one record, newest first: what others saved since a form was
+/// opened (each save of a record is one event).
+pub(super) fn recent_changes(
+    conn: &mut DbConnection,
+    entity: &'static str,
+    id: i32,
+    n: i64,
+) -> Result<Vec<AuditRow>, DbError> {
+    Ok(audit_events::table
+        .filter(audit_events::entity.eq(entity))
+        .filter(audit_events::entity_id.eq(id))
+        .order(audit_events::id.desc())
+        .limit(n)
+        .select(COLUMNS)
+        .load(conn)?)
+}
+
+/// Events as a list: when, who, what, and the fields each changed.
+pub(super) fn changes_list(rows: &[AuditRow]) -> Markup {
+    html! {
+        ul.changes-since {
+            @for row in rows {
+                li {
+                    time datetime=(iso_time(row.occurred_at)) { (row.occurred_at.format("%Y-%m-%d %H:%M")) " UTC" }
+                    " — " (row.actor) " (" (row.action) ") "
+                    (change_details(row))
+                }
+            }
+        }
+    }
+}
+
 /// An organisation, for the filter and the rows.
 #[derive(Debug, Clone)]
 struct Org {

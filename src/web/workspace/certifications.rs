@@ -177,16 +177,15 @@ impl SmallForm<'_> {
         };
         Ok(match forms::run_edit(state, edit).await? {
             Ok(_) => see_other(self.vendor_href.clone()),
-            Err(EditError::Stale { .. }) => {
-                let by = match forms::last_change(state, "vendor", self.vendor_id).await? {
-                    Some((at, actor)) => {
-                        format!(" ({actor} saved at {} UTC)", at.format("%Y-%m-%d %H:%M"))
-                    }
-                    None => String::new(),
-                };
-                refused_form(format!(
-                    "someone else changed this vendor since you opened the form{by}. Open the vendor again to see the change, then redo yours."
-                ))
+            Err(EditError::Stale { current, expected }) => {
+                let notice =
+                    forms::stale_vendor_notice(state, self.vendor_id, (current, expected)).await?;
+                let mut form = Form(form.0.clone());
+                form.set("version", current.to_string());
+                page(
+                    StatusCode::CONFLICT,
+                    self.render_with(&form, &[], fields(&form, &[]), notice),
+                )
             }
             Err(EditError::Invalid { field, message }) => refused(field, message),
             Err(e) => refused_form(e.to_string()),

@@ -369,6 +369,28 @@ impl FormPage<'_> {
     }
 }
 
+/// The notice of a refused stale save on a vendor-level form (certification, evidence, retire):
+/// what others saved since the form was opened, each with the fields it changed.
+pub async fn stale_vendor_notice(
+    state: &AppState,
+    vendor_id: i32,
+    (current, expected): (i32, i32),
+) -> Result<Markup, AppError> {
+    let missed = i64::from((current - expected).clamp(1, 10));
+    let rows = blocking(state, HTML, move |conn| {
+        super::audit::recent_changes(conn, "vendor", vendor_id, missed)
+    })
+    .await?;
+    Ok(html! {
+        div.form-error.stale role="alert" {
+            h2 { "Someone else changed this vendor while you were editing" }
+            p { "Nothing was saved. Their changes since you opened the form:" }
+            (super::audit::changes_list(&rows))
+            p { "Your input is kept below, on the saved version: save again to apply it." }
+        }
+    })
+}
+
 /// A refusal that belongs to no one field, shown above the form.
 pub fn refusal(message: &str) -> Markup {
     html! { div.form-error role="alert" { p { "Nothing was saved: " (message) } } }

@@ -431,6 +431,7 @@ fn retire_page(
     vendor: &Vendor,
     form: &Form,
     errors: &[FieldError],
+    notice: Markup,
 ) -> Markup {
     let slug = &registry.organisation.slug;
     let title = format!("Retire {}", vendor.name);
@@ -453,6 +454,7 @@ fn retire_page(
                 "Retiring keeps the vendor and its history: it stays on lists dated before the retirement date "
                 "and leaves the list from that date. The change log announces it today."
             }
+            (notice)
         },
         input(form, errors, ("effective_on", "No longer used from"), "date", true),
     )
@@ -477,6 +479,7 @@ pub async fn retire_form(
         vendor,
         &form,
         &[],
+        html! {},
     )))
 }
 
@@ -496,7 +499,7 @@ pub async fn retire_vendor(
     let refuse = |errors: Vec<FieldError>, status| {
         Ok(page(
             status,
-            retire_page(&signed_in, &registry, vendor, &form, &errors),
+            retire_page(&signed_in, &registry, vendor, &form, &errors, html! {}),
         ))
     };
     let Some(effective_on) = effective_on.filter(|_| errors.is_empty()) else {
@@ -514,13 +517,15 @@ pub async fn retire_vendor(
     .await?
     {
         Ok(_) => Ok(see_other(format!("/workspace/{slug}/vendors/{key}"))),
-        Err(EditError::Stale { .. }) => refuse(
-            vec![FieldError {
-                field: "effective_on".into(),
-                message: "someone else changed this vendor since you opened this page: nothing was saved; open the vendor again and check before retiring it".into(),
-            }],
-            StatusCode::CONFLICT,
-        ),
+        Err(EditError::Stale { current, expected }) => {
+            let notice = forms::stale_vendor_notice(&state, vendor.id, (current, expected)).await?;
+            let mut form = Form(form.0.clone());
+            form.set("version", current.to_string());
+            Ok(page(
+                StatusCode::CONFLICT,
+                retire_page(&signed_in, &registry, vendor, &form, &[], notice),
+            ))
+        }
         Err(e) => refuse(
             vec![FieldError {
                 field: "effective_on".into(),
