@@ -2285,6 +2285,15 @@ async fn concurrent_saves_on_one_version_let_exactly_one_through() {
     let transfer_path = format!("{path}/transfers/{transfer}");
     let transfer_etag = format!("\"{}\"", current.body["transfers"][0]["version"]);
 
+    let revision = || -> i32 {
+        organisations::table
+            .filter(organisations::slug.eq("arturia"))
+            .select(organisations::revision)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let revision_before = revision();
+
     // Ten saves of the vendor, all made on the same version, sent at once.
     let saves = (0..10).map(|i| {
         let body = json!({
@@ -2301,6 +2310,11 @@ async fn concurrent_saves_on_one_version_let_exactly_one_through() {
     let mut statuses = futures_util::future::join_all(saves).await;
     statuses.sort();
     assert_eq!(statuses, [200, 412, 412, 412, 412, 412, 412, 412, 412, 412]);
+    assert_eq!(
+        revision(),
+        revision_before + 1,
+        "the refused saves were rolled back whole"
+    );
 
     // The same for a transfer.
     let saves = (0..10).map(|i| {

@@ -55,9 +55,13 @@ impl DbConnection {
                 <DbConnection as Connection>::TransactionManager::commit_transaction(self)?;
                 Ok(value)
             }
+            // As diesel's own `transaction`: the caller's error wins unless the rollback fails
+            // for a reason of its own.
             Err(e) => {
-                <DbConnection as Connection>::TransactionManager::rollback_transaction(self)?;
-                Err(e)
+                match <DbConnection as Connection>::TransactionManager::rollback_transaction(self) {
+                    Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+                    Err(rollback) => Err(rollback.into()),
+                }
             }
         }
     }
