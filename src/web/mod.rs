@@ -16,6 +16,7 @@ use actix_web::web;
 
 use crate::auth::Verifier;
 use crate::db::{Database, DbConnection, DbError};
+use crate::registry::{Registry, load};
 use crate::rules::RuleSet;
 
 /// What every handler shares.
@@ -42,4 +43,19 @@ pub(crate) async fn blocking<T: Send + 'static>(
     .await
     .map_err(|e| AppError::internal(e.to_string(), audience))?
     .map_err(|e| AppError::db(e, audience))
+}
+
+/// One organisation's registry, or a 404 naming it.
+pub(crate) async fn registry(
+    state: &AppState,
+    slug: &str,
+    audience: Audience,
+) -> Result<Registry, AppError> {
+    let wanted = slug.to_string();
+    blocking(state, audience, move |conn| load::registry(conn, &wanted))
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("organisation '{slug}'"),
+            audience,
+        })
 }

@@ -29,13 +29,7 @@ fn bad(name: &str, problem: impl Into<String>) -> AppError {
 }
 
 pub(super) async fn registry(state: &AppState, slug: &str) -> Result<Registry, AppError> {
-    let wanted = slug.to_string();
-    blocking(state, JSON, move |conn| load::registry(conn, &wanted))
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("organisation '{slug}'"),
-            audience: JSON,
-        })
+    crate::web::registry(state, slug, JSON).await
 }
 
 fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, AppError> {

@@ -259,30 +259,14 @@ fn evidence_input(f: &Form, errors: &mut Vec<FieldError>, required: bool) -> Opt
     Some(input.into_evidence())
 }
 
-async fn vendor_of(
-    state: &AppState,
-    path: &(String, String),
-) -> Result<(Registry, usize), AppError> {
-    let registry = forms::registry(state, &path.0).await?;
-    let index = registry
-        .vendors
-        .iter()
-        .position(|v| v.key == path.1)
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("vendor '{}'", path.1),
-            audience: forms::HTML,
-        })?;
-    Ok((registry, index))
-}
-
 pub async fn new_certification(
     signed_in: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
-    let (registry, i) = vendor_of(&state, &path).await?;
-    let vendor = &registry.vendors[i];
+    let registry = forms::registry(&state, &path.0).await?;
+    let vendor = forms::find_vendor(&registry, &path.1)?;
     let form = Form(vec![
         ("version".into(), vendor.version.to_string()),
         ("verified_on".into(), today().to_string()),
@@ -303,8 +287,8 @@ pub async fn add_certification(
 ) -> Result<HttpResponse, AppError> {
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
-    let (registry, i) = vendor_of(&state, &path).await?;
-    let vendor = &registry.vendors[i];
+    let registry = forms::registry(&state, &path.0).await?;
+    let vendor = forms::find_vendor(&registry, &path.1)?;
     let small = SmallForm::certification(&signed_in, &registry, vendor);
     let mut errors = Vec::new();
     let framework = form.get("framework");
@@ -368,8 +352,8 @@ pub async fn edit_certification(
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
     let (slug, key, id) = path.into_inner();
-    let (registry, i) = vendor_of(&state, &(slug, key)).await?;
-    let vendor = &registry.vendors[i];
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
     let c = find_certification(vendor, id)?;
     let form = Form(vec![
         ("version".into(), vendor.version.to_string()),
@@ -393,8 +377,8 @@ pub async fn update_certification(
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
     let (slug, key, id) = path.into_inner();
-    let (registry, i) = vendor_of(&state, &(slug.clone(), key.clone())).await?;
-    let vendor = &registry.vendors[i];
+    let registry = forms::registry(&state, &slug).await?;
+    let vendor = forms::find_vendor(&registry, &key)?;
     let c = find_certification(vendor, id)?;
     let small = SmallForm::verification(&signed_in, &registry, vendor, id);
     let mut errors = Vec::new();
@@ -479,8 +463,8 @@ pub async fn new_evidence(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
-    let (registry, i) = vendor_of(&state, &path).await?;
-    let vendor = &registry.vendors[i];
+    let registry = forms::registry(&state, &path.0).await?;
+    let vendor = forms::find_vendor(&registry, &path.1)?;
     let form = Form(vec![("version".into(), vendor.version.to_string())]);
     let targets = evidence_targets(vendor, state.rules);
     let small = SmallForm::evidence(&signed_in, &registry, vendor);
@@ -499,8 +483,8 @@ pub async fn add_evidence(
 ) -> Result<HttpResponse, AppError> {
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
-    let (registry, i) = vendor_of(&state, &path).await?;
-    let vendor = &registry.vendors[i];
+    let registry = forms::registry(&state, &path.0).await?;
+    let vendor = forms::find_vendor(&registry, &path.1)?;
     let targets = evidence_targets(vendor, state.rules);
     let small = SmallForm::evidence(&signed_in, &registry, vendor);
     let mut errors = Vec::new();

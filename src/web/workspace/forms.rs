@@ -13,7 +13,7 @@ use crate::date::parse_date;
 use crate::db::DbConnection;
 use crate::db::schema::audit_events;
 use crate::registry::store::EditError;
-use crate::registry::{Registry, Vendor, load};
+use crate::registry::{Registry, Vendor};
 use crate::web::error::{AppError, Audience, FieldError};
 use crate::web::{AppState, blocking};
 
@@ -224,13 +224,7 @@ pub fn actor(signed_in: &SignedIn) -> String {
 }
 
 pub async fn registry(state: &AppState, slug: &str) -> Result<Registry, AppError> {
-    let wanted = slug.to_string();
-    blocking(state, HTML, move |conn| load::registry(conn, &wanted))
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("organisation '{slug}'"),
-            audience: HTML,
-        })
+    crate::web::registry(state, slug, HTML).await
 }
 
 pub fn find_vendor<'r>(registry: &'r Registry, key: &str) -> Result<&'r Vendor, AppError> {
