@@ -149,6 +149,20 @@ pub fn revision(conn: &mut DbConnection, slug: &str) -> Result<Option<i32>, DbEr
         .optional()?)
 }
 
+/// The country an organisation is established in: the exporter of its transfers.
+pub fn organisation_country(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> Result<Option<CountryCode>, DbError> {
+    organisations::table
+        .filter(organisations::slug.eq(slug))
+        .select(organisations::country)
+        .first::<String>(conn)
+        .optional()?
+        .map(|c| country(&c, "organisations.country"))
+        .transpose()
+}
+
 /// The organisations, by name.
 pub fn organisations(conn: &mut DbConnection) -> Result<Vec<Organisation>, DbError> {
     organisations::table

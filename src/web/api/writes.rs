@@ -2,6 +2,7 @@
 //! requests (scope `intake:write`). Every write is one transaction, audited with the token's
 //! subject; nothing is deleted.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 
@@ -10,9 +11,9 @@ use super::reads::registry;
 use super::{Caller, etag, if_match, reject, validated};
 use crate::auth::Scope;
 use crate::date::today;
-use crate::registry::Vendor;
 use crate::registry::intake::{self, IntakeRequest, NewIntake};
 use crate::registry::store::{self, EditError};
+use crate::registry::{Vendor, load};
 use crate::web::error::{AppError, Audience, FieldError};
 use crate::web::{AppState, blocking};
 
@@ -50,6 +51,32 @@ async fn edit<T: Send + 'static>(
     .await
     .map_err(|e| AppError::internal(e.to_string(), JSON))?
     .map_err(edit_error)
+}
+
+/// Runs a write that returns the vendor, and answers with the vendor as it is now, assessed for
+/// its organisation's country: one query more, since the write has loaded the rest.
+async fn vendor_write(
+    state: &AppState,
+    slug: String,
+    status: actix_web::http::StatusCode,
+    write: impl FnOnce(&mut crate::db::DbConnection) -> Result<Vendor, EditError> + Send + 'static,
+) -> Result<HttpResponse, AppError> {
+    let (vendor, exporter) = edit(state, move |conn| {
+        let vendor = write(conn)?;
+        let exporter =
+            load::organisation_country(conn, &slug)?.ok_or(EditError::NotFound("organisation"))?;
+        Ok((vendor, exporter))
+    })
+    .await?;
+    Ok(vendor_response(status, &vendor, state, exporter))
+}
+
+/// A numeric id from the path; anything else names no record.
+fn path_id(raw: &str, what: &str) -> Result<i32, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound {
+        what: format!("{what} '{raw}'"),
+        audience: JSON,
+    })
 }
 
 fn vendor_response(
@@ -166,18 +193,11 @@ pub async fn retire_vendor(
     let actor = caller.require(Scope::RegistryWrite)?.actor();
     let expected = if_match(&req)?;
     let (slug, key) = path.into_inner();
-    let exporter = registry(&state, &slug).await?.organisation.country;
     let effective_on = body.effective_on;
-    let retired = edit(&state, move |conn| {
+    vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
         store::retire_vendor(conn, &slug, &key, expected, effective_on, &actor)
     })
-    .await?;
-    Ok(vendor_response(
-        actix_web::http::StatusCode::OK,
-        &retired,
-        &state,
-        exporter,
-    ))
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/transfers", tag = "registry", request_body = TransferIn,
@@ -194,18 +214,11 @@ pub async fn add_transfer(
     validated(&*body)?;
     reject(body.check())?;
     let (slug, key) = path.into_inner();
-    let exporter = registry(&state, &slug).await?.organisation.country;
     let transfer = body.into_inner().into_transfer();
-    let (_, vendor) = edit(&state, move |conn| {
-        store::add_transfer(conn, &slug, &key, &transfer, &actor)
+    vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
+        store::add_transfer(conn, &slug, &key, &transfer, &actor).map(|(_, vendor)| vendor)
     })
-    .await?;
-    Ok(vendor_response(
-        actix_web::http::StatusCode::CREATED,
-        &vendor,
-        &state,
-        exporter,
-    ))
+    .await
 }
 
 #[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}/transfers/{id}", tag = "registry", request_body = TransferIn,
@@ -225,22 +238,12 @@ pub async fn update_transfer(
     validated(&*body)?;
     reject(body.check())?;
     let (slug, key, id) = path.into_inner();
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound {
-        what: format!("transfer '{id}'"),
-        audience: JSON,
-    })?;
-    let exporter = registry(&state, &slug).await?.organisation.country;
+    let id = path_id(&id, "transfer")?;
     let transfer = body.into_inner().into_transfer();
-    let vendor = edit(&state, move |conn| {
+    vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
         store::update_transfer(conn, &slug, &key, id, expected, &transfer, &actor)
     })
-    .await?;
-    Ok(vendor_response(
-        actix_web::http::StatusCode::OK,
-        &vendor,
-        &state,
-        exporter,
-    ))
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/certifications", tag = "registry", request_body = dto::CertificationIn,
@@ -259,18 +262,11 @@ pub async fn add_certification(
     let expected = if_match(&req)?;
     validated(&*body)?;
     let (slug, key) = path.into_inner();
-    let exporter = registry(&state, &slug).await?.organisation.country;
     let certification = body.into_inner().into_certification();
-    let vendor = edit(&state, move |conn| {
+    vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
         store::add_certification(conn, &slug, &key, expected, &certification, &actor)
     })
-    .await?;
-    Ok(vendor_response(
-        actix_web::http::StatusCode::CREATED,
-        &vendor,
-        &state,
-        exporter,
-    ))
+    .await
 }
 
 #[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}/certifications/{id}", tag = "registry", request_body = dto::VerificationIn,
@@ -288,13 +284,9 @@ pub async fn update_certification(
     let actor = caller.require(Scope::RegistryWrite)?.actor();
     let expected = if_match(&req)?;
     let (slug, key, id) = path.into_inner();
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound {
-        what: format!("certification '{id}'"),
-        audience: JSON,
-    })?;
-    let exporter = registry(&state, &slug).await?.organisation.country;
+    let id = path_id(&id, "certification")?;
     let (until, verified_on) = (body.until, body.verified_on);
-    let vendor = edit(&state, move |conn| {
+    vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
         store::update_certification(
             conn,
             (&slug, &key),
@@ -305,13 +297,7 @@ pub async fn update_certification(
             &actor,
         )
     })
-    .await?;
-    Ok(vendor_response(
-        actix_web::http::StatusCode::OK,
-        &vendor,
-        &state,
-        exporter,
-    ))
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/evidence", tag = "registry", request_body = dto::EvidenceIn,
@@ -336,18 +322,11 @@ pub async fn add_evidence(
         }])
     })?;
     let (slug, key) = path.into_inner();
-    let exporter = registry(&state, &slug).await?.organisation.country;
     let evidence = body.evidence();
-    let vendor = edit(&state, move |conn| {
+    vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
         store::add_evidence(conn, &slug, &key, expected, subject, &evidence, &actor)
     })
-    .await?;
-    Ok(vendor_response(
-        actix_web::http::StatusCode::CREATED,
-        &vendor,
-        &state,
-        exporter,
-    ))
+    .await
 }
 
 pub fn intake_out(r: IntakeRequest) -> IntakeOut {
