@@ -4,14 +4,12 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use maud::{Markup, html};
 
 use super::SignedIn;
 use crate::auth::users::Role;
 use crate::date::parse_date;
 use crate::db::DbConnection;
-use crate::db::schema::audit_events;
 use crate::registry::store::EditError;
 use crate::registry::{Registry, Vendor};
 use crate::web::error::{AppError, Audience, FieldError};
@@ -267,16 +265,11 @@ pub async fn last_change(
     entity: &'static str,
     id: i32,
 ) -> Result<Option<(NaiveDateTime, String)>, AppError> {
-    blocking(state, HTML, move |conn| {
-        Ok(audit_events::table
-            .filter(audit_events::entity.eq(entity))
-            .filter(audit_events::entity_id.eq(id))
-            .order(audit_events::id.desc())
-            .select((audit_events::occurred_at, audit_events::actor))
-            .first(conn)
-            .optional()?)
+    let newest = blocking(state, HTML, move |conn| {
+        super::audit::recent_changes(conn, entity, id, 1)
     })
-    .await
+    .await?;
+    Ok(newest.into_iter().next().map(|e| (e.occurred_at, e.actor)))
 }
 
 /// A labelled value of a record, as a person reads it.
