@@ -1,13 +1,11 @@
 //! Machine clients of the API: an id, an argon2id-hashed secret, the scopes they may ask for,
 //! and revocation. The secret is shown once, at creation.
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use base64::Engine;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{Scope, format_scopes, parse_scopes};
+use super::{Scope, format_scopes, parse_scopes, secrets};
 use crate::db::schema::api_clients;
 use crate::db::{DbConnection, DbError};
 use crate::registry::store::{AuditEvent, audit};
@@ -45,14 +43,6 @@ impl ClientRow {
 
 use crate::date::now;
 
-fn hash(secret: &str) -> Result<String, DbError> {
-    let salt: [u8; 16] = rand::random();
-    Argon2::default()
-        .hash_password_with_salt(secret.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| DbError::Corrupt(format!("cannot hash a secret: {e}")))
-}
-
 /// What the audit trail keeps of a client: never its secret or its hash.
 fn client_json(c: &ApiClient) -> Option<String> {
     serde_json::to_string(c).ok()
@@ -67,9 +57,8 @@ pub fn create(
     actor: &str,
 ) -> Result<(ApiClient, String), DbError> {
     let client_id = format!("cb_{:016x}", rand::random::<u64>());
-    let secret =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    let secret_hash = hash(&secret)?;
+    let secret = secrets::random_token();
+    let secret_hash = secrets::hash(&secret)?;
     let created_at = now();
     let client = ApiClient {
         client_id,
@@ -196,14 +185,7 @@ pub fn authenticate(
         ))
         .first::<ClientRow>(conn)
         .optional()?;
-    // The hash is checked even for an unknown id, so timing does not tell which ids exist.
-    let stored = row
-        .as_ref()
-        .map(|r| r.secret_hash.clone())
-        .unwrap_or_else(|| DUMMY_HASH.clone());
-    let matches = Argon2::default()
-        .verify_password(secret.as_bytes(), stored.as_str())
-        .is_ok();
+    let matches = secrets::verify(secret, row.as_ref().map(|r| r.secret_hash.as_str()));
     match row {
         Some(row) if matches && row.revoked_at.is_none() => {
             let scopes = parse_scopes(&row.scopes).unwrap_or_default();
@@ -212,6 +194,3 @@ pub fn authenticate(
         _ => Ok(None),
     }
 }
-
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| hash("not a real secret").unwrap_or_default());

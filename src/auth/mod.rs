@@ -3,6 +3,7 @@
 
 pub mod clients;
 mod jwks;
+mod secrets;
 pub mod users;
 mod verifier;
 

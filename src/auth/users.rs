@@ -3,12 +3,11 @@
 
 use std::str::FromStr;
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use base64::Engine;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::secrets;
 use crate::db::schema::{login_attempts, sessions, users};
 use crate::db::{DbConnection, DbError};
 use crate::registry::store::{AuditEvent, audit};
@@ -88,23 +87,11 @@ impl From<diesel::result::Error> for LoginError {
 
 use crate::date::now;
 
-fn hash_password(password: &str) -> Result<String, DbError> {
-    let salt: [u8; 16] = rand::random();
-    Argon2::default()
-        .hash_password_with_salt(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| DbError::Corrupt(format!("cannot hash a password: {e}")))
-}
-
 fn sha256(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn random_token() -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
 
 /// Checks an e-mail address enough to catch typos: one @, something on both sides, a dot after.
@@ -151,7 +138,7 @@ pub fn create(
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(CreateError::Password);
     }
-    let hash = hash_password(password)?;
+    let hash = secrets::hash(password)?;
     conn.write_transaction(|conn| {
         let exists: i64 = users::table
             .filter(users::email.eq(&email))
@@ -251,14 +238,7 @@ pub fn login(
         ))
         .first(conn)
         .optional()?;
-    // Verify even for an unknown account, so timing does not tell which accounts exist.
-    let stored = row
-        .as_ref()
-        .map(|r| r.1.clone())
-        .unwrap_or_else(|| DUMMY_HASH.clone());
-    let password_ok = Argon2::default()
-        .verify_password(password.as_bytes(), stored.as_str())
-        .is_ok();
+    let password_ok = secrets::verify(password, row.as_ref().map(|r| r.1.as_str()));
     let user = match row {
         Some((id, _, role, None)) if password_ok => Some(User {
             id,
@@ -293,8 +273,8 @@ pub fn login(
             )?;
             return Ok(Err(LoginError::Wrong { failures }));
         };
-        let token = random_token();
-        let csrf_token = random_token();
+        let token = secrets::random_token();
+        let csrf_token = secrets::random_token();
         let expires_at = now() + Duration::hours(SESSION_HOURS);
         diesel::insert_into(sessions::table)
             .values((
@@ -596,6 +576,3 @@ pub fn set_disabled(
         Ok(true)
     })
 }
-
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| hash_password("not a real password at all").unwrap_or_default());
