@@ -58,11 +58,9 @@ GOAL_HS256=0.90
 GOAL_RS256=0.70
 GOAL_ES256=0.70
 
-say() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'api.sh: %s\n' "$*" >&2
-    exit 1
-}
+BENCH=api.sh
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 
 # --- cleanup -------------------------------------------------------------------------------------
 
@@ -70,34 +68,6 @@ TMP=""
 OFF_PID=""
 AUTH_PID=""
 JWKS_PID=""
-PG_ADMIN_URL=""
-PG_DB=""
-
-stop() { # stop PID NAME: TERM, up to 5 s, then KILL
-    local pid="$1" name="$2" i
-    [ -n "$pid" ] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        say "$name did not stop on SIGTERM, killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-drop_database() {
-    [ -n "$PG_DB" ] || return 0
-    if psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 ||
-        psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1; then
-        say "dropped database $PG_DB"
-    else
-        say "could not drop database $PG_DB: drop it by hand"
-    fi
-}
 
 cleanup() {
     local status=$?
@@ -125,91 +95,22 @@ trap 'exit 143' TERM
 
 # --- tools ---------------------------------------------------------------------------------------
 
-PATH="$PATH:/usr/sbin:/sbin"
-
-missing=()
-packages=()
-for tool in wrk curl python3; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        missing+=("$tool")
-        case "$tool" in
-        python3) packages+=(python3-minimal) ;;
-        *) packages+=("$tool") ;;
-        esac
-    fi
-done
-if [ -n "$PG_URL" ] && ! command -v psql >/dev/null 2>&1; then
-    missing+=(psql)
-    packages+=(postgresql-client)
-fi
-if [ "${#missing[@]}" -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]}; run as root to install them, or install them first"
-    command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
-    say "installing ${packages[*]} (missing: ${missing[*]})"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >&2
-    apt-get install -y -q --no-install-recommends "${packages[@]}" >&2
-fi
-command -v cargo >/dev/null 2>&1 || die "cargo not found (install Rust: https://rustup.rs)"
+need_tools wrk curl python3:python3-minimal ${PG_URL:+psql:postgresql-client}
 [ -r "$VECTORS" ] || die "no test vectors at $VECTORS"
 
 # --- the PostgreSQL server, when asked for -------------------------------------------------------
 
-# The URL without user and password, for messages.
-redact() { printf '%s\n' "$1" | sed -E 's#^([a-z]+://)[^@/]*@#\1#'; }
-
 if [ -n "$PG_URL" ]; then
-    [[ "$PG_URL" =~ ^(postgres(ql)?://)([^/?]*)(/[^?]*)?(\?.*)?$ ]] ||
-        die "DATABASE_URL is not a postgres:// URL: $(redact "$PG_URL")"
-    pg_scheme="${BASH_REMATCH[1]}" pg_authority="${BASH_REMATCH[3]}" pg_query="${BASH_REMATCH[5]}"
-    pg_host="${pg_authority##*@}"
-    pg_host="${pg_host%:*}"
-    case "$pg_host" in
-    127.0.0.1 | localhost) ;;
-    *) die "DATABASE_URL must name a server on 127.0.0.1 (this benchmark talks to nothing else), not '$pg_host'" ;;
-    esac
-    PG_ADMIN_URL="$PG_URL"
-    psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c 'SELECT 1' >/dev/null ||
-        die "cannot connect to $(redact "$PG_URL") with psql"
-    name="cb_bench_api_$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')"
-    psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name" >/dev/null ||
-        die "cannot create database $name"
-    PG_DB="$name"
-    DB_URL="$pg_scheme$pg_authority/$PG_DB$pg_query"
-    DB_LABEL="PostgreSQL $(psql "$PG_ADMIN_URL" -X -At -c 'SHOW server_version' 2>/dev/null | awk '{print $1}'), database $PG_DB"
+    create_database "$PG_URL" DATABASE_URL cb_bench_api
+    DB_LABEL="PostgreSQL $PG_VERSION, database $PG_DB"
     say "created database $PG_DB: $(redact "$DB_URL")"
 fi
 
 # --- build ---------------------------------------------------------------------------------------
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$CARGO_TARGET_DIR" in
-/*) ;;
-*) CARGO_TARGET_DIR="$ROOT/$CARGO_TARGET_DIR" ;;
-esac
-say "building the release binary into $CARGO_TARGET_DIR"
-cargo build --release --bin crossborder >&2
-CROSSBORDER="$CARGO_TARGET_DIR/release/crossborder"
-[ -x "$CROSSBORDER" ] || die "no binary at $CROSSBORDER"
+build_release
 
 # --- ports ---------------------------------------------------------------------------------------
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() { # free_port FIRST [EXCEPT...]
-    local p="$1" first="$1" taken
-    shift
-    while [ "$p" -lt $((first + 100)) ]; do
-        taken=""
-        for e in "$@"; do [ "$p" != "$e" ] || taken=yes; done
-        if [ -z "$taken" ] && ! port_in_use "$p"; then
-            echo "$p"
-            return 0
-        fi
-        p=$((p + 1))
-    done
-    die "no free port on 127.0.0.1 from $first to $((first + 99))"
-}
 
 OFF_PORT="${OFF_PORT:-$(free_port 18280)}"
 AUTH_PORT="${AUTH_PORT:-$(free_port 18380 "$OFF_PORT")}"
@@ -298,17 +199,6 @@ say "starting crossborder with HS256 secret and JWKS on 127.0.0.1:$AUTH_PORT"
     --database-url "$DB_URL" --jwks-url "$JWKS_URL_LOCAL" >"$TMP/auth.log" 2>&1 &
 AUTH_PID=$!
 
-wait_ready() { # wait_ready PID PORT NAME
-    local i
-    for i in $(seq 300); do # up to 30 s
-        kill -0 "$1" 2>/dev/null || die "$3 exited during start"
-        if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$2/readyz" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "$3 not ready after 30 s"
-}
 wait_ready "$OFF_PID" "$OFF_PORT" "crossborder (auth off)"
 wait_ready "$AUTH_PID" "$AUTH_PORT" "crossborder (auth on)"
 say "servers ready: auth off pid $OFF_PID, auth on pid $AUTH_PID"
@@ -347,15 +237,6 @@ PAGE_VENDORS="$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[
 say "all four return the same $BODY_BYTES bytes ($PAGE_VENDORS vendors on the page)"
 
 # --- wrk -----------------------------------------------------------------------------------------
-
-to_ms() { # wrk latency (e.g. 812.00us, 3.21ms, 1.02s, 2.00m) -> milliseconds
-    awk -v v="$1" 'BEGIN {
-        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-        else if (u != "ms") { exit 1 }
-        printf "%.2f", n
-    }'
-}
 
 declare -A RPS P50 P99 ERRORS
 
@@ -396,7 +277,6 @@ run_wrk es256 "$AUTH_URL" "${TOKEN[valid_es256]}"
 
 # --- report --------------------------------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 pct() { awk -v r="$1" 'BEGIN { if (r == "n/a") print r; else printf "%.0f%%", r * 100 }'; }
 verdict() { awk -v r="$1" -v g="$2" 'BEGIN { print (r != "n/a" && r + 0 >= g) ? "PASS" : "FAIL" }'; }
 

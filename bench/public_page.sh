@@ -43,45 +43,15 @@ GOAL_RATIO=0.50 # crossborder requests/s at least this share of nginx's
 GOAL_P99_MS=10  # crossborder p99 at most this many ms
 PG_URL="${POSTGRES_URL:-}"
 
-say() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'public_page.sh: %s\n' "$*" >&2
-    exit 1
-}
+BENCH=public_page.sh
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 
 # --- cleanup -------------------------------------------------------------------------------------
 
 TMP=""
 CB_PID=""
 NGINX_PID=""
-PG_ADMIN_URL=""
-PG_DB=""
-
-stop() { # stop PID NAME: TERM, up to 5 s, then KILL
-    local pid="$1" name="$2" i
-    [ -n "$pid" ] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        say "$name did not stop on SIGTERM, killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-drop_database() {
-    [ -n "$PG_DB" ] || return 0
-    if psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 ||
-        psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1; then
-        say "dropped database $PG_DB"
-    else
-        say "could not drop database $PG_DB: drop it by hand"
-    fi
-}
 
 cleanup() {
     local status=$?
@@ -108,52 +78,10 @@ trap 'exit 143' TERM
 
 # --- tools ---------------------------------------------------------------------------------------
 
-PATH="$PATH:/usr/sbin:/sbin"
-
-missing=()
-for tool in nginx wrk curl; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-packages=(nginx wrk curl)
-if [ -n "$PG_URL" ] && ! command -v psql >/dev/null 2>&1; then
-    missing+=(psql)
-    packages+=(postgresql-client)
-fi
-if [ "${#missing[@]}" -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]}; run as root to install them, or install them first"
-    command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
-    say "installing ${packages[*]} (missing: ${missing[*]})"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >&2
-    apt-get install -y -q --no-install-recommends "${packages[@]}" >&2
-fi
-command -v cargo >/dev/null 2>&1 || die "cargo not found (install Rust: https://rustup.rs)"
-
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$CARGO_TARGET_DIR" in
-/*) ;;
-*) CARGO_TARGET_DIR="$ROOT/$CARGO_TARGET_DIR" ;;
-esac
-say "building the release binary into $CARGO_TARGET_DIR"
-cargo build --release --bin crossborder >&2
-CROSSBORDER="$CARGO_TARGET_DIR/release/crossborder"
-[ -x "$CROSSBORDER" ] || die "no binary at $CROSSBORDER"
+need_tools nginx wrk curl ${PG_URL:+psql:postgresql-client}
+build_release
 
 # --- ports ---------------------------------------------------------------------------------------
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() { # free_port FIRST [EXCEPT]
-    local p="$1"
-    while [ "$p" -lt $(($1 + 100)) ]; do
-        if [ "$p" != "${2:-}" ] && ! port_in_use "$p"; then
-            echo "$p"
-            return 0
-        fi
-        p=$((p + 1))
-    done
-    die "no free port on 127.0.0.1 from $1 to $(($1 + 99))"
-}
 
 CB_PORT="${CB_PORT:-$(free_port 18080)}"
 NGINX_PORT="${NGINX_PORT:-$(free_port 18180 "$CB_PORT")}"
@@ -172,28 +100,9 @@ DB_LABEL=""
 
 # --- the PostgreSQL server, when asked for -------------------------------------------------------
 
-# The URL without user and password, for messages.
-redact() { printf '%s\n' "$1" | sed -E 's#^([a-z]+://)[^@/]*@#\1#'; }
-
 if [ -n "$PG_URL" ]; then
-    [[ "$PG_URL" =~ ^(postgres(ql)?://)([^/?]*)(/[^?]*)?(\?.*)?$ ]] ||
-        die "POSTGRES_URL is not a postgres:// URL: $(redact "$PG_URL")"
-    pg_scheme="${BASH_REMATCH[1]}" pg_authority="${BASH_REMATCH[3]}" pg_query="${BASH_REMATCH[5]}"
-    pg_host="${pg_authority##*@}"
-    pg_host="${pg_host%:*}"
-    case "$pg_host" in
-    127.0.0.1 | localhost) ;;
-    *) die "POSTGRES_URL must name a server on 127.0.0.1 (this benchmark talks to nothing else), not '$pg_host'" ;;
-    esac
-    PG_ADMIN_URL="$PG_URL"
-    psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c 'SELECT 1' >/dev/null ||
-        die "cannot connect to $(redact "$PG_URL") with psql"
-    name="cb_bench_page_$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')"
-    psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name" >/dev/null ||
-        die "cannot create database $name"
-    PG_DB="$name"
-    DB_URL="$pg_scheme$pg_authority/$PG_DB$pg_query"
-    DB_LABEL="PostgreSQL $(psql "$PG_ADMIN_URL" -X -At -c 'SHOW server_version' 2>/dev/null | awk '{print $1}')"
+    create_database "$PG_URL" POSTGRES_URL cb_bench_page
+    DB_LABEL="PostgreSQL $PG_VERSION"
     say "created database $PG_DB"
 fi
 
@@ -209,16 +118,7 @@ say "starting crossborder on 127.0.0.1:$CB_PORT"
     >"$TMP/crossborder.log" 2>&1 &
 CB_PID=$!
 
-ready=""
-for _ in $(seq 300); do # up to 30 s
-    kill -0 "$CB_PID" 2>/dev/null || die "crossborder exited during start"
-    if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$CB_PORT/readyz" 2>/dev/null; then
-        ready=yes
-        break
-    fi
-    sleep 0.1
-done
-[ -n "$ready" ] || die "crossborder not ready after 30 s"
+wait_ready "$CB_PID" "$CB_PORT" crossborder
 
 say "warming up $PAGE"
 for _ in 1 2 3 4 5; do
@@ -304,15 +204,6 @@ say "both return the same $PAGE_BYTES bytes ($CB_TYPE)"
 
 # --- wrk -----------------------------------------------------------------------------------------
 
-to_ms() { # wrk latency (e.g. 812.00us, 3.21ms, 1.02s, 2.00m) -> milliseconds
-    awk -v v="$1" 'BEGIN {
-        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-        else if (u != "ms") { exit 1 }
-        printf "%.2f", n
-    }'
-}
-
 run_wrk() { # run_wrk NAME URL -> sets RPS, P50, P99 (ms)
     local name="$1" url="$2" out="$TMP/wrk.$1.txt"
     say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency against $name ($url)"
@@ -340,7 +231,6 @@ NG_RPS="$RPS" NG_P50="$P50" NG_P99="$P99" NG_ERRORS="$ERRORS"
 
 # --- report --------------------------------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 RPS_RATIO="$(ratio "$CB_RPS" "$NG_RPS")"
 P50_RATIO="$(ratio "$CB_P50" "$NG_P50")"
 P99_RATIO="$(ratio "$CB_P99" "$NG_P99")"
