@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crossborder::config::{DEFAULT_BIND, DEFAULT_DATABASE_URL, Settings};
 use crossborder::date::{parse_date, today};
 use crossborder::db::{Database, DatabaseUrl};
-use crossborder::registry::{export, seed, store};
+use crossborder::registry::{export, seed};
 use crossborder::rules::{self, Claim, CountryCode, Facts, MechanismId, RuleSet};
 use crossborder::text;
 use crossborder::web::startup::Application;
@@ -503,7 +503,7 @@ fn run_seed(args: SeedArgs) -> ExitCode {
     };
     let mut out = String::new();
     for s in &seeds {
-        match store::apply_seed(&mut conn, s, "cli:seed") {
+        match seed::apply(&mut conn, s, "cli:seed") {
             Ok(r) => {
                 let what = if r.organisation_created {
                     format!("created with {} vendors", r.vendors_added)

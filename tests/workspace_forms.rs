@@ -7,7 +7,7 @@ mod helpers;
 use chrono::{Duration, Local};
 use crossborder::auth::users::Role;
 use crossborder::db::schema::audit_events;
-use crossborder::registry::{Registry, Vendor, VendorStatus, load};
+use crossborder::registry::{Registry, Vendor, VendorStatus, organisation};
 use diesel::prelude::*;
 use helpers::{Session, TestApp, get_as, post_as, sign_in, spawn_app};
 
@@ -16,7 +16,9 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn registry(app: &TestApp, slug: &str) -> Registry {
-    load::registry(&mut app.conn(), slug).unwrap().unwrap()
+    organisation::registry(&mut app.conn(), slug)
+        .unwrap()
+        .unwrap()
 }
 
 fn vendor(app: &TestApp, slug: &str, key: &str) -> Vendor {

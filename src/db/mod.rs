@@ -1,6 +1,7 @@
 //! The database: one connection type for every backend, the pool, start-up settings and the
 //! embedded migrations.
 
+pub mod rows;
 pub mod schema;
 
 use std::path::PathBuf;

@@ -5,8 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::model::{DataCategory, Role, Transfer, Vendor, VendorCategory, VendorStatus};
-use super::store::{self, AuditEvent, EditError, audit};
+use super::vendor;
+use super::{DataCategory, EditError, Role, Transfer, Vendor, VendorCategory, VendorStatus};
+use crate::audit::{AuditEvent, audit};
 use crate::db::schema::{intake_requests, organisations, vendors};
 use crate::db::{DbConnection, DbError};
 use crate::rules::CountryCode;
@@ -518,7 +519,7 @@ fn audit_decision(
 }
 
 /// Approves a pending request: creates a proposed vendor in its organisation (audited by
-/// `store::create_vendor`) and records the decision (audited), all in one transaction.
+/// `vendor::create_record`) and records the decision (audited), all in one transaction.
 pub fn approve(
     conn: &mut DbConnection,
     id: i32,
@@ -532,7 +533,7 @@ pub fn approve(
         let base = key_from_name(&before.request.vendor_name);
         let key = unique_key(conn, org_id, &base)?;
         let vendor = proposed_vendor(&before.request, key);
-        let created = store::create_vendor(conn, &before.request.organisation, &vendor, actor)
+        let created = vendor::create_record(conn, &before.request.organisation, &vendor, actor)
             .map_err(|e| match e {
                 EditError::Db(e) => DecideError::Db(e),
                 other => DecideError::Vendor(other.to_string()),

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::model::{Change, Registry, Transfer, Vendor, VendorCategory};
+use super::{Change, Registry, Transfer, Vendor, VendorCategory};
 use crate::rules::{Assessment, CountryCode, RuleSet, Severity};
 
 /// What a reader narrowed the list to.

@@ -6,10 +6,12 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::store::{AuditEvent, audit, touch};
+use super::organisation::touch;
+use crate::audit::{AuditEvent, audit};
 use crate::date::now;
 use crate::db::schema::organisations;
 use crate::db::{DbConnection, DbError};
+use crate::values::{EmailAddress, WebUrl};
 
 /// The longest notice period accepted, in days (the seed loader accepts the same range).
 pub const MAX_ANNOUNCE_DAYS: i32 = 365;
@@ -117,12 +119,6 @@ pub fn get(conn: &mut DbConnection, slug: &str) -> Result<Option<OrganisationSet
         .map(from_row))
 }
 
-fn is_web_url(s: &str) -> bool {
-    (s.starts_with("https://") || s.starts_with("http://"))
-        && s.len() > 8
-        && !s.contains(char::is_whitespace)
-}
-
 /// Checks the values as typed. The notice period is a whole number of days from 0 to 365; the
 /// privacy contact is empty, an e-mail address or an http(s) address — or the value already
 /// stored (`current_contact`), which seeds may have set to something else (a postal address),
@@ -173,7 +169,7 @@ pub fn check(
             message: format!("The privacy contact is too long: at most {CONTACT_MAX} characters."),
         });
         None
-    } else if crate::auth::users::valid_email(contact) || is_web_url(contact) {
+    } else if EmailAddress::parse(contact).is_ok() || WebUrl::parse(contact).is_ok() {
         Some(contact.to_string())
     } else {
         problems.push(Problem {

@@ -6,6 +6,8 @@ use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+pub use crate::values::FieldError;
+
 use super::views;
 use crate::db::DbError;
 
@@ -62,13 +64,6 @@ pub enum AppError {
         cause: Box<dyn std::error::Error + Send + Sync>,
         audience: Audience,
     },
-}
-
-/// One invalid input: the field and what is wrong with it.
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
 }
 
 #[derive(Serialize)]

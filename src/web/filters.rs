@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 
 use super::error::{AppError, Audience};
 use crate::date::parse_date;
+use crate::registry::VendorCategory;
 use crate::registry::listing::Filters;
-use crate::registry::{VendorCategory, vocabulary};
 use crate::rules::CountryCode;
+use crate::values::vocabulary;
 
 /// Parses a query string. Empty values count as absent (the form's "any" choice); unknown
 /// parameters are ignored; a bad value is a 400 naming the parameter.

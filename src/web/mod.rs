@@ -16,7 +16,7 @@ use actix_web::web;
 
 use crate::auth::Verifier;
 use crate::db::{Database, DbConnection, DbError};
-use crate::registry::{Registry, load};
+use crate::registry::{Registry, organisation};
 use crate::rules::RuleSet;
 
 /// What every handler shares.
@@ -52,10 +52,12 @@ pub(crate) async fn registry(
     audience: Audience,
 ) -> Result<Registry, AppError> {
     let wanted = slug.to_string();
-    blocking(state, audience, move |conn| load::registry(conn, &wanted))
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("organisation '{slug}'"),
-            audience,
-        })
+    blocking(state, audience, move |conn| {
+        organisation::registry(conn, &wanted)
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound {
+        what: format!("organisation '{slug}'"),
+        audience,
+    })
 }

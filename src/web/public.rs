@@ -12,7 +12,7 @@ use super::{AppState, blocking};
 use super::{feeds, filters, views};
 use crate::date::today;
 use crate::registry::listing::Listing;
-use crate::registry::{Registry, load};
+use crate::registry::{Registry, organisation};
 
 /// The renderings of the public list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,7 @@ async fn stylesheet(req: HttpRequest) -> HttpResponse {
 }
 
 async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let organisations = blocking(&state, Audience::Html, load::organisations).await?;
+    let organisations = blocking(&state, Audience::Html, organisation::list).await?;
     if let [only] = organisations.as_slice() {
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/{}/subprocessors", only.slug)))
@@ -161,7 +161,7 @@ async fn list(
     };
     let revision = blocking(&state, audience, {
         let slug = slug.clone();
-        move |conn| load::revision(conn, &slug)
+        move |conn| organisation::revision(conn, &slug)
     })
     .await?
     .ok_or_else(not_found)?;
@@ -171,7 +171,7 @@ async fn list(
 
     let registry: Registry = blocking(&state, audience, {
         let slug = slug.clone();
-        move |conn| load::registry(conn, &slug)
+        move |conn| organisation::registry(conn, &slug)
     })
     .await?
     .ok_or_else(not_found)?;

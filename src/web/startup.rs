@@ -11,7 +11,7 @@ use super::{AppState, api, public, workspace};
 use crate::auth::{AuthError, Verifier};
 use crate::config::Settings;
 use crate::db::{Database, DbError};
-use crate::registry::{seed, store};
+use crate::registry::{organisation, seed};
 use crate::rules::RuleSet;
 
 #[derive(Debug, thiserror::Error)]
@@ -50,9 +50,9 @@ impl Application {
         db.migrate()?;
         if settings.seed_when_empty {
             let mut conn = db.get()?;
-            if store::is_empty(&mut conn)? {
+            if organisation::is_empty(&mut conn)? {
                 for s in seed::embedded(rules)? {
-                    store::apply_seed(&mut conn, &s, "seed")?;
+                    seed::apply(&mut conn, &s, "seed")?;
                 }
                 tracing::info!("loaded the example organisations into the empty database");
             }

@@ -5,8 +5,8 @@
 use actix_web::web;
 use crossborder::config::Settings;
 use crossborder::db::Conn;
+use crossborder::registry::seed;
 use crossborder::registry::seed::OrganisationSeed;
-use crossborder::registry::store;
 use crossborder::web::AppState;
 use crossborder::web::startup::Application;
 use tempfile::TempDir;
@@ -142,7 +142,7 @@ impl TestApp {
 
     /// Loads a seed through the same code as `crossborder seed`.
     pub fn load(&self, seed: &OrganisationSeed) {
-        store::apply_seed(&mut self.conn(), seed, "test").expect("the seed loads");
+        seed::apply(&mut self.conn(), seed, "test").expect("the seed loads");
     }
 
     /// A token signed by the app itself (HS256), for `sub` with these space-separated scopes.

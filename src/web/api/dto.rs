@@ -9,11 +9,11 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError, ValidationErrors};
 
 use crate::registry::{
-    Certification, ClaimedMechanism, DataCategory, Evidence, Organisation, Role, Transfer, Vendor,
-    VendorCategory, VendorStatus,
+    Certification, ClaimedMechanism, DataCategory, Evidence, NewVendor, Organisation, Role,
+    Transfer, Vendor, VendorCategory, VendorFields, VendorStatus,
 };
 use crate::rules::{Assessment, CountryCode, RuleSet};
-use crate::web::FieldError;
+use crate::values::{FieldError, VendorKey, WebUrl, word};
 
 // --- outputs ---------------------------------------------------------------------------------
 
@@ -191,8 +191,8 @@ pub struct EvidenceIn {
 
 impl EvidenceIn {
     /// What the evidence is about; `None` when `about` needs an `id` that is missing.
-    pub fn subject(&self) -> Option<crate::registry::store::EvidenceFor> {
-        use crate::registry::store::EvidenceFor;
+    pub fn subject(&self) -> Option<crate::registry::EvidenceFor> {
+        use crate::registry::EvidenceFor;
         match (self.about.as_str(), self.id) {
             ("vendor", _) => Some(EvidenceFor::Vendor),
             ("transfer", Some(id)) => Some(EvidenceFor::Transfer(id)),
@@ -414,14 +414,10 @@ fn error(code: &'static str, message: String) -> ValidationError {
     e
 }
 
-/// Only http(s) addresses: anything else (`javascript:`, `data:`) could run in a reader's browser.
 fn valid_web_url(value: &str) -> Result<(), ValidationError> {
-    let ok = (value.starts_with("https://") || value.starts_with("http://"))
-        && value.len() > "https://".len()
-        && !value.contains(char::is_whitespace)
-        && validator::ValidateUrl::validate_url(&value);
-    ok.then_some(())
-        .ok_or_else(|| error("url", "not an http(s) URL".into()))
+    WebUrl::parse(value)
+        .map(|_| ())
+        .map_err(|message| error("url", message))
 }
 
 fn not_blank(value: &str) -> Result<(), ValidationError> {
@@ -437,18 +433,9 @@ fn valid_country(value: &str) -> Result<(), ValidationError> {
 }
 
 fn valid_key(value: &str) -> Result<(), ValidationError> {
-    let ok = !value.is_empty()
-        && value.len() <= 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !value.starts_with('-');
-    ok.then_some(()).ok_or_else(|| {
-        error(
-            "key",
-            "lowercase letters, digits and '-', at most 64".into(),
-        )
-    })
+    VendorKey::parse(value)
+        .map(|_| ())
+        .map_err(|message| error("key", message))
 }
 
 fn vocabulary<T: std::str::FromStr>(value: &str, words: String) -> Result<(), ValidationError> {
@@ -459,11 +446,11 @@ fn vocabulary<T: std::str::FromStr>(value: &str, words: String) -> Result<(), Va
 }
 
 fn valid_role(value: &str) -> Result<(), ValidationError> {
-    vocabulary::<Role>(value, crate::registry::vocabulary::<Role>())
+    vocabulary::<Role>(value, crate::values::vocabulary::<Role>())
 }
 
 fn valid_status(value: &str) -> Result<(), ValidationError> {
-    vocabulary::<VendorStatus>(value, crate::registry::vocabulary::<VendorStatus>())
+    vocabulary::<VendorStatus>(value, crate::values::vocabulary::<VendorStatus>())
 }
 
 fn valid_categories(values: &[String]) -> Result<(), ValidationError> {
@@ -471,13 +458,13 @@ fn valid_categories(values: &[String]) -> Result<(), ValidationError> {
         return Err(error("categories", "name at least one category".into()));
     }
     values.iter().try_for_each(|v| {
-        vocabulary::<VendorCategory>(v, crate::registry::vocabulary::<VendorCategory>())
+        vocabulary::<VendorCategory>(v, crate::values::vocabulary::<VendorCategory>())
     })
 }
 
 fn valid_data_categories(values: &[String]) -> Result<(), ValidationError> {
     values.iter().try_for_each(|v| {
-        vocabulary::<DataCategory>(v, crate::registry::vocabulary::<DataCategory>())
+        vocabulary::<DataCategory>(v, crate::values::vocabulary::<DataCategory>())
     })
 }
 
@@ -592,105 +579,61 @@ pub struct VendorIn {
     pub transfers: Vec<TransferIn>,
 }
 
+/// A value of a validated body, parsed; a value that does not parse is named, never dropped.
+fn parsed<T>(field: &str, value: Result<T, String>) -> Result<T, Vec<FieldError>> {
+    value.map_err(|message| vec![FieldError::new(field, message)])
+}
+
+fn country(field: &str, value: &str) -> Result<CountryCode, Vec<FieldError>> {
+    parsed(field, CountryCode::parse(value).map_err(|e| e.to_string()))
+}
+
+fn web_url(field: &str, value: Option<&str>) -> Result<Option<WebUrl>, Vec<FieldError>> {
+    value.map(|v| parsed(field, WebUrl::parse(v))).transpose()
+}
+
 impl VendorIn {
-    /// The record, once validated; `default_active_from` for an active vendor given no date.
-    pub fn into_vendor(self, default_active_from: NaiveDate) -> Result<Vendor, Vec<FieldError>> {
-        let status = self
-            .status
-            .as_deref()
-            .map(|s| s.parse().unwrap_or(VendorStatus::Proposed))
-            .unwrap_or(VendorStatus::Proposed);
-        if status == VendorStatus::Retired {
-            return Err(vec![FieldError {
-                field: "status".into(),
-                message: "retire a vendor with POST .../retire and an effective date".into(),
-            }]);
-        }
-        let mut categories: Vec<VendorCategory> = self
-            .categories
-            .iter()
-            .filter_map(|c| c.parse().ok())
-            .collect();
-        categories.sort();
-        categories.dedup();
-        Ok(Vendor {
-            id: 0,
-            key: self.key,
-            name: self.name.trim().to_string(),
-            legal_entity: self.legal_entity,
-            website: self.website,
+    /// The vendor's own fields, for an update (the key and the transfers are not part of it).
+    pub fn fields(&self) -> Result<VendorFields, Vec<FieldError>> {
+        Ok(VendorFields {
+            name: self.name.clone(),
+            legal_entity: self.legal_entity.clone(),
+            website: web_url("website", self.website.as_deref())?,
             headquarters: self
                 .headquarters
                 .as_deref()
-                .and_then(|c| CountryCode::parse(c).ok()),
-            role: self.role.parse().unwrap_or(Role::Processor),
-            categories,
-            purpose: self.purpose.trim().to_string(),
-            status,
-            proposed_on: Some(crate::date::today()),
-            active_from: match status {
-                VendorStatus::Active => Some(self.active_from.unwrap_or(default_active_from)),
-                _ => self.active_from,
-            },
-            retired_from: None,
+                .map(|c| country("headquarters", c))
+                .transpose()?,
+            role: parsed("role", word::<Role>(&self.role))?,
+            categories: self
+                .categories
+                .iter()
+                .map(|c| parsed("categories", word::<VendorCategory>(c)))
+                .collect::<Result<_, _>>()?,
+            purpose: self.purpose.clone(),
+            status: self
+                .status
+                .as_deref()
+                .map(|s| parsed("status", word::<VendorStatus>(s)))
+                .transpose()?,
+            active_from: self.active_from,
             dpa_signed_on: self.dpa_signed_on,
-            dpa_url: self.dpa_url,
-            notes: self.notes,
-            evidence: Vec::new(),
-            certifications: Vec::new(),
+            dpa_url: web_url("dpa_url", self.dpa_url.as_deref())?,
+            notes: self.notes.clone(),
+        })
+    }
+
+    /// A new vendor with its first transfers.
+    pub fn into_new(self) -> Result<NewVendor, Vec<FieldError>> {
+        Ok(NewVendor {
+            key: parsed("key", VendorKey::parse(&self.key))?,
+            fields: self.fields()?,
             transfers: self
                 .transfers
                 .into_iter()
                 .map(TransferIn::into_transfer)
-                .collect(),
-            version: 1,
+                .collect::<Result<_, _>>()?,
         })
-    }
-}
-
-impl VendorIn {
-    /// The new state of `current` after this update: the key, the lifecycle dates and the
-    /// children stay; a missing status or date keeps the current one; an active vendor does not
-    /// go back to proposed, and a retired one stays retired.
-    /// `announced_from` (today plus the notice period) is when a proposed vendor made active
-    /// without a date takes effect.
-    pub fn into_update(
-        mut self,
-        current: &Vendor,
-        announced_from: NaiveDate,
-    ) -> Result<Vendor, Vec<FieldError>> {
-        let status = self
-            .status
-            .get_or_insert_with(|| current.status.to_string())
-            .clone();
-        if status == "proposed" && current.status != VendorStatus::Proposed {
-            return Err(vec![FieldError {
-                field: "status".into(),
-                message: format!(
-                    "vendor '{}' is {}; it cannot go back to proposed (retire it instead)",
-                    current.key, current.status
-                ),
-            }]);
-        }
-        if current.status == VendorStatus::Retired {
-            self.status = Some("active".into());
-        }
-        let activating = current.status == VendorStatus::Proposed && status == "active";
-        // A date planned with the proposal is kept when given again; activating without one
-        // announces the vendor now, taking effect after the notice period.
-        if self.active_from.is_none() && !activating {
-            self.active_from = current.active_from;
-        }
-        let mut fields = self.into_vendor(announced_from)?;
-        fields.key = current.key.clone();
-        fields.proposed_on = current.proposed_on;
-        fields.retired_from = current.retired_from;
-        fields.status = match current.status {
-            VendorStatus::Retired => VendorStatus::Retired,
-            _ => fields.status,
-        };
-        fields.transfers = Vec::new();
-        Ok(fields)
     }
 }
 
@@ -734,30 +677,39 @@ impl TransferIn {
         }
     }
 
-    pub fn into_transfer(self) -> Transfer {
+    pub fn into_transfer(self) -> Result<Transfer, Vec<FieldError>> {
+        let rules = RuleSet::embedded();
         let mut data_categories: Vec<DataCategory> = self
             .data_categories
             .iter()
-            .filter_map(|c| c.parse().ok())
-            .collect();
+            .map(|c| parsed("data_categories", word::<DataCategory>(c)))
+            .collect::<Result<_, _>>()?;
         data_categories.sort();
         data_categories.dedup();
-        Transfer {
+        let mechanisms = self
+            .mechanisms
+            .into_iter()
+            .map(|m| {
+                parsed(
+                    "mechanisms",
+                    rules.mechanism_id(&m.id).map_err(|e| e.to_string()),
+                )?;
+                Ok(ClaimedMechanism {
+                    id: m.id,
+                    signed_on: m.signed_on,
+                })
+            })
+            .collect::<Result<_, Vec<FieldError>>>()?;
+        Ok(Transfer {
             id: 0,
             country: self
                 .country
                 .as_deref()
-                .and_then(|c| CountryCode::parse(c).ok()),
+                .map(|c| country("country", c))
+                .transpose()?,
             location: self.location,
             data_categories,
-            mechanisms: self
-                .mechanisms
-                .into_iter()
-                .map(|m| ClaimedMechanism {
-                    id: m.id,
-                    signed_on: m.signed_on,
-                })
-                .collect(),
+            mechanisms,
             tia_on: self.tia_on,
             supplementary_measures: self.supplementary_measures,
             notes: self.notes,
@@ -767,7 +719,7 @@ impl TransferIn {
                 .map(EvidenceIo::into_evidence)
                 .collect(),
             version: 1,
-        }
+        })
     }
 }
 

@@ -11,10 +11,9 @@ use super::dto::{
 use super::{Caller, etag, validated};
 use crate::auth::Scope;
 use crate::date::{parse_date, today};
-use crate::registry::{
-    Registry, Role, Vendor, VendorCategory, VendorStatus, intake, load, vocabulary,
-};
+use crate::registry::{Registry, Role, Vendor, VendorCategory, VendorStatus, intake, organisation};
 use crate::rules::{self, Claim, CountryCode, Facts, RuleSet};
+use crate::values::vocabulary;
 use crate::web::error::{AppError, Audience};
 use crate::web::{AppState, blocking};
 
@@ -52,7 +51,7 @@ pub async fn organisations(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Scope::RegistryRead)?;
-    let list = blocking(&state, JSON, load::organisations).await?;
+    let list = blocking(&state, JSON, organisation::list).await?;
     Ok(HttpResponse::Ok().json(OrganisationList {
         data: list.iter().map(OrganisationOut::from).collect(),
     }))

@@ -4,16 +4,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Duration;
 
 use super::dto::{self, IntakeIn, IntakeOut, RetireIn, TransferIn, VendorIn};
-use super::reads::registry;
 use super::{Caller, etag, if_match, reject, validated};
 use crate::auth::Scope;
 use crate::date::today;
 use crate::registry::intake::{self, IntakeRequest, NewIntake};
-use crate::registry::store::{self, EditError};
-use crate::registry::{Vendor, load};
+use crate::registry::{EditError, Vendor, certification, evidence, organisation, transfer, vendor};
 use crate::web::error::{AppError, Audience, FieldError};
 use crate::web::{AppState, blocking};
 
@@ -64,7 +61,7 @@ async fn vendor_write(
     let (vendor, exporter) = edit(state, move |conn| {
         let vendor = write(conn)?;
         let exporter =
-            load::organisation_country(conn, &slug)?.ok_or(EditError::NotFound("organisation"))?;
+            organisation::country_of(conn, &slug)?.ok_or(EditError::NotFound("organisation"))?;
         Ok((vendor, exporter))
     })
     .await?;
@@ -114,24 +111,12 @@ pub async fn create_vendor(
         })
     }));
     reject(errors)?;
-    let registry = registry(&state, &path).await?;
-    let org = registry.organisation;
-    let notice = today() + Duration::days(org.announce_days as i64);
-    let vendor = body
-        .into_inner()
-        .into_vendor(notice)
-        .map_err(AppError::Invalid)?;
-    let slug = org.slug.clone();
-    let created = edit(&state, move |conn| {
-        store::create_vendor(conn, &slug, &vendor, &actor)
+    let new = body.into_inner().into_new().map_err(AppError::Invalid)?;
+    let slug = path.into_inner();
+    vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
+        vendor::create(conn, &slug, new, &actor)
     })
-    .await?;
-    Ok(vendor_response(
-        actix_web::http::StatusCode::CREATED,
-        &created,
-        &state,
-        org.country,
-    ))
+    .await
 }
 
 #[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}", tag = "registry", request_body = VendorIn,
@@ -149,33 +134,12 @@ pub async fn update_vendor(
     let actor = caller.require(Scope::RegistryWrite)?.actor();
     let expected = if_match(&req)?;
     validated(&*body)?;
+    let fields = body.fields().map_err(AppError::Invalid)?;
     let (slug, key) = path.into_inner();
-    let registry = registry(&state, &slug).await?;
-    let current = registry
-        .vendors
-        .iter()
-        .find(|v| v.key == key)
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("vendor '{key}' at '{slug}'"),
-            audience: JSON,
-        })?;
-    let announced_from =
-        today() + chrono::Duration::days(registry.organisation.announce_days.into());
-    let fields = body
-        .into_inner()
-        .into_update(current, announced_from)
-        .map_err(AppError::Invalid)?;
-    let exporter = registry.organisation.country;
-    let updated = edit(&state, move |conn| {
-        store::update_vendor(conn, &slug, &key, expected, &fields, &actor)
+    vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
+        vendor::update(conn, (&slug, &key), expected, fields, &actor)
     })
-    .await?;
-    Ok(vendor_response(
-        actix_web::http::StatusCode::OK,
-        &updated,
-        &state,
-        exporter,
-    ))
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/retire", tag = "registry", request_body = RetireIn,
@@ -195,7 +159,7 @@ pub async fn retire_vendor(
     let (slug, key) = path.into_inner();
     let effective_on = body.effective_on;
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
-        store::retire_vendor(conn, &slug, &key, expected, effective_on, &actor)
+        vendor::retire(conn, (&slug, &key), expected, effective_on, &actor)
     })
     .await
 }
@@ -214,9 +178,12 @@ pub async fn add_transfer(
     validated(&*body)?;
     reject(body.check())?;
     let (slug, key) = path.into_inner();
-    let transfer = body.into_inner().into_transfer();
+    let transfer = body
+        .into_inner()
+        .into_transfer()
+        .map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
-        store::add_transfer(conn, &slug, &key, &transfer, &actor).map(|(_, vendor)| vendor)
+        transfer::add(conn, (&slug, &key), &transfer, &actor).map(|(_, vendor)| vendor)
     })
     .await
 }
@@ -239,9 +206,12 @@ pub async fn update_transfer(
     reject(body.check())?;
     let (slug, key, id) = path.into_inner();
     let id = path_id(&id, "transfer")?;
-    let transfer = body.into_inner().into_transfer();
+    let transfer = body
+        .into_inner()
+        .into_transfer()
+        .map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
-        store::update_transfer(conn, &slug, &key, id, expected, &transfer, &actor)
+        transfer::update(conn, (&slug, &key), id, expected, &transfer, &actor)
     })
     .await
 }
@@ -264,7 +234,7 @@ pub async fn add_certification(
     let (slug, key) = path.into_inner();
     let certification = body.into_inner().into_certification();
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
-        store::add_certification(conn, &slug, &key, expected, &certification, &actor)
+        certification::add(conn, (&slug, &key), expected, &certification, &actor)
     })
     .await
 }
@@ -287,7 +257,7 @@ pub async fn update_certification(
     let id = path_id(&id, "certification")?;
     let (until, verified_on) = (body.until, body.verified_on);
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
-        store::update_certification(
+        certification::update(
             conn,
             (&slug, &key),
             expected,
@@ -324,7 +294,7 @@ pub async fn add_evidence(
     let (slug, key) = path.into_inner();
     let evidence = body.evidence();
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
-        store::add_evidence(conn, &slug, &key, expected, subject, &evidence, &actor)
+        evidence::add(conn, (&slug, &key), expected, subject, &evidence, &actor)
     })
     .await
 }

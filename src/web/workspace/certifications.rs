@@ -8,8 +8,9 @@ use maud::{Markup, html};
 use super::SignedIn;
 use super::forms::{self, Form, field_error, input, page, see_other, textarea};
 use crate::date::today;
-use crate::registry::store::{self, EditError, EvidenceFor};
-use crate::registry::{Certification, Evidence, Registry, Vendor};
+use crate::registry::{
+    Certification, EditError, Evidence, EvidenceFor, Organisation, Vendor, certification, evidence,
+};
 use crate::rules::{MechanismKind, RuleSet};
 use crate::web::AppState;
 use crate::web::api::dto::{EvidenceIo, field_errors};
@@ -57,16 +58,13 @@ struct SmallForm<'a> {
 impl SmallForm<'_> {
     fn new<'a>(
         signed_in: &'a SignedIn,
-        registry: &Registry,
+        organisation: &Organisation,
         vendor: &'a Vendor,
         title: String,
         tail: &str,
         what: &'static str,
     ) -> SmallForm<'a> {
-        let vendor_href = format!(
-            "/workspace/{}/vendors/{}",
-            registry.organisation.slug, vendor.key
-        );
+        let vendor_href = format!("/workspace/{}/vendors/{}", organisation.slug, vendor.key);
         SmallForm {
             signed_in,
             action: format!("{vendor_href}/{tail}"),
@@ -80,13 +78,13 @@ impl SmallForm<'_> {
 
     fn certification<'a>(
         signed_in: &'a SignedIn,
-        registry: &Registry,
+        organisation: &Organisation,
         vendor: &'a Vendor,
     ) -> SmallForm<'a> {
         let title = format!("Add a certification of {}", vendor.name);
         Self::new(
             signed_in,
-            registry,
+            organisation,
             vendor,
             title,
             "certifications/new",
@@ -96,7 +94,7 @@ impl SmallForm<'_> {
 
     fn verification<'a>(
         signed_in: &'a SignedIn,
-        registry: &Registry,
+        organisation: &Organisation,
         vendor: &'a Vendor,
         id: i32,
     ) -> SmallForm<'a> {
@@ -104,7 +102,7 @@ impl SmallForm<'_> {
         let tail = format!("certifications/{id}");
         Self::new(
             signed_in,
-            registry,
+            organisation,
             vendor,
             title,
             &tail,
@@ -114,13 +112,13 @@ impl SmallForm<'_> {
 
     fn evidence<'a>(
         signed_in: &'a SignedIn,
-        registry: &Registry,
+        organisation: &Organisation,
         vendor: &'a Vendor,
     ) -> SmallForm<'a> {
         let title = format!("Add evidence about {}", vendor.name);
         Self::new(
             signed_in,
-            registry,
+            organisation,
             vendor,
             title,
             "evidence/new",
@@ -265,13 +263,13 @@ pub async fn new_certification(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
-    let registry = forms::registry(&state, &path.0).await?;
-    let vendor = forms::find_vendor(&registry, &path.1)?;
+    let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
+    let vendor = &vendor;
     let form = Form(vec![
         ("version".into(), vendor.version.to_string()),
         ("verified_on".into(), today().to_string()),
     ]);
-    let small = SmallForm::certification(&signed_in, &registry, vendor);
+    let small = SmallForm::certification(&signed_in, &organisation, vendor);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -287,9 +285,9 @@ pub async fn add_certification(
 ) -> Result<HttpResponse, AppError> {
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
-    let registry = forms::registry(&state, &path.0).await?;
-    let vendor = forms::find_vendor(&registry, &path.1)?;
-    let small = SmallForm::certification(&signed_in, &registry, vendor);
+    let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
+    let vendor = &vendor;
+    let small = SmallForm::certification(&signed_in, &organisation, vendor);
     let mut errors = Vec::new();
     let framework = form.get("framework");
     if !frameworks(state.rules).any(|m| m.id() == framework) {
@@ -321,7 +319,7 @@ pub async fn add_certification(
     let (actor, version) = (forms::actor(&signed_in), form.version());
     small
         .save(&state, &form, fields, move |conn| {
-            store::add_certification(conn, &slug, &key, version, &certification, &actor)
+            certification::add(conn, (&slug, &key), version, &certification, &actor)
         })
         .await
 }
@@ -352,15 +350,15 @@ pub async fn edit_certification(
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
     let (slug, key, id) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let c = find_certification(vendor, id)?;
     let form = Form(vec![
         ("version".into(), vendor.version.to_string()),
         ("verified_on".into(), today().to_string()),
         ("until".into(), forms::shown(c.until)),
     ]);
-    let small = SmallForm::verification(&signed_in, &registry, vendor, id);
+    let small = SmallForm::verification(&signed_in, &organisation, vendor, id);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -377,10 +375,10 @@ pub async fn update_certification(
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
     let (slug, key, id) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let c = find_certification(vendor, id)?;
-    let small = SmallForm::verification(&signed_in, &registry, vendor, id);
+    let small = SmallForm::verification(&signed_in, &organisation, vendor, id);
     let mut errors = Vec::new();
     let verified_on = form.required_date("verified_on", &mut errors);
     let until = form.date("until", &mut errors);
@@ -391,15 +389,7 @@ pub async fn update_certification(
     let (actor, version) = (forms::actor(&signed_in), form.version());
     small
         .save(&state, &form, fields, move |conn| {
-            store::update_certification(
-                conn,
-                (&slug, &key),
-                version,
-                id,
-                until,
-                verified_on,
-                &actor,
-            )
+            certification::update(conn, (&slug, &key), version, id, until, verified_on, &actor)
         })
         .await
 }
@@ -463,11 +453,11 @@ pub async fn new_evidence(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
-    let registry = forms::registry(&state, &path.0).await?;
-    let vendor = forms::find_vendor(&registry, &path.1)?;
+    let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
+    let vendor = &vendor;
     let form = Form(vec![("version".into(), vendor.version.to_string())]);
     let targets = evidence_targets(vendor, state.rules);
-    let small = SmallForm::evidence(&signed_in, &registry, vendor);
+    let small = SmallForm::evidence(&signed_in, &organisation, vendor);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -483,10 +473,10 @@ pub async fn add_evidence(
 ) -> Result<HttpResponse, AppError> {
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
-    let registry = forms::registry(&state, &path.0).await?;
-    let vendor = forms::find_vendor(&registry, &path.1)?;
+    let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
+    let vendor = &vendor;
     let targets = evidence_targets(vendor, state.rules);
-    let small = SmallForm::evidence(&signed_in, &registry, vendor);
+    let small = SmallForm::evidence(&signed_in, &organisation, vendor);
     let mut errors = Vec::new();
     let target = evidence_target(&form.get("about"));
     if target.is_none() {
@@ -504,7 +494,7 @@ pub async fn add_evidence(
     let (actor, version) = (forms::actor(&signed_in), form.version());
     small
         .save(&state, &form, fields, move |conn| {
-            store::add_evidence(conn, &slug, &key, version, target, &evidence, &actor)
+            evidence::add(conn, (&slug, &key), version, target, &evidence, &actor)
         })
         .await
 }

@@ -9,7 +9,7 @@ use super::SignedIn;
 use crate::date::today;
 use crate::db::schema::{audit_events, intake_requests, organisations};
 use crate::db::{DbConnection, DbError};
-use crate::registry::{Registry, VendorStatus, load};
+use crate::registry::{Registry, VendorStatus, organisation};
 use crate::rules::{Assessment, RuleSet, Severity, Verdict};
 use crate::web::AppState;
 use crate::web::error::{AppError, Audience};
@@ -37,7 +37,7 @@ struct Data {
 }
 
 fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
-    let registries = load::registries(conn)?;
+    let registries = organisation::registries(conn)?;
     let pending = intake_requests::table
         .inner_join(organisations::table)
         .filter(intake_requests::status.eq("pending"))

@@ -10,8 +10,8 @@ use super::SignedIn;
 use crate::auth::users::Role;
 use crate::date::parse_date;
 use crate::db::DbConnection;
-use crate::registry::store::EditError;
-use crate::registry::{Registry, Vendor};
+use crate::registry::EditError;
+use crate::registry::{Organisation, Registry, Vendor, organisation, vendor};
 use crate::web::error::{AppError, Audience, FieldError};
 use crate::web::{AppState, blocking};
 
@@ -221,6 +221,7 @@ pub fn actor(signed_in: &SignedIn) -> String {
     format!("user:{}", signed_in.0.user.email)
 }
 
+/// One organisation's whole registry (the vendor page shows its announcements).
 pub async fn registry(state: &AppState, slug: &str) -> Result<Registry, AppError> {
     crate::web::registry(state, slug, HTML).await
 }
@@ -234,6 +235,44 @@ pub fn find_vendor<'r>(registry: &'r Registry, key: &str) -> Result<&'r Vendor, 
             what: format!("vendor '{key}'"),
             audience: HTML,
         })
+}
+
+/// The organisation a form is about, or a 404 naming it.
+pub async fn organisation(state: &AppState, slug: &str) -> Result<Organisation, AppError> {
+    let wanted = slug.to_string();
+    blocking(state, HTML, move |conn| organisation::find(conn, &wanted))
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("organisation '{slug}'"),
+            audience: HTML,
+        })
+}
+
+/// The vendor a form is about, with its organisation, or a 404 naming what is missing: one
+/// vendor is loaded, not the organisation's registry.
+pub async fn vendor(
+    state: &AppState,
+    slug: &str,
+    key: &str,
+) -> Result<(Organisation, Vendor), AppError> {
+    let (s, k) = (slug.to_string(), key.to_string());
+    let found = blocking(state, HTML, move |conn| {
+        let Some(org) = organisation::find(conn, &s)? else {
+            return Ok(None);
+        };
+        let vendor = vendor::find_in(conn, org.id, &k)?;
+        Ok(Some((org, vendor)))
+    })
+    .await?;
+    let missing = |what: String| AppError::NotFound {
+        what,
+        audience: HTML,
+    };
+    match found {
+        None => Err(missing(format!("organisation '{slug}'"))),
+        Some((_, None)) => Err(missing(format!("vendor '{key}'"))),
+        Some((org, Some(vendor))) => Ok((org, vendor)),
+    }
 }
 
 /// Runs a store edit on the blocking pool. The edit's own refusals (stale, conflict, invalid)

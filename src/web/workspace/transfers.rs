@@ -11,8 +11,7 @@ use super::SignedIn;
 use super::forms::{
     self, Form, Shown, field_error, input, page, see_other, shown, stale_notice, textarea,
 };
-use crate::registry::store::{self, EditError};
-use crate::registry::{DataCategory, Transfer, Vendor};
+use crate::registry::{DataCategory, EditError, Transfer, Vendor, transfer};
 use crate::rules::{CountryCode, RuleSet};
 use crate::web::AppState;
 use crate::web::api::dto::{MechanismClaim, TransferIn, field_errors};
@@ -349,8 +348,8 @@ pub async fn new_transfer(
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
     let (slug, key) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let page_ = transfer_page(&signed_in, &slug, vendor, None);
     Ok(forms::html_page(page_.render(
         &Form(Vec::new()),
@@ -369,8 +368,8 @@ pub async fn add_transfer(
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
     let (slug, key) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let page_ = transfer_page(&signed_in, &slug, vendor, None);
     let input = match submitted_transfer(&form) {
         Ok(input) => input,
@@ -381,10 +380,18 @@ pub async fn add_transfer(
             ));
         }
     };
-    let transfer = input.into_transfer();
+    let transfer = match input.into_transfer() {
+        Ok(transfer) => transfer,
+        Err(errors) => {
+            return Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page_.render(&form, &errors, state.rules, html! {}),
+            ));
+        }
+    };
     let (actor, s, k) = (forms::actor(&signed_in), slug.clone(), key.clone());
     match forms::run_edit(&state, move |conn| {
-        store::add_transfer(conn, &s, &k, &transfer, &actor)
+        transfer::add(conn, (&s, &k), &transfer, &actor)
     })
     .await?
     {
@@ -404,8 +411,8 @@ pub async fn edit_transfer(
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
     let (slug, key, id) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let transfer = find_transfer(vendor, id)?;
     let page_ = transfer_page(&signed_in, &slug, vendor, Some(id));
     Ok(forms::html_page(page_.render(
@@ -436,8 +443,8 @@ pub async fn update_transfer(
     let mut form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
     let (slug, key, id) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let current = find_transfer(vendor, id)?;
     let page_ = transfer_page(&signed_in, &slug, vendor, Some(id));
     let input = match submitted_transfer(&form) {
@@ -450,7 +457,15 @@ pub async fn update_transfer(
         }
     };
     // The form does not carry evidence; an update keeps what the transfer has.
-    let transfer = input.into_transfer();
+    let transfer = match input.into_transfer() {
+        Ok(transfer) => transfer,
+        Err(errors) => {
+            return Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page_.render(&form, &errors, state.rules, html! {}),
+            ));
+        }
+    };
     let yours = transfer_shown(&transfer, state.rules);
     let (actor, s, k, version) = (
         forms::actor(&signed_in),
@@ -459,7 +474,7 @@ pub async fn update_transfer(
         form.version(),
     );
     match forms::run_edit(&state, move |conn| {
-        store::update_transfer(conn, &s, &k, id, version, &transfer, &actor)
+        transfer::update(conn, (&s, &k), id, version, &transfer, &actor)
     })
     .await?
     {

@@ -14,8 +14,8 @@ use super::forms::{
 };
 use super::transfers::{countries_by_name, transfer_fields, transfer_input, validate_transfer};
 use crate::date::today;
-use crate::registry::store::{self, EditError};
-use crate::registry::{Registry, Vendor, VendorCategory, VendorStatus};
+use crate::registry::vendor::{self, lifecycle};
+use crate::registry::{EditError, Organisation, Vendor, VendorCategory, VendorStatus};
 use crate::web::AppState;
 use crate::web::api::dto::{VendorIn, field_errors};
 use crate::web::error::{AppError, FieldError};
@@ -45,14 +45,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The first day a change announced today may take effect: today plus the notice period.
-fn announced_from(registry: &Registry) -> NaiveDate {
-    today() + Duration::days(registry.organisation.announce_days.into())
+fn announced_from(organisation: &Organisation) -> NaiveDate {
+    today() + Duration::days(organisation.announce_days.into())
 }
 
 /// Add (`editing` is `None`) or edit a vendor.
 struct VendorPage<'a> {
     signed_in: &'a SignedIn,
-    registry: &'a Registry,
+    organisation: &'a Organisation,
     editing: Option<&'a Vendor>,
 }
 
@@ -60,12 +60,12 @@ impl VendorPage<'_> {
     fn title(&self) -> String {
         match self.editing {
             Some(v) => format!("Edit {}", v.name),
-            None => format!("Add a vendor to {}", self.registry.organisation.name),
+            None => format!("Add a vendor to {}", self.organisation.name),
         }
     }
 
     fn action(&self) -> String {
-        let slug = &self.registry.organisation.slug;
+        let slug = &self.organisation.slug;
         match self.editing {
             Some(v) => format!("/workspace/{slug}/vendors/{}/edit", v.key),
             None => format!("/workspace/{slug}/vendors/new"),
@@ -80,7 +80,7 @@ impl VendorPage<'_> {
         notice: Markup,
     ) -> Markup {
         let title = self.title();
-        let notice_days = self.registry.organisation.announce_days;
+        let notice_days = self.organisation.announce_days;
         let status = self.editing.map(|v| v.status);
         let select = |name: &str, label: &str, options: Markup| {
             html! {
@@ -93,10 +93,7 @@ impl VendorPage<'_> {
         };
         let back = self.editing.map(|v| {
             (
-                format!(
-                    "/workspace/{}/vendors/{}",
-                    self.registry.organisation.slug, v.key
-                ),
+                format!("/workspace/{}/vendors/{}", self.organisation.slug, v.key),
                 v.name.as_str(),
             )
         });
@@ -156,7 +153,7 @@ impl VendorPage<'_> {
                         input #active_from type=(forms::kept_type(errors, "active_from", "date")) name="active_from" value=(f.get("active_from"))
                             aria-invalid=[forms::invalid(errors, "active_from")]
                             aria-describedby={ "active_from-hint" @if let Some(id) = forms::described_by(errors, "active_from") { " " (id) } };
-                        p.hint #active_from-hint { "The notice period of " (self.registry.organisation.name) " is " (notice_days) " days: a change announced today should take effect on " (today() + Duration::days(notice_days.into())) " or later." }
+                        p.hint #active_from-hint { "The notice period of " (self.organisation.name) " is " (notice_days) " days: a change announced today should take effect on " (today() + Duration::days(notice_days.into())) " or later." }
                         (field_error(errors, "active_from"))
                     }
                     (input(f, errors, ("dpa_signed_on", "Data processing agreement signed on"), "date", false))
@@ -265,14 +262,14 @@ pub async fn new_vendor(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
-    let registry = forms::registry(&state, &path).await?;
+    let organisation = forms::organisation(&state, &path).await?;
     let form = Form(vec![(
         "active_from".into(),
-        announced_from(&registry).to_string(),
+        announced_from(&organisation).to_string(),
     )]);
     let page_ = VendorPage {
         signed_in: &signed_in,
-        registry: &registry,
+        organisation: &organisation,
         editing: None,
     };
     Ok(forms::html_page(page_.render(
@@ -291,11 +288,11 @@ pub async fn create_vendor(
 ) -> Result<HttpResponse, AppError> {
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
-    let registry = forms::registry(&state, &path).await?;
-    let slug = registry.organisation.slug.clone();
+    let organisation = forms::organisation(&state, &path).await?;
+    let slug = organisation.slug.clone();
     let page_ = VendorPage {
         signed_in: &signed_in,
-        registry: &registry,
+        organisation: &organisation,
         editing: None,
     };
     let mut errors = Vec::new();
@@ -311,8 +308,8 @@ pub async fn create_vendor(
             page_.render(&form, errors, state.rules, html! {}),
         ))
     };
-    let vendor: Vendor = match input.into_vendor(announced_from(&registry)) {
-        Ok(v) if errors.is_empty() => v,
+    let new = match input.into_new() {
+        Ok(new) if errors.is_empty() => new,
         Ok(_) => return refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY),
         Err(more) => {
             errors.extend(more);
@@ -322,11 +319,15 @@ pub async fn create_vendor(
     let actor = forms::actor(&signed_in);
     let wanted = slug.clone();
     match forms::run_edit(&state, move |conn| {
-        store::create_vendor(conn, &wanted, &vendor, &actor)
+        vendor::create(conn, &wanted, new, &actor)
     })
     .await?
     {
         Ok(v) => Ok(see_other(format!("/workspace/{slug}/vendors/{}", v.key))),
+        Err(EditError::Invalid { field, message }) => refuse(
+            &[FieldError::new(field, message)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(e) => refuse(
             &[FieldError {
                 field: "key".into(),
@@ -344,15 +345,15 @@ pub async fn edit_vendor(
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
     let (slug, key) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let page_ = VendorPage {
         signed_in: &signed_in,
-        registry: &registry,
+        organisation: &organisation,
         editing: Some(vendor),
     };
     Ok(forms::html_page(page_.render(
-        &vendor_as_form(vendor, announced_from(&registry)),
+        &vendor_as_form(vendor, announced_from(&organisation)),
         &[],
         state.rules,
         html! {},
@@ -368,19 +369,34 @@ pub async fn update_vendor(
     let mut form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
     let (slug, key) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let current = forms::find_vendor(&registry, &key)?;
+    let (organisation, current) = forms::vendor(&state, &slug, &key).await?;
+    let current = &current;
     let page_ = VendorPage {
         signed_in: &signed_in,
-        registry: &registry,
+        organisation: &organisation,
         editing: Some(current),
     };
     let mut errors = Vec::new();
     let mut input = vendor_input(&form, &mut errors);
     input.key = current.key.clone();
     validate_vendor(&input, &mut errors);
-    let fields = match input.into_update(current, announced_from(&registry)) {
-        Ok(fields) if errors.is_empty() => fields,
+    // The update as it would be saved: refused here with the other errors, shown beside the
+    // saved record when someone saved first.
+    let checked = input.fields().and_then(|fields| {
+        lifecycle::updated(
+            current,
+            fields.clone(),
+            today(),
+            announced_from(&organisation),
+        )
+        .map(|updated| (fields, updated))
+        .map_err(|e| match e {
+            EditError::Invalid { field, message } => vec![FieldError::new(field, message)],
+            other => vec![FieldError::new("status", other.to_string())],
+        })
+    });
+    let (fields, updated) = match checked {
+        Ok(checked) if errors.is_empty() => checked,
         Ok(_) => {
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -395,7 +411,7 @@ pub async fn update_vendor(
             ));
         }
     };
-    let yours = vendor_shown(&fields);
+    let yours = vendor_shown(&updated);
     let (actor, s, k, version) = (
         forms::actor(&signed_in),
         slug.clone(),
@@ -403,7 +419,7 @@ pub async fn update_vendor(
         form.version(),
     );
     match forms::run_edit(&state, move |conn| {
-        store::update_vendor(conn, &s, &k, version, &fields, &actor)
+        vendor::update(conn, (&s, &k), version, fields, &actor)
     })
     .await?
     {
@@ -427,13 +443,13 @@ pub async fn update_vendor(
 
 fn retire_page(
     signed_in: &SignedIn,
-    registry: &Registry,
+    organisation: &Organisation,
     vendor: &Vendor,
     form: &Form,
     errors: &[FieldError],
     notice: Markup,
 ) -> Markup {
-    let slug = &registry.organisation.slug;
+    let slug = &organisation.slug;
     let title = format!("Retire {}", vendor.name);
     let back = format!("/workspace/{slug}/vendors/{}", vendor.key);
     let action = format!("{back}/retire");
@@ -467,15 +483,18 @@ pub async fn retire_form(
 ) -> Result<HttpResponse, AppError> {
     forms::require_editor(&signed_in)?;
     let (slug, key) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let form = Form(vec![
         ("version".into(), vendor.version.to_string()),
-        ("effective_on".into(), announced_from(&registry).to_string()),
+        (
+            "effective_on".into(),
+            announced_from(&organisation).to_string(),
+        ),
     ]);
     Ok(forms::html_page(retire_page(
         &signed_in,
-        &registry,
+        &organisation,
         vendor,
         &form,
         &[],
@@ -492,14 +511,14 @@ pub async fn retire_vendor(
     let form = Form::parse(&body)?;
     forms::check_post(&signed_in, &form)?;
     let (slug, key) = path.into_inner();
-    let registry = forms::registry(&state, &slug).await?;
-    let vendor = forms::find_vendor(&registry, &key)?;
+    let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
     let mut errors = Vec::new();
     let effective_on = form.required_date("effective_on", &mut errors);
     let refuse = |errors: Vec<FieldError>, status| {
         Ok(page(
             status,
-            retire_page(&signed_in, &registry, vendor, &form, &errors, html! {}),
+            retire_page(&signed_in, &organisation, vendor, &form, &errors, html! {}),
         ))
     };
     let Some(effective_on) = effective_on.filter(|_| errors.is_empty()) else {
@@ -512,7 +531,7 @@ pub async fn retire_vendor(
         form.version(),
     );
     match forms::run_edit(&state, move |conn| {
-        store::retire_vendor(conn, &s, &k, version, effective_on, &actor)
+        vendor::retire(conn, (&s, &k), version, effective_on, &actor)
     })
     .await?
     {
@@ -523,7 +542,7 @@ pub async fn retire_vendor(
             form.set("version", current.to_string());
             Ok(page(
                 StatusCode::CONFLICT,
-                retire_page(&signed_in, &registry, vendor, &form, &[], notice),
+                retire_page(&signed_in, &organisation, vendor, &form, &[], notice),
             ))
         }
         Err(e) => refuse(

@@ -12,7 +12,7 @@ use super::forms::{self, HTML, html_page};
 use crate::auth::users::Role;
 use crate::date::today;
 use crate::db::schema::audit_events;
-use crate::registry::{Vendor, VendorCategory, VendorStatus, load};
+use crate::registry::{Vendor, VendorCategory, VendorStatus, organisation};
 use crate::web::error::AppError;
 use crate::web::views::{
     capitalised, country_name, layout, mechanism_name, verdict_badge, web_link,
@@ -69,7 +69,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let f = ListFilters::from_query(req.query_string());
-    let registries = blocking(&state, HTML, load::registries).await?;
+    let registries = blocking(&state, HTML, organisation::registries).await?;
     let today = today();
     let editor = signed_in.0.user.role >= Role::Editor;
     let shown: Vec<_> = registries

@@ -1,35 +1,20 @@
-//! Organisation seed files (`seeds/organisations/*.toml`, format in its README): reading and
-//! checking them. `store::apply_seed` writes them.
+//! Reading and checking one seed file. Errors name the file, the record and the field.
 
 use std::path::Path;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
-use strum::VariantArray;
 
-use super::model::{
+use super::{OrganisationSeed, SeedError};
+use crate::registry::{
     Certification, ClaimedMechanism, DataCategory, Evidence, Organisation, Role, Transfer, Vendor,
     VendorCategory, VendorStatus,
 };
 use crate::rules::{CountryCode, RuleSet};
+use crate::values::{Slug, VendorKey, WebUrl};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/seeds/organisations");
-
-/// One organisation and its vendors as a seed file describes them.
-#[derive(Debug, Clone)]
-pub struct OrganisationSeed {
-    pub organisation: Organisation,
-    pub vendors: Vec<Vendor>,
-}
-
-/// A seed file that cannot be loaded: the file and every problem in it.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{file}: {}", problems.join(&format!("\n{file}: ")))]
-pub struct SeedError {
-    pub file: String,
-    pub problems: Vec<String>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,20 +116,6 @@ fn evidence(entry: Option<EvidenceEntry>) -> Vec<Evidence> {
         .collect()
 }
 
-fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-}
-
-fn is_web_url(s: &str) -> bool {
-    (s.starts_with("https://") || s.starts_with("http://"))
-        && s.len() > 8
-        && !s.contains(char::is_whitespace)
-}
-
 /// Parses and checks one seed file. Errors name the file, the record and the field.
 pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed, SeedError> {
     let fail = |problems: Vec<String>| SeedError {
@@ -156,7 +127,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
     let mut problems = Vec::new();
 
     let o = seed.organisation;
-    if !is_slug(&o.slug) {
+    if Slug::parse(&o.slug).is_err() {
         problems.push(format!(
             "organisation field slug: '{}' is not a slug (lowercase letters, digits and '-')",
             o.slug
@@ -167,7 +138,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
             problems.push(format!("organisation field {field}: must not be empty"));
         }
     }
-    if let Some(w) = o.website.as_deref().filter(|w| !is_web_url(w)) {
+    if let Some(w) = o.website.as_deref().filter(|w| WebUrl::parse(w).is_err()) {
         problems.push(format!(
             "organisation field website: '{w}' is not an http(s) URL"
         ));
@@ -200,7 +171,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
     let mut vendors = Vec::new();
     for v in seed.vendor {
         let at = format!("vendor '{}'", v.key);
-        if !is_slug(&v.key) {
+        if VendorKey::parse(&v.key).is_err() {
             problems.push(format!(
                 "{at} field key: not a key (lowercase letters, digits and '-')"
             ));
@@ -216,7 +187,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
         if v.purpose.trim().is_empty() {
             problems.push(format!("{at} field purpose: must not be empty"));
         }
-        if let Some(w) = v.website.as_deref().filter(|w| !is_web_url(w)) {
+        if let Some(w) = v.website.as_deref().filter(|w| WebUrl::parse(w).is_err()) {
             problems.push(format!("{at} field website: '{w}' is not an http(s) URL"));
         }
         if v.categories.is_empty() {
@@ -385,100 +356,6 @@ pub fn from_dir(dir: &Path, rules: &RuleSet) -> Result<Vec<OrganisationSeed>, Se
             parse(&p.display().to_string(), &text, rules)
         })
         .collect()
-}
-
-/// A synthetic organisation with `count` vendors, for benchmarks and tests. Deterministic; never
-/// loaded unless asked for.
-pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
-    let country = |c: &str| CountryCode::parse(c).expect("known code");
-    let destinations = ["US", "IN", "JP", "DE", "GB", "BR", "CA", "IE", "SG", "CH"];
-    let mechanisms = [
-        "scc_2021",
-        "dpf",
-        "bcr",
-        "consent",
-        "privacy_shield",
-        "scc_2010",
-    ];
-    let categories = VendorCategory::VARIANTS;
-    let start = NaiveDate::from_ymd_opt(2019, 1, 1).expect("valid date");
-    let vendors = (0..count)
-        .map(|i| {
-            let transfers = (0..1 + i % 3)
-                .map(|j| {
-                    let n = i * 7 + j * 3;
-                    Transfer {
-                        id: 0,
-                        country: Some(country(destinations[n % destinations.len()])),
-                        location: None,
-                        data_categories: vec![DataCategory::Contact, DataCategory::Usage],
-                        mechanisms: vec![ClaimedMechanism {
-                            id: mechanisms[n % mechanisms.len()].to_string(),
-                            signed_on: Some(start + Duration::days((n % 900) as i64)),
-                        }],
-                        tia_on: (n % 2 == 0).then_some(start),
-                        supplementary_measures: None,
-                        notes: None,
-                        evidence: vec![],
-                        version: 1,
-                    }
-                })
-                .collect();
-            Vendor {
-                id: 0,
-                key: format!("vendor-{i:05}"),
-                name: format!("Vendor {i:05}"),
-                legal_entity: Some(format!("Vendor {i:05} Ltd")),
-                website: Some(format!("https://vendor-{i:05}.example")),
-                headquarters: Some(country(destinations[i % destinations.len()])),
-                role: Role::SubProcessor,
-                categories: vec![categories[i % categories.len()]],
-                purpose: format!("Synthetic service number {i}"),
-                status: VendorStatus::Active,
-                proposed_on: None,
-                active_from: Some(start + Duration::days((i % 1000) as i64)),
-                retired_from: None,
-                dpa_signed_on: Some(start),
-                dpa_url: None,
-                notes: None,
-                evidence: vec![],
-                certifications: if i % 4 == 0 {
-                    vec![Certification {
-                        id: 0,
-                        framework: "dpf".into(),
-                        from: NaiveDate::from_ymd_opt(2023, 7, 10).expect("valid date"),
-                        until: None,
-                        verified_on: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
-                        evidence: vec![],
-                    }]
-                } else {
-                    vec![]
-                },
-                transfers,
-                version: 1,
-            }
-        })
-        .collect();
-    OrganisationSeed {
-        organisation: Organisation {
-            id: 0,
-            slug: slug.to_string(),
-            name: format!("Synthetic ({count} vendors)"),
-            legal_name: "Synthetic Example SA".into(),
-            country: country("FR"),
-            privacy_contact: Some("privacy@synthetic.example".into()),
-            website: None,
-            policy_title: None,
-            policy_date: Some(start),
-            policy_source: None,
-            policy_url: None,
-            announce_days: 30,
-            version: 1,
-            revision: 1,
-            updated_at: Default::default(),
-        },
-        vendors,
-    }
 }
 
 #[cfg(test)]

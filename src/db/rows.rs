@@ -1,0 +1,222 @@
+//! One struct per table, its fields in the order of the table's columns: loaded with the table's
+//! default selection, so a column added to the schema without being added here is a compile
+//! error, not a silent loss. The registry reads and writes them; the export moves them whole.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::schema::*;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = organisations, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationRow {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    pub legal_name: String,
+    pub country: String,
+    pub privacy_contact: Option<String>,
+    pub website: Option<String>,
+    pub policy_title: Option<String>,
+    pub policy_date: Option<NaiveDate>,
+    pub policy_source: Option<String>,
+    pub policy_url: Option<String>,
+    pub announce_days: i32,
+    pub version: i32,
+    pub revision: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = vendors, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct VendorRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub key: String,
+    pub name: String,
+    pub legal_entity: Option<String>,
+    pub website: Option<String>,
+    pub headquarters: Option<String>,
+    pub role: String,
+    pub purpose: String,
+    pub status: String,
+    pub proposed_on: Option<NaiveDate>,
+    pub active_from: Option<NaiveDate>,
+    pub retired_from: Option<NaiveDate>,
+    pub dpa_signed_on: Option<NaiveDate>,
+    pub dpa_url: Option<String>,
+    pub notes: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = vendor_categories, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct VendorCategoryRow {
+    pub vendor_id: i32,
+    pub category: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = vendor_certifications, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct VendorCertificationRow {
+    pub id: i32,
+    pub vendor_id: i32,
+    pub framework: String,
+    pub certified_from: NaiveDate,
+    pub certified_until: Option<NaiveDate>,
+    pub verified_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = transfers, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRow {
+    pub id: i32,
+    pub vendor_id: i32,
+    pub position: i32,
+    pub country: Option<String>,
+    pub location: Option<String>,
+    pub tia_on: Option<NaiveDate>,
+    pub supplementary_measures: Option<String>,
+    pub notes: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = transfer_mechanisms, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct TransferMechanismRow {
+    pub transfer_id: i32,
+    pub position: i32,
+    pub mechanism: String,
+    pub signed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = transfer_data_categories, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct TransferDataCategoryRow {
+    pub transfer_id: i32,
+    pub category: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = evidence, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceRow {
+    pub id: i32,
+    pub vendor_id: i32,
+    pub transfer_id: Option<i32>,
+    pub certification_id: Option<i32>,
+    pub document: String,
+    pub quote: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = changes, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub vendor_id: Option<i32>,
+    pub kind: String,
+    pub summary: String,
+    pub announced_on: NaiveDate,
+    pub effective_on: NaiveDate,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEventRow {
+    pub id: i32,
+    pub occurred_at: NaiveDateTime,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i32>,
+    pub organisation_id: Option<i32>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = api_clients, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct ApiClientRow {
+    pub id: i32,
+    pub client_id: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub scopes: String,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = intake_requests, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeRequestRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub vendor_name: String,
+    pub website: Option<String>,
+    pub purpose: String,
+    pub countries: String,
+    pub data_categories: String,
+    pub requester: String,
+    pub status: String,
+    pub decision_reason: Option<String>,
+    pub vendor_id: Option<i32>,
+    pub created_by: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct UserRow {
+    pub id: i32,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = sessions, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRow {
+    pub id: i32,
+    pub token_hash: String,
+    pub user_id: i32,
+    pub csrf_token: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = login_attempts, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct LoginAttemptRow {
+    pub id: i32,
+    pub email: String,
+    pub address: String,
+    pub succeeded: i32,
+    pub attempted_at: NaiveDateTime,
+}

@@ -1,0 +1,400 @@
+//! Transfers: one vendor handling the organisation's personal data in one destination, with the
+//! data categories shared and the mechanisms claimed for it.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
+
+use super::edit::{EditError, json};
+use super::evidence::{self, Evidence, EvidenceFor};
+use super::organisation;
+use super::vendor::{self, Scope, Vendor};
+use crate::audit::{AuditEvent, audit};
+use crate::date::now;
+use crate::db::rows::TransferRow;
+use crate::db::schema::{transfer_data_categories, transfer_mechanisms, transfers, vendors};
+use crate::db::{DbConnection, DbError};
+use crate::rules::{CountryCode, RuleSet};
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum DataCategory {
+    Identity,
+    Contact,
+    Account,
+    Payment,
+    Usage,
+    DeviceAndNetwork,
+    Location,
+    Communications,
+    MarketingPreferences,
+    UserContent,
+    InferredProfile,
+    SpecialCategory,
+    Children,
+}
+
+impl DataCategory {
+    pub fn label(self) -> &'static str {
+        match self {
+            DataCategory::Identity => "identity",
+            DataCategory::Contact => "contact details",
+            DataCategory::Account => "account",
+            DataCategory::Payment => "payment",
+            DataCategory::Usage => "usage",
+            DataCategory::DeviceAndNetwork => "device and network",
+            DataCategory::Location => "location",
+            DataCategory::Communications => "communications",
+            DataCategory::MarketingPreferences => "marketing preferences",
+            DataCategory::UserContent => "user content",
+            DataCategory::InferredProfile => "inferred profile",
+            DataCategory::SpecialCategory => "special categories (Art. 9)",
+            DataCategory::Children => "children's data",
+        }
+    }
+}
+
+/// A mechanism claimed for a transfer, by its id in the rules data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimedMechanism {
+    pub id: String,
+    pub signed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transfer {
+    #[serde(skip)]
+    pub id: i32,
+    /// `None` when the source names no country; `location` then says where.
+    pub country: Option<CountryCode>,
+    pub location: Option<String>,
+    pub data_categories: Vec<DataCategory>,
+    pub mechanisms: Vec<ClaimedMechanism>,
+    pub tia_on: Option<NaiveDate>,
+    pub supplementary_measures: Option<String>,
+    pub notes: Option<String>,
+    pub evidence: Vec<Evidence>,
+    #[serde(skip)]
+    pub version: i32,
+}
+
+/// `transfer_mechanisms`: transfer, position, mechanism id, signing date.
+type ClaimRow = (i32, i32, String, Option<NaiveDate>);
+/// `transfer_data_categories`: transfer, category.
+type DataRow = (i32, String);
+
+/// The transfers of the vendors in `scope`, by vendor, in their order, each with its claims,
+/// data categories and evidence. Three queries.
+pub(super) fn load(
+    conn: &mut DbConnection,
+    scope: Scope,
+    evidence: &mut HashMap<i32, Vec<Evidence>>,
+) -> Result<HashMap<i32, Vec<Transfer>>, DbError> {
+    let (rows, mechanisms, data_categories): (Vec<TransferRow>, Vec<ClaimRow>, Vec<DataRow>) =
+        match scope {
+            Scope::Organisation(org) => {
+                let vendor_ids = vendors::table
+                    .filter(vendors::organisation_id.eq(org))
+                    .select(vendors::id);
+                let transfer_ids = transfers::table
+                    .inner_join(vendors::table)
+                    .filter(vendors::organisation_id.eq(org))
+                    .select(transfers::id);
+                (
+                    transfers::table
+                        .filter(transfers::vendor_id.eq_any(vendor_ids))
+                        .order((transfers::vendor_id, transfers::position))
+                        .load(conn)?,
+                    transfer_mechanisms::table
+                        .filter(transfer_mechanisms::transfer_id.eq_any(transfer_ids))
+                        .order((
+                            transfer_mechanisms::transfer_id,
+                            transfer_mechanisms::position,
+                        ))
+                        .load(conn)?,
+                    transfer_data_categories::table
+                        .filter(transfer_data_categories::transfer_id.eq_any(transfer_ids))
+                        .order((
+                            transfer_data_categories::transfer_id,
+                            transfer_data_categories::category,
+                        ))
+                        .load(conn)?,
+                )
+            }
+            Scope::Vendor(id) => {
+                let transfer_ids = transfers::table
+                    .filter(transfers::vendor_id.eq(id))
+                    .select(transfers::id);
+                (
+                    transfers::table
+                        .filter(transfers::vendor_id.eq(id))
+                        .order(transfers::position)
+                        .load(conn)?,
+                    transfer_mechanisms::table
+                        .filter(transfer_mechanisms::transfer_id.eq_any(transfer_ids))
+                        .order((
+                            transfer_mechanisms::transfer_id,
+                            transfer_mechanisms::position,
+                        ))
+                        .load(conn)?,
+                    transfer_data_categories::table
+                        .filter(transfer_data_categories::transfer_id.eq_any(transfer_ids))
+                        .order((
+                            transfer_data_categories::transfer_id,
+                            transfer_data_categories::category,
+                        ))
+                        .load(conn)?,
+                )
+            }
+        };
+    // A claim of a mechanism the rules do not know is corrupt data, named with its row: dropped,
+    // the transfer would read "no mechanism recorded", critical, for the wrong reason.
+    let rules = RuleSet::embedded();
+    let mut claims: HashMap<i32, Vec<ClaimedMechanism>> = HashMap::new();
+    for (transfer_id, position, id, signed_on) in mechanisms {
+        if let Err(e) = rules.mechanism_id(&id) {
+            return Err(DbError::Corrupt(format!(
+                "transfer_mechanisms row (transfer_id {transfer_id}, position {position}): {e}"
+            )));
+        }
+        claims
+            .entry(transfer_id)
+            .or_default()
+            .push(ClaimedMechanism { id, signed_on });
+    }
+    let mut data: HashMap<i32, Vec<DataCategory>> = HashMap::new();
+    for (transfer_id, category) in data_categories {
+        data.entry(transfer_id)
+            .or_default()
+            .push(DataCategory::from_str(&category).map_err(|_| {
+                DbError::Corrupt(format!(
+                    "transfer_data_categories.category holds unknown value '{category}'"
+                ))
+            })?);
+    }
+    let mut by_vendor: HashMap<i32, Vec<Transfer>> = HashMap::new();
+    for t in rows {
+        let mut data_categories = data.remove(&t.id).unwrap_or_default();
+        data_categories.sort();
+        let transfer = Transfer {
+            id: t.id,
+            country: t
+                .country
+                .as_deref()
+                .map(|c| {
+                    CountryCode::parse(c)
+                        .map_err(|e| DbError::Corrupt(format!("transfers.country: {e}")))
+                })
+                .transpose()?,
+            location: t.location,
+            data_categories,
+            mechanisms: claims.remove(&t.id).unwrap_or_default(),
+            tia_on: t.tia_on,
+            supplementary_measures: t.supplementary_measures,
+            notes: t.notes,
+            evidence: evidence.remove(&t.id).unwrap_or_default(),
+            version: t.version,
+        };
+        by_vendor.entry(t.vendor_id).or_default().push(transfer);
+    }
+    Ok(by_vendor)
+}
+
+/// Inserts a transfer with its claims, data categories and evidence; returns its id.
+pub(super) fn insert(
+    conn: &mut DbConnection,
+    vendor_id: i32,
+    position: i32,
+    t: &Transfer,
+) -> QueryResult<i32> {
+    let at = now();
+    let id: i32 = diesel::insert_into(transfers::table)
+        .values((
+            transfers::vendor_id.eq(vendor_id),
+            transfers::position.eq(position),
+            transfers::country.eq(t.country.map(|c| c.as_str())),
+            transfers::location.eq(&t.location),
+            transfers::tia_on.eq(t.tia_on),
+            transfers::supplementary_measures.eq(&t.supplementary_measures),
+            transfers::notes.eq(&t.notes),
+            transfers::version.eq(1),
+            transfers::created_at.eq(at),
+            transfers::updated_at.eq(at),
+        ))
+        .returning(transfers::id)
+        .get_result(conn)?;
+    insert_claims(conn, id, t)?;
+    for e in &t.evidence {
+        evidence::insert(conn, vendor_id, EvidenceFor::Transfer(id), e)?;
+    }
+    Ok(id)
+}
+
+/// A transfer's claimed mechanisms and data categories.
+fn insert_claims(conn: &mut DbConnection, id: i32, t: &Transfer) -> QueryResult<()> {
+    for (position, m) in t.mechanisms.iter().enumerate() {
+        diesel::insert_into(transfer_mechanisms::table)
+            .values((
+                transfer_mechanisms::transfer_id.eq(id),
+                transfer_mechanisms::position.eq(position as i32),
+                transfer_mechanisms::mechanism.eq(&m.id),
+                transfer_mechanisms::signed_on.eq(m.signed_on),
+            ))
+            .execute(conn)?;
+    }
+    for category in &t.data_categories {
+        let category: &str = (*category).into();
+        diesel::insert_into(transfer_data_categories::table)
+            .values((
+                transfer_data_categories::transfer_id.eq(id),
+                transfer_data_categories::category.eq(category),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Adds a transfer to a vendor; returns its id and the vendor as it is now.
+pub fn add(
+    conn: &mut DbConnection,
+    (slug, key): (&str, &str),
+    transfer: &Transfer,
+    actor: &str,
+) -> Result<(i32, Vendor), EditError> {
+    conn.write_transaction(|conn| {
+        let org = organisation::lock(conn, slug)?;
+        let mut vendor =
+            vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        let position: Option<i32> = transfers::table
+            .filter(transfers::vendor_id.eq(vendor.id))
+            .select(diesel::dsl::max(transfers::position))
+            .first(conn)?;
+        let id = insert(conn, vendor.id, position.map_or(0, |p| p + 1), transfer)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "create",
+                entity: "transfer",
+                entity_id: id,
+                organisation_id: Some(org.id),
+                before: None,
+                after: json(transfer),
+            },
+        )?;
+        // As stored: the claims and evidence in the order given, the data categories sorted.
+        let mut data_categories = transfer.data_categories.clone();
+        data_categories.sort();
+        vendor.transfers.push(Transfer {
+            id,
+            data_categories,
+            version: 1,
+            ..transfer.clone()
+        });
+        Ok((id, vendor))
+    })
+}
+
+/// Replaces a transfer if `expected_version` is still current; its evidence is kept and what
+/// the update brings is added to it. Returns the vendor as it is now.
+pub fn update(
+    conn: &mut DbConnection,
+    (slug, key): (&str, &str),
+    transfer_id: i32,
+    expected_version: i32,
+    new: &Transfer,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    conn.write_transaction(|conn| {
+        // As for vendors: the lock first, then the version read under it.
+        let org = organisation::lock(conn, slug)?;
+        let mut vendor =
+            vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        let index = vendor
+            .transfers
+            .iter()
+            .position(|t| t.id == transfer_id)
+            .ok_or(EditError::NotFound("transfer"))?;
+        let old = vendor.transfers[index].clone();
+        let bumped = diesel::update(
+            transfers::table
+                .filter(transfers::id.eq(transfer_id))
+                .filter(transfers::version.eq(expected_version)),
+        )
+        .set((
+            transfers::version.eq(expected_version + 1),
+            transfers::updated_at.eq(now()),
+            transfers::country.eq(new.country.map(|c| c.as_str())),
+            transfers::location.eq(&new.location),
+            transfers::tia_on.eq(new.tia_on),
+            transfers::supplementary_measures.eq(&new.supplementary_measures),
+            transfers::notes.eq(&new.notes),
+        ))
+        .execute(conn)?;
+        if bumped == 0 {
+            return Err(EditError::Stale {
+                current: old.version,
+                expected: expected_version,
+            });
+        }
+        diesel::delete(
+            transfer_mechanisms::table.filter(transfer_mechanisms::transfer_id.eq(transfer_id)),
+        )
+        .execute(conn)?;
+        diesel::delete(
+            transfer_data_categories::table
+                .filter(transfer_data_categories::transfer_id.eq(transfer_id)),
+        )
+        .execute(conn)?;
+        insert_claims(conn, transfer_id, new)?;
+        // Evidence is never dropped by an update: what the update brings is added to it.
+        let mut kept = old.evidence.clone();
+        for e in new.evidence.iter().filter(|e| !old.evidence.contains(e)) {
+            evidence::insert(conn, vendor.id, EvidenceFor::Transfer(transfer_id), e)?;
+            kept.push(e.clone());
+        }
+        let mut data_categories = new.data_categories.clone();
+        data_categories.sort();
+        let after = Transfer {
+            id: transfer_id,
+            data_categories,
+            evidence: kept,
+            version: expected_version + 1,
+            ..new.clone()
+        };
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "update",
+                entity: "transfer",
+                entity_id: transfer_id,
+                organisation_id: Some(org.id),
+                before: json(&old),
+                after: json(&after),
+            },
+        )?;
+        vendor.transfers[index] = after;
+        Ok(vendor)
+    })
+}

@@ -1,0 +1,222 @@
+//! Vendors: the third parties an organisation shares personal data with. The record and its
+//! vocabularies here; the lifecycle rules in [`lifecycle`]; reading in [`read`], writing in
+//! [`write`].
+
+pub mod lifecycle;
+mod read;
+mod write;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
+
+use super::certification::Certification;
+use super::evidence::Evidence;
+use super::transfer::Transfer;
+use crate::rules::{self, Assessment, Claim, CountryCode, Facts, RuleSet};
+
+pub use lifecycle::{NewVendor, VendorFields};
+pub use read::{all, find_in};
+pub(super) use write::{bump_version, insert, replace};
+pub use write::{create, create_record, retire, update};
+
+/// Which vendors a read loads: an organisation's, or one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Scope {
+    Organisation(i32),
+    Vendor(i32),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Role {
+    Processor,
+    SubProcessor,
+    IndependentController,
+    JointController,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Processor => "Processor",
+            Role::SubProcessor => "Sub-processor",
+            Role::IndependentController => "Independent controller",
+            Role::JointController => "Joint controller",
+        }
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum VendorStatus {
+    Proposed,
+    Active,
+    Retired,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum VendorCategory {
+    Hosting,
+    Payments,
+    Analytics,
+    Advertising,
+    Search,
+    Email,
+    Crm,
+    Support,
+    CustomerService,
+    SocialLogin,
+    SocialMedia,
+    Shipping,
+    Surveys,
+    Cdn,
+    FraudPrevention,
+    StreamingPartner,
+    MusicLicensing,
+    Recommendation,
+    Marketing,
+    Affiliate,
+    Other,
+}
+
+impl VendorCategory {
+    pub fn label(self) -> String {
+        let s: &str = self.into();
+        match self {
+            VendorCategory::Crm => "CRM".into(),
+            VendorCategory::Cdn => "CDN".into(),
+            _ => {
+                let s = s.replace('_', " ");
+                let mut c = s.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vendor {
+    #[serde(skip)]
+    pub id: i32,
+    pub key: String,
+    pub name: String,
+    pub legal_entity: Option<String>,
+    pub website: Option<String>,
+    pub headquarters: Option<CountryCode>,
+    pub role: Role,
+    pub categories: Vec<VendorCategory>,
+    pub purpose: String,
+    pub status: VendorStatus,
+    pub proposed_on: Option<NaiveDate>,
+    pub active_from: Option<NaiveDate>,
+    pub retired_from: Option<NaiveDate>,
+    pub dpa_signed_on: Option<NaiveDate>,
+    pub dpa_url: Option<String>,
+    pub notes: Option<String>,
+    pub evidence: Vec<Evidence>,
+    pub certifications: Vec<Certification>,
+    pub transfers: Vec<Transfer>,
+    #[serde(skip)]
+    pub version: i32,
+}
+
+impl Vendor {
+    /// On the list on `date`: active from a date not after it (or an unknown one), not yet retired.
+    pub fn listed_on(&self, date: NaiveDate) -> bool {
+        match self.status {
+            VendorStatus::Proposed => false,
+            VendorStatus::Active | VendorStatus::Retired => {
+                self.active_from.is_none_or(|d| d <= date)
+                    && self.retired_from.is_none_or(|d| date < d)
+            }
+        }
+    }
+
+    /// The engine's facts for one of this vendor's transfers, as of `date`.
+    pub fn facts(
+        &self,
+        transfer: &Transfer,
+        exporter: CountryCode,
+        rules: &RuleSet,
+        date: NaiveDate,
+    ) -> Facts {
+        let mut facts = Facts::to(exporter, transfer.country);
+        facts.claims = transfer
+            .mechanisms
+            .iter()
+            // Ids are checked when loaded (`transfer::load`) and when given (API, forms, seeds).
+            .filter_map(|m| {
+                rules.mechanism_id(&m.id).ok().map(|mechanism| Claim {
+                    mechanism,
+                    signed: m.signed_on,
+                })
+            })
+            .collect();
+        facts.certified = self
+            .certifications
+            .iter()
+            .filter(|c| c.holds_on(date))
+            .filter_map(|c| rules.framework_id(&c.framework).ok())
+            .collect();
+        facts.tia = transfer.tia_on.is_some_and(|d| d <= date);
+        facts
+    }
+
+    pub fn assess<'r>(
+        &self,
+        transfer: &Transfer,
+        exporter: CountryCode,
+        rules: &'r RuleSet,
+        date: NaiveDate,
+    ) -> Assessment<'r> {
+        rules::assess(&self.facts(transfer, exporter, rules, date), rules, date)
+    }
+}
