@@ -1,5 +1,6 @@
 //! crossborder: a registry of third parties and cross-border transfers of personal data.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod date;

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::{Scope, format_scopes, parse_scopes, secrets};
+use crate::audit::{AuditEvent, audit};
 use crate::db::schema::api_clients;
 use crate::db::{DbConnection, DbError};
-use crate::registry::store::{AuditEvent, audit};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ApiClient {

@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::secrets;
+use crate::audit::{AuditEvent, audit};
 use crate::db::schema::{login_attempts, sessions, users};
 use crate::db::{DbConnection, DbError};
-use crate::registry::store::{AuditEvent, audit};
 
 /// What an account may do: viewers read, editors edit, admins also manage accounts, API clients
 /// and organisation settings.
