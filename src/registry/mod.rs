@@ -5,6 +5,7 @@ pub mod intake;
 pub mod listing;
 pub mod load;
 pub mod model;
+pub mod organisation;
 pub mod seed;
 pub mod settings;
 pub mod store;
