@@ -22,6 +22,7 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// The form's fields from a query string, trimmed; other keys are ignored.
     pub fn from_query(query: &str) -> Self {
         let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default();
         let mut f = Filters::default();
@@ -58,6 +59,7 @@ impl Filters {
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 
+    /// Whether any filter (not counting the page) is set.
     pub fn narrows(&self) -> bool {
         !self.query().is_empty()
     }
