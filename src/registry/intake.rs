@@ -567,6 +567,50 @@ pub fn reject(
     })
 }
 
+/// The keys of the vendors with these ids (those approvals created), by id; no query when there
+/// is none.
+pub fn vendor_keys(
+    conn: &mut DbConnection,
+    ids: Vec<i32>,
+) -> Result<std::collections::HashMap<i32, String>, DbError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(vendors::table
+        .filter(vendors::id.eq_any(ids))
+        .select((vendors::id, vendors::key))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// A pending request in one line: for the dashboard.
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingSummary {
+    pub id: i32,
+    /// The organisation's slug.
+    pub organisation: String,
+    pub vendor_name: String,
+    pub requester: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Every pending request, oldest first, in one line each.
+pub fn pending_summaries(conn: &mut DbConnection) -> Result<Vec<PendingSummary>, DbError> {
+    Ok(intake_requests::table
+        .inner_join(organisations::table)
+        .filter(intake_requests::status.eq("pending"))
+        .order(intake_requests::created_at.asc())
+        .select((
+            intake_requests::id,
+            organisations::slug,
+            intake_requests::vendor_name,
+            intake_requests::requester,
+            intake_requests::created_at,
+        ))
+        .load(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::key_from_name;

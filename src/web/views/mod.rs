@@ -2,6 +2,7 @@
 
 mod index;
 mod subprocessors;
+pub mod workspace;
 
 pub use index::organisations_page;
 pub use subprocessors::{subprocessors_page, web_link};

@@ -1,89 +1,31 @@
 //! The dashboard: what needs a privacy officer's attention, across organisations.
 
 use actix_web::{HttpResponse, web};
-use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 
 use super::SignedIn;
+use crate::audit;
 use crate::date::today;
-use crate::db::schema::{audit_events, intake_requests, organisations};
 use crate::db::{DbConnection, DbError};
+use crate::registry::intake::{self, PendingSummary};
 use crate::registry::{Registry, VendorStatus, organisation};
 use crate::rules::{Assessment, RuleSet, Severity, Verdict};
 use crate::web::AppState;
 use crate::web::error::{AppError, Audience};
 use crate::web::views::{country_name, layout, verdict_badge};
 
-struct Pending {
-    id: i32,
-    organisation: String,
-    vendor_name: String,
-    requester: String,
-    created_at: NaiveDateTime,
-}
-
-struct Recent {
-    occurred_at: NaiveDateTime,
-    actor: String,
-    action: String,
-    entity: String,
-}
-
 struct Data {
     registries: Vec<Registry>,
-    pending: Vec<Pending>,
-    recent: Vec<Recent>,
+    pending: Vec<PendingSummary>,
+    recent: Vec<audit::Summary>,
 }
 
 fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
-    let registries = organisation::registries(conn)?;
-    let pending = intake_requests::table
-        .inner_join(organisations::table)
-        .filter(intake_requests::status.eq("pending"))
-        .order(intake_requests::created_at.asc())
-        .select((
-            intake_requests::id,
-            organisations::slug,
-            intake_requests::vendor_name,
-            intake_requests::requester,
-            intake_requests::created_at,
-        ))
-        .load::<(i32, String, String, String, NaiveDateTime)>(conn)?
-        .into_iter()
-        .map(
-            |(id, organisation, vendor_name, requester, created_at)| Pending {
-                id,
-                organisation,
-                vendor_name,
-                requester,
-                created_at,
-            },
-        )
-        .collect();
-    let recent = audit_events::table
-        .filter(audit_events::entity.ne("user"))
-        .order(audit_events::id.desc())
-        .limit(10)
-        .select((
-            audit_events::occurred_at,
-            audit_events::actor,
-            audit_events::action,
-            audit_events::entity,
-        ))
-        .load::<(NaiveDateTime, String, String, String)>(conn)?
-        .into_iter()
-        .map(|(occurred_at, actor, action, entity)| Recent {
-            occurred_at,
-            actor,
-            action,
-            entity,
-        })
-        .collect();
     Ok(Data {
-        registries,
-        pending,
-        recent,
+        registries: organisation::registries(conn)?,
+        pending: intake::pending_summaries(conn)?,
+        recent: audit::latest(conn, 10)?,
     })
 }
 

@@ -305,7 +305,7 @@ pub async fn last_change(
     id: i32,
 ) -> Result<Option<(NaiveDateTime, String)>, AppError> {
     let newest = blocking(state, HTML, move |conn| {
-        super::audit::recent_changes(conn, entity, id, 1)
+        crate::audit::recent_changes(conn, entity, id, 1)
     })
     .await?;
     Ok(newest.into_iter().next().map(|e| (e.occurred_at, e.actor)))
@@ -404,14 +404,14 @@ pub async fn stale_vendor_notice(
 ) -> Result<Markup, AppError> {
     let missed = i64::from((current - expected).clamp(1, 10));
     let rows = blocking(state, HTML, move |conn| {
-        super::audit::recent_changes(conn, "vendor", vendor_id, missed)
+        crate::audit::recent_changes(conn, "vendor", vendor_id, missed)
     })
     .await?;
     Ok(html! {
         div.form-error.stale role="alert" {
             h2 { "Someone else changed this vendor while you were editing" }
             p { "Nothing was saved. Their changes since you opened the form:" }
-            (super::audit::changes_list(&rows))
+            (crate::web::views::workspace::audit::changes_list(&rows))
             p { "Your input is kept below, on the saved version: save again to apply it." }
         }
     })

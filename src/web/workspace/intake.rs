@@ -4,15 +4,13 @@ use std::collections::HashMap;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
-use diesel::prelude::*;
 use maud::{Markup, html};
 
 use super::SignedIn;
 use crate::auth::users::Role;
-use crate::db::schema::{organisations, vendors};
 use crate::db::{DbConnection, DbError};
-use crate::registry::DataCategory;
 use crate::registry::intake::{self, APPROVED, DecideError, IntakeDetail, PENDING, REJECTED};
+use crate::registry::{DataCategory, organisation};
 use crate::rules::CountryCode;
 use crate::web::AppState;
 use crate::web::error::{AppError, Audience};
@@ -44,22 +42,12 @@ struct Data {
 fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
     let (pending, decided) = intake::list(conn, DECIDED_SHOWN)?;
     let (pending_count, decided_count) = intake::counts(conn)?;
-    let organisations = organisations::table
-        .select((organisations::slug, organisations::name))
-        .load::<(String, String)>(conn)?
+    let organisations = organisation::names(conn)?
         .into_iter()
+        .map(|o| (o.slug, o.name))
         .collect();
     let ids: Vec<i32> = decided.iter().filter_map(|r| r.vendor_id).collect();
-    let vendor_keys = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        vendors::table
-            .filter(vendors::id.eq_any(ids))
-            .select((vendors::id, vendors::key))
-            .load::<(i32, String)>(conn)?
-            .into_iter()
-            .collect()
-    };
+    let vendor_keys = intake::vendor_keys(conn, ids)?;
     Ok(Data {
         pending,
         decided,

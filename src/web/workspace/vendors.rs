@@ -3,15 +3,14 @@
 //! write them are in `vendor_forms`, `transfers` and `certifications`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use diesel::prelude::*;
 use maud::html;
 use strum::VariantArray;
 
 use super::SignedIn;
 use super::forms::{self, HTML, html_page};
+use crate::audit;
 use crate::auth::users::Role;
 use crate::date::today;
-use crate::db::schema::audit_events;
 use crate::registry::{Vendor, VendorCategory, VendorStatus, organisation};
 use crate::web::error::AppError;
 use crate::web::views::{
@@ -175,24 +174,7 @@ pub async fn vendor_page(
     let vendor_id = vendor.id;
     let transfer_ids: Vec<i32> = vendor.transfers.iter().map(|t| t.id).collect();
     let history = blocking(&state, HTML, move |conn| {
-        Ok(audit_events::table
-            .filter(
-                audit_events::entity
-                    .eq("vendor")
-                    .and(audit_events::entity_id.eq(vendor_id))
-                    .or(audit_events::entity
-                        .eq("transfer")
-                        .and(audit_events::entity_id.eq_any(transfer_ids))),
-            )
-            .order(audit_events::id.desc())
-            .limit(50)
-            .select((
-                audit_events::occurred_at,
-                audit_events::actor,
-                audit_events::action,
-                audit_events::entity,
-            ))
-            .load::<(chrono::NaiveDateTime, String, String, String)>(conn)?)
+        audit::vendor_history(conn, vendor_id, &transfer_ids)
     })
     .await?;
     let today = today();
@@ -314,7 +296,7 @@ pub async fn vendor_page(
             ul { @for c in &changes { li { (c.summary) ": announced " (c.announced_on) ", takes effect " (c.effective_on) @if c.effective_on > today { " (upcoming)" } } } }
             h2 { "History" }
             @if history.is_empty() { p { "No recorded change." } }
-            ul { @for (at, actor, action, entity) in &history { li { (at.format("%Y-%m-%d %H:%M")) " — " (actor) " " (action) " " (entity) } } }
+            ul { @for e in &history { li { (e.occurred_at.format("%Y-%m-%d %H:%M")) " — " (e.actor) " " (e.action) " " (e.entity) } } }
         },
     )))
 }

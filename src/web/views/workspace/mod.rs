@@ -1,0 +1,3 @@
+//! The workspace's pages, one module per page.
+
+pub mod audit;
