@@ -144,24 +144,8 @@ impl JwtArgs {
         &self,
         jwks_url: Option<String>,
     ) -> Result<crossborder::auth::AuthConfig, String> {
-        let secret = match (&self.jwt_secret_file, std::env::var("JWT_SECRET").ok()) {
-            (Some(path), _) => Some(
-                std::fs::read(path)
-                    .map_err(|e| format!("--jwt-secret-file {}: {e}", path.display()))?
-                    .trim_ascii_end()
-                    .to_vec(),
-            ),
-            (None, Some(value)) if !value.is_empty() => Some(value.into_bytes()),
-            _ => None,
-        };
-        if let Some(secret) = &secret
-            && secret.len() < 32
-        {
-            return Err(format!(
-                "the JWT secret is {} bytes long; it must be at least 32 (generate one with: openssl rand -base64 48)",
-                secret.len()
-            ));
-        }
+        let secret = crossborder::config::jwt_secret(self.jwt_secret_file.as_deref())
+            .map_err(|e| e.to_string())?;
         Ok(crossborder::auth::AuthConfig {
             hs256_secret: secret,
             jwks_url,
