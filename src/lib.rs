@@ -1,6 +1,7 @@
 //! crossborder: a registry of third parties and cross-border transfers of personal data.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod date;
 pub mod db;
