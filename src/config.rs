@@ -1,12 +1,17 @@
-//! Settings from flags and the environment, checked once at start.
+//! Settings from flags and the environment, checked once at start. Secrets are held in
+//! [`Secret`], whose `Debug` never shows them, so the settings can be logged whole.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
-use crate::auth::AuthConfig;
+use crate::auth::{AuthConfig, Secret};
 use crate::db::{DatabaseUrl, DbError};
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crossborder.db";
+
+/// The shortest HS256 secret accepted: RFC 7518 §3.2 wants a key as long as the hash (256 bits).
+const MIN_SECRET_BYTES: usize = 32;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -25,8 +30,15 @@ pub enum ConfigError {
     Bind(String),
     #[error("--database-url / DATABASE_URL: {0}")]
     Database(#[from] DbError),
-    #[error("{0}")]
-    Auth(String),
+    #[error("--jwt-secret-file {}: {source}", path.display())]
+    SecretFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the JWT secret is {0} bytes long; it must be at least 32 (generate one with: openssl rand -base64 48)"
+    )]
+    ShortSecret(usize),
 }
 
 impl Settings {
@@ -40,5 +52,67 @@ impl Settings {
             auth: AuthConfig::default(),
             api_auth_disabled: false,
         })
+    }
+}
+
+/// The HS256 secret, read once: from `file` (--jwt-secret-file / JWT_SECRET_FILE, its trailing
+/// newline dropped), else from JWT_SECRET; `None` when neither is given.
+pub fn jwt_secret(file: Option<&Path>) -> Result<Option<Secret>, ConfigError> {
+    let bytes = match file {
+        Some(path) => std::fs::read(path)
+            .map_err(|source| ConfigError::SecretFile {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .trim_ascii_end()
+            .to_vec(),
+        None => match std::env::var("JWT_SECRET") {
+            Ok(value) if !value.is_empty() => value.into_bytes(),
+            _ => return Ok(None),
+        },
+    };
+    if bytes.len() < MIN_SECRET_BYTES {
+        return Err(ConfigError::ShortSecret(bytes.len()));
+    }
+    Ok(Some(Secret::from(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "do-not-print-me-0123456789abcdef-0123456789";
+
+    #[test]
+    fn the_settings_debug_never_shows_the_secret() {
+        let mut settings = Settings::new(DEFAULT_BIND, DEFAULT_DATABASE_URL).unwrap();
+        settings.auth.hs256_secret = Some(Secret::from(SECRET.as_bytes().to_vec()));
+        let printed = format!("{settings:?} {settings:#?}");
+        assert!(!printed.contains(SECRET), "{printed}");
+        // Nor as the list of byte values a derived Debug of Vec<u8> would print.
+        let bytes = format!("{:?}", &SECRET.as_bytes()[..6]);
+        assert!(!printed.contains(bytes.trim_end_matches(']')), "{printed}");
+        assert!(printed.contains("Secret([redacted])"), "{printed}");
+    }
+
+    #[test]
+    fn a_secret_file_loses_its_trailing_newline_and_must_hold_32_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good");
+        std::fs::write(&good, format!("{SECRET}\n")).unwrap();
+        let secret = jwt_secret(Some(&good)).unwrap().expect("a secret");
+        assert_eq!(secret.expose(), SECRET.as_bytes());
+
+        let short = dir.path().join("short");
+        std::fs::write(&short, "short\n").unwrap();
+        let error = jwt_secret(Some(&short)).unwrap_err().to_string();
+        assert!(
+            error.starts_with("the JWT secret is 5 bytes long;"),
+            "{error}"
+        );
+
+        let missing = dir.path().join("missing");
+        let error = jwt_secret(Some(&missing)).unwrap_err().to_string();
+        assert!(error.starts_with("--jwt-secret-file "), "{error}");
     }
 }

@@ -118,7 +118,7 @@ async fn spawn_with_jwks(jwks: &JwksServer, min_refresh: Option<Duration>) -> Te
         .to_vec();
     let url = jwks.url.clone();
     spawn_app_with(move |settings| {
-        settings.auth.hs256_secret = Some(secret);
+        settings.auth.hs256_secret = Some(secret.into());
         settings.auth.jwks_url = Some(url);
         if let Some(min_refresh) = min_refresh {
             settings.auth.jwks_min_refresh = min_refresh;
@@ -578,9 +578,9 @@ async fn an_hs256_secret_shorter_than_32_bytes_stops_the_build() {
     let url = format!("sqlite://{}", dir.path().join("short.db").display());
     let mut settings = Settings::new("127.0.0.1:0", &url).unwrap();
     settings.seed_when_empty = false;
-    settings.auth.hs256_secret = Some(vec![b'x'; 31]);
+    settings.auth.hs256_secret = Some(vec![b'x'; 31].into());
     assert!(Application::build(&settings).await.is_err(), "31 bytes");
-    settings.auth.hs256_secret = Some(vec![b'x'; 32]);
+    settings.auth.hs256_secret = Some(vec![b'x'; 32].into());
     assert!(Application::build(&settings).await.is_ok(), "32 bytes");
 }
 

@@ -515,3 +515,84 @@ fn serve_prints_its_url_answers_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful stop exits 0, got {status:?}");
 }
+
+// --- tokens and exit statuses: 2 for bad input, 1 for a failure ------------------------------
+
+fn token_issue(args: &[&str], jwt_secret: Option<&str>) -> std::process::Output {
+    let mut command = Command::cargo_bin("crossborder").unwrap();
+    command
+        .args(["token", "issue", "--sub", "ci", "--scope", "registry:read"])
+        .args(args)
+        .env_remove("JWT_SECRET")
+        .env_remove("JWT_SECRET_FILE");
+    if let Some(secret) = jwt_secret {
+        command.env("JWT_SECRET", secret);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn token_issue_needs_a_secret_of_at_least_32_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short");
+    std::fs::write(&short, "short\n").unwrap();
+    let good = dir.path().join("good");
+    std::fs::write(&good, format!("{}\n", "s".repeat(40))).unwrap();
+    let too_short = "crossborder: the JWT secret is 5 bytes long; it must be at least 32 \
+                     (generate one with: openssl rand -base64 48)\n";
+
+    for (out, stderr) in [
+        (
+            token_issue(&[], None),
+            "crossborder: set JWT_SECRET or --jwt-secret-file to sign tokens\n",
+        ),
+        (
+            token_issue(&["--jwt-secret-file", short.to_str().unwrap()], None),
+            too_short,
+        ),
+        (token_issue(&[], Some("short")), too_short),
+    ] {
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        assert_eq!(String::from_utf8_lossy(&out.stderr), stderr);
+    }
+
+    let out = token_issue(&["--jwt-secret-file", good.to_str().unwrap()], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(token.trim_end().split('.').count(), 3, "{token}");
+    assert!(token.ends_with('\n'));
+}
+
+#[test]
+fn a_failure_exits_1_and_a_missing_database_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("nowhere");
+    let url = format!("sqlite://{}", nowhere.join("x.db").display());
+    let out = run(&["seed", "--database-url", &url]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "crossborder: directory {} of the database does not exist\n",
+            nowhere.display()
+        )
+    );
+
+    let missing = dir.path().join("missing.db");
+    let url = format!("sqlite://{}", missing.display());
+    for args in [vec!["export"], vec!["backup", "copy.db"]] {
+        let out = run(&[&args[..], &["--database-url", &url]].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("crossborder: no database at {}\n", missing.display())
+        );
+    }
+}

@@ -8,7 +8,7 @@ pub mod users;
 mod verifier;
 
 pub use jwks::JwksSource;
-pub use verifier::{AuthConfig, AuthError, Verifier};
+pub use verifier::{AuthConfig, AuthError, Secret, Verifier};
 
 use std::fmt;
 use std::str::FromStr;

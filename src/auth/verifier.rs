@@ -16,10 +16,32 @@ use super::{Principal, Scope};
 /// Tolerated clock skew.
 const LEEWAY_SECONDS: u64 = 30;
 
+/// A secret key. Its bytes never appear in `Debug` output, so settings can be logged whole.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Secret {
+    fn from(bytes: Vec<u8>) -> Self {
+        Secret(bytes)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     /// HS256 shared secret: verifies tokens without `kid` and signs the tokens crossborder issues.
-    pub hs256_secret: Option<Vec<u8>>,
+    pub hs256_secret: Option<Secret>,
     /// The identity provider's key set (RS256, ES256, EdDSA keys).
     pub jwks_url: Option<String>,
     pub issuer: String,
@@ -98,7 +120,7 @@ fn describe(kind: &ErrorKind) -> String {
 
 impl Verifier {
     pub fn new(config: &AuthConfig) -> Result<Self, AuthError> {
-        let hs256 = match &config.hs256_secret {
+        let hs256 = match config.hs256_secret.as_ref().map(Secret::expose) {
             Some(secret) if secret.len() < 32 => {
                 return Err(AuthError::Config(format!(
                     "the HS256 secret is {} bytes; it must be at least 32",

@@ -97,7 +97,7 @@ pub async fn spawn_empty_app() -> TestApp {
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::new();
     let mut settings = Settings::new("127.0.0.1:0", &database.url).expect("valid settings");
-    settings.auth.hs256_secret = Some(TEST_SECRET.to_vec());
+    settings.auth.hs256_secret = Some(TEST_SECRET.to_vec().into());
     configure(&mut settings);
     let app = Application::build(&settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -1,0 +1,62 @@
+//! `crossborder serve` (also what runs without a command): the web service.
+
+use crate::config::{DEFAULT_BIND, Settings};
+use crate::web::startup::Application;
+
+use super::CliError;
+use super::database::DatabaseArgs;
+use super::jwt::JwtArgs;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "BIND", default_value = DEFAULT_BIND, value_name = "ADDR")]
+    bind: String,
+
+    #[command(flatten)]
+    database: DatabaseArgs,
+
+    #[command(flatten)]
+    jwt: JwtArgs,
+
+    /// The identity provider's JSON Web Key Set (RS256, ES256, EdDSA keys), fetched at start and
+    /// again for an unknown key id at most once a minute.
+    #[arg(long, env = "JWKS_URL", value_name = "URL")]
+    jwks_url: Option<String>,
+
+    /// For benchmarks only: let every API call through without a token.
+    #[arg(long, hide = true)]
+    insecure_disable_api_auth: bool,
+}
+
+pub fn run(args: ServeArgs) -> Result<(), CliError> {
+    init_logs();
+    let mut settings =
+        Settings::new(&args.bind, &args.database.database_url).map_err(CliError::usage)?;
+    settings.auth = args.jwt.auth_config(args.jwks_url.clone())?;
+    settings.api_auth_disabled = args.insecure_disable_api_auth;
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(&settings)
+            .await
+            .map_err(CliError::failure)?;
+        let host = match settings.bind.ip() {
+            ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+            ip if ip.is_ipv6() => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        println!("crossborder is serving on http://{host}:{}/", app.port());
+        app.run_until_stopped().await.map_err(CliError::failure)
+    })
+}
+
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logs go to stderr, so stdout carries only the answer (the URL served).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}

@@ -1,0 +1,50 @@
+//! `crossborder token issue`: sign a one-off API token with the HS256 secret.
+
+use std::time::Duration;
+
+use clap::Subcommand;
+
+use crate::auth::Verifier;
+
+use super::CliError;
+use super::jwt::JwtArgs;
+use super::output::emit;
+use super::scopes::{ScopeList, parse_scope_list};
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Sign a one-off token with the HS256 secret and print it.
+    Issue {
+        /// The subject (who the token is for); it is written in the audit trail.
+        #[arg(long)]
+        sub: String,
+        /// Space-separated scopes: registry:read, registry:write, intake:write.
+        #[arg(long, value_parser = parse_scope_list)]
+        scope: ScopeList,
+        /// Lifetime (15m, 1h, 1d).
+        #[arg(long, default_value = "15m", value_parser = humantime::parse_duration)]
+        ttl: Duration,
+        #[command(flatten)]
+        jwt: JwtArgs,
+    },
+}
+
+pub fn run(command: TokenCommand) -> Result<(), CliError> {
+    let TokenCommand::Issue {
+        sub,
+        scope,
+        ttl,
+        jwt,
+    } = command;
+    let config = jwt.auth_config(None)?;
+    if config.hs256_secret.is_none() {
+        return Err(CliError::usage(
+            "set JWT_SECRET or --jwt-secret-file to sign tokens",
+        ));
+    }
+    let verifier = Verifier::new(&config).map_err(CliError::usage)?;
+    let (token, _) = verifier
+        .issue(&sub, &scope.0, Some(ttl))
+        .map_err(CliError::failure)?;
+    emit(&format!("{token}\n"))
+}
