@@ -116,6 +116,9 @@ pub enum DbError {
     Migration(String),
     #[error("the database holds a value this version cannot read: {0}")]
     Corrupt(String),
+    /// The blocking pool that runs database work is shutting down.
+    #[error("database work was interrupted: {0}")]
+    Interrupted(String),
 }
 
 /// Where the data lives: `postgres://...` (or `postgresql://`), `sqlite://PATH`, `sqlite:PATH`

@@ -29,20 +29,31 @@ pub struct AppState {
     pub api_auth_disabled: bool,
 }
 
-/// Runs a diesel call on the blocking pool with a pooled connection.
+/// Runs database work on actix's blocking pool with a pooled connection: diesel blocks, the
+/// async executor must not. The only `web::block` of the service. The work's own error comes
+/// back as it is; no connection, or a pool shutting down, becomes one through [`DbError`].
+pub(crate) async fn db<T, E>(
+    state: &AppState,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    let pool = state.db.clone();
+    web::block(move || work(&mut *pool.get()?))
+        .await
+        .unwrap_or_else(|e| Err(DbError::Interrupted(e.to_string()).into()))
+}
+
+/// [`db`] for work that fails only with the database: its error becomes an error page or a
+/// problem+json for `audience`.
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     audience: Audience,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
 ) -> Result<T, AppError> {
-    let db = state.db.clone();
-    web::block(move || {
-        let mut conn = db.get()?;
-        f(&mut conn)
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), audience))?
-    .map_err(|e| AppError::db(e, audience))
+    db(state, work).await.map_err(|e| AppError::db(e, audience))
 }
 
 /// One organisation's registry, or a 404 naming it.

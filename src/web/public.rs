@@ -66,21 +66,20 @@ async fn healthz() -> HttpResponse {
 }
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let db = state.db.clone();
-    let ready = web::block(move || db.get().map(|_| ())).await;
+    let ready = crate::web::db(&state, |_| Ok::<(), crate::db::DbError>(())).await;
     match ready {
-        Ok(Ok(())) => HttpResponse::Ok()
+        Ok(()) => HttpResponse::Ok()
             .content_type("text/plain")
             .body("ready\n"),
-        Ok(Err(e)) => {
+        Err(crate::db::DbError::Interrupted(_)) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("busy\n"),
+        Err(e) => {
             tracing::warn!(error = %e, "database not reachable");
             HttpResponse::ServiceUnavailable()
                 .content_type("text/plain")
                 .body("database not reachable\n")
         }
-        Err(_) => HttpResponse::ServiceUnavailable()
-            .content_type("text/plain")
-            .body("busy\n"),
     }
 }
 

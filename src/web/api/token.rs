@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::dto::TokenOut;
 use crate::auth::{Scope, clients, format_scopes, parse_scopes};
+use crate::db::DbError;
 use crate::web::AppState;
 
 #[derive(Serialize)]
@@ -105,34 +106,32 @@ pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
             "token issuance needs an HS256 secret (JWT_SECRET)",
         );
     }
-    let db = state.db.clone();
-    let authenticated = web::block(move || {
-        let mut conn = db.get()?;
-        clients::authenticate(&mut conn, &client_id, &secret)
+    let authenticated = crate::web::db(&state, move |conn| {
+        clients::authenticate(conn, &client_id, &secret)
     })
     .await;
     let (client, allowed) = match authenticated {
-        Ok(Ok(Some(found))) => found,
-        Ok(Ok(None)) => {
+        Ok(Some(found)) => found,
+        Ok(None) => {
             return oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "unknown client, wrong secret or revoked client",
             );
         }
-        Ok(Err(e)) => {
+        Err(DbError::Interrupted(_)) => {
+            return oauth_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "busy",
+            );
+        }
+        Err(e) => {
             tracing::error!(error = %e, "client authentication failed");
             return oauth_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "server_error",
                 "try again later",
-            );
-        }
-        Err(_) => {
-            return oauth_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "temporarily_unavailable",
-                "busy",
             );
         }
     };

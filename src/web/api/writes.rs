@@ -40,14 +40,7 @@ async fn edit<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&mut crate::db::DbConnection) -> Result<T, EditError> + Send + 'static,
 ) -> Result<T, AppError> {
-    let db = state.db.clone();
-    web::block(move || {
-        let mut conn = db.get().map_err(EditError::Db)?;
-        f(&mut conn)
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), JSON))?
-    .map_err(edit_error)
+    crate::web::db(state, f).await.map_err(edit_error)
 }
 
 /// Runs a write that returns the vendor, and answers with the vendor as it is now, assessed for

@@ -14,11 +14,11 @@ use crate::audit::{self, Entry, Selection};
 use crate::date::parse_date;
 use crate::db::{DbConnection, DbError};
 use crate::registry::organisation;
-use crate::web::AppState;
 use crate::web::error::{AppError, Audience};
 use crate::web::views::workspace::audit::{
     FieldProblem, Filters, Org, PageData, PageResult, audit_page,
 };
+use crate::web::{AppState, blocking};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/workspace/audit", web::get().to(page))
@@ -166,15 +166,8 @@ pub async fn page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let filters = Filters::from_query(req.query_string());
-    let db = state.db.clone();
     let wanted = filters.clone();
-    let data = web::block(move || {
-        let mut conn = db.get()?;
-        gather(&mut conn, &wanted)
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
-    .map_err(|e| AppError::db(e, Audience::Html))?;
+    let data = blocking(&state, Audience::Html, move |conn| gather(conn, &wanted)).await?;
     let status = if data.problems.is_empty() {
         actix_web::http::StatusCode::OK
     } else {
@@ -221,14 +214,10 @@ pub async fn csv_export(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let filters = Filters::from_query(req.query_string());
-    let db = state.db.clone();
-    let outcome = web::block(move || {
-        let mut conn = db.get()?;
-        all_matching(&mut conn, &filters)
+    let outcome = blocking(&state, Audience::Json, move |conn| {
+        all_matching(conn, &filters)
     })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Json))?
-    .map_err(|e| AppError::db(e, Audience::Json))?;
+    .await?;
     let (rows, slugs) = outcome.map_err(|problems| {
         let first = &problems[0];
         AppError::BadParameter {

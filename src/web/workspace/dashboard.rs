@@ -11,9 +11,9 @@ use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, PendingSummary};
 use crate::registry::{Registry, VendorStatus, organisation};
 use crate::rules::{Assessment, RuleSet, Severity, Verdict};
-use crate::web::AppState;
 use crate::web::error::{AppError, Audience};
 use crate::web::views::{country_name, layout, verdict_badge};
+use crate::web::{AppState, blocking};
 
 struct Data {
     registries: Vec<Registry>,
@@ -41,14 +41,7 @@ pub async fn dashboard(
     signed_in: SignedIn,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let db = state.db.clone();
-    let data = web::block(move || {
-        let mut conn = db.get()?;
-        gather(&mut conn)
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
-    .map_err(|e| AppError::db(e, Audience::Html))?;
+    let data = blocking(&state, Audience::Html, gather).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))

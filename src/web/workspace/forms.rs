@@ -1,8 +1,8 @@
 //! What the workspace's forms share: reading a posted form, showing an error next to its field,
 //! the role check, running an edit, and the page shown when someone else saved first.
 
+use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use maud::{Markup, html};
 
@@ -281,14 +281,7 @@ pub async fn run_edit<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&mut DbConnection) -> Result<T, EditError> + Send + 'static,
 ) -> Result<Result<T, EditError>, AppError> {
-    let db = state.db.clone();
-    let outcome = web::block(move || {
-        let mut conn = db.get().map_err(EditError::Db)?;
-        f(&mut conn)
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), HTML))?;
-    match outcome {
+    match crate::web::db(state, f).await {
         Err(EditError::NotFound(what)) => Err(AppError::NotFound {
             what: format!("such {what}"),
             audience: HTML,

@@ -12,9 +12,9 @@ use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, APPROVED, DecideError, IntakeDetail, PENDING, REJECTED};
 use crate::registry::{DataCategory, organisation};
 use crate::rules::CountryCode;
-use crate::web::AppState;
 use crate::web::error::{AppError, Audience};
 use crate::web::views::layout;
+use crate::web::{AppState, blocking, db};
 
 /// Decided requests shown below the pending ones.
 const DECIDED_SHOWN: i64 = 50;
@@ -59,14 +59,7 @@ fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
 }
 
 async fn load(state: &AppState) -> Result<Data, AppError> {
-    let db = state.db.clone();
-    web::block(move || {
-        let mut conn = db.get()?;
-        gather(&mut conn)
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
-    .map_err(|e| AppError::db(e, Audience::Html))
+    blocking(state, Audience::Html, gather).await
 }
 
 /// What the reviewer typed in a reject form that was refused, to show it again with the error.
@@ -421,13 +414,10 @@ pub async fn approve(
     let expected = expected_version(&form)?;
     let note: String = form.reason.trim().chars().take(REASON_MAX).collect();
     let actor = actor(&signed_in);
-    let db = state.db.clone();
-    let outcome = web::block(move || {
-        let mut conn = db.get().map_err(DecideError::Db)?;
-        intake::approve(&mut conn, id, expected, Some(&note), &actor)
+    let outcome = db(&state, move |conn| {
+        intake::approve(conn, id, expected, Some(&note), &actor)
     })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?;
+    .await;
     match outcome {
         Ok(_) => Ok(back()),
         Err(e) => refused(e, &signed_in, &state).await,
@@ -459,14 +449,10 @@ pub async fn reject(
         let data = load(&state).await?;
         if !data.pending.iter().any(|r| r.request.id == id) {
             // Decided meanwhile, or no such request: say so rather than ask for a reason.
-            let db = state.db.clone();
-            let current = web::block(move || {
-                let mut conn = db.get()?;
-                intake::get_detail(&mut conn, id)
+            let current = blocking(&state, Audience::Html, move |conn| {
+                intake::get_detail(conn, id)
             })
-            .await
-            .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
-            .map_err(|e| AppError::db(e, Audience::Html))?;
+            .await?;
             let e = match current {
                 None => DecideError::NotFound(id),
                 Some(r) => DecideError::AlreadyDecided {
@@ -493,13 +479,10 @@ pub async fn reject(
     }
     let reason = reason.to_string();
     let actor = actor(&signed_in);
-    let db = state.db.clone();
-    let outcome = web::block(move || {
-        let mut conn = db.get().map_err(DecideError::Db)?;
-        intake::reject(&mut conn, id, expected, &reason, &actor)
+    let outcome = db(&state, move |conn| {
+        intake::reject(conn, id, expected, &reason, &actor)
     })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?;
+    .await;
     match outcome {
         Ok(_) => Ok(back()),
         Err(e) => refused(e, &signed_in, &state).await,

@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::{SESSION_COOKIE, SignedIn, constant_time_eq, session_cookie};
 use crate::auth::users::{self, LoginError, SESSION_HOURS, SLOW_AFTER};
-use crate::web::AppState;
 use crate::web::error::{AppError, Audience};
 use crate::web::views::layout;
+use crate::web::{AppState, blocking, db};
 
 const LOGIN_CSRF_COOKIE: &str = "cb_login_csrf";
 
@@ -107,14 +107,11 @@ pub async fn submit(
     let form = form.into_inner();
 
     // Slow down guessing: each failure past the first few makes the next attempt wait longer.
-    let (db, email, addr) = (state.db.clone(), form.email.clone(), address.clone());
-    let failures = web::block(move || {
-        let mut conn = db.get()?;
-        users::recent_failures(&mut conn, &email, &addr)
+    let (email, addr) = (form.email.clone(), address.clone());
+    let failures = blocking(&state, Audience::Html, move |conn| {
+        users::recent_failures(conn, &email, &addr)
     })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
-    .map_err(|e| AppError::db(e, Audience::Html))?;
+    .await?;
     if failures >= SLOW_AFTER {
         actix_web::rt::time::sleep(Duration::from_secs(
             (failures - SLOW_AFTER + 1).min(5) as u64
@@ -122,14 +119,11 @@ pub async fn submit(
         .await;
     }
 
-    let db = state.db.clone();
     let (email, password) = (form.email.clone(), form.password.clone());
-    let outcome = web::block(move || {
-        let mut conn = db.get().map_err(LoginError::Db)?;
-        users::login(&mut conn, &email, &password, &address)
+    let outcome = db(&state, move |conn| {
+        users::login(conn, &email, &password, &address)
     })
-    .await
-    .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?;
+    .await;
     let again = |status: actix_web::http::StatusCode, message: &str| {
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
@@ -167,14 +161,10 @@ pub async fn logout(
 ) -> Result<HttpResponse, AppError> {
     signed_in.check_csrf(&form.csrf)?;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        let db = state.db.clone();
-        web::block(move || {
-            let mut conn = db.get()?;
-            users::logout(&mut conn, &token)
+        blocking(&state, Audience::Html, move |conn| {
+            users::logout(conn, &token)
         })
-        .await
-        .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
-        .map_err(|e| AppError::db(e, Audience::Html))?;
+        .await?;
     }
     let mut gone = session_cookie(&req, String::new(), 0);
     gone.make_removal();

@@ -116,16 +116,10 @@ impl FromRequest for SignedIn {
             let (Some(state), Some(token)) = (state, token) else {
                 return Err(login());
             };
-            let db = state.db.clone();
-            let session = web::block(move || {
-                let mut conn = db.get()?;
-                users::session(&mut conn, &token)
+            let session = super::blocking(&state, super::Audience::Html, move |conn| {
+                users::session(conn, &token)
             })
-            .await
-            .map_err(|e| {
-                actix_web::Error::from(AppError::internal(e.to_string(), super::Audience::Html))
-            })?
-            .map_err(|e| actix_web::Error::from(AppError::db(e, super::Audience::Html)))?;
+            .await?;
             session.map(SignedIn).ok_or_else(login)
         })
     }
