@@ -5,6 +5,7 @@ pub mod cache;
 mod error;
 mod feeds;
 mod filters;
+mod input;
 mod public;
 pub mod startup;
 mod views;

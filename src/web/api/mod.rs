@@ -2,7 +2,9 @@
 //! OpenAPI document. Every `/api/v1` route needs a bearer token with the right scope.
 
 pub mod dto;
+mod input;
 mod openapi;
+mod output;
 mod reads;
 mod token;
 mod writes;

@@ -13,8 +13,8 @@ use crate::registry::{
 };
 use crate::rules::{MechanismKind, RuleSet};
 use crate::web::AppState;
-use crate::web::api::dto::{EvidenceIo, field_errors};
 use crate::web::error::{AppError, FieldError};
+use crate::web::input::{EvidenceIo, field_errors};
 use crate::web::views::mechanism_name;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

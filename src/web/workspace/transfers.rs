@@ -14,8 +14,8 @@ use super::forms::{
 use crate::registry::{DataCategory, EditError, Transfer, Vendor, transfer};
 use crate::rules::{CountryCode, RuleSet};
 use crate::web::AppState;
-use crate::web::api::dto::{MechanismClaim, TransferIn, field_errors};
 use crate::web::error::{AppError, FieldError};
+use crate::web::input::{MechanismClaim, TransferIn, field_errors};
 use crate::web::views::mechanism_name;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

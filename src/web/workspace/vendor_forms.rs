@@ -17,8 +17,8 @@ use crate::date::today;
 use crate::registry::vendor::{self, lifecycle};
 use crate::registry::{EditError, Organisation, Vendor, VendorCategory, VendorStatus};
 use crate::web::AppState;
-use crate::web::api::dto::{VendorIn, field_errors};
 use crate::web::error::{AppError, FieldError};
+use crate::web::input::{VendorIn, field_errors};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/workspace/{org}/vendors/new", web::get().to(new_vendor))

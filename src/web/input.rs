@@ -1,0 +1,365 @@
+//! A vendor and a transfer as a person or a tool types them, with their checks: the API's JSON
+//! bodies and the workspace's forms both come in as these, are checked by the same rules (field
+//! by field, every error at once), then parse into the registry's commands.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError, ValidationErrors};
+
+use crate::registry::{
+    ClaimedMechanism, DataCategory, Evidence, NewVendor, Role, Transfer, VendorCategory,
+    VendorFields, VendorStatus,
+};
+use crate::rules::{CountryCode, RuleSet};
+use crate::values::{FieldError, VendorKey, WebUrl, word};
+
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct MechanismClaim {
+    /// A mechanism id of the rules data (scc_2021, dpf, bcr, consent...).
+    pub id: String,
+    /// When the contract was signed.
+    pub signed_on: Option<NaiveDate>,
+}
+
+#[derive(Serialize, Deserialize, Validate, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceIo {
+    /// The document the record comes from.
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    pub document: String,
+    /// A verbatim quote.
+    #[validate(length(min = 1, max = 4000), custom(function = "not_blank"))]
+    pub quote: String,
+    #[validate(custom(function = "valid_web_url"), length(max = 500))]
+    pub url: Option<String>,
+}
+
+impl EvidenceIo {
+    pub fn into_evidence(self) -> Evidence {
+        Evidence {
+            document: self.document.trim().to_string(),
+            quote: self.quote.trim().to_string(),
+            url: self.url,
+        }
+    }
+}
+
+// --- inputs ----------------------------------------------------------------------------------
+
+pub(crate) fn error(code: &'static str, message: String) -> ValidationError {
+    let mut e = ValidationError::new(code);
+    e.message = Some(message.into());
+    e
+}
+
+pub(crate) fn valid_web_url(value: &str) -> Result<(), ValidationError> {
+    WebUrl::parse(value)
+        .map(|_| ())
+        .map_err(|message| error("url", message))
+}
+
+pub(crate) fn not_blank(value: &str) -> Result<(), ValidationError> {
+    (!value.trim().is_empty())
+        .then_some(())
+        .ok_or_else(|| error("blank", "must not be blank".into()))
+}
+
+pub(crate) fn valid_country(value: &str) -> Result<(), ValidationError> {
+    CountryCode::parse(value)
+        .map(|_| ())
+        .map_err(|e| error("country", e.to_string()))
+}
+
+fn valid_key(value: &str) -> Result<(), ValidationError> {
+    VendorKey::parse(value)
+        .map(|_| ())
+        .map_err(|message| error("key", message))
+}
+
+fn vocabulary<T: std::str::FromStr>(value: &str, words: String) -> Result<(), ValidationError> {
+    value
+        .parse::<T>()
+        .map(|_| ())
+        .map_err(|_| error("vocabulary", format!("'{value}' is not one of: {words}")))
+}
+
+fn valid_role(value: &str) -> Result<(), ValidationError> {
+    vocabulary::<Role>(value, crate::values::vocabulary::<Role>())
+}
+
+fn valid_status(value: &str) -> Result<(), ValidationError> {
+    vocabulary::<VendorStatus>(value, crate::values::vocabulary::<VendorStatus>())
+}
+
+fn valid_categories(values: &[String]) -> Result<(), ValidationError> {
+    if values.is_empty() {
+        return Err(error("categories", "name at least one category".into()));
+    }
+    values.iter().try_for_each(|v| {
+        vocabulary::<VendorCategory>(v, crate::values::vocabulary::<VendorCategory>())
+    })
+}
+
+pub(crate) fn valid_data_categories(values: &[String]) -> Result<(), ValidationError> {
+    values.iter().try_for_each(|v| {
+        vocabulary::<DataCategory>(v, crate::values::vocabulary::<DataCategory>())
+    })
+}
+
+pub(crate) fn valid_countries(values: &[String]) -> Result<(), ValidationError> {
+    if values.is_empty() {
+        return Err(error("countries", "name at least one country".into()));
+    }
+    values.iter().try_for_each(|c| valid_country(c))
+}
+
+pub(crate) fn valid_mechanisms(values: &[MechanismClaim]) -> Result<(), ValidationError> {
+    let rules = RuleSet::embedded();
+    values.iter().try_for_each(|m| {
+        rules
+            .mechanism_id(&m.id)
+            .map(|_| ())
+            .map_err(|e| error("mechanism", e.to_string()))
+    })
+}
+
+/// Turns validator's errors into `{field, message}` pairs, nested fields dotted.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    // One message per field: an empty name is "too short" and "blank", say it once.
+    out.dedup_by(|a, b| a.field == b.field);
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind;
+    let errors: &HashMap<_, _> = errors.errors();
+    for (field, kind) in errors {
+        let name = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| match e.code.as_ref() {
+                            "length" => match (e.params.get("min"), e.params.get("max")) {
+                                (Some(min), Some(max)) => {
+                                    format!("length must be between {min} and {max}")
+                                }
+                                (None, Some(max)) => format!("at most {max} characters"),
+                                (Some(min), None) => format!("at least {min} characters"),
+                                _ => "wrong length".into(),
+                            },
+                            "url" => "not a valid URL".into(),
+                            "email" => "not a valid e-mail address".into(),
+                            code => format!("invalid ({code})"),
+                        });
+                    out.push(FieldError {
+                        field: name.clone(),
+                        message,
+                    });
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, &name, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    collect(inner, &format!("{name}[{i}]"), out);
+                }
+            }
+        }
+    }
+}
+
+/// A vendor as the API creates or updates it.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorIn {
+    /// Stable id within the organisation (lowercase, digits, '-'). Ignored on update.
+    #[validate(custom(function = "valid_key"))]
+    pub key: String,
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    pub name: String,
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    pub legal_entity: Option<String>,
+    #[validate(custom(function = "valid_web_url"), length(max = 500))]
+    pub website: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    #[validate(custom(function = "valid_country"))]
+    pub headquarters: Option<String>,
+    /// processor, sub_processor, independent_controller or joint_controller.
+    #[validate(custom(function = "valid_role"))]
+    pub role: String,
+    #[validate(custom(function = "valid_categories"))]
+    pub categories: Vec<String>,
+    #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
+    pub purpose: String,
+    /// proposed or active (default proposed). Retire with the retire route.
+    #[validate(custom(function = "valid_status"))]
+    pub status: Option<String>,
+    /// When an active vendor takes effect (default: today plus the organisation's notice period).
+    pub active_from: Option<NaiveDate>,
+    pub dpa_signed_on: Option<NaiveDate>,
+    #[validate(custom(function = "valid_web_url"), length(max = 500))]
+    pub dpa_url: Option<String>,
+    #[validate(length(max = 4000))]
+    pub notes: Option<String>,
+    /// Transfers to create with the vendor (create only).
+    #[serde(default)]
+    #[validate(nested)]
+    pub transfers: Vec<TransferIn>,
+}
+
+/// A value of a validated body, parsed; a value that does not parse is named, never dropped.
+fn parsed<T>(field: &str, value: Result<T, String>) -> Result<T, Vec<FieldError>> {
+    value.map_err(|message| vec![FieldError::new(field, message)])
+}
+
+fn country(field: &str, value: &str) -> Result<CountryCode, Vec<FieldError>> {
+    parsed(field, CountryCode::parse(value).map_err(|e| e.to_string()))
+}
+
+fn web_url(field: &str, value: Option<&str>) -> Result<Option<WebUrl>, Vec<FieldError>> {
+    value.map(|v| parsed(field, WebUrl::parse(v))).transpose()
+}
+
+impl VendorIn {
+    /// The vendor's own fields, for an update (the key and the transfers are not part of it).
+    pub fn fields(&self) -> Result<VendorFields, Vec<FieldError>> {
+        Ok(VendorFields {
+            name: self.name.clone(),
+            legal_entity: self.legal_entity.clone(),
+            website: web_url("website", self.website.as_deref())?,
+            headquarters: self
+                .headquarters
+                .as_deref()
+                .map(|c| country("headquarters", c))
+                .transpose()?,
+            role: parsed("role", word::<Role>(&self.role))?,
+            categories: self
+                .categories
+                .iter()
+                .map(|c| parsed("categories", word::<VendorCategory>(c)))
+                .collect::<Result<_, _>>()?,
+            purpose: self.purpose.clone(),
+            status: self
+                .status
+                .as_deref()
+                .map(|s| parsed("status", word::<VendorStatus>(s)))
+                .transpose()?,
+            active_from: self.active_from,
+            dpa_signed_on: self.dpa_signed_on,
+            dpa_url: web_url("dpa_url", self.dpa_url.as_deref())?,
+            notes: self.notes.clone(),
+        })
+    }
+
+    /// A new vendor with its first transfers.
+    pub fn into_new(self) -> Result<NewVendor, Vec<FieldError>> {
+        Ok(NewVendor {
+            key: parsed("key", VendorKey::parse(&self.key))?,
+            fields: self.fields()?,
+            transfers: self
+                .transfers
+                .into_iter()
+                .map(TransferIn::into_transfer)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// A transfer as the API creates or updates it.
+#[derive(Deserialize, Validate, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TransferIn {
+    /// ISO 3166-1 alpha-2; leave out when unknown and say where in `location`.
+    #[validate(custom(function = "valid_country"))]
+    pub country: Option<String>,
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    pub location: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "valid_data_categories"))]
+    pub data_categories: Vec<String>,
+    #[serde(default)]
+    #[validate(custom(function = "valid_mechanisms"))]
+    pub mechanisms: Vec<MechanismClaim>,
+    pub tia_on: Option<NaiveDate>,
+    #[validate(length(max = 4000))]
+    pub supplementary_measures: Option<String>,
+    #[validate(length(max = 4000))]
+    pub notes: Option<String>,
+    /// Documents and quotes backing the transfer. On an update they are added to what the
+    /// transfer has: evidence is never removed.
+    #[serde(default)]
+    #[validate(nested)]
+    pub evidence: Vec<EvidenceIo>,
+}
+
+impl TransferIn {
+    /// Checks what one field cannot: a country or a location.
+    pub fn check(&self) -> Vec<FieldError> {
+        if self.country.is_none() && self.location.is_none() {
+            vec![FieldError {
+                field: "country".into(),
+                message: "give the country, or a location when it is not known".into(),
+            }]
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn into_transfer(self) -> Result<Transfer, Vec<FieldError>> {
+        let rules = RuleSet::embedded();
+        let mut data_categories: Vec<DataCategory> = self
+            .data_categories
+            .iter()
+            .map(|c| parsed("data_categories", word::<DataCategory>(c)))
+            .collect::<Result<_, _>>()?;
+        data_categories.sort();
+        data_categories.dedup();
+        let mechanisms = self
+            .mechanisms
+            .into_iter()
+            .map(|m| {
+                parsed(
+                    "mechanisms",
+                    rules.mechanism_id(&m.id).map_err(|e| e.to_string()),
+                )?;
+                Ok(ClaimedMechanism {
+                    id: m.id,
+                    signed_on: m.signed_on,
+                })
+            })
+            .collect::<Result<_, Vec<FieldError>>>()?;
+        Ok(Transfer {
+            id: 0,
+            country: self
+                .country
+                .as_deref()
+                .map(|c| country("country", c))
+                .transpose()?,
+            location: self.location,
+            data_categories,
+            mechanisms,
+            tia_on: self.tia_on,
+            supplementary_measures: self.supplementary_measures,
+            notes: self.notes,
+            evidence: self
+                .evidence
+                .into_iter()
+                .map(EvidenceIo::into_evidence)
+                .collect(),
+            version: 1,
+        })
+    }
+}
