@@ -10,7 +10,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{SESSION_COOKIE, SignedIn, constant_time_eq, session_cookie};
-use crate::auth::users::{self, LoginError, SESSION_HOURS, SLOW_AFTER};
+use crate::auth::sessions::{self, LoginError, SESSION_HOURS};
+use crate::auth::throttle::{self, SLOW_AFTER};
 use crate::web::AppState;
 use crate::web::error::{AppError, Audience};
 use crate::web::views::layout;
@@ -110,7 +111,7 @@ pub async fn submit(
     let (db, email, addr) = (state.db.clone(), form.email.clone(), address.clone());
     let failures = web::block(move || {
         let mut conn = db.get()?;
-        users::recent_failures(&mut conn, &email, &addr)
+        throttle::recent_failures(&mut conn, &email, &addr)
     })
     .await
     .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?
@@ -126,7 +127,7 @@ pub async fn submit(
     let (email, password) = (form.email.clone(), form.password.clone());
     let outcome = web::block(move || {
         let mut conn = db.get().map_err(LoginError::Db)?;
-        users::login(&mut conn, &email, &password, &address)
+        sessions::login(&mut conn, &email, &password, &address)
     })
     .await
     .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?;
@@ -170,7 +171,7 @@ pub async fn logout(
         let db = state.db.clone();
         web::block(move || {
             let mut conn = db.get()?;
-            users::logout(&mut conn, &token)
+            sessions::logout(&mut conn, &token)
         })
         .await
         .map_err(|e| AppError::internal(e.to_string(), Audience::Html))?

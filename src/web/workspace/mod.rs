@@ -23,7 +23,8 @@ use maud::{Markup, html};
 
 use super::AppState;
 use super::error::AppError;
-use crate::auth::users::{self, Session};
+use crate::auth::sessions::{self, Session};
+use crate::auth::users;
 
 pub const SESSION_COOKIE: &str = "cb_session";
 
@@ -119,7 +120,7 @@ impl FromRequest for SignedIn {
             let db = state.db.clone();
             let session = web::block(move || {
                 let mut conn = db.get()?;
-                users::session(&mut conn, &token)
+                sessions::session(&mut conn, &token)
             })
             .await
             .map_err(|e| {
