@@ -1,9 +1,12 @@
-//! API authentication: JSON Web Tokens (verification and issuance), scopes, and the machine
-//! clients that obtain tokens with their credentials.
+//! Authentication. For the API: JSON Web Tokens (verification and issuance), scopes, and the
+//! machine clients that obtain tokens with their credentials. For the workspace: accounts
+//! (`users`), their sessions, and the throttling of sign-in.
 
 pub mod clients;
 mod jwks;
 mod secrets;
+pub mod sessions;
+pub mod throttle;
 pub mod users;
 mod verifier;
 

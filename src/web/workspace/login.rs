@@ -10,7 +10,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{SESSION_COOKIE, SignedIn, constant_time_eq, session_cookie};
-use crate::auth::users::{self, LoginError, SESSION_HOURS, SLOW_AFTER};
+use crate::auth::sessions::{self, LoginError, SESSION_HOURS};
+use crate::auth::throttle::{self, SLOW_AFTER};
 use crate::web::error::{AppError, Audience};
 use crate::web::views::layout;
 use crate::web::{AppState, blocking, db};
@@ -109,7 +110,7 @@ pub async fn submit(
     // Slow down guessing: each failure past the first few makes the next attempt wait longer.
     let (email, addr) = (form.email.clone(), address.clone());
     let failures = blocking(&state, Audience::Html, move |conn| {
-        users::recent_failures(conn, &email, &addr)
+        throttle::recent_failures(conn, &email, &addr)
     })
     .await?;
     if failures >= SLOW_AFTER {
@@ -121,7 +122,7 @@ pub async fn submit(
 
     let (email, password) = (form.email.clone(), form.password.clone());
     let outcome = db(&state, move |conn| {
-        users::login(conn, &email, &password, &address)
+        sessions::login(conn, &email, &password, &address)
     })
     .await;
     let again = |status: actix_web::http::StatusCode, message: &str| {
@@ -162,7 +163,7 @@ pub async fn logout(
     signed_in.check_csrf(&form.csrf)?;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
         blocking(&state, Audience::Html, move |conn| {
-            users::logout(conn, &token)
+            sessions::logout(conn, &token)
         })
         .await?;
     }

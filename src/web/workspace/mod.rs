@@ -23,7 +23,8 @@ use maud::{Markup, html};
 
 use super::AppState;
 use super::error::AppError;
-use crate::auth::users::{self, Session};
+use crate::auth::sessions::{self, Session};
+use crate::auth::users;
 
 pub const SESSION_COOKIE: &str = "cb_session";
 
@@ -117,7 +118,7 @@ impl FromRequest for SignedIn {
                 return Err(login());
             };
             let session = super::blocking(&state, super::Audience::Html, move |conn| {
-                users::session(conn, &token)
+                sessions::session(conn, &token)
             })
             .await?;
             session.map(SignedIn).ok_or_else(login)

@@ -8,6 +8,7 @@ use super::{
     HOME, Notice, USERS, admin_form, admin_page, breadcrumb, notice, query, require_admin, when,
 };
 use crate::auth::users::{self, Account, AccountError, CreateError, MIN_PASSWORD_CHARS, Role};
+use crate::values::EmailAddress;
 use crate::web::error::{AppError, FieldError};
 use crate::web::workspace::forms::{
     self, Form, HTML, described_by, error_summary, field_error, invalid, see_other,
@@ -228,7 +229,7 @@ pub async fn create_user(
             "email",
             "Give the e-mail address the person will sign in with.".into(),
         );
-    } else if !users::valid_email(&email) {
+    } else if EmailAddress::parse(&email).is_err() {
         problem(
             "email",
             format!("'{email}' is not an e-mail address (name@example.com)."),

@@ -1,0 +1,185 @@
+//! Workspace sessions: signing in (password checked, throttled, audited) opens a session behind a
+//! cookie whose token is stored only as a hash, with a CSRF token for the session's forms.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::secrets;
+use super::throttle::{self, Failures};
+use super::users::{Role, User};
+use crate::audit::{AuditEvent, audit};
+use crate::date::now;
+use crate::db::schema::{sessions, users};
+use crate::db::{DbConnection, DbError};
+
+/// A signed-in user, with the session's CSRF token for forms.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: NaiveDateTime,
+}
+
+/// How long a session lasts after login.
+pub const SESSION_HOURS: i64 = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("wrong e-mail or password")]
+    Wrong { failures: i64 },
+    #[error("too many failed attempts: try again in {minutes} minutes")]
+    Locked { minutes: i64 },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for LoginError {
+    fn from(e: diesel::result::Error) -> Self {
+        LoginError::Db(DbError::Query(e))
+    }
+}
+
+fn sha256(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks a password and opens a session. Every attempt is recorded; failures and lockouts are
+/// audited.
+pub fn login(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> Result<(Session, String), LoginError> {
+    let email = email.trim().to_lowercase();
+    let failures = Failures::count(conn, &email, address)?;
+    if let Some(minutes) = failures.locked_minutes() {
+        return Err(LoginError::Locked { minutes });
+    }
+    let row: Option<(i32, String, String, Option<NaiveDateTime>)> = users::table
+        .filter(users::email.eq(&email))
+        .select((
+            users::id,
+            users::password_hash,
+            users::role,
+            users::disabled_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let password_ok = secrets::verify(password, row.as_ref().map(|r| r.1.as_str()));
+    let user = match row {
+        Some((id, _, role, None)) if password_ok => Some(User {
+            id,
+            email: email.clone(),
+            role: role.parse().unwrap_or(Role::Viewer),
+        }),
+        _ => None,
+    };
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        throttle::record(conn, &email, address, user.is_some())?;
+        let Some(user) = user else {
+            let (failures, locked) = failures.one_more();
+            audit(
+                conn,
+                AuditEvent {
+                    actor: &format!("login:{address}"),
+                    action: if locked { "lockout" } else { "login_failed" },
+                    entity: "user",
+                    entity_id: 0,
+                    organisation_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({"email": email, "address": address, "failures": failures}).to_string()),
+                },
+            )?;
+            return Ok(Err(LoginError::Wrong { failures }));
+        };
+        let token = secrets::random_token();
+        let csrf_token = secrets::random_token();
+        let expires_at = now() + Duration::hours(SESSION_HOURS);
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::token_hash.eq(sha256(&token)),
+                sessions::user_id.eq(user.id),
+                sessions::csrf_token.eq(&csrf_token),
+                sessions::created_at.eq(now()),
+                sessions::expires_at.eq(expires_at),
+            ))
+            .execute(conn)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor: &format!("user:{}", user.email),
+                action: "login",
+                entity: "user",
+                entity_id: user.id,
+                organisation_id: None,
+                before: None,
+                after: Some(serde_json::json!({"address": address}).to_string()),
+            },
+        )?;
+        Ok(Ok((
+            Session {
+                user,
+                csrf_token,
+                expires_at,
+            },
+            token,
+        )))
+    })
+    .map_err(LoginError::from)?
+}
+
+/// The live session of a cookie's token, if any.
+pub fn session(conn: &mut DbConnection, token: &str) -> Result<Option<Session>, DbError> {
+    let row: Option<(
+        i32,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    )> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(sha256(token)))
+        .filter(sessions::expires_at.gt(now()))
+        .select((
+            users::id,
+            users::email,
+            users::role,
+            sessions::csrf_token,
+            sessions::expires_at,
+            users::disabled_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(
+        row.and_then(|(id, email, role, csrf_token, expires_at, disabled)| {
+            disabled.is_none().then(|| Session {
+                user: User {
+                    id,
+                    email,
+                    role: role.parse().unwrap_or(Role::Viewer),
+                },
+                csrf_token,
+                expires_at,
+            })
+        }),
+    )
+}
+
+/// Ends a session (logout).
+pub fn logout(conn: &mut DbConnection, token: &str) -> Result<(), DbError> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(sha256(token)))).execute(conn)?;
+    Ok(())
+}
+
+/// Ends every session of account `user_id` (when it is disabled).
+pub(super) fn end_all(conn: &mut DbConnection, user_id: i32) -> QueryResult<()> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)))
+        .execute(conn)
+        .map(|_| ())
+}
