@@ -3,6 +3,7 @@
 pub mod api;
 pub mod cache;
 mod error;
+pub(crate) mod extract;
 mod feeds;
 mod filters;
 mod input;

@@ -9,17 +9,12 @@ mod reads;
 mod token;
 mod writes;
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::error::JsonPayloadError;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::web;
 use validator::Validate;
 
-use super::AppState;
 use super::error::{AppError, FieldError};
-use crate::auth::{AuthError, Principal, Scope};
 
 /// Request bodies larger than this are refused (413).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -130,89 +125,6 @@ fn json_config() -> web::JsonConfig {
 pub fn validated<T: Validate>(body: &T) -> Result<(), AppError> {
     body.validate()
         .map_err(|e| AppError::Invalid(dto::field_errors(&e)))
-}
-
-/// The verified caller of an API route.
-pub struct Caller(pub Principal);
-
-impl Caller {
-    pub fn require(&self, scope: Scope) -> Result<&Principal, AppError> {
-        if self.0.has(scope) {
-            Ok(&self.0)
-        } else {
-            Err(AppError::Forbidden {
-                scope: scope.to_string(),
-            })
-        }
-    }
-}
-
-impl FromRequest for Caller {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let authorization = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.to_str().unwrap_or("").to_string());
-        Box::pin(async move {
-            let state =
-                state.ok_or_else(|| AppError::internal("no app state", super::Audience::Json))?;
-            if state.api_auth_disabled {
-                return Ok(Caller(Principal {
-                    subject: "anonymous (API auth disabled)".into(),
-                    scopes: Scope::ALL.to_vec(),
-                }));
-            }
-            let token = match authorization.as_deref() {
-                None => return Err(AppError::Unauthorized { description: None }),
-                Some(value) => match value.split_once(' ') {
-                    Some((scheme, token))
-                        if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-                    {
-                        token.trim().to_string()
-                    }
-                    // RFC 6750 §3.1: another scheme gets the challenge, without an error code.
-                    _ => return Err(AppError::Unauthorized { description: None }),
-                },
-            };
-            match state.verifier.verify(&token).await {
-                Ok(principal) => Ok(Caller(principal)),
-                Err(AuthError::Missing) => Err(AppError::Unauthorized { description: None }),
-                Err(e) => Err(AppError::Unauthorized {
-                    description: Some(e.to_string()),
-                }),
-            }
-        })
-    }
-}
-
-/// The version an update was made on, from `If-Match: "3"` (428 without, 412 when unreadable).
-pub fn if_match(req: &HttpRequest) -> Result<i32, AppError> {
-    let value = req
-        .headers()
-        .get(header::IF_MATCH)
-        .ok_or(AppError::PreconditionRequired)?
-        .to_str()
-        .unwrap_or("")
-        .trim();
-    // `*` matches any version: it would turn optimistic concurrency off, so it counts as none.
-    if value == "*" {
-        return Err(AppError::PreconditionRequired);
-    }
-    // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches.
-    value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .unwrap_or(value)
-        .parse()
-        .map_err(|_| AppError::PreconditionFailed {
-            detail: format!(
-                "If-Match {value} is not a version this API gave (its ETag, like \"3\")"
-            ),
-        })
 }
 
 pub fn etag(version: i32) -> header::ETag {

@@ -8,13 +8,13 @@ use super::dto::{
     self, AssessIn, AssessmentOut, LookupMatch, LookupResult, OrganisationList, OrganisationOut,
     TransferList, TransferRowOut, VendorPage,
 };
-use super::{Caller, etag, validated};
-use crate::auth::Scope;
+use super::{etag, validated};
 use crate::date::{parse_date, today};
 use crate::registry::{Registry, Role, Vendor, VendorCategory, VendorStatus, intake, organisation};
 use crate::rules::{self, Claim, CountryCode, Facts, RuleSet};
 use crate::values::vocabulary;
 use crate::web::error::{AppError, Audience};
+use crate::web::extract::{Caller, ReadIntake, ReadRegistry};
 use crate::web::{AppState, blocking};
 
 const JSON: Audience = Audience::Json;
@@ -47,10 +47,9 @@ fn as_of(pairs: &[(String, String)]) -> Result<NaiveDate, AppError> {
     responses((status = 200, body = OrganisationList), (status = 401, body = inline(Object)), (status = 403, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn organisations(
-    caller: Caller,
+    _caller: Caller<ReadRegistry>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Scope::RegistryRead)?;
     let list = blocking(&state, JSON, organisation::list).await?;
     Ok(HttpResponse::Ok().json(OrganisationList {
         data: list.iter().map(OrganisationOut::from).collect(),
@@ -62,11 +61,10 @@ pub async fn organisations(
     responses((status = 200, body = OrganisationOut), (status = 404, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn organisation(
-    caller: Caller,
+    _caller: Caller<ReadRegistry>,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Scope::RegistryRead)?;
     let registry = registry(&state, &path).await?;
     Ok(HttpResponse::Ok().json(OrganisationOut::from(&registry.organisation)))
 }
@@ -187,12 +185,11 @@ fn cursor(v: &Vendor) -> String {
     responses((status = 200, body = VendorPage), (status = 400, body = inline(Object)), (status = 404, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn vendors(
-    caller: Caller,
+    _caller: Caller<ReadRegistry>,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Scope::RegistryRead)?;
     let query = vendor_query(&req)?;
     let registry = registry(&state, &path).await?;
     let exporter = registry.organisation.country;
@@ -244,12 +241,11 @@ pub async fn vendors(
     responses((status = 200, body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn vendor(
-    caller: Caller,
+    _caller: Caller<ReadRegistry>,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Scope::RegistryRead)?;
     let as_of = as_of(&query_pairs(&req)?)?;
     let (slug, key) = path.into_inner();
     let registry = registry(&state, &slug).await?;
@@ -288,12 +284,11 @@ fn host(url: &str) -> String {
     responses((status = 200, body = LookupResult), (status = 400, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn lookup(
-    caller: Caller,
+    _caller: Caller<ReadRegistry>,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Scope::RegistryRead)?;
     let pairs = query_pairs(&req)?;
     let get = |name: &str| {
         pairs
@@ -354,12 +349,11 @@ pub async fn lookup(
     responses((status = 200, body = TransferList), (status = 400, body = inline(Object)), (status = 404, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn transfers(
-    caller: Caller,
+    _caller: Caller<ReadRegistry>,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Scope::RegistryRead)?;
     let query = vendor_query(&req)?;
     let registry = registry(&state, &path).await?;
     let exporter = registry.organisation.country;
@@ -389,8 +383,10 @@ pub async fn transfers(
 #[utoipa::path(post, path = "/api/v1/assess", tag = "assess", request_body = AssessIn,
     responses((status = 200, body = AssessmentOut), (status = 400, body = inline(Object)), (status = 422, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
-pub async fn assess(caller: Caller, body: web::Json<AssessIn>) -> Result<HttpResponse, AppError> {
-    caller.require(Scope::RegistryRead)?;
+pub async fn assess(
+    _caller: Caller<ReadRegistry>,
+    body: web::Json<AssessIn>,
+) -> Result<HttpResponse, AppError> {
     validated(&*body)?;
     let rules = RuleSet::embedded();
     let parse = |c: &str| CountryCode::parse(c).map_err(|e| bad("country", e.to_string()));
@@ -425,13 +421,10 @@ pub async fn assess(caller: Caller, body: web::Json<AssessIn>) -> Result<HttpRes
     responses((status = 200, body = dto::IntakeOut), (status = 404, body = inline(Object))),
     security(("bearer" = ["intake:write"]), ("bearer" = ["registry:read"])))]
 pub async fn intake(
-    caller: Caller,
+    _caller: Caller<ReadIntake>,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    if !caller.0.has(Scope::IntakeWrite) {
-        caller.require(Scope::RegistryRead)?;
-    }
     let not_found = || AppError::NotFound {
         what: format!("intake request '{path}'"),
         audience: JSON,

@@ -3,15 +3,15 @@
 //! subject; nothing is deleted.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 
 use super::dto::{self, IntakeIn, IntakeOut, RetireIn, TransferIn, VendorIn};
-use super::{Caller, etag, if_match, reject, validated};
-use crate::auth::Scope;
+use super::{etag, reject, validated};
 use crate::date::today;
 use crate::registry::intake::{self, IntakeRequest, NewIntake};
 use crate::registry::{EditError, Vendor, certification, evidence, organisation, transfer, vendor};
 use crate::web::error::{AppError, Audience, FieldError};
+use crate::web::extract::{Caller, FileIntake, IfMatch, WriteRegistry};
 use crate::web::{AppState, blocking};
 
 const JSON: Audience = Audience::Json;
@@ -86,12 +86,12 @@ fn vendor_response(
         (status = 413, body = inline(Object)), (status = 415, body = inline(Object)), (status = 422, body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn create_vendor(
-    caller: Caller,
+    caller: Caller<WriteRegistry>,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Json<VendorIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    let actor = caller.actor();
     // Every invalid field at once: the validator's and the cross-field checks'.
     let mut errors = match validator::Validate::validate(&*body) {
         Ok(()) => Vec::new(),
@@ -118,14 +118,13 @@ pub async fn create_vendor(
         (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn update_vendor(
-    caller: Caller,
-    req: HttpRequest,
+    caller: Caller<WriteRegistry>,
+    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<VendorIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::RegistryWrite)?.actor();
-    let expected = if_match(&req)?;
+    let actor = caller.actor();
     validated(&*body)?;
     let fields = body.fields().map_err(AppError::Invalid)?;
     let (slug, key) = path.into_inner();
@@ -141,14 +140,13 @@ pub async fn update_vendor(
         (status = 412, body = inline(Object)), (status = 428, body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn retire_vendor(
-    caller: Caller,
-    req: HttpRequest,
+    caller: Caller<WriteRegistry>,
+    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<RetireIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::RegistryWrite)?.actor();
-    let expected = if_match(&req)?;
+    let actor = caller.actor();
     let (slug, key) = path.into_inner();
     let effective_on = body.effective_on;
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
@@ -162,12 +160,12 @@ pub async fn retire_vendor(
     responses((status = 201, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 422, body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn add_transfer(
-    caller: Caller,
+    caller: Caller<WriteRegistry>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<TransferIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::RegistryWrite)?.actor();
+    let actor = caller.actor();
     validated(&*body)?;
     reject(body.check())?;
     let (slug, key) = path.into_inner();
@@ -187,14 +185,13 @@ pub async fn add_transfer(
         (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn update_transfer(
-    caller: Caller,
-    req: HttpRequest,
+    caller: Caller<WriteRegistry>,
+    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
     body: web::Json<TransferIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::RegistryWrite)?.actor();
-    let expected = if_match(&req)?;
+    let actor = caller.actor();
     validated(&*body)?;
     reject(body.check())?;
     let (slug, key, id) = path.into_inner();
@@ -215,14 +212,13 @@ pub async fn update_transfer(
         (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn add_certification(
-    caller: Caller,
-    req: HttpRequest,
+    caller: Caller<WriteRegistry>,
+    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<dto::CertificationIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::RegistryWrite)?.actor();
-    let expected = if_match(&req)?;
+    let actor = caller.actor();
     validated(&*body)?;
     let (slug, key) = path.into_inner();
     let certification = body.into_inner().into_certification();
@@ -238,14 +234,13 @@ pub async fn add_certification(
         (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn update_certification(
-    caller: Caller,
-    req: HttpRequest,
+    caller: Caller<WriteRegistry>,
+    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
     body: web::Json<dto::VerificationIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::RegistryWrite)?.actor();
-    let expected = if_match(&req)?;
+    let actor = caller.actor();
     let (slug, key, id) = path.into_inner();
     let id = path_id(&id, "certification")?;
     let (until, verified_on) = (body.until, body.verified_on);
@@ -269,14 +264,13 @@ pub async fn update_certification(
         (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn add_evidence(
-    caller: Caller,
-    req: HttpRequest,
+    caller: Caller<WriteRegistry>,
+    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<dto::EvidenceIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::RegistryWrite)?.actor();
-    let expected = if_match(&req)?;
+    let actor = caller.actor();
     validated(&*body)?;
     let subject = body.subject().ok_or_else(|| {
         AppError::Invalid(vec![FieldError {
@@ -317,11 +311,11 @@ pub fn intake_out(r: IntakeRequest) -> IntakeOut {
     responses((status = 201, body = IntakeOut, headers(("Location" = String))), (status = 404, body = inline(Object)), (status = 422, body = inline(Object))),
     security(("bearer" = ["intake:write"])))]
 pub async fn create_intake(
-    caller: Caller,
+    caller: Caller<FileIntake>,
     state: web::Data<AppState>,
     body: web::Json<IntakeIn>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = caller.require(Scope::IntakeWrite)?.actor();
+    let actor = caller.actor();
     validated(&*body)?;
     let body = body.into_inner();
     let slug = body.organisation.clone();

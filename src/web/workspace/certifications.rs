@@ -14,6 +14,7 @@ use crate::registry::{
 use crate::rules::{MechanismKind, RuleSet};
 use crate::web::AppState;
 use crate::web::error::{AppError, FieldError};
+use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{EvidenceIo, field_errors};
 use crate::web::views::mechanism_name;
 
@@ -258,11 +259,10 @@ fn evidence_input(f: &Form, errors: &mut Vec<FieldError>, required: bool) -> Opt
 }
 
 pub async fn new_certification(
-    signed_in: SignedIn,
+    Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    forms::require_editor(&signed_in)?;
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let form = Form(vec![
@@ -278,13 +278,12 @@ pub async fn new_certification(
 }
 
 pub async fn add_certification(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
-    forms::check_post(&signed_in, &form)?;
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let small = SmallForm::certification(&signed_in, &organisation, vendor);
@@ -344,11 +343,10 @@ fn verify_fields(f: &Form, errors: &[FieldError], c: &Certification, rules: &Rul
 }
 
 pub async fn edit_certification(
-    signed_in: SignedIn,
+    Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String, i32)>,
 ) -> Result<HttpResponse, AppError> {
-    forms::require_editor(&signed_in)?;
     let (slug, key, id) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -367,13 +365,12 @@ pub async fn edit_certification(
 }
 
 pub async fn update_certification(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String, i32)>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
-    forms::check_post(&signed_in, &form)?;
     let (slug, key, id) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -448,11 +445,10 @@ fn evidence_target(value: &str) -> Option<EvidenceFor> {
 }
 
 pub async fn new_evidence(
-    signed_in: SignedIn,
+    Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    forms::require_editor(&signed_in)?;
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let form = Form(vec![("version".into(), vendor.version.to_string())]);
@@ -466,13 +462,12 @@ pub async fn new_evidence(
 }
 
 pub async fn add_evidence(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
-    forms::check_post(&signed_in, &form)?;
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let targets = evidence_targets(vendor, state.rules);

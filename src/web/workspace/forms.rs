@@ -7,7 +7,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use maud::{Markup, html};
 
 use super::SignedIn;
-use crate::auth::users::Role;
 use crate::date::parse_date;
 use crate::db::DbConnection;
 use crate::registry::EditError;
@@ -198,23 +197,6 @@ pub fn see_other(location: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
-}
-
-pub fn require_editor(signed_in: &SignedIn) -> Result<(), AppError> {
-    if signed_in.0.user.role >= Role::Editor {
-        Ok(())
-    } else {
-        Err(AppError::ForbiddenPage(format!(
-            "Editing needs the editor or admin role; {} is a viewer.",
-            signed_in.0.user.email
-        )))
-    }
-}
-
-/// A posted edit: the CSRF token first, then the role.
-pub fn check_post(signed_in: &SignedIn, form: &Form) -> Result<(), AppError> {
-    signed_in.check_csrf(&form.get("csrf"))?;
-    require_editor(signed_in)
 }
 
 pub fn actor(signed_in: &SignedIn) -> String {

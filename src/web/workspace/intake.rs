@@ -13,6 +13,7 @@ use crate::registry::intake::{self, APPROVED, DecideError, IntakeDetail, PENDING
 use crate::registry::{DataCategory, organisation};
 use crate::rules::CountryCode;
 use crate::web::error::{AppError, Audience};
+use crate::web::extract::{Editor, Form, PostedForm};
 use crate::web::views::layout;
 use crate::web::{AppState, blocking, db};
 
@@ -312,19 +313,15 @@ fn decided_table(data: &Data) -> Markup {
 /// the CSRF check (403) rather than by the body parser.
 #[derive(Debug, Default)]
 struct DecisionForm {
-    csrf: String,
     version: Option<String>,
     reason: String,
 }
 
-impl DecisionForm {
-    fn parse(body: &[u8]) -> Self {
+impl From<Form> for DecisionForm {
+    fn from(posted: Form) -> Self {
         let mut form = DecisionForm::default();
-        for (key, value) in
-            serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
-        {
+        for (key, value) in posted.0 {
             match key.as_str() {
-                "csrf" => form.csrf = value,
                 "version" => form.version = Some(value),
                 "reason" => form.reason = value,
                 _ => {}
@@ -332,17 +329,6 @@ impl DecisionForm {
         }
         form
     }
-}
-
-/// The checks every decision passes first: the role, then the form's CSRF token.
-fn authorise(signed_in: &SignedIn, form: &DecisionForm) -> Result<(), AppError> {
-    if signed_in.0.user.role < Role::Editor {
-        return Err(AppError::ForbiddenPage(format!(
-            "Approving or rejecting an intake request needs the editor or admin role; you are signed in as a {}.",
-            signed_in.0.user.role.as_str()
-        )));
-    }
-    signed_in.check_csrf(&form.csrf)
 }
 
 fn request_id(raw: &str) -> Result<i32, AppError> {
@@ -403,13 +389,13 @@ async fn refused(
 
 /// `POST /workspace/intake/{id}/approve`: editors and admins.
 pub async fn approve(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = DecisionForm::parse(&body);
-    authorise(&signed_in, &form)?;
+    let form = DecisionForm::from(form);
     let id = request_id(&path)?;
     let expected = expected_version(&form)?;
     let note: String = form.reason.trim().chars().take(REASON_MAX).collect();
@@ -426,13 +412,13 @@ pub async fn approve(
 
 /// `POST /workspace/intake/{id}/reject`: editors and admins; a reason is required.
 pub async fn reject(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = DecisionForm::parse(&body);
-    authorise(&signed_in, &form)?;
+    let form = DecisionForm::from(form);
     let id = request_id(&path)?;
     let expected = expected_version(&form)?;
     let reason = form.reason.trim();

@@ -5,7 +5,7 @@ mod admin;
 mod audit;
 mod certifications;
 mod dashboard;
-mod forms;
+pub(crate) mod forms;
 mod intake;
 mod login;
 mod transfers;

@@ -15,6 +15,7 @@ use crate::registry::{DataCategory, EditError, Transfer, Vendor, transfer};
 use crate::rules::{CountryCode, RuleSet};
 use crate::web::AppState;
 use crate::web::error::{AppError, FieldError};
+use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{MechanismClaim, TransferIn, field_errors};
 use crate::web::views::mechanism_name;
 
@@ -342,11 +343,10 @@ fn transfer_page<'a>(
 }
 
 pub async fn new_transfer(
-    signed_in: SignedIn,
+    Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    forms::require_editor(&signed_in)?;
     let (slug, key) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -360,13 +360,12 @@ pub async fn new_transfer(
 }
 
 pub async fn add_transfer(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
-    forms::check_post(&signed_in, &form)?;
     let (slug, key) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -405,11 +404,10 @@ pub async fn add_transfer(
 }
 
 pub async fn edit_transfer(
-    signed_in: SignedIn,
+    Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String, i32)>,
 ) -> Result<HttpResponse, AppError> {
-    forms::require_editor(&signed_in)?;
     let (slug, key, id) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -435,13 +433,14 @@ fn find_transfer(vendor: &Vendor, id: i32) -> Result<&Transfer, AppError> {
 }
 
 pub async fn update_transfer(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in,
+        mut form,
+        ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String, i32)>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = Form::parse(&body)?;
-    forms::check_post(&signed_in, &form)?;
     let (slug, key, id) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;

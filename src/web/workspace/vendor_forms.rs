@@ -18,6 +18,7 @@ use crate::registry::vendor::{self, lifecycle};
 use crate::registry::{EditError, Organisation, Vendor, VendorCategory, VendorStatus};
 use crate::web::AppState;
 use crate::web::error::{AppError, FieldError};
+use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{VendorIn, field_errors};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -257,11 +258,10 @@ fn vendor_shown(v: &Vendor) -> Vec<Shown> {
 }
 
 pub async fn new_vendor(
-    signed_in: SignedIn,
+    Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    forms::require_editor(&signed_in)?;
     let organisation = forms::organisation(&state, &path).await?;
     let form = Form(vec![(
         "active_from".into(),
@@ -281,13 +281,12 @@ pub async fn new_vendor(
 }
 
 pub async fn create_vendor(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
-    forms::check_post(&signed_in, &form)?;
     let organisation = forms::organisation(&state, &path).await?;
     let slug = organisation.slug.clone();
     let page_ = VendorPage {
@@ -339,11 +338,10 @@ pub async fn create_vendor(
 }
 
 pub async fn edit_vendor(
-    signed_in: SignedIn,
+    Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    forms::require_editor(&signed_in)?;
     let (slug, key) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -361,13 +359,14 @@ pub async fn edit_vendor(
 }
 
 pub async fn update_vendor(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in,
+        mut form,
+        ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = Form::parse(&body)?;
-    forms::check_post(&signed_in, &form)?;
     let (slug, key) = path.into_inner();
     let (organisation, current) = forms::vendor(&state, &slug, &key).await?;
     let current = &current;
@@ -477,11 +476,10 @@ fn retire_page(
 }
 
 pub async fn retire_form(
-    signed_in: SignedIn,
+    Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    forms::require_editor(&signed_in)?;
     let (slug, key) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -503,13 +501,12 @@ pub async fn retire_form(
 }
 
 pub async fn retire_vendor(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
-    forms::check_post(&signed_in, &form)?;
     let (slug, key) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;

@@ -4,12 +4,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
-use super::{
-    CLIENTS, HOME, Notice, admin_form, admin_page, breadcrumb, notice, query, require_admin, when,
-};
+use super::{CLIENTS, HOME, Notice, admin_page, breadcrumb, notice, query, when};
 use crate::auth::Scope;
 use crate::auth::clients::{self, ApiClient};
 use crate::web::error::{AppError, FieldError};
+use crate::web::extract::{Admin, PostedForm};
 use crate::web::workspace::forms::{
     self, Form, HTML, described_by, error_summary, field_error, invalid, see_other,
 };
@@ -116,11 +115,10 @@ fn clients_markup(
 
 /// `GET /workspace/admin/clients`.
 pub async fn clients_page(
-    signed_in: SignedIn,
+    Admin(signed_in): Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&signed_in)?;
     let list = blocking(&state, HTML, clients::list).await?;
     let client = query(&req, "client").unwrap_or_default();
     let named = list.iter().find(|c| c.client_id == client);
@@ -149,12 +147,12 @@ pub async fn clients_page(
 
 /// `POST /workspace/admin/clients`: creates a client and shows its secret, once.
 pub async fn create_client(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Admin>,
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = admin_form(&signed_in, &body)?;
     let name = form.get("name");
     let typed_scopes = typed_scopes(&form);
     let mut errors = Vec::new();
@@ -233,12 +231,10 @@ pub async fn create_client(
 
 /// `POST /workspace/admin/clients/{client_id}/revoke`.
 pub async fn revoke_client(
-    signed_in: SignedIn,
+    PostedForm { signed_in, .. }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    admin_form(&signed_in, &body)?;
     let client_id = path.into_inner();
     let actor = forms::actor(&signed_in);
     let wanted = client_id.clone();

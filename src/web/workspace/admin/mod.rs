@@ -9,10 +9,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use maud::{Markup, html};
 
-use super::forms::{self, Form, HTML};
-use super::{SignedIn, workspace_bar};
+use super::forms::{self, HTML};
+use super::workspace_bar;
 use crate::auth::users::Role;
 use crate::web::error::AppError;
+use crate::web::extract::Admin;
 use crate::web::views::layout;
 use crate::web::{AppState, blocking};
 
@@ -56,30 +57,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/workspace/admin/organisations/{slug}",
             web::post().to(settings::save_settings),
         );
-}
-
-fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
-    let user = &signed_in.0.user;
-    if user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::ForbiddenPage(format!(
-            "The admin pages (accounts, API clients, organisation settings) need the admin role; {} is {} {}.",
-            user.email,
-            if user.role == Role::Editor { "an" } else { "a" },
-            user.role.as_str()
-        )))
-    }
-}
-
-/// A posted admin form, once it has passed what every admin form passes first: the CSRF token,
-/// then the role. It is read leniently (a body that cannot be read is an empty form), so that a
-/// form without its token is refused by the CSRF check (403) rather than by a parser.
-fn admin_form(signed_in: &SignedIn, body: &[u8]) -> Result<Form, AppError> {
-    let form = Form::parse(body).unwrap_or(Form(Vec::new()));
-    signed_in.check_csrf(&form.get("csrf"))?;
-    require_admin(signed_in)?;
-    Ok(form)
 }
 
 /// An admin page: the site's layout around `body`, with `title`.
@@ -126,10 +103,9 @@ fn notice(n: Option<&Notice>) -> Markup {
 
 /// `GET /workspace/admin`: what admins manage, with links.
 pub async fn home(
-    signed_in: SignedIn,
+    Admin(signed_in): Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&signed_in)?;
     let (accounts, api_clients, organisations) = blocking(&state, HTML, |conn| {
         Ok((
             crate::auth::users::list(conn)?,

@@ -4,9 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
-use super::{HOME, Notice, admin_form, admin_page, breadcrumb, notice, query, require_admin};
+use super::{HOME, Notice, admin_page, breadcrumb, notice, query};
 use crate::registry::settings::{self, MAX_ANNOUNCE_DAYS, OrganisationSettings, SettingsError};
 use crate::web::error::{AppError, FieldError};
+use crate::web::extract::{Admin, PostedForm};
 use crate::web::workspace::forms::{
     self, Form, HTML, Shown, described_by, error_summary, field_error, invalid, see_other, shown,
 };
@@ -101,12 +102,11 @@ async fn organisation(state: &AppState, slug: &str) -> Result<OrganisationSettin
 
 /// `GET /workspace/admin/organisations/{slug}`.
 pub async fn settings_page(
-    signed_in: SignedIn,
+    Admin(signed_in): Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&signed_in)?;
     let org = organisation(&state, &path).await?;
     let saved = query(&req, "saved").is_some().then(|| {
         Notice::Done(format!(
@@ -125,12 +125,14 @@ pub async fn settings_page(
 /// `POST /workspace/admin/organisations/{slug}`: saves the settings if the version edited is
 /// still current.
 pub async fn save_settings(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in,
+        mut form,
+        ..
+    }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = admin_form(&signed_in, &body)?;
     let org = organisation(&state, &path).await?;
     let version_typed = form.get("version");
     let expected: i32 = version_typed.parse().map_err(|_| AppError::BadParameter {

@@ -4,12 +4,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
-use super::{
-    HOME, Notice, USERS, admin_form, admin_page, breadcrumb, notice, query, require_admin, when,
-};
+use super::{HOME, Notice, USERS, admin_page, breadcrumb, notice, query, when};
 use crate::auth::users::{self, Account, AccountError, CreateError, MIN_PASSWORD_CHARS, Role};
 use crate::values::EmailAddress;
 use crate::web::error::{AppError, FieldError};
+use crate::web::extract::{Admin, PostedForm};
 use crate::web::workspace::forms::{
     self, Form, HTML, described_by, error_summary, field_error, invalid, see_other,
 };
@@ -180,11 +179,10 @@ fn users_response(status: StatusCode, signed_in: &SignedIn, view: &UsersView) ->
 
 /// `GET /workspace/admin/users`, with an optional notice of what a form just did.
 pub async fn users_page(
-    signed_in: SignedIn,
+    Admin(signed_in): Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&signed_in)?;
     let accounts = accounts(&state).await?;
     let target = query(&req, "id")
         .and_then(|id| id.parse::<i32>().ok())
@@ -209,11 +207,11 @@ pub async fn users_page(
 
 /// `POST /workspace/admin/users`: creates an account.
 pub async fn create_user(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Admin>,
     state: web::Data<AppState>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = admin_form(&signed_in, &body)?;
     let email = form.get("email").to_lowercase();
     let password = form.raw("password");
     let confirm = form.raw("password_confirm");
@@ -366,12 +364,12 @@ async fn account_change(
 
 /// `POST /workspace/admin/users/{id}/role`.
 pub async fn change_role(
-    signed_in: SignedIn,
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let form = admin_form(&signed_in, &body)?;
     let id = account_id(&path)?;
     let role = match form.get("role").parse::<Role>() {
         Ok(role) => role,
@@ -409,10 +407,8 @@ async fn set_access(
     signed_in: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
     disabled: bool,
 ) -> Result<HttpResponse, AppError> {
-    admin_form(&signed_in, &body)?;
     let id = account_id(&path)?;
     let by = signed_in.0.user.clone();
     let outcome = blocking(&state, HTML, move |conn| {
@@ -425,20 +421,18 @@ async fn set_access(
 
 /// `POST /workspace/admin/users/{id}/disable`: no sign-in, sessions ended; nothing deleted.
 pub async fn disable_user(
-    signed_in: SignedIn,
+    PostedForm { signed_in, .. }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    set_access(signed_in, state, path, body, true).await
+    set_access(signed_in, state, path, true).await
 }
 
 /// `POST /workspace/admin/users/{id}/enable`.
 pub async fn enable_user(
-    signed_in: SignedIn,
+    PostedForm { signed_in, .. }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    set_access(signed_in, state, path, body, false).await
+    set_access(signed_in, state, path, false).await
 }

@@ -1,0 +1,277 @@
+//! Extractors that carry the checks, so that no handler makes them by hand: the workspace's
+//! signed-in editor or admin, a form posted with its CSRF token checked first, the version an
+//! API update was made on (`If-Match`), and the API caller with the scope its route needs.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use super::AppState;
+use super::error::AppError;
+use crate::auth::users::Role;
+use crate::auth::{AuthError, Principal, Scope};
+
+pub use super::workspace::SignedIn;
+pub use super::workspace::forms::Form;
+
+type Extracted<T, E> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
+
+fn require_editor(signed_in: &SignedIn) -> Result<(), AppError> {
+    if signed_in.0.user.role >= Role::Editor {
+        Ok(())
+    } else {
+        Err(AppError::ForbiddenPage(format!(
+            "Editing needs the editor or admin role; {} is a viewer.",
+            signed_in.0.user.email
+        )))
+    }
+}
+
+fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
+    let user = &signed_in.0.user;
+    if user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::ForbiddenPage(format!(
+            "The admin pages (accounts, API clients, organisation settings) need the admin role; {} is {} {}.",
+            user.email,
+            if user.role == Role::Editor { "an" } else { "a" },
+            user.role.as_str()
+        )))
+    }
+}
+
+/// A signed-in editor or admin (viewers get 403).
+pub struct Editor(pub SignedIn);
+
+impl FromRequest for Editor {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self, actix_web::Error>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            require_editor(&signed_in)?;
+            Ok(Editor(signed_in))
+        })
+    }
+}
+
+/// A signed-in admin (editors and viewers get 403).
+pub struct Admin(pub SignedIn);
+
+impl FromRequest for Admin {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self, actix_web::Error>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            require_admin(&signed_in)?;
+            Ok(Admin(signed_in))
+        })
+    }
+}
+
+/// Who may post a form: editors (and admins), or admins only.
+pub trait Poster {
+    fn check(signed_in: &SignedIn) -> Result<(), AppError>;
+}
+
+impl Poster for Editor {
+    fn check(signed_in: &SignedIn) -> Result<(), AppError> {
+        require_editor(signed_in)
+    }
+}
+
+impl Poster for Admin {
+    fn check(signed_in: &SignedIn) -> Result<(), AppError> {
+        require_admin(signed_in)
+    }
+}
+
+/// A form posted by a signed-in user whose role `R` may post it: the CSRF token is checked
+/// first (a forged request learns nothing about roles), then the role.
+pub struct PostedForm<R> {
+    pub signed_in: SignedIn,
+    pub form: Form,
+    role: PhantomData<R>,
+}
+
+impl<R: Poster + 'static> FromRequest for PostedForm<R> {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self, actix_web::Error>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            let form = Form::parse(&body.await?)?;
+            signed_in.check_csrf(&form.get("csrf"))?;
+            R::check(&signed_in)?;
+            Ok(PostedForm {
+                signed_in,
+                form,
+                role: PhantomData,
+            })
+        })
+    }
+}
+
+/// The version an API update was made on, from `If-Match: "3"` (428 without, 412 when
+/// unreadable).
+pub struct IfMatch(pub i32);
+
+impl FromRequest for IfMatch {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(if_match(req).map(IfMatch))
+    }
+}
+
+fn if_match(req: &HttpRequest) -> Result<i32, AppError> {
+    let value = req
+        .headers()
+        .get(header::IF_MATCH)
+        .ok_or(AppError::PreconditionRequired)?
+        .to_str()
+        .unwrap_or("")
+        .trim();
+    // `*` matches any version: it would turn optimistic concurrency off, so it counts as none.
+    if value == "*" {
+        return Err(AppError::PreconditionRequired);
+    }
+    // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches.
+    value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(value)
+        .parse()
+        .map_err(|_| AppError::PreconditionFailed {
+            detail: format!(
+                "If-Match {value} is not a version this API gave (its ETag, like \"3\")"
+            ),
+        })
+}
+
+/// What an API route needs of its caller's scopes.
+pub trait Needs {
+    fn check(principal: &Principal) -> Result<(), AppError>;
+}
+
+fn needs(principal: &Principal, scope: Scope) -> Result<(), AppError> {
+    if principal.has(scope) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden {
+            scope: scope.to_string(),
+        })
+    }
+}
+
+/// `registry:read`.
+pub struct ReadRegistry;
+/// `registry:write`.
+pub struct WriteRegistry;
+/// `intake:write`.
+pub struct FileIntake;
+/// An intake request's status: its requester (`intake:write`) or a reader (`registry:read`).
+pub struct ReadIntake;
+
+impl Needs for ReadRegistry {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::RegistryRead)
+    }
+}
+
+impl Needs for WriteRegistry {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::RegistryWrite)
+    }
+}
+
+impl Needs for FileIntake {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::IntakeWrite)
+    }
+}
+
+impl Needs for ReadIntake {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::IntakeWrite).or_else(|_| needs(principal, Scope::RegistryRead))
+    }
+}
+
+/// The verified caller of an API route, holding the scope `S` needs: 401 without a valid token,
+/// 403 without the scope, before the body is read.
+pub struct Caller<S> {
+    pub principal: Principal,
+    scope: PhantomData<S>,
+}
+
+impl<S> Caller<S> {
+    /// Who the audit trail names for this caller's writes.
+    pub fn actor(&self) -> String {
+        self.principal.actor()
+    }
+}
+
+impl<S: Needs + 'static> FromRequest for Caller<S> {
+    type Error = AppError;
+    type Future = Extracted<Self, AppError>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let authorization = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.to_str().unwrap_or("").to_string());
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| AppError::internal("no app state", super::Audience::Json))?;
+            let principal = if state.api_auth_disabled {
+                Principal {
+                    subject: "anonymous (API auth disabled)".into(),
+                    scopes: Scope::ALL.to_vec(),
+                }
+            } else {
+                verified(&state, authorization.as_deref()).await?
+            };
+            S::check(&principal)?;
+            Ok(Caller {
+                principal,
+                scope: PhantomData,
+            })
+        })
+    }
+}
+
+async fn verified(state: &AppState, authorization: Option<&str>) -> Result<Principal, AppError> {
+    let token = match authorization {
+        None => return Err(AppError::Unauthorized { description: None }),
+        Some(value) => match value.split_once(' ') {
+            Some((scheme, token))
+                if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+            {
+                token.trim().to_string()
+            }
+            // RFC 6750 §3.1: another scheme gets the challenge, without an error code.
+            _ => return Err(AppError::Unauthorized { description: None }),
+        },
+    };
+    match state.verifier.verify(&token).await {
+        Ok(principal) => Ok(principal),
+        Err(AuthError::Missing) => Err(AppError::Unauthorized { description: None }),
+        Err(e) => Err(AppError::Unauthorized {
+            description: Some(e.to_string()),
+        }),
+    }
+}
