@@ -4,11 +4,12 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::citation::Citation;
 use super::country::CountryCode;
-use super::ruleset::{
-    Adequacy, Citation, Law, Mechanism, MechanismId, MechanismKind, MembershipStatus, RuleSet,
-    Transition,
-};
+use super::ids::{GroupId, LawId, MechanismId};
+use super::law::{Adequacy, Law, Membership, MembershipStatus};
+use super::mechanism::{Mechanism, MechanismKind, Transition};
+use super::ruleset::RuleSet;
 
 /// One claimed mechanism, with the date the contract was signed when there is one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +314,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                 .find(|m| m.period.contains(as_of))
         {
             references.push(&inside.citation);
-            return self.intra_eea(importer, inside, &self.rules.laws[law_index], references);
+            return self.intra_eea(importer, inside, &self.rules.law(law_index), references);
         }
 
         let mut hints = Vec::new();
@@ -330,7 +331,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                     "The adequacy decision for {} ({}) does not bind exporters in the {} on {as_of}.{}",
                     a.country.name_in_sentence(),
                     a.citation.reference,
-                    self.rules.groups[group].name,
+                    self.rules.group(group).name,
                     a.citation.note.as_deref().map(|n| format!(" {n}")).unwrap_or_default()
                 ));
                 continue;
@@ -487,7 +488,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         }
     }
 
-    fn before_any_law(&self, group: usize, membership: &'r Citation) -> Assessment<'r> {
+    fn before_any_law(&self, group: GroupId, membership: &'r Citation) -> Assessment<'r> {
         let exporter = self.facts.exporter;
         let next = self
             .rules
@@ -501,7 +502,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                     "No EU rules on transfers applied to exporters in {} ({exporter}) on {}: {} applies there from {}.",
                     exporter.name_in_sentence(),
                     self.as_of,
-                    self.rules.laws[a.law].name,
+                    self.rules.law(a.law).name,
                     a.period.valid_from.unwrap_or(self.as_of)
                 ),
                 vec![membership, &a.citation],
@@ -529,7 +530,7 @@ impl<'a, 'r> Engine<'a, 'r> {
     fn intra_eea(
         &self,
         importer: CountryCode,
-        inside: &'r super::ruleset::Membership,
+        inside: &'r Membership,
         law: &Law,
         references: Vec<&'r Citation>,
     ) -> Assessment<'r> {
@@ -539,7 +540,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             MembershipStatus::Member => format!(
                 "{} ({importer}) is in the {} on {as_of}: there is no transfer to a third country ({}).",
                 importer.name_at_start(),
-                self.rules.groups[inside.group].name,
+                self.rules.group(inside.group).name,
                 law.transfer_rules
             ),
             MembershipStatus::Transition => format!(
@@ -676,7 +677,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         m: &'r Mechanism,
         claim: Claim,
         acceptance: Acceptance<'r>,
-        law: usize,
+        law: LawId,
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
         failures: &[Failure<'r>],
@@ -755,7 +756,7 @@ impl<'a, 'r> Engine<'a, 'r> {
     fn derogation(
         &self,
         m: &'r Mechanism,
-        law: usize,
+        law: LawId,
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
         failures: &[Failure<'r>],
@@ -832,7 +833,7 @@ impl<'a, 'r> Engine<'a, 'r> {
     }
 
     /// What would cover a transfer that has no adequacy and no safeguard.
-    fn uncovered_hints(&self, law: usize, hints: &mut Vec<String>) {
+    fn uncovered_hints(&self, law: LawId, hints: &mut Vec<String>) {
         let as_of = self.as_of;
         let Some(importer) = self.facts.importer else {
             hints.push("Record the destination country: only then can an adequacy decision cover the transfer.".to_string());
@@ -862,7 +863,9 @@ impl<'a, 'r> Engine<'a, 'r> {
             };
             hints.push(format!(
                 "Sign the {} ({}) or put another safeguard of {} in place{tia}.",
-                scc.short, scc.citation.reference, self.rules.laws[law].safeguards_basis
+                scc.short,
+                scc.citation.reference,
+                self.rules.law(law).safeguards_basis
             ));
         }
         for a in self.rules.adequacy_for(importer) {
@@ -924,9 +927,9 @@ impl<'a, 'r> Engine<'a, 'r> {
         }
     }
 
-    fn check_period_and_law(&self, m: &'r Mechanism, law: usize) -> Result<(), Failure<'r>> {
+    fn check_period_and_law(&self, m: &'r Mechanism, law: LawId) -> Result<(), Failure<'r>> {
         if m.kind.basis(law).is_none() {
-            return Err(Failure::NotUnderLaw(m, &self.rules.laws[law]));
+            return Err(Failure::NotUnderLaw(m, &self.rules.law(law)));
         }
         if let Some(from) = m
             .period
@@ -953,7 +956,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         };
         let own = new_contracts_until.map(|d| (d, &m.citation));
         let sunset = transition.map(|t| {
-            let t = &self.rules.transitions[t];
+            let t = self.rules.transition(t);
             (t.new_contracts_until, &t.citation)
         });
         own.into_iter().chain(sunset).min_by_key(|(d, _)| *d)
@@ -963,7 +966,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         &self,
         m: &'r Mechanism,
         claim: &Claim,
-        law: usize,
+        law: LawId,
     ) -> Result<Acceptance<'r>, Failure<'r>> {
         self.check_period_and_law(m, law)?;
         let as_of = self.as_of;
@@ -987,7 +990,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             MechanismKind::Safeguard {
                 transition: Some(t),
                 ..
-            } => Some(&self.rules.transitions[*t]),
+            } => Some(self.rules.transition(*t)),
             _ => None,
         };
         if let Some(t) = transition.filter(|t| as_of >= t.valid_until) {
@@ -1017,7 +1020,7 @@ impl<'a, 'r> Engine<'a, 'r> {
     }
 
     /// The newest set of standard contractual clauses open to new contracts on the date.
-    fn recommended_scc(&self, law: usize) -> Option<&'r Mechanism> {
+    fn recommended_scc(&self, law: LawId) -> Option<&'r Mechanism> {
         self.rules
             .mechanisms
             .iter()
