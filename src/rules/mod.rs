@@ -6,6 +6,9 @@
 mod assess;
 mod citation;
 mod country;
+mod decide;
+mod explain;
+mod facts;
 mod ids;
 mod in_force;
 mod law;
@@ -17,9 +20,10 @@ mod source;
 #[cfg(test)]
 mod tests;
 
-pub use assess::{Assessment, Claim, Facts, Severity, Verdict, assess};
+pub use assess::{Assessment, Severity, Verdict, assess};
 pub use citation::{Citation, Confidence, Period};
 pub use country::{CountryCode, UnknownCountry};
+pub use facts::{Claim, Facts};
 pub use ids::{GroupId, LawId, MechanismId, TransitionId};
 pub use in_force::InForce;
 pub use law::{Adequacy, Application, Group, Law, Membership, MembershipStatus};
