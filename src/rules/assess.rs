@@ -86,8 +86,8 @@ pub struct Assessment<'r> {
     pub hints: Vec<String>,
 }
 
-/// Assesses one transfer on `as_of` under `rules`: [`decide`] which step of §6 holds and which
-/// rules decided, then [`explain`] it. The facts' mechanism ids must come from the same rule set.
+/// Assesses one transfer on `as_of` under `rules`: `decide` which step of §6 holds and which
+/// rules decided, then `explain` it. The facts' mechanism ids must come from the same rule set.
 pub fn assess<'r>(facts: &Facts, rules: &'r RuleSet, as_of: NaiveDate) -> Assessment<'r> {
     explain(decide(facts, rules, as_of), rules)
 }
