@@ -5,8 +5,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::citation::Citation;
 use super::country::CountryCode;
-use super::ruleset::{Citation, MechanismKind, MembershipStatus, RuleSet};
+use super::ids::LawId;
+use super::law::MembershipStatus;
+use super::mechanism::MechanismKind;
+use super::ruleset::RuleSet;
 
 #[derive(Debug, Serialize)]
 pub struct InForce<'r> {
@@ -79,14 +83,14 @@ impl RuleSet {
             .iter()
             .filter(|a| a.period.contains(as_of))
             .map(|a| LawInForce {
-                group: &self.groups[a.group].id,
-                group_name: &self.groups[a.group].name,
-                law: &self.laws[a.law].id,
-                law_name: &self.laws[a.law].name,
+                group: &self.group(a.group).id,
+                group_name: &self.group(a.group).name,
+                law: &self.law(a.law).id,
+                law_name: &self.law(a.law).name,
                 source: &a.citation,
             })
             .collect();
-        let law_indices: Vec<usize> = self
+        let laws_in_force: Vec<LawId> = self
             .applications
             .iter()
             .filter(|a| a.period.contains(as_of))
@@ -101,7 +105,7 @@ impl RuleSet {
                 m.countries.iter().map(move |&c| Inside {
                     country: c,
                     country_name: c.name(),
-                    group: &self.groups[m.group].id,
+                    group: &self.group(m.group).id,
                     status: m.status,
                     source: &m.citation,
                 })
@@ -123,7 +127,7 @@ impl RuleSet {
                 binds_only: a
                     .exporter_groups
                     .as_ref()
-                    .map(|g| g.iter().map(|&i| self.groups[i].id.as_str()).collect()),
+                    .map(|g| g.iter().map(|&i| self.group(i).id.as_str()).collect()),
                 source: &a.citation,
             })
             .collect();
@@ -134,11 +138,11 @@ impl RuleSet {
             if !m.period.contains(as_of) {
                 continue;
             }
-            let basis: BTreeMap<&str, &str> = law_indices
+            let basis: BTreeMap<&str, &str> = laws_in_force
                 .iter()
                 .filter_map(|&l| match m.kind.basis(l) {
                     Some(article) if !article.is_empty() => {
-                        Some((self.laws[l].id.as_str(), article))
+                        Some((self.law(l).id.as_str(), article))
                     }
                     _ => None,
                 })
@@ -166,7 +170,7 @@ impl RuleSet {
                     if entry.basis.is_empty() {
                         continue;
                     }
-                    let sunset = transition.map(|t| &self.transitions[t]);
+                    let sunset = transition.map(|t| self.transition(t));
                     let cutoff = new_contracts_until
                         .iter()
                         .copied()

@@ -4,18 +4,28 @@
 //! first used ([`RuleSet::embedded`]).
 
 mod assess;
+mod citation;
 mod country;
+mod decide;
+mod explain;
+mod facts;
+mod ids;
 mod in_force;
+mod law;
+mod load;
+mod mechanism;
 mod ruleset;
 mod source;
 
 #[cfg(test)]
 mod tests;
 
-pub use assess::{Assessment, Claim, Facts, Severity, Verdict, assess};
+pub use assess::{Assessment, Severity, Verdict, assess};
+pub use citation::{Citation, Confidence, Period};
 pub use country::{CountryCode, UnknownCountry};
+pub use facts::{Claim, Facts};
+pub use ids::{GroupId, LawId, MechanismId, TransitionId};
 pub use in_force::InForce;
-pub use ruleset::{
-    Adequacy, Application, Citation, Confidence, Group, Law, Mechanism, MechanismId, MechanismKind,
-    Membership, MembershipStatus, Period, RuleSet, RulesError, Transition, UnknownMechanism,
-};
+pub use law::{Adequacy, Application, Group, Law, Membership, MembershipStatus};
+pub use mechanism::{Mechanism, MechanismKind, Transition};
+pub use ruleset::{RuleSet, RulesError, UnknownMechanism};

@@ -1,5 +1,5 @@
 //! The rules file as a lawyer writes it (`seeds/rules/eu.toml`): plain rows with string ids,
-//! before validation. `ruleset.rs` turns these into the checked, indexed [`RuleSet`].
+//! before validation. `load.rs` turns these into the checked, indexed [`RuleSet`].
 //!
 //! [`RuleSet`]: super::RuleSet
 

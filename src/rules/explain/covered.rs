@@ -1,0 +1,190 @@
+//! Words for a covered transfer: adequate (a decision or a framework, step 3) or safeguarded
+//! (step 4).
+
+use super::Explainer;
+use crate::rules::assess::{Assessment, Severity, Verdict};
+use crate::rules::citation::Citation;
+use crate::rules::decide::{Acceptance, Failure, Tia};
+use crate::rules::facts::Claim;
+use crate::rules::ids::{LawId, MechanismId};
+use crate::rules::law::Adequacy;
+use crate::rules::mechanism::{Mechanism, MechanismKind};
+
+impl<'r> Explainer<'_, 'r> {
+    pub(super) fn adequate_by_decision(
+        &self,
+        a: &'r Adequacy,
+        mut references: Vec<&'r Citation>,
+        mut hints: Vec<String>,
+    ) -> Assessment<'r> {
+        let importer = a.country;
+        let reason = format!(
+            "The adequacy decision for {} ({importer}), {}, in force since {}, covers this transfer on {}.",
+            importer.name_in_sentence(),
+            a.citation.reference,
+            a.period
+                .valid_from
+                .map_or_else(|| "its adoption".to_string(), |d| d.to_string()),
+            self.as_of
+        );
+        if a.partial_scope {
+            hints.push(format!(
+                "The decision covers only: {}. Confirm that the importer falls within it.",
+                a.scope
+            ));
+        }
+        if let Some(last) = a.period.last_day() {
+            hints.push(format!(
+                "The decision applies until {last}: watch for its renewal."
+            ));
+        }
+        self.confidence_hint(&a.citation, &mut hints);
+        references.push(&a.citation);
+        Assessment {
+            verdict: Verdict::Adequate,
+            flagged: false,
+            severity: Severity::Ok,
+            reason,
+            mechanism: Some(&a.citation.rule),
+            references,
+            hints,
+        }
+    }
+
+    pub(super) fn adequate_by_framework(
+        &self,
+        id: MechanismId,
+        fw: &'r Mechanism,
+        mut references: Vec<&'r Citation>,
+        mut hints: Vec<String>,
+    ) -> Assessment<'r> {
+        let MechanismKind::Framework { list, .. } = &fw.kind else {
+            unreachable!("frameworks_for yields frameworks")
+        };
+        let reason = format!(
+            "The importer is on {list}, so the {} covers this transfer on {} ({}, in force since {}).",
+            fw.name,
+            self.as_of,
+            fw.citation.reference,
+            fw.period
+                .valid_from
+                .map_or_else(|| "its adoption".to_string(), |d| d.to_string()),
+        );
+        // Certified but not claimed: say which framework to record.
+        if !self.facts.claims.iter().any(|c| c.mechanism == id) {
+            let other_frameworks: Vec<&str> = self
+                .facts
+                .claims
+                .iter()
+                .map(|c| self.rules.mechanism(c.mechanism))
+                .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
+                .map(|m| m.name.as_str())
+                .collect();
+            hints.push(if other_frameworks.is_empty() {
+                format!(
+                    "The importer is on {list}: record the {} as the transfer mechanism.",
+                    fw.name
+                )
+            } else {
+                format!(
+                    "The importer is on {list}: record the {} instead of the {}.",
+                    fw.name,
+                    other_frameworks.join(" and the ")
+                )
+            });
+        }
+        self.confidence_hint(&fw.citation, &mut hints);
+        references.push(&fw.citation);
+        Assessment {
+            verdict: Verdict::Adequate,
+            flagged: false,
+            severity: Severity::Ok,
+            reason,
+            mechanism: Some(fw.id()),
+            references,
+            hints,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn safeguarded(
+        &self,
+        m: &'r Mechanism,
+        claim: Claim,
+        acceptance: Acceptance<'r>,
+        tia: Tia,
+        law: LawId,
+        mut references: Vec<&'r Citation>,
+        mut hints: Vec<String>,
+        failures: &[Failure<'r>],
+    ) -> Assessment<'r> {
+        let as_of = self.as_of;
+        let mut reason = match &acceptance {
+            Acceptance::InForce => format!(
+                "This transfer is safeguarded on {as_of} by the {} ({}).",
+                m.short, m.citation.reference
+            ),
+            Acceptance::Grandfathered {
+                signed,
+                until,
+                rule,
+            } => format!(
+                "This transfer is safeguarded on {as_of} by the {} signed on {signed} ({}), which count{} provided the processing is unchanged ({}).",
+                m.short,
+                m.citation.reference,
+                until
+                    .and_then(|u| u.pred_opt())
+                    .map(|last| format!(" until {last}"))
+                    .unwrap_or_default(),
+                rule.reference
+            ),
+        };
+        references.push(&m.citation);
+        if let Acceptance::Grandfathered { rule, .. } = &acceptance {
+            references.push(rule);
+            if let Some(newest) = self.rules.recommended_scc(law, as_of) {
+                hints.push(format!(
+                    "Replace the {} with the {} ({}).",
+                    m.short, newest.short, newest.citation.reference
+                ));
+            }
+        }
+        if tia != Tia::NotExpected {
+            reason.pop();
+            reason.push_str(if tia == Tia::OnRecord {
+                "; a transfer impact assessment is on record."
+            } else {
+                "; no transfer impact assessment is on record."
+            });
+        }
+        let severity = if tia == Tia::Missing {
+            references.push(&self.rules.tia.citation);
+            hints.push(format!(
+                "Record a transfer impact assessment ({}).",
+                self.rules.tia.citation.reference
+            ));
+            Severity::Warning
+        } else {
+            Severity::Ok
+        };
+        if claim.signed.is_none()
+            && let Some((cutoff, _)) = self.rules.signing_cutoff(m)
+        {
+            hints.push(format!(
+                "Record the date the {} were signed: from {cutoff} they count only for contracts signed before then.",
+                m.short
+            ));
+        }
+        self.confidence_hint(&m.citation, &mut hints);
+        self.also(failures, &mut references, &mut hints);
+        Assessment {
+            verdict: Verdict::Safeguarded,
+            flagged: false,
+            severity,
+            reason,
+            mechanism: Some(m.id()),
+            references,
+            hints,
+        }
+    }
+}
