@@ -92,7 +92,13 @@ need_tools() {
 }
 
 # build_release: builds the release binary into CARGO_TARGET_DIR (default: target); sets CROSSBORDER.
+# A CROSSBORDER given in the environment is used as it is (a build made earlier).
 build_release() {
+    if [ -n "${CROSSBORDER:-}" ]; then
+        [ -x "$CROSSBORDER" ] || die "CROSSBORDER=$CROSSBORDER is not an executable"
+        say "using $CROSSBORDER"
+        return 0
+    fi
     export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
     case "$CARGO_TARGET_DIR" in
     /*) ;;
