@@ -9,11 +9,9 @@
 //! value per line (keys kept in the server's order) and HTML and Atom get a line break between
 //! adjacent tags.
 
-mod helpers;
-
+use crate::support::{TestApp, spawn_app};
 use assert_cmd::Command;
 use chrono::{DateTime, TimeDelta, Utc};
-use helpers::{TestApp, spawn_app};
 
 const DATES: [&str; 3] = ["2019-05-23", "2021-01-01", "2026-06-01"];
 
@@ -27,6 +25,16 @@ const FORMATS: [(&str, &str); 4] = [
 
 /// The test server listens on a random port, which the Atom feed's links name.
 const PORT: (&str, &str) = (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]");
+
+/// How every snapshot here is named and stored: by its own name alone (no module prefix, no
+/// expression), in `tests/snapshots/`, where they were before the tests became one binary.
+fn pinned() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_snapshot_path("../snapshots");
+    settings
+}
 
 /// The Atom `updated` instants that fall within the run: the seed writes the rows when the app
 /// starts, so they are the time of the test, not of the data. Any other instant (an announced
@@ -143,10 +151,8 @@ async fn public_lists(slug: &str) {
     // Whole seconds: the feed drops the fraction.
     let started = Utc::now() - TimeDelta::seconds(1);
     let app = spawn_app().await;
-    let mut settings = insta::Settings::clone_current();
+    let mut settings = pinned();
     settings.add_filter(PORT.0, PORT.1);
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
     for date in DATES {
         for (suffix, kind) in FORMATS {
             let path = format!("/{slug}/subprocessors{suffix}?as_of={date}");
@@ -192,7 +198,7 @@ async fn openapi_document() {
     let response = app.get("/api/openapi.json").await;
     assert_eq!(response.status(), 200);
     let body = response.text().await.expect("a body");
-    insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true}, {
+    pinned().bind(|| {
         insta::assert_snapshot!("api__openapi", pretty_json(&body));
     });
 }
@@ -220,7 +226,7 @@ fn stdout(args: &[&str]) -> String {
 fn cli_snapshot(name: &str, args: &[&str]) -> String {
     let out = stdout(args);
     let text = format!("$ crossborder {}\n\n{out}", args.join(" "));
-    insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true}, {
+    pinned().bind(|| {
         insta::assert_snapshot!(format!("cli__{name}"), text);
     });
     out
@@ -234,7 +240,7 @@ fn cli_rules_as_json() {
             "$ crossborder rules --json --as-of {date}\n\n{}",
             pretty_json(&out)
         );
-        insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true}, {
+        pinned().bind(|| {
             insta::assert_snapshot!(format!("cli__rules_json__{date}"), text);
         });
     }

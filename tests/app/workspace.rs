@@ -1,11 +1,9 @@
 //! The workspace's sign-in: sessions, CSRF on every form, throttling and lockout, all audited.
 
-mod helpers;
-
+use crate::support::{PASSWORD, TestApp, cookie, create_user, hidden, post_login, spawn_app};
 use crossborder::auth::users::Role;
 use crossborder::db::schema::audit_events;
 use diesel::prelude::*;
-use helpers::{PASSWORD, TestApp, cookie, create_user, hidden, post_login, spawn_app};
 
 #[actix_web::test]
 async fn the_workspace_needs_a_session() {

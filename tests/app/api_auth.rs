@@ -2,7 +2,7 @@
 //! implementation (PyJWT, `tests/jwt/make_vectors.py`), a JWKS served by the test and rotated,
 //! the client credentials grant end to end, and the start-up check of the HS256 secret.
 
-mod helpers;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -10,16 +10,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::{TestApp, spawn_app_with};
 use base64::Engine;
 use crossborder::auth::{Scope, clients};
 use crossborder::config::Settings;
 use crossborder::web::startup::Application;
-use helpers::{TestApp, spawn_app_with};
 use reqwest::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
 use reqwest::{Method, Response};
 use serde_json::Value;
 
-const VECTORS: &str = include_str!("jwt/vectors.json");
+const VECTORS: &str = include_str!("../jwt/vectors.json");
 const ORGANISATIONS: &str = "/api/v1/organisations";
 const INTAKE: &str = "/api/v1/intake";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -588,7 +588,7 @@ async fn an_hs256_secret_shorter_than_32_bytes_stops_the_build() {
 /// not understand is refused (PyJWT signs such tokens, so the vectors cannot stand for it).
 #[actix_web::test]
 async fn a_token_with_a_critical_header_extension_is_refused() {
-    let app = helpers::spawn_app().await;
+    let app = support::spawn_app().await;
     let mut crit = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     crit.crit = Some(vec!["x-unknown".into()]);
     let claims = serde_json::json!({
@@ -598,7 +598,7 @@ async fn a_token_with_a_critical_header_extension_is_refused() {
     let token = jsonwebtoken::encode(
         &crit,
         &claims,
-        &jsonwebtoken::EncodingKey::from_secret(helpers::TEST_SECRET),
+        &jsonwebtoken::EncodingKey::from_secret(support::TEST_SECRET),
     )
     .unwrap();
     let response = get_with(&app, &token).await;
@@ -609,7 +609,7 @@ async fn a_token_with_a_critical_header_extension_is_refused() {
     let plain = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &claims,
-        &jsonwebtoken::EncodingKey::from_secret(helpers::TEST_SECRET),
+        &jsonwebtoken::EncodingKey::from_secret(support::TEST_SECRET),
     )
     .unwrap();
     assert_eq!(get_with(&app, &plain).await.status(), 200);

@@ -1,18 +1,16 @@
 //! The workspace's audit log (page with filters, CSV) and intake review (approve, reject), and
 //! the audit log's one promise: rows are only ever appended.
 
-mod helpers;
-
 use std::collections::HashMap;
 
+use crate::support::{
+    PASSWORD, TestApp, create_user, get_as, log_in, post_as, post_login, sign_in, spawn_app,
+};
 use chrono::{Duration, NaiveDateTime};
 use crossborder::auth::users::Role;
 use crossborder::db::schema::{audit_events, organisations, vendors};
 use crossborder::registry::intake;
 use diesel::prelude::*;
-use helpers::{
-    PASSWORD, TestApp, create_user, get_as, log_in, post_as, post_login, sign_in, spawn_app,
-};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};

@@ -5,18 +5,15 @@
 //! Needs Debian's `chromium` and `chromium-driver`. Without chromedriver the test says so and
 //! passes, unless `CROSSBORDER_REQUIRE_BROWSER=1` (CI), where a missing browser fails it.
 
-mod browser_support;
-mod helpers;
-
 use std::time::{Duration, Instant};
 
-use browser_support::{
+use crate::chromium::{
     ChromeDriver, chromedriver_or_skip, connect, page_widths, save_screenshot, set_viewport,
     viewport,
 };
+use crate::support::spawn_app;
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
-use helpers::spawn_app;
 
 async fn text(client: &Client, css: &str) -> String {
     client

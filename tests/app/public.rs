@@ -1,9 +1,7 @@
 //! The public pages and feeds over HTTP, against the real server with the example organisations.
 
-mod helpers;
-
+use crate::support::{spawn_app, spawn_empty_app};
 use crossborder::registry::seed;
-use helpers::{spawn_app, spawn_empty_app};
 use serde_json::Value;
 
 const ORGANISATIONS: [&str; 5] = ["arturia", "jamendo", "qobuz", "qtrax", "spotify"];

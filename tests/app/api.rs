@@ -1,13 +1,11 @@
 //! The JSON API for procurement tools (`/api/v1`) over HTTP, against the real server with the
 //! example organisations: every test asserts the status, the content type and the body.
 
-mod helpers;
-
 use std::collections::HashSet;
 
+use crate::support::{TestApp, spawn_app};
 use crossborder::db::schema::{audit_events, organisations};
 use diesel::prelude::*;
-use helpers::{TestApp, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 

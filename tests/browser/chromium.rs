@@ -1,10 +1,6 @@
 //! Headless Chromium for the browser tests: chromedriver as a child process, a WebDriver session
 //! through fantoccini, screenshots under `target/screenshots/`, and the page measurements the
 //! tests check layouts with.
-//!
-//! Only the browser test binaries include it (`mod browser_support;`), next to `mod helpers;`.
-//! Not every binary uses every helper.
-#![allow(dead_code)]
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

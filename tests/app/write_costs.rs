@@ -7,11 +7,11 @@
 //! vendor PUT stays within a small budget. The writes themselves must succeed: their status
 //! codes are asserted before any cost.
 
-mod helpers;
+use crate::support;
 
+use crate::support::{Session, TestApp, get_as, post_as, sign_in, spawn_empty_app};
 use crossborder::auth::users::Role;
 use crossborder::registry::seed;
-use helpers::{Session, TestApp, get_as, post_as, sign_in, spawn_empty_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -205,7 +205,7 @@ async fn an_api_transfer_update_costs_the_same_for_10_or_1000_vendors() {
 async fn edited_vendor_form(app: &TestApp, s: &Session, path: &str) -> Vec<(String, String)> {
     let (status, html) = get_as(app, s, path).await;
     assert_eq!(status, 200, "GET {path}");
-    let mut form = helpers::form_fields(&html, path);
+    let mut form = support::form_fields(&html, path);
     for (name, value) in &mut form {
         if name == "name" {
             *value = "Vendor three, renamed".into();

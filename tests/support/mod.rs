@@ -1,5 +1,6 @@
-//! One helper for every integration test: the real server on a random port, with a database of
-//! its own in a temporary directory.
+//! What the server's tests share: the real server on a random port, with a database of its own in
+//! a temporary directory, and the verbs the tests speak to it with. Both the `app` and the
+//! `browser` binaries include it (`#[path]`); the browser tests use only a few of its verbs.
 #![allow(dead_code)]
 
 use actix_web::web;

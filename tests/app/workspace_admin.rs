@@ -2,18 +2,16 @@
 //! (create with a secret shown once, revoke) and organisation settings (notice period, privacy
 //! contact) — admins only, CSRF-checked, audited.
 
-mod helpers;
-
+use crate::support::{
+    PASSWORD, Session, TestApp, create_user, get_as, get_response, hidden, log_in, post_as,
+    post_login, sign_in, spawn_app,
+};
 use chrono::Duration;
 use crossborder::auth::users::{self, Role};
 use crossborder::db::schema::{
     api_clients, audit_events, organisations, sessions, users as users_t,
 };
 use diesel::prelude::*;
-use helpers::{
-    PASSWORD, Session, TestApp, create_user, get_as, get_response, hidden, log_in, post_as,
-    post_login, sign_in, spawn_app,
-};
 use serde_json::Value;
 
 const ADMIN: &str = "admin@example.com";

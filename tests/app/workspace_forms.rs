@@ -2,14 +2,14 @@
 //! mechanisms, certifications and evidence, retire; each refuses bad input next to its field,
 //! keeps what was typed, refuses a stale edit showing what differs, and is audited.
 
-mod helpers;
+use crate::support;
 
+use crate::support::{Session, TestApp, get_as, post_as, sign_in, spawn_app};
 use chrono::{Duration, Local};
 use crossborder::auth::users::Role;
 use crossborder::db::schema::audit_events;
 use crossborder::registry::{Registry, Vendor, VendorStatus, organisation};
 use diesel::prelude::*;
-use helpers::{Session, TestApp, get_as, post_as, sign_in, spawn_app};
 
 fn today() -> chrono::NaiveDate {
     Local::now().date_naive()
@@ -210,7 +210,7 @@ async fn a_stale_vendor_edit_is_refused_and_shows_what_changed() {
     );
     // The form keeps the edit, now on the saved version: saving again is a deliberate choice.
     assert!(html.contains("Audience measurement"));
-    assert_eq!(helpers::hidden(&html, "version"), saved.version.to_string());
+    assert_eq!(support::hidden(&html, "version"), saved.version.to_string());
 }
 
 #[actix_web::test]
@@ -858,7 +858,7 @@ async fn the_vendor_list_is_searched_and_filtered() {
 async fn resave(app: &TestApp, s: &Session, path: &str) -> reqwest::Response {
     let (status, html) = get_as(app, s, path).await;
     assert_eq!(status, 200, "{path}");
-    let fields = helpers::form_fields(&html, path);
+    let fields = support::form_fields(&html, path);
     let form: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -1078,6 +1078,6 @@ async fn a_stale_retirement_shows_what_others_saved_since() {
         "nothing retired"
     );
     // The form keeps the date, now on the saved version: retiring again is deliberate.
-    assert_eq!(helpers::hidden(&html, "version"), saved.version.to_string());
+    assert_eq!(support::hidden(&html, "version"), saved.version.to_string());
     assert!(html.contains(&format!("value=\"{effective}\"")));
 }

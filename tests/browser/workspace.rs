@@ -8,22 +8,21 @@
 //! words. Needs Debian's `chromium` and `chromium-driver`; without chromedriver the test says so
 //! and passes, unless `CROSSBORDER_REQUIRE_BROWSER=1` (CI).
 
-mod browser_support;
-mod helpers;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
-use browser_support::{
+use crate::chromium::{
     ChromeDriver, chromedriver_or_skip, connect, page_widths, save_screenshot, set_viewport,
     viewport,
 };
+use crate::support::{PASSWORD, spawn_app};
 use chrono::{Duration as Days, Local};
 use crossborder::auth::users::Role;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use helpers::{PASSWORD, spawn_app};
 
 const EDITOR: &str = "officer@example.com";
 const VENDOR: &str = "Acme Mail";
@@ -249,7 +248,7 @@ async fn an_officer_flags_then_safeguards_a_transfer_in_a_browser() {
     };
 
     let app = spawn_app().await;
-    helpers::create_user(&app, EDITOR, Role::Editor);
+    support::create_user(&app, EDITOR, Role::Editor);
     // Declared before the driver, so that on a failure Chromium is ended before its profile is
     // removed.
     let profile = tempfile::tempdir().expect("a temporary Chromium profile");
