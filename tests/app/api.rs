@@ -3,16 +3,14 @@
 
 use std::collections::HashSet;
 
-use crate::support::{TestApp, spawn_app};
+use crate::support::{
+    ALL_SCOPES, JSON, PROBLEM, Reply, TestApp, audit_json, create_vendor, new_vendor, send,
+    spawn_app,
+};
 use crossborder::db::schema::{audit_events, organisations};
 use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// Every scope: what a procurement tool with full access holds.
-const ALL_SCOPES: &str = "registry:read registry:write intake:write";
-const PROBLEM: &str = "application/problem+json";
-const JSON: &str = "application/json";
 
 /// The vendors of the Arturia example, by key.
 const ARTURIA_VENDORS: [&str; 9] = [
@@ -26,88 +24,6 @@ const ARTURIA_VENDORS: [&str; 9] = [
     "payment-provider",
     "shipping-provider",
 ];
-
-/// One response, read whole.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    content_type: String,
-    etag: Option<String>,
-    location: Option<String>,
-    www_authenticate: Option<String>,
-    body: Value,
-}
-
-async fn send(request: reqwest::RequestBuilder) -> Reply {
-    let response = request.send().await.expect("the request completes");
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().expect("an ASCII header").to_string())
-    };
-    let status = response.status().as_u16();
-    let content_type = header("content-type").unwrap_or_default();
-    let etag = header("etag");
-    let location = header("location");
-    let www_authenticate = header("www-authenticate");
-    let text = response.text().await.expect("a body");
-    let body = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("status {status}: the body is not JSON ({e}): {text:?}"));
-    Reply {
-        status,
-        content_type,
-        etag,
-        location,
-        www_authenticate,
-        body,
-    }
-}
-
-impl Reply {
-    /// A JSON success with this status.
-    #[track_caller]
-    fn ok(&self, status: u16) -> &Value {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; body: {:#}",
-            self.body
-        );
-        assert_eq!(self.content_type, JSON, "content type of a {status}");
-        &self.body
-    }
-
-    /// A problem+json error (RFC 9457) with this status.
-    #[track_caller]
-    fn problem(&self, status: u16) -> &Value {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; body: {:#}",
-            self.body
-        );
-        assert_eq!(self.content_type, PROBLEM, "content type of a {status}");
-        assert_eq!(self.body["status"], status, "{:#}", self.body);
-        assert!(self.body["title"].as_str().is_some_and(|t| !t.is_empty()));
-        assert!(self.body["detail"].as_str().is_some_and(|d| !d.is_empty()));
-        &self.body
-    }
-
-    /// The fields named in a problem's `errors`, in order.
-    fn fields(&self) -> Vec<String> {
-        self.body["errors"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no errors in {:#}", self.body))
-            .iter()
-            .map(|e| {
-                assert!(
-                    e["message"].as_str().is_some_and(|m| !m.is_empty()),
-                    "an error without a message: {e}"
-                );
-                e["field"].as_str().expect("a field name").to_string()
-            })
-            .collect()
-    }
-}
 
 /// An app and a token with every scope.
 async fn app_and_token() -> (TestApp, String) {
@@ -183,27 +99,6 @@ async fn public_names(app: &TestApp, as_of: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-/// A valid new vendor, with one transfer to the US.
-fn new_vendor(key: &str, name: &str) -> Value {
-    json!({
-        "key": key,
-        "name": name,
-        "legal_entity": "Example Analytics Inc.",
-        "website": "https://www.example-analytics.com",
-        "headquarters": "US",
-        "role": "sub_processor",
-        "categories": ["analytics"],
-        "purpose": "Product analytics for the Arturia website.",
-        "status": "proposed",
-        "transfers": [{
-            "country": "US",
-            "data_categories": ["usage", "device_and_network"],
-            "mechanisms": [],
-            "evidence": [{"document": "dpa.pdf", "quote": "Data is processed in the United States."}]
-        }]
-    })
-}
-
 /// The audit rows of one entity, oldest first: (actor, action, entity_id, before, after).
 #[allow(clippy::type_complexity)]
 fn audit_rows(
@@ -238,10 +133,16 @@ fn audit_rows(
         ))
         .load(&mut app.conn())
         .expect("the audit rows");
-    let parse = |s: Option<String>| s.map(|s| serde_json::from_str(&s).expect("audit JSON"));
     rows.into_iter()
         .map(|(actor, action, id, org, before, after)| {
-            (actor, action, id, org, parse(before), parse(after))
+            (
+                actor,
+                action,
+                id,
+                org,
+                audit_json(before),
+                audit_json(after),
+            )
         })
         .collect()
 }
@@ -429,10 +330,10 @@ async fn vendors_are_filtered_by_country_category_role_status_flag_and_name() {
     assert!(vendor_keys(&app, &token, "?flagged=false").await.is_empty());
 
     // A proposed sub-processor, to see role and status narrow the list.
-    post(
+    create_vendor(
         &app,
         &token,
-        "/api/v1/organisations/arturia/vendors",
+        "arturia",
         &new_vendor("example-analytics", "Example Analytics"),
     )
     .await
@@ -960,10 +861,10 @@ async fn assess_with_invalid_facts_is_422_listing_each_field() {
 #[actix_web::test]
 async fn a_vendor_is_created_with_its_transfer() {
     let (app, token) = app_and_token().await;
-    let reply = post(
+    let reply = create_vendor(
         &app,
         &token,
-        "/api/v1/organisations/arturia/vendors",
+        "arturia",
         &new_vendor("example-analytics", "Example Analytics"),
     )
     .await;
@@ -1009,11 +910,7 @@ async fn a_vendor_is_created_with_its_transfer() {
 async fn invalid_vendor_fields_are_all_named_and_nothing_is_created() {
     let (app, token) = app_and_token().await;
     let before = vendor_keys(&app, &token, "").await;
-    let reply = post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &json!({
+    let reply = create_vendor(&app, &token, "arturia", &json!({
             "key": "Not A Key!",
             "name": "",
             "website": "not a url",
@@ -1062,13 +959,7 @@ async fn invalid_vendor_fields_are_all_named_and_nothing_is_created() {
     // A transfer with neither a country nor a location.
     let mut vendor = new_vendor("nowhere", "Nowhere");
     vendor["transfers"] = json!([{"country": "US"}, {"data_categories": ["usage"]}]);
-    let reply = post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await;
+    let reply = create_vendor(&app, &token, "arturia", &vendor).await;
     reply.problem(422);
     assert_eq!(reply.fields(), ["transfers[1].country"]);
     assert_eq!(
@@ -1080,13 +971,7 @@ async fn invalid_vendor_fields_are_all_named_and_nothing_is_created() {
     // Retired is not a status a vendor is created with.
     let mut vendor = new_vendor("retired-at-birth", "Retired");
     vendor["status"] = json!("retired");
-    let reply = post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await;
+    let reply = create_vendor(&app, &token, "arturia", &vendor).await;
     reply.problem(422);
     assert_eq!(reply.fields(), ["status"]);
     assert_eq!(
@@ -1103,13 +988,7 @@ async fn every_invalid_field_is_named_even_with_a_transfer_without_country() {
     let mut vendor = new_vendor("half-bad", "");
     vendor["website"] = json!("not a url");
     vendor["transfers"] = json!([{"data_categories": ["usage"]}]);
-    let reply = post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await;
+    let reply = create_vendor(&app, &token, "arturia", &vendor).await;
     reply.problem(422);
     assert_eq!(
         reply.fields(),
@@ -1124,13 +1003,7 @@ async fn a_blank_name_is_refused() {
     let (app, token) = app_and_token().await;
     let mut vendor = new_vendor("blank", "   ");
     vendor["purpose"] = json!("  ");
-    let reply = post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await;
+    let reply = create_vendor(&app, &token, "arturia", &vendor).await;
     reply.problem(422);
     assert_eq!(reply.fields(), ["name", "purpose"]);
 }
@@ -1143,13 +1016,7 @@ async fn a_website_that_is_not_http_is_refused() {
     vendor["active_from"] = json!("2020-01-01");
     vendor["website"] = json!("javascript:alert(document.domain)");
     vendor["dpa_url"] = json!("data:text/html,<script>alert(1)</script>");
-    let reply = post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await;
+    let reply = create_vendor(&app, &token, "arturia", &vendor).await;
     let (status, html) = app.get_text("/arturia/subprocessors").await;
     assert_eq!(status, 200);
     assert!(
@@ -1163,10 +1030,10 @@ async fn a_website_that_is_not_http_is_refused() {
 #[actix_web::test]
 async fn a_duplicate_key_is_a_409() {
     let (app, token) = app_and_token().await;
-    let reply = post(
+    let reply = create_vendor(
         &app,
         &token,
-        "/api/v1/organisations/arturia/vendors",
+        "arturia",
         &new_vendor("google-analytics", "Another Google Analytics"),
     )
     .await;
@@ -1323,14 +1190,9 @@ async fn a_retired_vendor_leaves_the_list_from_its_date_and_nothing_is_deleted()
     vendor["status"] = json!("active");
     vendor["active_from"] = json!("2020-01-01");
     vendor["categories"] = json!(["cdn"]);
-    post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await
-    .ok(201);
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
     let name = "Old CDN".to_string();
     assert!(public_names(&app, None).await.contains(&name));
 
@@ -1406,10 +1268,10 @@ async fn a_retired_vendor_leaves_the_list_from_its_date_and_nothing_is_deleted()
 #[actix_web::test]
 async fn retiring_a_proposed_vendor_does_not_publish_it() {
     let (app, token) = app_and_token().await;
-    post(
+    create_vendor(
         &app,
         &token,
-        "/api/v1/organisations/arturia/vendors",
+        "arturia",
         &new_vendor("never-used", "Never Used"),
     )
     .await
@@ -1438,14 +1300,9 @@ async fn a_transfer_is_added_and_updated_with_its_version() {
     let (app, token) = app_and_token().await;
     let mut vendor = new_vendor("example-analytics", "Example Analytics");
     vendor["transfers"] = json!([]);
-    post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await
-    .ok(201);
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
     let base = "/api/v1/organisations/arturia/vendors/example-analytics/transfers";
 
     // Added: no mechanism, so unsafeguarded.
@@ -1552,10 +1409,10 @@ async fn a_transfer_is_added_and_updated_with_its_version() {
 #[actix_web::test]
 async fn a_transfer_update_adds_to_its_evidence_and_never_drops_it() {
     let (app, token) = app_and_token().await;
-    let created = post(
+    let created = create_vendor(
         &app,
         &token,
-        "/api/v1/organisations/arturia/vendors",
+        "arturia",
         &new_vendor("example-analytics", "Example Analytics"),
     )
     .await;
@@ -1601,14 +1458,9 @@ async fn every_write_is_audited_with_the_token_subject() {
 
     let mut vendor = new_vendor("audited", "Audited Analytics");
     vendor["transfers"] = json!([]);
-    post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await
-    .ok(201);
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
     let mut update = vendor.clone();
     update["name"] = json!("Audited Analytics Ltd");
     update["status"] = json!("active");
@@ -1812,14 +1664,9 @@ async fn writes_with_a_read_only_token_are_403_insufficient_scope() {
     get(&app, &intake_only, "/api/v1/organisations")
         .await
         .problem(403);
-    post(
-        &app,
-        &intake_only,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await
-    .problem(403);
+    create_vendor(&app, &intake_only, "arturia", &vendor)
+        .await
+        .problem(403);
 }
 
 #[actix_web::test]
@@ -2028,13 +1875,7 @@ async fn the_public_page_cache_sees_api_writes() {
     vendor["active_from"] = json!("2024-01-01");
     vendor["categories"] = json!(["cdn"]);
     vendor["transfers"] = json!([{"country": "DE", "data_categories": ["device_and_network"]}]);
-    let created = post(
-        &app,
-        &token,
-        "/api/v1/organisations/arturia/vendors",
-        &vendor,
-    )
-    .await;
+    let created = create_vendor(&app, &token, "arturia", &vendor).await;
     assert_eq!(created.ok(201)["status"], "active");
 
     let response = app
@@ -2346,11 +2187,7 @@ async fn concurrent_writes_to_one_organisation_all_land() {
             "transfers": [{"country": "US", "mechanisms": [{"id": "dpf"}]}]
         });
         let (app, token) = (&app, &token);
-        async move {
-            post(app, token, "/api/v1/organisations/arturia/vendors", &body)
-                .await
-                .status
-        }
+        async move { create_vendor(app, token, "arturia", &body).await.status }
     });
     let statuses = futures_util::future::join_all(creates).await;
     assert_eq!(statuses, [201; 10]);

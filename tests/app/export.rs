@@ -15,6 +15,8 @@ use diesel::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
+use crate::support::Postgres;
+
 fn run(args: &[&str]) -> Output {
     Command::cargo_bin("crossborder")
         .unwrap()
@@ -87,50 +89,14 @@ fn assert_same(a: &str, b: &str, what: &str) {
     );
 }
 
-/// A PostgreSQL database of the test's own, dropped (WITH (FORCE)) when the test ends.
-struct Postgres {
-    base: String,
-    name: String,
-    url: String,
-}
-
-impl Postgres {
-    /// `None`, saying so, when CROSSBORDER_TEST_POSTGRES_URL is not set.
-    fn create() -> Option<Postgres> {
-        let base = match std::env::var("CROSSBORDER_TEST_POSTGRES_URL") {
-            Ok(base) if !base.is_empty() => base,
-            _ => {
-                println!("skipped: CROSSBORDER_TEST_POSTGRES_URL not set");
-                return None;
-            }
-        };
-        let name = format!("cb_exp_{:016x}", rand::random::<u64>());
-        let mut admin = PgConnection::establish(&base).unwrap_or_else(|e| {
-            panic!("CROSSBORDER_TEST_POSTGRES_URL is set but unreachable: {e}")
-        });
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .expect("CREATE DATABASE");
-        let (head, query) = base.split_once('?').unwrap_or((&base, ""));
-        let server = head.rsplit_once('/').map_or(head, |(server, _)| server);
-        let url = match query {
-            "" => format!("{server}/{name}"),
-            query => format!("{server}/{name}?{query}"),
-        };
-        Some(Postgres { base, name, url })
+/// A PostgreSQL database of the test's own, or `None`, saying so, when
+/// CROSSBORDER_TEST_POSTGRES_URL is not set.
+fn postgres() -> Option<Postgres> {
+    let postgres = Postgres::from_env();
+    if postgres.is_none() {
+        println!("skipped: CROSSBORDER_TEST_POSTGRES_URL not set");
     }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&self.base) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut admin);
-        }
-    }
+    postgres
 }
 
 /// The examples, as `crossborder seed` loads them, and an API client.
@@ -344,7 +310,7 @@ fn the_export_names_every_table_of_the_database() {
 
 #[test]
 fn sqlite_to_postgresql_and_back_is_lossless() {
-    let Some(pg) = Postgres::create() else {
+    let Some(pg) = postgres() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -421,7 +387,7 @@ fn sqlite_to_postgresql_and_back_is_lossless() {
 
 #[test]
 fn postgresql_keeps_microseconds_and_says_so() {
-    let Some(pg) = Postgres::create() else {
+    let Some(pg) = postgres() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -650,7 +616,7 @@ fn backup_copies_a_live_sqlite_database() {
     assert!(!dir.path().join("x.db").exists());
 
     // PostgreSQL: pg_dump's job.
-    let pg = Postgres::create();
+    let pg = postgres();
     let url = pg
         .as_ref()
         .map_or("postgres://postgres@127.0.0.1:1/none".to_string(), |p| {

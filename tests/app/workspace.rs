@@ -1,6 +1,8 @@
 //! The workspace's sign-in: sessions, CSRF on every form, throttling and lockout, all audited.
 
-use crate::support::{PASSWORD, TestApp, cookie, create_user, hidden, post_login, spawn_app};
+use crate::support::{
+    PASSWORD, cookie, create_user, get_as, hidden, log_in, post_as, post_login, spawn_app,
+};
 use crossborder::auth::users::Role;
 use crossborder::db::schema::audit_events;
 use diesel::prelude::*;
@@ -155,51 +157,6 @@ async fn an_unknown_account_is_told_apart_from_nothing() {
     );
 }
 
-/// Signs in; returns the session cookie header and the CSRF token of the dashboard.
-async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
-    let response = post_login(app, email, PASSWORD).await;
-    assert_eq!(response.status(), 303);
-    let (session, _) = cookie(&response, "cb_session").unwrap();
-    let session = format!("cb_session={session}");
-    let html = app
-        .client
-        .get(format!("{}/workspace", app.address))
-        .header("Cookie", &session)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    (session.clone(), hidden(&html, "csrf"))
-}
-
-async fn page(app: &TestApp, session: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .header("Cookie", session)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
-async fn post(
-    app: &TestApp,
-    session: &str,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    app.client
-        .post(format!("{}{path}", app.address))
-        .header("Cookie", session)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// The first "Edit transfer" link of a vendor page.
 fn edit_transfer_link(vendor_page: &str) -> &str {
     let end = vendor_page.find("\">Edit transfer to").unwrap();
@@ -211,15 +168,15 @@ fn edit_transfer_link(vendor_page: &str) -> &str {
 async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
     let app = spawn_app().await;
     create_user(&app, "editor@example.com", Role::Editor);
-    let (session, csrf) = sign_in(&app, "editor@example.com").await;
+    let session = log_in(&app, "editor@example.com", PASSWORD).await;
 
     // A vendor with a transfer to the US and no mechanism.
-    let created = post(
+    let created = post_as(
         &app,
         &session,
         "/workspace/arturia/vendors/new",
         &[
-            ("csrf", &csrf),
+            ("csrf", &session.csrf),
             ("name", "Acme Mail"),
             ("key", "acme-mail"),
             ("role", "processor"),
@@ -237,7 +194,7 @@ async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
         "/workspace/arturia/vendors/acme-mail"
     );
 
-    let (_, dashboard) = page(&app, &session, "/workspace").await;
+    let (_, dashboard) = get_as(&app, &session, "/workspace").await;
     let flagged =
         &dashboard[dashboard.find("flagged-title").unwrap()..dashboard.find("tia-title").unwrap()];
     assert!(
@@ -246,17 +203,17 @@ async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
     );
 
     // The vendor page links its transfer; SCCs signed today and a TIA clear the flag.
-    let (_, vendor) = page(&app, &session, "/workspace/arturia/vendors/acme-mail").await;
+    let (_, vendor) = get_as(&app, &session, "/workspace/arturia/vendors/acme-mail").await;
     let link = edit_transfer_link(&vendor);
-    let (_, form) = page(&app, &session, link).await;
+    let (_, form) = get_as(&app, &session, link).await;
     let version = hidden(&form, "version");
     let today = chrono::Local::now().date_naive().to_string();
-    let saved = post(
+    let saved = post_as(
         &app,
         &session,
         link,
         &[
-            ("csrf", &csrf),
+            ("csrf", &session.csrf),
             ("version", &version),
             ("transfer_country", "US"),
             ("transfer_data", "contact"),
@@ -267,18 +224,18 @@ async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
     )
     .await;
     assert_eq!(saved.status(), 303);
-    let (_, dashboard) = page(&app, &session, "/workspace").await;
+    let (_, dashboard) = get_as(&app, &session, "/workspace").await;
     let flagged =
         &dashboard[dashboard.find("flagged-title").unwrap()..dashboard.find("tia-title").unwrap()];
     assert!(!flagged.contains("Acme Mail"), "{flagged}");
 
     // A stale edit (the old version) is refused and overwrites nothing.
-    let stale = post(
+    let stale = post_as(
         &app,
         &session,
         link,
         &[
-            ("csrf", &csrf),
+            ("csrf", &session.csrf),
             ("version", &version),
             ("transfer_country", "US"),
             ("transfer_data", "contact"),
@@ -309,13 +266,13 @@ async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
 async fn the_vendor_form_keeps_what_was_typed_and_names_each_bad_field() {
     let app = spawn_app().await;
     create_user(&app, "editor@example.com", Role::Editor);
-    let (session, csrf) = sign_in(&app, "editor@example.com").await;
-    let response = post(
+    let session = log_in(&app, "editor@example.com", PASSWORD).await;
+    let response = post_as(
         &app,
         &session,
         "/workspace/arturia/vendors/new",
         &[
-            ("csrf", &csrf),
+            ("csrf", &session.csrf),
             ("name", "Half Filled"),
             ("key", "Bad Key"),
             ("role", "processor"),
@@ -343,9 +300,9 @@ async fn viewers_cannot_edit_and_forms_need_the_csrf_token() {
     let app = spawn_app().await;
     create_user(&app, "viewer@example.com", Role::Viewer);
     create_user(&app, "editor@example.com", Role::Editor);
-    let (viewer, viewer_csrf) = sign_in(&app, "viewer@example.com").await;
+    let viewer = log_in(&app, "viewer@example.com", PASSWORD).await;
     let form = [
-        ("csrf", viewer_csrf.as_str()),
+        ("csrf", viewer.csrf.as_str()),
         ("name", "X"),
         ("key", "x"),
         ("role", "processor"),
@@ -353,19 +310,19 @@ async fn viewers_cannot_edit_and_forms_need_the_csrf_token() {
         ("purpose", "p"),
     ];
     assert_eq!(
-        post(&app, &viewer, "/workspace/arturia/vendors/new", &form)
+        post_as(&app, &viewer, "/workspace/arturia/vendors/new", &form)
             .await
             .status(),
         403
     );
     assert_eq!(
-        page(&app, &viewer, "/workspace/arturia/vendors/new")
+        get_as(&app, &viewer, "/workspace/arturia/vendors/new")
             .await
             .0,
         403
     );
 
-    let (editor, _) = sign_in(&app, "editor@example.com").await;
+    let editor = log_in(&app, "editor@example.com", PASSWORD).await;
     let forged = [
         ("csrf", "forged"),
         ("name", "X"),
@@ -375,11 +332,11 @@ async fn viewers_cannot_edit_and_forms_need_the_csrf_token() {
         ("purpose", "p"),
     ];
     assert_eq!(
-        post(&app, &editor, "/workspace/arturia/vendors/new", &forged)
+        post_as(&app, &editor, "/workspace/arturia/vendors/new", &forged)
             .await
             .status(),
         403
     );
-    let (_, list) = page(&app, &editor, "/workspace/vendors").await;
+    let (_, list) = get_as(&app, &editor, "/workspace/vendors").await;
     assert!(!list.contains(">X<"), "nothing was created");
 }

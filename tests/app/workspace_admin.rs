@@ -3,14 +3,12 @@
 //! contact) — admins only, CSRF-checked, audited.
 
 use crate::support::{
-    PASSWORD, Session, TestApp, create_user, get_as, get_response, hidden, log_in, post_as,
-    post_login, sign_in, spawn_app,
+    PASSWORD, Session, TestApp, audit_count, audited, create_user, get_as, get_response, hidden,
+    location, log_in, post_as, post_login, sign_in, spawn_app, text_by_id, today,
 };
 use chrono::Duration;
 use crossborder::auth::users::{self, Role};
-use crossborder::db::schema::{
-    api_clients, audit_events, organisations, sessions, users as users_t,
-};
+use crossborder::db::schema::{api_clients, organisations, sessions, users as users_t};
 use diesel::prelude::*;
 use serde_json::Value;
 
@@ -25,10 +23,6 @@ async fn post_text(
     let response = post_as(app, session, path, form).await;
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_string()
 }
 
 fn user_id(app: &TestApp, email: &str) -> i32 {
@@ -72,38 +66,6 @@ fn settings_of(app: &TestApp, slug: &str) -> (i32, i32, i32, Option<String>) {
         .unwrap()
 }
 
-fn audit_count(app: &TestApp) -> i64 {
-    audit_events::table
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap()
-}
-
-/// One audit event: actor, entity_id, before and after.
-type Audited = (String, Option<i32>, Option<Value>, Option<Value>);
-
-/// Audit events of an entity and action, oldest first.
-fn audited(app: &TestApp, entity: &str, action: &str) -> Vec<Audited> {
-    audit_events::table
-        .filter(audit_events::entity.eq(entity))
-        .filter(audit_events::action.eq(action))
-        .order(audit_events::id)
-        .select((
-            audit_events::actor,
-            audit_events::entity_id,
-            audit_events::before,
-            audit_events::after,
-        ))
-        .load::<(String, Option<i32>, Option<String>, Option<String>)>(&mut app.conn())
-        .unwrap()
-        .into_iter()
-        .map(|(actor, id, before, after)| {
-            let parse = |s: Option<String>| s.map(|s| serde_json::from_str(&s).expect("JSON"));
-            (actor, id, parse(before), parse(after))
-        })
-        .collect()
-}
-
 /// The `value` of the `<input>` named `name`, whatever the order of its attributes.
 fn input_value(html: &str, name: &str) -> String {
     let at = html
@@ -118,13 +80,7 @@ fn input_value(html: &str, name: &str) -> String {
 
 /// The text of the element with this id (no nested tags).
 fn text_of(html: &str, id: &str) -> String {
-    let marker = format!("id=\"{id}\">");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no #{id}")) + marker.len();
-    html[start..start + html[start..].find('<').unwrap()].to_string()
-}
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    text_by_id(html, id).unwrap_or_else(|| panic!("no #{id}"))
 }
 
 // --- Accounts ---

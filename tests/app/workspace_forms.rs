@@ -4,16 +4,13 @@
 
 use crate::support;
 
-use crate::support::{Session, TestApp, get_as, post_as, sign_in, spawn_app};
-use chrono::{Duration, Local};
+use crate::support::{
+    Session, TestApp, audit_count, audit_tail, field_error, get_as, post_as, sign_in, spawn_app,
+    today,
+};
+use chrono::Duration;
 use crossborder::auth::users::Role;
-use crossborder::db::schema::audit_events;
 use crossborder::registry::{Registry, Vendor, VendorStatus, organisation};
-use diesel::prelude::*;
-
-fn today() -> chrono::NaiveDate {
-    Local::now().date_naive()
-}
 
 fn registry(app: &TestApp, slug: &str) -> Registry {
     organisation::registry(&mut app.conn(), slug)
@@ -27,34 +24,6 @@ fn vendor(app: &TestApp, slug: &str, key: &str) -> Vendor {
         .into_iter()
         .find(|v| v.key == key)
         .unwrap()
-}
-
-/// (actor, action, entity) of the newest audit events, newest first.
-fn audit_tail(app: &TestApp, n: i64) -> Vec<(String, String, String)> {
-    audit_events::table
-        .order(audit_events::id.desc())
-        .limit(n)
-        .select((
-            audit_events::actor,
-            audit_events::action,
-            audit_events::entity,
-        ))
-        .load(&mut app.conn())
-        .unwrap()
-}
-
-fn audit_count(app: &TestApp) -> i64 {
-    audit_events::table
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap()
-}
-
-/// The text of the error shown next to a field.
-fn field_error(html: &str, field: &str) -> Option<String> {
-    let marker = format!("id=\"{field}-error\">");
-    let start = html.find(&marker)? + marker.len();
-    Some(html[start..start + html[start..].find('<')?].to_string())
 }
 
 const GA: &str = "/workspace/arturia/vendors/google-analytics";

@@ -9,7 +9,9 @@
 
 use crate::support;
 
-use crate::support::{Session, TestApp, get_as, post_as, sign_in, spawn_empty_app};
+use crate::support::{
+    Session, TestApp, get_as, new_vendor, post_as, sign_in, spawn_empty_app, vendors_path,
+};
 use crossborder::auth::users::Role;
 use crossborder::registry::seed;
 use reqwest::Method;
@@ -67,31 +69,6 @@ async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
     response.json().await.expect("JSON")
 }
 
-fn vendors_path(slug: &str) -> String {
-    format!("/api/v1/organisations/{slug}/vendors")
-}
-
-/// A valid new vendor with one transfer to the US (as in tests/api.rs).
-fn new_vendor(key: &str) -> Value {
-    json!({
-        "key": key,
-        "name": "Example Analytics",
-        "legal_entity": "Example Analytics Inc.",
-        "website": "https://www.example-analytics.com",
-        "headquarters": "US",
-        "role": "sub_processor",
-        "categories": ["analytics"],
-        "purpose": "Product analytics.",
-        "status": "proposed",
-        "transfers": [{
-            "country": "US",
-            "data_categories": ["usage", "device_and_network"],
-            "mechanisms": [],
-            "evidence": [{"document": "dpa.pdf", "quote": "Data is processed in the United States."}]
-        }]
-    })
-}
-
 #[actix_web::test]
 async fn an_api_vendor_create_costs_the_same_for_10_or_1000_vendors() {
     let (app, token) = app_with_both_sizes().await;
@@ -99,7 +76,7 @@ async fn an_api_vendor_create_costs_the_same_for_10_or_1000_vendors() {
     for (slug, _) in SIZES {
         let request = app
             .api(Method::POST, &vendors_path(slug), &token)
-            .json(&new_vendor("new-analytics"));
+            .json(&new_vendor("new-analytics", "Example Analytics"));
         let (statements, status) = cost(&app, send(request)).await;
         assert_eq!(status, 201, "POST a vendor to {slug}");
         costs.push((slug, statements));
