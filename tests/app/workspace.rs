@@ -1,7 +1,7 @@
 //! The workspace's sign-in: sessions, CSRF on every form, throttling and lockout, all audited.
 
 use crate::support::{
-    PASSWORD, cookie, create_user, get_as, hidden, log_in, post_as, post_login, spawn_app,
+    PASSWORD, cookie, create_user, get_as, hidden, log_in, post_as, post_login, sign_in, spawn_app,
 };
 use crossborder::auth::users::Role;
 use crossborder::db::schema::audit_events;
@@ -167,8 +167,7 @@ fn edit_transfer_link(vendor_page: &str) -> &str {
 #[actix_web::test]
 async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
     let app = spawn_app().await;
-    create_user(&app, "editor@example.com", Role::Editor);
-    let session = log_in(&app, "editor@example.com", PASSWORD).await;
+    let session = sign_in(&app, "editor@example.com", Role::Editor).await;
 
     // A vendor with a transfer to the US and no mechanism.
     let created = post_as(
@@ -265,8 +264,7 @@ async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
 #[actix_web::test]
 async fn the_vendor_form_keeps_what_was_typed_and_names_each_bad_field() {
     let app = spawn_app().await;
-    create_user(&app, "editor@example.com", Role::Editor);
-    let session = log_in(&app, "editor@example.com", PASSWORD).await;
+    let session = sign_in(&app, "editor@example.com", Role::Editor).await;
     let response = post_as(
         &app,
         &session,

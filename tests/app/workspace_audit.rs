@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use crate::support::{
-    PASSWORD, TestApp, create_user, get_as, log_in, post_as, post_login, sign_in, spawn_app,
+    PASSWORD, TestApp, create_user, get_as, get_response, log_in, post_as, post_login, send,
+    sign_in, spawn_app, vendors_path,
 };
 use chrono::{Duration, NaiveDateTime};
 use crossborder::auth::users::Role;
@@ -241,13 +242,7 @@ async fn the_csv_holds_the_same_rows_as_the_page() {
         "organisation=qobuz&entity=vendor&action=create",
         "entity=user",
     ] {
-        let response = app
-            .client
-            .get(format!("{}/workspace/audit.csv?{query}", app.address))
-            .header("Cookie", format!("cb_session={}", session.cookie))
-            .send()
-            .await
-            .unwrap();
+        let response = get_response(&app, &session, &format!("/workspace/audit.csv?{query}")).await;
         assert_eq!(response.status(), 200, "{query}");
         assert!(
             response.headers()["content-type"]
@@ -376,13 +371,7 @@ async fn a_bad_filter_is_shown_next_to_its_field_never_a_500() {
         html.contains("id=\"f-organisation-error\"") && html.contains("There is no organisation")
     );
 
-    let response = app
-        .client
-        .get(format!("{}/workspace/audit.csv?to=2024-02-30", app.address))
-        .header("Cookie", format!("cb_session={}", session.cookie))
-        .send()
-        .await
-        .unwrap();
+    let response = get_response(&app, &session, "/workspace/audit.csv?to=2024-02-30").await;
     assert_eq!(response.status(), 400);
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "to");
@@ -410,12 +399,9 @@ async fn the_audit_log_needs_a_session() {
 // --- Intake review ---
 
 async fn file_intake(app: &TestApp, name: &str, countries: &[&str], categories: &[&str]) -> i64 {
-    let response = app
-        .api(
-            Method::POST,
-            "/api/v1/intake",
-            &app.token("tool", "intake:write"),
-        )
+    let token = app.token("tool", "intake:write");
+    let request = app
+        .api(Method::POST, "/api/v1/intake", &token)
         .json(&json!({
             "organisation": "arturia",
             "vendor_name": name,
@@ -424,42 +410,24 @@ async fn file_intake(app: &TestApp, name: &str, countries: &[&str], categories: 
             "countries": countries,
             "data_categories": categories,
             "requester": "finance",
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    response.json::<Value>().await.unwrap()["id"]
-        .as_i64()
-        .unwrap()
+        }));
+    send(request).await.ok(201)["id"].as_i64().unwrap()
 }
 
 async fn intake_status(app: &TestApp, id: i64) -> Value {
-    let response = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/intake/{id}"),
-            &app.token("reader", "registry:read"),
-        )
-        .send()
+    let token = app.token("reader", "registry:read");
+    let path = format!("/api/v1/intake/{id}");
+    send(app.api(Method::GET, &path, &token))
         .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+        .ok(200)
+        .clone()
 }
 
 async fn api_vendor(app: &TestApp, key: &str) -> (u16, Value) {
-    let response = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/organisations/arturia/vendors/{key}"),
-            &app.token("reader", "registry:read"),
-        )
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let token = app.token("reader", "registry:read");
+    let path = format!("{}/{key}", vendors_path("arturia"));
+    let reply = send(app.api(Method::GET, &path, &token)).await;
+    (reply.status, reply.body)
 }
 
 fn vendor_count(app: &TestApp) -> i64 {
