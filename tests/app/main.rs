@@ -16,7 +16,4 @@ mod public;
 mod schema;
 mod snapshots;
 mod workspace;
-mod workspace_admin;
-mod workspace_audit;
-mod workspace_forms;
 mod write_costs;

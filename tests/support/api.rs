@@ -127,3 +127,25 @@ pub async fn create_vendor(app: &TestApp, token: &str, slug: &str, vendor: &Valu
     )
     .await
 }
+
+/// Files an intake request for a vendor to Arturia through the API; its id.
+pub async fn file_intake(
+    app: &TestApp,
+    name: &str,
+    countries: &[&str],
+    categories: &[&str],
+) -> i64 {
+    let token = app.token("tool", "intake:write");
+    let request = app
+        .api(Method::POST, "/api/v1/intake", &token)
+        .json(&json!({
+            "organisation": "arturia",
+            "vendor_name": name,
+            "website": "https://example.com",
+            "purpose": "Card payments",
+            "countries": countries,
+            "data_categories": categories,
+            "requester": "finance",
+        }));
+    send(request).await.ok(201)["id"].as_i64().unwrap()
+}
