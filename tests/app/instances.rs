@@ -2,7 +2,7 @@
 //! public page refreshed, within a second. Two real `crossborder serve` processes; on
 //! PostgreSQL when CROSSBORDER_TEST_POSTGRES_URL is set, else on one shared SQLite file.
 
-use crate::support;
+use crate::support::TestDatabase;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -66,7 +66,7 @@ fn token() -> String {
 
 #[actix_web::test]
 async fn a_write_through_one_instance_shows_on_the_other_within_a_second() {
-    let database = support::TestDatabase::new();
+    let database = TestDatabase::new();
     let a = start(&database.url);
     let b = start(&database.url);
     let client = reqwest::Client::new();

@@ -1,7 +1,7 @@
 //! Both backends' migrations produce the same schema: the same tables with the same columns,
 //! types (as diesel sees them) and nullability.
 
-use crate::support;
+use crate::support::TestDatabase;
 
 use std::collections::BTreeSet;
 
@@ -82,7 +82,7 @@ fn sqlite_and_postgresql_migrations_give_the_same_tables_and_columns() {
         return;
     };
     assert!(!base.is_empty());
-    let database = support::TestDatabase::new();
+    let database = TestDatabase::new();
     assert!(database.is_postgres());
     let postgres = Database::connect(&DatabaseUrl::parse(&database.url).unwrap()).unwrap();
     postgres.migrate().unwrap();

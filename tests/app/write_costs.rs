@@ -7,10 +7,9 @@
 //! vendor PUT stays within a small budget. The writes themselves must succeed: their status
 //! codes are asserted before any cost.
 
-use crate::support;
-
 use crate::support::{
-    Session, TestApp, get_as, new_vendor, post_as, sign_in, spawn_empty_app, vendors_path,
+    Session, TestApp, form_fields, get_as, new_vendor, post_as, sign_in, spawn_empty_app,
+    vendors_path,
 };
 use crossborder::auth::users::Role;
 use crossborder::registry::seed;
@@ -182,7 +181,7 @@ async fn an_api_transfer_update_costs_the_same_for_10_or_1000_vendors() {
 async fn edited_vendor_form(app: &TestApp, s: &Session, path: &str) -> Vec<(String, String)> {
     let (status, html) = get_as(app, s, path).await;
     assert_eq!(status, 200, "GET {path}");
-    let mut form = support::form_fields(&html, path);
+    let mut form = form_fields(&html, path);
     for (name, value) in &mut form {
         if name == "name" {
             *value = "Vendor three, renamed".into();

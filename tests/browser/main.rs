@@ -8,4 +8,5 @@ mod support;
 
 mod chromium;
 mod public;
+mod user;
 mod workspace;

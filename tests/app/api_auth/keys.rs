@@ -2,7 +2,7 @@
 //! critical header extension is refused.
 
 use super::{get_with, header};
-use crate::support;
+use crate::support::{TEST_SECRET, spawn_app};
 use crossborder::config::Settings;
 use crossborder::web::startup::Application;
 use reqwest::header::WWW_AUTHENTICATE;
@@ -23,7 +23,7 @@ async fn an_hs256_secret_shorter_than_32_bytes_stops_the_build() {
 /// not understand is refused (PyJWT signs such tokens, so the vectors cannot stand for it).
 #[actix_web::test]
 async fn a_token_with_a_critical_header_extension_is_refused() {
-    let app = support::spawn_app().await;
+    let app = spawn_app().await;
     let mut crit = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     crit.crit = Some(vec!["x-unknown".into()]);
     let claims = serde_json::json!({
@@ -33,7 +33,7 @@ async fn a_token_with_a_critical_header_extension_is_refused() {
     let token = jsonwebtoken::encode(
         &crit,
         &claims,
-        &jsonwebtoken::EncodingKey::from_secret(support::TEST_SECRET),
+        &jsonwebtoken::EncodingKey::from_secret(TEST_SECRET),
     )
     .unwrap();
     let response = get_with(&app, &token).await;
@@ -44,7 +44,7 @@ async fn a_token_with_a_critical_header_extension_is_refused() {
     let plain = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &claims,
-        &jsonwebtoken::EncodingKey::from_secret(support::TEST_SECRET),
+        &jsonwebtoken::EncodingKey::from_secret(TEST_SECRET),
     )
     .unwrap();
     assert_eq!(get_with(&app, &plain).await.status(), 200);

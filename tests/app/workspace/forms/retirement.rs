@@ -2,8 +2,7 @@
 //! saved since.
 
 use super::{GA, editor, vendor, vendor_form};
-use crate::support;
-use crate::support::{audit_tail, field_error, get_as, post_as, sign_in, spawn_app, today};
+use crate::support::{audit_tail, field_error, get_as, hidden, post_as, sign_in, spawn_app, today};
 use chrono::Duration;
 use crossborder::auth::users::Role;
 use crossborder::registry::VendorStatus;
@@ -133,6 +132,6 @@ async fn a_stale_retirement_shows_what_others_saved_since() {
         "nothing retired"
     );
     // The form keeps the date, now on the saved version: retiring again is deliberate.
-    assert_eq!(support::hidden(&html, "version"), saved.version.to_string());
+    assert_eq!(hidden(&html, "version"), saved.version.to_string());
     assert!(html.contains(&format!("value=\"{effective}\"")));
 }

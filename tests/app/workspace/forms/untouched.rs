@@ -1,15 +1,14 @@
 //! An edit form saved untouched changes nothing but the version.
 
 use super::{GA, editor, vendor, vendor_form};
-use crate::support;
-use crate::support::{Session, TestApp, get_as, post_as, spawn_app, today};
+use crate::support::{Session, TestApp, form_fields, get_as, post_as, spawn_app, today};
 use crossborder::registry::Vendor;
 
 /// Opens an edit form and posts it back untouched.
 async fn resave(app: &TestApp, s: &Session, path: &str) -> reqwest::Response {
     let (status, html) = get_as(app, s, path).await;
     assert_eq!(status, 200, "{path}");
-    let fields = support::form_fields(&html, path);
+    let fields = form_fields(&html, path);
     let form: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

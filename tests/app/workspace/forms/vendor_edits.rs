@@ -3,9 +3,8 @@
 //! the notice period.
 
 use super::{GA, editor, vendor, vendor_form};
-use crate::support;
 use crate::support::{
-    audit_count, audit_tail, field_error, get_as, post_as, sign_in, spawn_app, today,
+    audit_count, audit_tail, field_error, get_as, hidden, post_as, sign_in, spawn_app, today,
 };
 use chrono::Duration;
 use crossborder::auth::users::Role;
@@ -142,7 +141,7 @@ async fn a_stale_vendor_edit_is_refused_and_shows_what_changed() {
     );
     // The form keeps the edit, now on the saved version: saving again is a deliberate choice.
     assert!(html.contains("Audience measurement"));
-    assert_eq!(support::hidden(&html, "version"), saved.version.to_string());
+    assert_eq!(hidden(&html, "version"), saved.version.to_string());
 }
 
 #[actix_web::test]
