@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates tests/jwt/vectors.json: keys, two JWKS documents and JWT test tokens for
-tests/api_auth.rs, made with PyJWT and cryptography (an implementation independent of the
+tests/app/api_auth/, made with PyJWT and cryptography (an implementation independent of the
 service's Rust `jsonwebtoken`).
 
     pip install pyjwt cryptography

@@ -1,0 +1,158 @@
+//! Transfers added and updated with their version; evidence is only ever added to.
+
+use super::{app_and_token, get, post, send_if_match, send_json};
+use crate::support::{create_vendor, new_vendor};
+use reqwest::Method;
+use serde_json::json;
+
+#[actix_web::test]
+async fn a_transfer_is_added_and_updated_with_its_version() {
+    let (app, token) = app_and_token().await;
+    let mut vendor = new_vendor("example-analytics", "Example Analytics");
+    vendor["transfers"] = json!([]);
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
+    let base = "/api/v1/organisations/arturia/vendors/example-analytics/transfers";
+
+    // Added: no mechanism, so unsafeguarded.
+    let reply = post(
+        &app,
+        &token,
+        base,
+        &json!({"country": "US", "data_categories": ["usage"]}),
+    )
+    .await;
+    let body = reply.ok(201);
+    let transfers = body["transfers"].as_array().unwrap();
+    assert_eq!(transfers.len(), 1);
+    let transfer = &transfers[0];
+    let id = transfer["id"].as_i64().unwrap();
+    assert_eq!(transfer["version"], 1);
+    assert_eq!(transfer["assessment"]["verdict"], "unsafeguarded");
+    assert_eq!(transfer["assessment"]["flagged"], true);
+    assert_eq!(body["flagged"], true);
+
+    // Invalid or without a country or location: 422.
+    let reply = post(&app, &token, base, &json!({"data_categories": ["usage"]})).await;
+    reply.problem(422);
+    assert_eq!(reply.fields(), ["country"]);
+    let reply = post(
+        &app,
+        &token,
+        base,
+        &json!({"country": "XX", "mechanisms": [{"id": "nope"}]}),
+    )
+    .await;
+    reply.problem(422);
+    assert_eq!(reply.fields(), ["country", "mechanisms"]);
+    let reply = post(
+        &app,
+        &token,
+        "/api/v1/organisations/arturia/vendors/nobody/transfers",
+        &json!({"country": "US"}),
+    )
+    .await;
+    reply.problem(404);
+
+    // Updated with the 2021 SCCs and a TIA: safeguarded, ok.
+    let path = format!("{base}/{id}");
+    let update = json!({
+        "country": "US",
+        "data_categories": ["usage"],
+        "mechanisms": [{"id": "scc_2021", "signed_on": "2023-06-01"}],
+        "tia_on": "2023-06-01",
+        "supplementary_measures": "Encryption at rest with keys held in the EU."
+    });
+    let reply = send_json(&app, &token, Method::PUT, &path, &update).await;
+    reply.problem(428);
+    let reply = send_if_match(&app, &token, Method::PUT, &path, "\"2\"", &update).await;
+    reply.problem(412);
+    let reply = send_if_match(&app, &token, Method::PUT, &path, "\"1\"", &update).await;
+    let body = reply.ok(200).clone();
+    let transfer = &body["transfers"][0];
+    assert_eq!(transfer["id"], id);
+    assert_eq!(transfer["version"], 2);
+    assert_eq!(transfer["mechanisms"][0]["id"], "scc_2021");
+    assert_eq!(transfer["tia_on"], "2023-06-01");
+    assert_eq!(transfer["assessment"]["verdict"], "safeguarded");
+    assert_eq!(transfer["assessment"]["severity"], "ok");
+    assert_eq!(transfer["assessment"]["flagged"], false);
+    assert_eq!(transfer["assessment"]["mechanism"], "scc_2021");
+    assert_eq!(body["flagged"], false);
+    let reply = get(
+        &app,
+        &token,
+        "/api/v1/organisations/arturia/vendors/example-analytics",
+    )
+    .await;
+    assert_eq!(reply.ok(200)["transfers"][0], *transfer);
+
+    // The old version is stale; an unknown transfer is 404.
+    let reply = send_if_match(&app, &token, Method::PUT, &path, "\"1\"", &update).await;
+    reply.problem(412);
+    for missing in ["999999", "abc"] {
+        let reply = send_if_match(
+            &app,
+            &token,
+            Method::PUT,
+            &format!("{base}/{missing}"),
+            "\"1\"",
+            &update,
+        )
+        .await;
+        reply.problem(404);
+    }
+    // Another vendor's transfer is not this vendor's.
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::PUT,
+        &format!("/api/v1/organisations/arturia/vendors/facebook/transfers/{id}"),
+        "\"2\"",
+        &update,
+    )
+    .await;
+    reply.problem(404);
+}
+
+#[actix_web::test]
+async fn a_transfer_update_adds_to_its_evidence_and_never_drops_it() {
+    let (app, token) = app_and_token().await;
+    let created = create_vendor(
+        &app,
+        &token,
+        "arturia",
+        &new_vendor("example-analytics", "Example Analytics"),
+    )
+    .await;
+    let before = created.ok(201)["transfers"][0]["evidence"].clone();
+    let id = created.body["transfers"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/organisations/arturia/vendors/example-analytics/transfers/{id}");
+    let dpa = json!({"document": "dpa-2024.pdf", "quote": "Data stays in the US.", "url": null});
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::PUT,
+        &path,
+        "\"1\"",
+        &json!({"country": "US", "evidence": [{"document": "dpa-2024.pdf", "quote": "Data stays in the US."}]}),
+    )
+    .await;
+    let evidence = reply.ok(200)["transfers"][0]["evidence"].clone();
+    let mut expected = before.as_array().unwrap().clone();
+    expected.push(dpa);
+    assert_eq!(evidence, json!(expected), "added to what it had");
+
+    // An update that brings no evidence (another client, or the workspace form) keeps it all.
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::PUT,
+        &path,
+        "\"2\"",
+        &json!({"country": "US"}),
+    )
+    .await;
+    assert_eq!(reply.ok(200)["transfers"][0]["evidence"], json!(expected));
+}

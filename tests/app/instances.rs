@@ -1,0 +1,147 @@
+//! Several instances on one database: a write through one is seen by the other, its cached
+//! public page refreshed, within a second. Two real `crossborder serve` processes; on
+//! PostgreSQL when CROSSBORDER_TEST_POSTGRES_URL is set, else on one shared SQLite file.
+
+use crate::support::TestDatabase;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "two-instances-share-this-secret-of-40-bytes";
+
+struct Instance {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(database_url: &str) -> Instance {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("crossborder"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+        ])
+        .env("JWT_SECRET", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("crossborder starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the URL line");
+    let url = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .expect("a URL")
+        .trim_end_matches('/')
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    Instance { child, url }
+}
+
+fn token() -> String {
+    let claims = serde_json::json!({
+        "iss": "crossborder", "aud": "crossborder-api", "sub": "instance-test",
+        "exp": chrono::Utc::now().timestamp() + 600, "scope": "registry:read registry:write"
+    });
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn a_write_through_one_instance_shows_on_the_other_within_a_second() {
+    let database = TestDatabase::new();
+    let a = start(&database.url);
+    let b = start(&database.url);
+    let client = reqwest::Client::new();
+    let list = |base: &str| format!("{base}/arturia/subprocessors.json?as_of=2026-01-01");
+    let names = |json: &serde_json::Value| -> Vec<String> {
+        json["vendors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // B renders and caches the page.
+    let before: serde_json::Value = client
+        .get(list(&b.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!names(&before).contains(&"Stripe".to_string()));
+    let html_before = client
+        .get(format!("{}/arturia/subprocessors", b.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html_before.contains("Stripe"));
+
+    // A writes.
+    let created = client
+        .post(format!("{}/api/v1/organisations/arturia/vendors", a.url))
+        .bearer_auth(token())
+        .json(&serde_json::json!({
+            "key": "stripe", "name": "Stripe", "website": "https://stripe.com", "headquarters": "US",
+            "role": "processor", "categories": ["payments"], "purpose": "Card payments",
+            "status": "active", "active_from": "2025-06-01",
+            "transfers": [{"country": "US", "data_categories": ["payment"], "mechanisms": [{"id": "dpf"}]}]
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+    let written = Instant::now();
+
+    // B sees it within a second, in the JSON and in its cached page.
+    loop {
+        let now: serde_json::Value = client
+            .get(list(&b.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let html = client
+            .get(format!("{}/arturia/subprocessors", b.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if names(&now).contains(&"Stripe".to_string()) && html.contains("Stripe") {
+            break;
+        }
+        assert!(
+            written.elapsed() < Duration::from_secs(1),
+            "instance B did not see the write within a second"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(written.elapsed() < Duration::from_secs(1));
+}

@@ -1,0 +1,22 @@
+//! The public pages and feeds over HTTP, against the real server with the example organisations.
+
+mod caching;
+mod errors;
+mod formats;
+mod health;
+mod lists;
+
+use serde_json::Value;
+
+const ORGANISATIONS: [&str; 5] = ["arturia", "jamendo", "qobuz", "qtrax", "spotify"];
+
+fn transfers_of<'a>(json: &'a Value, vendor: &str) -> &'a Vec<Value> {
+    json["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == vendor)
+        .unwrap_or_else(|| panic!("{vendor} not listed"))["transfers"]
+        .as_array()
+        .unwrap()
+}

@@ -1,0 +1,8 @@
+//! The privacy officers' workspace over HTTP, as a browser uses it: sign-in, adding and editing
+//! records through the forms, the admin pages, the audit log and the intake review.
+
+mod admin;
+mod audit;
+mod forms;
+mod new_vendor;
+mod sign_in;

@@ -1,0 +1,12 @@
+//! The browser tests, one binary: headless Chromium driven through chromedriver (WebDriver) with
+//! fantoccini, against the real app. Needs Debian's `chromium` and `chromium-driver`; without
+//! chromedriver each test says so and passes, unless `CROSSBORDER_REQUIRE_BROWSER=1` (CI), where
+//! a missing browser fails it.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod chromium;
+mod public;
+mod user;
+mod workspace;
