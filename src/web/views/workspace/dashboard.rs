@@ -9,6 +9,7 @@ use crate::auth::users::Session;
 use crate::registry::intake::PendingSummary;
 use crate::registry::{Registry, Transfer, Vendor};
 use crate::rules::Assessment;
+use crate::web::views::table::Table;
 use crate::web::views::{country_name, layout, verdict_badge};
 
 /// One transfer that needs attention.
@@ -58,10 +59,7 @@ pub fn dashboard_page(
                 h2 #flagged-title { "Flagged transfers, most severe first" }
                 @if need.flagged.is_empty() { p { "None." } }
                 @else {
-                    table.vendors {
-                        caption { "Transfers with no valid safeguard, or resting on a derogation, on " (today) }
-                        thead { tr { th scope="col" { "Organisation" } th scope="col" { "Vendor" } th scope="col" { "Destination" } th scope="col" { "Verdict and reason" } } }
-                        tbody {
+                    (Table::new("vendors", html! { "Transfers with no valid safeguard, or resting on a derogation, on " (today) }, &["Organisation", "Vendor", "Destination", "Verdict and reason"]).render(html! {
                             @for i in &need.flagged {
                                 tr {
                                     td data-label="Organisation" { (i.registry.organisation.name) }
@@ -72,8 +70,7 @@ pub fn dashboard_page(
                                     td data-label="Verdict" { (verdict_badge(&i.assessment)) p.reason { (i.assessment.reason) } }
                                 }
                             }
-                        }
-                    }
+                        }))
                 }
             }
             section aria-labelledby="tia-title" {

@@ -10,6 +10,7 @@ use crate::auth::users::{Role, Session};
 use crate::registry::DataCategory;
 use crate::registry::intake::{APPROVED, IntakeDetail, PENDING, REJECTED};
 use crate::rules::CountryCode;
+use crate::web::views::table::Table;
 use crate::web::views::{capitalised, layout};
 
 /// The longest reason or note kept.
@@ -206,22 +207,8 @@ fn decided_table(data: &Requests) -> Markup {
     html! {
         @if data.decided.is_empty() { p { "None yet." } }
         @else {
-            table.vendors.intake-decided {
-                caption {
-                    "Decided requests, most recent first"
-                    @if data.decided_count > data.decided.len() as i64 { " (the latest " (data.decided.len()) " of " (data.decided_count) ")" }
-                }
-                thead {
-                    tr {
-                        th scope="col" { "Request" }
-                        th scope="col" { "Organisation" }
-                        th scope="col" { "Decision" }
-                        th scope="col" { "Reason or note" }
-                        th scope="col" { "Proposed vendor" }
-                        th scope="col" { "Decided on" }
-                    }
-                }
-                tbody {
+            (Table::new("vendors intake-decided", html! { "Decided requests, most recent first"
+                    @if data.decided_count > data.decided.len() as i64 { " (the latest " (data.decided.len()) " of " (data.decided_count) ")" } }, &["Request", "Organisation", "Decision", "Reason or note", "Proposed vendor", "Decided on"]).render(html! {
                     @for r in &data.decided {
                         tr id={ "request-" (r.request.id) } {
                             th scope="row" data-label="Request" {
@@ -245,8 +232,7 @@ fn decided_table(data: &Requests) -> Markup {
                             }
                         }
                     }
-                }
-            }
+                }))
         }
     }
 }

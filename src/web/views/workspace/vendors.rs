@@ -10,6 +10,7 @@ use crate::audit::Summary;
 use crate::auth::users::{Role, Session};
 use crate::registry::{Registry, Vendor, VendorCategory, VendorStatus};
 use crate::rules::RuleSet;
+use crate::web::views::table::Table;
 use crate::web::views::{
     capitalised, country_name, layout, mechanism_name, verdict_badge, web_link,
 };
@@ -109,10 +110,7 @@ pub fn vendor_list(
                     }
                     @if vendors.is_empty() { p { "No vendor matches." } }
                     @else {
-                        table.vendors {
-                            caption { "Vendors of " (r.organisation.name) }
-                            thead { tr { th scope="col" { "Vendor" } th scope="col" { "Categories" } th scope="col" { "Status" } th scope="col" { "Transfers" } } }
-                            tbody {
+                        (Table::new("vendors", html! { "Vendors of " (r.organisation.name) }, &["Vendor", "Categories", "Status", "Transfers"]).render(html! {
                                 @for (v, flagged) in vendors {
                                     tr {
                                         th scope="row" data-label="Vendor" { a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) } { (v.name) } }
@@ -128,8 +126,7 @@ pub fn vendor_list(
                                         }
                                     }
                                 }
-                            }
-                        }
+                            }))
                     }
                 }
             }
@@ -158,6 +155,13 @@ pub fn vendor_page(
         .iter()
         .filter(|c| c.vendor_id == Some(vendor.id))
         .collect();
+    // Editors get a last column with the link to each row's form.
+    let mut transfer_columns = vec!["Destination", "Data shared", "Mechanisms", "TIA", "Verdict"];
+    let mut certification_columns = vec!["Framework", "From", "Until", "Last verified"];
+    if editor {
+        transfer_columns.push("Edit");
+        certification_columns.push("Update");
+    }
     layout(
         &vendor.name,
         html! {},
@@ -201,10 +205,7 @@ pub fn vendor_page(
             h2 { "Transfers" }
             @if vendor.transfers.is_empty() { p { "No transfer recorded." } }
             @else {
-                table.vendors {
-                    caption { "Transfers of " (vendor.name) ", assessed on " (today) }
-                    thead { tr { th scope="col" { "Destination" } th scope="col" { "Data shared" } th scope="col" { "Mechanisms" } th scope="col" { "TIA" } th scope="col" { "Verdict" } @if editor { th scope="col" { "Edit" } } } }
-                    tbody {
+                (Table::new("vendors", html! { "Transfers of " (vendor.name) ", assessed on " (today) }, &transfer_columns).render(html! {
                         @for t in &vendor.transfers {
                             @let a = vendor.assess(t, exporter, rules, today);
                             @let place = t.country.map(|c| c.name().to_string()).or_else(|| t.location.clone()).unwrap_or_else(|| "an unnamed place".into());
@@ -227,16 +228,12 @@ pub fn vendor_page(
                                 }
                             }
                         }
-                    }
-                }
+                    }))
             }
             h2 { "Certifications" }
             @if vendor.certifications.is_empty() { p { "No certification recorded." } }
             @else {
-                table.vendors {
-                    caption { "Framework lists " (vendor.name) " is on" }
-                    thead { tr { th scope="col" { "Framework" } th scope="col" { "From" } th scope="col" { "Until" } th scope="col" { "Last verified" } @if editor { th scope="col" { "Update" } } } }
-                    tbody {
+                (Table::new("vendors", html! { "Framework lists " (vendor.name) " is on" }, &certification_columns).render(html! {
                         @for c in &vendor.certifications {
                             tr {
                                 th scope="row" data-label="Framework" { (mechanism_name(rules, &c.framework)) }
@@ -246,8 +243,7 @@ pub fn vendor_page(
                                 @if editor { td data-label="Update" { a href={ (base) "/certifications/" (c.id) } { "Verify or end " (mechanism_name(rules, &c.framework)) } } }
                             }
                         }
-                    }
-                }
+                    }))
             }
             h2 { "Evidence" }
             @let evidence = vendor.evidence.iter().map(|e| ("the vendor".to_string(), e))

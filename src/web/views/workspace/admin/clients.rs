@@ -8,6 +8,7 @@ use crate::auth::Scope;
 use crate::auth::clients::ApiClient;
 use crate::auth::users::Session;
 use crate::web::error::FieldError;
+use crate::web::views::table::Table;
 use crate::web::views::workspace::bar;
 use crate::web::views::workspace::form::{described_by, error_summary, field_error, invalid};
 use crate::web::workspace::forms::Form;
@@ -48,19 +49,7 @@ pub fn clients_markup(
         h1 { "API clients" }
         (notice(notice_))
         p { "Programs (procurement tools) get short-lived API tokens at " code { "POST /oauth/token" } " with a client's id and secret (the client credentials grant). A revoked client gets no new token." }
-        table.vendors.clients {
-            caption { "API clients (" (list.len()) "), oldest first" }
-            thead {
-                tr {
-                    th scope="col" { "Client id" }
-                    th scope="col" { "Name" }
-                    th scope="col" { "Scopes" }
-                    th scope="col" { "Created" }
-                    th scope="col" { "State" }
-                    th scope="col" { "Revoke" }
-                }
-            }
-            tbody {
+        (Table::new("vendors clients", html! { "API clients (" (list.len()) "), oldest first" }, &["Client id", "Name", "Scopes", "Created", "State", "Revoke"]).render(html! {
                 @if list.is_empty() { tr { td colspan="6" { "No client yet." } } }
                 @for c in list {
                     tr id={ "client-" (c.client_id) } {
@@ -81,8 +70,7 @@ pub fn clients_markup(
                         }
                     }
                 }
-            }
-        }
+            }))
         h2 #create-title { "Create a client" }
         (error_summary("The new client", errors))
         form.stacked.admin method="post" action=(CLIENTS) aria-labelledby="create-title" novalidate {

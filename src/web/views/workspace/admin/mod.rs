@@ -14,6 +14,7 @@ use crate::auth::clients::ApiClient;
 use crate::auth::users::{Account, Role, Session};
 use crate::registry::settings::OrganisationSettings;
 use crate::web::views::layout;
+use crate::web::views::table::Table;
 
 pub const HOME: &str = "/workspace/admin";
 pub const USERS: &str = "/workspace/admin/users";
@@ -94,16 +95,7 @@ pub fn home_page(
             }
         }
         h2 #organisations-title { "Organisation settings" }
-        table.vendors aria-labelledby="organisations-title" {
-            thead {
-                tr {
-                    th scope="col" { "Organisation" }
-                    th scope="col" { "Notice period" }
-                    th scope="col" { "Privacy contact" }
-                    th scope="col" { "Settings" }
-                }
-            }
-            tbody {
+        (Table::labelled("vendors", "organisations-title", &["Organisation", "Notice period", "Privacy contact", "Settings"]).render(html! {
                 @for o in organisations {
                     tr {
                         th scope="row" data-label="Organisation" { (o.name) " " span.code { "(" (o.slug) ")" } }
@@ -114,7 +106,6 @@ pub fn home_page(
                         }
                     }
                 }
-            }
-        }
+            }))
     }
 }

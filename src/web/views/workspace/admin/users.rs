@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use super::{HOME, Notice, USERS, breadcrumb, notice, when};
 use crate::auth::users::{Account, MIN_PASSWORD_CHARS, Role, Session};
 use crate::web::error::FieldError;
+use crate::web::views::table::Table;
 use crate::web::views::workspace::bar;
 use crate::web::views::workspace::form::{described_by, error_summary, field_error, invalid};
 use crate::web::workspace::forms::Form;
@@ -78,19 +79,7 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
         h1 { "Accounts" }
         (notice(view.notice.as_ref()))
         p { "Viewers read, editors edit the registry, admins also manage accounts, API clients and organisation settings. An account is never deleted: disable it, and it cannot sign in and its sessions end." }
-        table.vendors.accounts {
-            caption { "Accounts (" (view.accounts.len()) "), by e-mail" }
-            thead {
-                tr {
-                    th scope="col" { "E-mail" }
-                    th scope="col" { "Role" }
-                    th scope="col" { "Created" }
-                    th scope="col" { "Last sign-in" }
-                    th scope="col" { "State" }
-                    th scope="col" { "Change" }
-                }
-            }
-            tbody {
+        (Table::new("vendors accounts", html! { "Accounts (" (view.accounts.len()) "), by e-mail" }, &["E-mail", "Role", "Created", "Last sign-in", "State", "Change"]).render(html! {
                 @for a in view.accounts {
                     @let row_error = view.row_error.as_ref().filter(|e| e.id == a.id);
                     @let role_error = row_error.filter(|e| e.control == "role").map(|_| format!("role-{}-error", a.id));
@@ -131,8 +120,7 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
                         }
                     }
                 }
-            }
-        }
+            }))
         h2 #create-title { "Create an account" }
         (error_summary("The new account", errors))
         form.stacked.admin method="post" action=(USERS) aria-labelledby="create-title" novalidate {
