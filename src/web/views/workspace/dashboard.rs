@@ -60,17 +60,17 @@ pub fn dashboard_page(
                 @if need.flagged.is_empty() { p { "None." } }
                 @else {
                     (Table::new("vendors", html! { "Transfers with no valid safeguard, or resting on a derogation, on " (today) }, &["Organisation", "Vendor", "Destination", "Verdict and reason"]).render(html! {
-                            @for i in &need.flagged {
-                                tr {
-                                    td data-label="Organisation" { (i.registry.organisation.name) }
-                                    th scope="row" data-label="Vendor" { a href={ "/workspace/" (i.registry.organisation.slug) "/vendors/" (i.vendor.key) } { (i.vendor.name) } }
-                                    td data-label="Destination" {
-                                        @match i.transfer.country { Some(c) => (country_name(c)), None => (i.transfer.location.as_deref().unwrap_or("Not named")) }
-                                    }
-                                    td data-label="Verdict" { (verdict_badge(&i.assessment)) p.reason { (i.assessment.reason) } }
+                        @for i in &need.flagged {
+                            tr {
+                                td data-label="Organisation" { (i.registry.organisation.name) }
+                                th scope="row" data-label="Vendor" { a href={ "/workspace/" (i.registry.organisation.slug) "/vendors/" (i.vendor.key) } { (i.vendor.name) } }
+                                td data-label="Destination" {
+                                    @match i.transfer.country { Some(c) => (country_name(c)), None => (i.transfer.location.as_deref().unwrap_or("Not named")) }
                                 }
+                                td data-label="Verdict" { (verdict_badge(&i.assessment)) p.reason { (i.assessment.reason) } }
                             }
-                        }))
+                        }
+                    }))
                 }
             }
             section aria-labelledby="tia-title" {

@@ -111,22 +111,22 @@ pub fn vendor_list(
                     @if vendors.is_empty() { p { "No vendor matches." } }
                     @else {
                         (Table::new("vendors", html! { "Vendors of " (r.organisation.name) }, &["Vendor", "Categories", "Status", "Transfers"]).render(html! {
-                                @for (v, flagged) in vendors {
-                                    tr {
-                                        th scope="row" data-label="Vendor" { a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) } { (v.name) } }
-                                        td data-label="Categories" { (v.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")) }
-                                        td data-label="Status" {
-                                            (capitalised(&v.status.to_string()))
-                                            @if let Some(d) = v.active_from.filter(|d| *d > today) { " from " (d) }
-                                            @if let Some(d) = v.retired_from { ", retired from " (d) }
-                                        }
-                                        td data-label="Transfers" {
-                                            (v.transfers.len())
-                                            @if *flagged { " — " strong { "flagged" } }
-                                        }
+                            @for (v, flagged) in vendors {
+                                tr {
+                                    th scope="row" data-label="Vendor" { a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) } { (v.name) } }
+                                    td data-label="Categories" { (v.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")) }
+                                    td data-label="Status" {
+                                        (capitalised(&v.status.to_string()))
+                                        @if let Some(d) = v.active_from.filter(|d| *d > today) { " from " (d) }
+                                        @if let Some(d) = v.retired_from { ", retired from " (d) }
+                                    }
+                                    td data-label="Transfers" {
+                                        (v.transfers.len())
+                                        @if *flagged { " — " strong { "flagged" } }
                                     }
                                 }
-                            }))
+                            }
+                        }))
                     }
                 }
             }
@@ -206,44 +206,44 @@ pub fn vendor_page(
             @if vendor.transfers.is_empty() { p { "No transfer recorded." } }
             @else {
                 (Table::new("vendors", html! { "Transfers of " (vendor.name) ", assessed on " (today) }, &transfer_columns).render(html! {
-                        @for t in &vendor.transfers {
-                            @let a = vendor.assess(t, exporter, rules, today);
-                            @let place = t.country.map(|c| c.name().to_string()).or_else(|| t.location.clone()).unwrap_or_else(|| "an unnamed place".into());
-                            tr {
-                                th scope="row" data-label="Destination" {
-                                    @match t.country { Some(c) => (country_name(c)), None => (place) }
-                                }
-                                td data-label="Data shared" { (t.data_categories.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ")) }
-                                td data-label="Mechanisms" {
-                                    @if t.mechanisms.is_empty() { "none" }
-                                    @for m in &t.mechanisms { (mechanism_name(rules, &m.id)) @if let Some(d) = m.signed_on { " (signed " (d) ")" } br; }
-                                }
-                                td data-label="TIA" { @match t.tia_on { Some(d) => (d), None => "none" } }
-                                td data-label="Verdict" {
-                                    (verdict_badge(&a)) p.reason { (a.reason) }
-                                    @for hint in &a.hints { p.hint { (hint) } }
-                                }
-                                @if editor {
-                                    td data-label="Edit" { a href={ (base) "/transfers/" (t.id) } { "Edit transfer to " (place) } }
-                                }
+                    @for t in &vendor.transfers {
+                        @let a = vendor.assess(t, exporter, rules, today);
+                        @let place = t.country.map(|c| c.name().to_string()).or_else(|| t.location.clone()).unwrap_or_else(|| "an unnamed place".into());
+                        tr {
+                            th scope="row" data-label="Destination" {
+                                @match t.country { Some(c) => (country_name(c)), None => (place) }
+                            }
+                            td data-label="Data shared" { (t.data_categories.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ")) }
+                            td data-label="Mechanisms" {
+                                @if t.mechanisms.is_empty() { "none" }
+                                @for m in &t.mechanisms { (mechanism_name(rules, &m.id)) @if let Some(d) = m.signed_on { " (signed " (d) ")" } br; }
+                            }
+                            td data-label="TIA" { @match t.tia_on { Some(d) => (d), None => "none" } }
+                            td data-label="Verdict" {
+                                (verdict_badge(&a)) p.reason { (a.reason) }
+                                @for hint in &a.hints { p.hint { (hint) } }
+                            }
+                            @if editor {
+                                td data-label="Edit" { a href={ (base) "/transfers/" (t.id) } { "Edit transfer to " (place) } }
                             }
                         }
-                    }))
+                    }
+                }))
             }
             h2 { "Certifications" }
             @if vendor.certifications.is_empty() { p { "No certification recorded." } }
             @else {
                 (Table::new("vendors", html! { "Framework lists " (vendor.name) " is on" }, &certification_columns).render(html! {
-                        @for c in &vendor.certifications {
-                            tr {
-                                th scope="row" data-label="Framework" { (mechanism_name(rules, &c.framework)) }
-                                td data-label="From" { (c.from) }
-                                td data-label="Until" { @match c.until { Some(d) => (d), None => "still on the list" } }
-                                td data-label="Last verified" { (c.verified_on) }
-                                @if editor { td data-label="Update" { a href={ (base) "/certifications/" (c.id) } { "Verify or end " (mechanism_name(rules, &c.framework)) } } }
-                            }
+                    @for c in &vendor.certifications {
+                        tr {
+                            th scope="row" data-label="Framework" { (mechanism_name(rules, &c.framework)) }
+                            td data-label="From" { (c.from) }
+                            td data-label="Until" { @match c.until { Some(d) => (d), None => "still on the list" } }
+                            td data-label="Last verified" { (c.verified_on) }
+                            @if editor { td data-label="Update" { a href={ (base) "/certifications/" (c.id) } { "Verify or end " (mechanism_name(rules, &c.framework)) } } }
                         }
-                    }))
+                    }
+                }))
             }
             h2 { "Evidence" }
             @let evidence = vendor.evidence.iter().map(|e| ("the vendor".to_string(), e))

@@ -50,27 +50,27 @@ pub fn clients_markup(
         (notice(notice_))
         p { "Programs (procurement tools) get short-lived API tokens at " code { "POST /oauth/token" } " with a client's id and secret (the client credentials grant). A revoked client gets no new token." }
         (Table::new("vendors clients", html! { "API clients (" (list.len()) "), oldest first" }, &["Client id", "Name", "Scopes", "Created", "State", "Revoke"]).render(html! {
-                @if list.is_empty() { tr { td colspan="6" { "No client yet." } } }
-                @for c in list {
-                    tr id={ "client-" (c.client_id) } {
-                        th scope="row" data-label="Client id" { code { (c.client_id) } }
-                        td data-label="Name" { (c.name) }
-                        td data-label="Scopes" { (c.scopes.join(" ")) }
-                        td data-label="Created" { (when(c.created_at)) }
-                        td data-label="State" {
-                            @match c.revoked_at { Some(at) => { strong { "Revoked" } " on " (when(at)) }, None => "Active" }
-                        }
-                        td data-label="Revoke" {
-                            @if c.revoked_at.is_none() {
-                                form.inline method="post" action={ (CLIENTS) "/" (c.client_id) "/revoke" } {
-                                    input type="hidden" name="csrf" value=(csrf);
-                                    button.secondary type="submit" { "Revoke " (c.name) span.visually-hidden { " (" (c.client_id) ")" } }
-                                }
+            @if list.is_empty() { tr { td colspan="6" { "No client yet." } } }
+            @for c in list {
+                tr id={ "client-" (c.client_id) } {
+                    th scope="row" data-label="Client id" { code { (c.client_id) } }
+                    td data-label="Name" { (c.name) }
+                    td data-label="Scopes" { (c.scopes.join(" ")) }
+                    td data-label="Created" { (when(c.created_at)) }
+                    td data-label="State" {
+                        @match c.revoked_at { Some(at) => { strong { "Revoked" } " on " (when(at)) }, None => "Active" }
+                    }
+                    td data-label="Revoke" {
+                        @if c.revoked_at.is_none() {
+                            form.inline method="post" action={ (CLIENTS) "/" (c.client_id) "/revoke" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button.secondary type="submit" { "Revoke " (c.name) span.visually-hidden { " (" (c.client_id) ")" } }
                             }
                         }
                     }
                 }
-            }))
+            }
+        }))
         h2 #create-title { "Create a client" }
         (error_summary("The new client", errors))
         form.stacked.admin method="post" action=(CLIENTS) aria-labelledby="create-title" novalidate {

@@ -96,16 +96,16 @@ pub fn home_page(
         }
         h2 #organisations-title { "Organisation settings" }
         (Table::labelled("vendors", "organisations-title", &["Organisation", "Notice period", "Privacy contact", "Settings"]).render(html! {
-                @for o in organisations {
-                    tr {
-                        th scope="row" data-label="Organisation" { (o.name) " " span.code { "(" (o.slug) ")" } }
-                        td data-label="Notice period" { (days(o.announce_days)) }
-                        td data-label="Privacy contact" { (o.privacy_contact.as_deref().unwrap_or("None")) }
-                        td data-label="Settings" {
-                            a href={ "/workspace/admin/organisations/" (o.slug) } { "Settings of " (o.name) }
-                        }
+            @for o in organisations {
+                tr {
+                    th scope="row" data-label="Organisation" { (o.name) " " span.code { "(" (o.slug) ")" } }
+                    td data-label="Notice period" { (days(o.announce_days)) }
+                    td data-label="Privacy contact" { (o.privacy_contact.as_deref().unwrap_or("None")) }
+                    td data-label="Settings" {
+                        a href={ "/workspace/admin/organisations/" (o.slug) } { "Settings of " (o.name) }
                     }
                 }
-            }))
+            }
+        }))
     }
 }

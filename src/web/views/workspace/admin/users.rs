@@ -80,47 +80,47 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
         (notice(view.notice.as_ref()))
         p { "Viewers read, editors edit the registry, admins also manage accounts, API clients and organisation settings. An account is never deleted: disable it, and it cannot sign in and its sessions end." }
         (Table::new("vendors accounts", html! { "Accounts (" (view.accounts.len()) "), by e-mail" }, &["E-mail", "Role", "Created", "Last sign-in", "State", "Change"]).render(html! {
-                @for a in view.accounts {
-                    @let row_error = view.row_error.as_ref().filter(|e| e.id == a.id);
-                    @let role_error = row_error.filter(|e| e.control == "role").map(|_| format!("role-{}-error", a.id));
-                    @let access_error = row_error.filter(|e| e.control == "access").map(|_| format!("access-{}-error", a.id));
-                    tr id={ "user-" (a.id) } {
-                        th scope="row" data-label="E-mail" { (a.email) @if a.id == me { " (you)" } }
-                        td data-label="Role" { (a.role.as_str()) }
-                        td data-label="Created" { (when(a.created_at)) }
-                        td data-label="Last sign-in" {
-                            @match a.last_sign_in { Some(t) => (when(t)), None => "Never" }
+            @for a in view.accounts {
+                @let row_error = view.row_error.as_ref().filter(|e| e.id == a.id);
+                @let role_error = row_error.filter(|e| e.control == "role").map(|_| format!("role-{}-error", a.id));
+                @let access_error = row_error.filter(|e| e.control == "access").map(|_| format!("access-{}-error", a.id));
+                tr id={ "user-" (a.id) } {
+                    th scope="row" data-label="E-mail" { (a.email) @if a.id == me { " (you)" } }
+                    td data-label="Role" { (a.role.as_str()) }
+                    td data-label="Created" { (when(a.created_at)) }
+                    td data-label="Last sign-in" {
+                        @match a.last_sign_in { Some(t) => (when(t)), None => "Never" }
+                    }
+                    td data-label="State" { (account_state(a)) }
+                    td data-label="Change" {
+                        @if let Some(e) = row_error {
+                            p.field-error id=(format!("{}-{}-error", e.control, a.id)) { (e.message) }
                         }
-                        td data-label="State" { (account_state(a)) }
-                        td data-label="Change" {
-                            @if let Some(e) = row_error {
-                                p.field-error id=(format!("{}-{}-error", e.control, a.id)) { (e.message) }
+                        @if a.id == me {
+                            p.note { "You cannot change your own role or disable yourself, so the workspace always keeps an admin. Another admin can." }
+                        } @else {
+                            form.inline method="post" action={ (USERS) "/" (a.id) "/role" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                label.visually-hidden for={ "role-" (a.id) } { "Role of " (a.email) }
+                                (role_select(&format!("role-{}", a.id), "role", a.role.as_str(), role_error))
+                                button type="submit" { "Change role" span.visually-hidden { " of " (a.email) } }
                             }
-                            @if a.id == me {
-                                p.note { "You cannot change your own role or disable yourself, so the workspace always keeps an admin. Another admin can." }
-                            } @else {
-                                form.inline method="post" action={ (USERS) "/" (a.id) "/role" } {
+                            @if a.disabled_at.is_some() {
+                                form.inline method="post" action={ (USERS) "/" (a.id) "/enable" } {
                                     input type="hidden" name="csrf" value=(csrf);
-                                    label.visually-hidden for={ "role-" (a.id) } { "Role of " (a.email) }
-                                    (role_select(&format!("role-{}", a.id), "role", a.role.as_str(), role_error))
-                                    button type="submit" { "Change role" span.visually-hidden { " of " (a.email) } }
+                                    button type="submit" aria-describedby=[access_error] { "Enable " (a.email) }
                                 }
-                                @if a.disabled_at.is_some() {
-                                    form.inline method="post" action={ (USERS) "/" (a.id) "/enable" } {
-                                        input type="hidden" name="csrf" value=(csrf);
-                                        button type="submit" aria-describedby=[access_error] { "Enable " (a.email) }
-                                    }
-                                } @else {
-                                    form.inline method="post" action={ (USERS) "/" (a.id) "/disable" } {
-                                        input type="hidden" name="csrf" value=(csrf);
-                                        button.secondary type="submit" aria-describedby=[access_error] { "Disable " (a.email) }
-                                    }
+                            } @else {
+                                form.inline method="post" action={ (USERS) "/" (a.id) "/disable" } {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button.secondary type="submit" aria-describedby=[access_error] { "Disable " (a.email) }
                                 }
                             }
                         }
                     }
                 }
-            }))
+            }
+        }))
         h2 #create-title { "Create an account" }
         (error_summary("The new account", errors))
         form.stacked.admin method="post" action=(USERS) aria-labelledby="create-title" novalidate {
