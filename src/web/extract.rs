@@ -81,6 +81,11 @@ impl FromRequest for Admin {
 /// Who may post a form: editors (and admins), or admins only.
 pub trait Poster {
     fn check(signed_in: &SignedIn) -> Result<(), AppError>;
+
+    /// The form in a body: one that cannot be read is a 400 naming the problem.
+    fn read(body: &[u8]) -> Result<Form, AppError> {
+        Form::parse(body)
+    }
 }
 
 impl Poster for Editor {
@@ -92,6 +97,12 @@ impl Poster for Editor {
 impl Poster for Admin {
     fn check(signed_in: &SignedIn) -> Result<(), AppError> {
         require_admin(signed_in)
+    }
+
+    /// An admin form that cannot be read is an empty one, so that it is refused by the CSRF
+    /// check (403) before anything about it is told.
+    fn read(body: &[u8]) -> Result<Form, AppError> {
+        Ok(Form::parse(body).unwrap_or(Form(Vec::new())))
     }
 }
 
@@ -112,7 +123,7 @@ impl<R: Poster + 'static> FromRequest for PostedForm<R> {
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             let signed_in = signed_in.await?;
-            let form = Form::parse(&body.await?)?;
+            let form = R::read(&body.await?)?;
             signed_in.check_csrf(&form.get("csrf"))?;
             R::check(&signed_in)?;
             Ok(PostedForm {

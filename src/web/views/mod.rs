@@ -2,6 +2,7 @@
 
 mod index;
 mod subprocessors;
+pub mod table;
 pub mod workspace;
 
 pub use index::organisations_page;

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use maud::{Markup, html};
 use strum::VariantArray;
 
+use super::table::Table;
 use super::{capitalised, country_name, layout, mechanism_name, verdict_badge};
 use crate::registry::listing::{Listing, TransferRow, VendorRow};
 use crate::registry::{Change, DataCategory, VendorCategory};
@@ -181,31 +182,28 @@ fn filter_form(listing: &Listing) -> Markup {
 
 fn table(listing: &Listing, rules: &RuleSet) -> Markup {
     let org = &listing.registry.organisation;
-    html! {
-        table.vendors {
-            caption {
-                "Sub-processors and partners of " (org.name) " on " (listing.filters.as_of)
-                " (" (listing.rows.len()) @if listing.rows.len() == 1 { " vendor" } @else { " vendors" }
-                @if listing.filters.narrows() { ", filtered" } ")"
-            }
-            thead {
-                tr {
-                    th scope="col" { "Vendor" }
-                    th scope="col" { "Role" }
-                    th scope="col" { "Purpose" }
-                    th scope="col" { "Categories" }
-                    th scope="col" { "Data shared" }
-                    th scope="col" { "Locations, mechanisms and verdicts" }
-                }
-            }
-            tbody {
-                @if listing.rows.is_empty() {
-                    tr { td colspan="6" { "No vendor matches these filters on this date." } }
-                }
-                @for row in &listing.rows { (vendor_row(row, rules)) }
-            }
+    Table::new(
+        "vendors",
+        html! {
+            "Sub-processors and partners of " (org.name) " on " (listing.filters.as_of)
+            " (" (listing.rows.len()) @if listing.rows.len() == 1 { " vendor" } @else { " vendors" }
+            @if listing.filters.narrows() { ", filtered" } ")"
+        },
+        &[
+            "Vendor",
+            "Role",
+            "Purpose",
+            "Categories",
+            "Data shared",
+            "Locations, mechanisms and verdicts",
+        ],
+    )
+    .render(html! {
+        @if listing.rows.is_empty() {
+            tr { td colspan="6" { "No vendor matches these filters on this date." } }
         }
-    }
+        @for row in &listing.rows { (vendor_row(row, rules)) }
+    })
 }
 
 fn vendor_row(row: &VendorRow, rules: &RuleSet) -> Markup {

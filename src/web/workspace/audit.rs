@@ -9,7 +9,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, NaiveDate};
 
 use super::SignedIn;
-pub use crate::audit::iso_time;
 use crate::audit::{self, Entry, Selection};
 use crate::date::parse_date;
 use crate::db::{DbConnection, DbError};
@@ -178,7 +177,7 @@ pub async fn page(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(
             audit_page(
-                super::workspace_bar(&signed_in, "/workspace/audit"),
+                crate::web::views::workspace::bar(&signed_in.0, "/workspace/audit"),
                 &filters,
                 &data,
             )

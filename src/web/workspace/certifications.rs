@@ -3,20 +3,22 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use maud::{Markup, html};
+use maud::Markup;
 
-use super::SignedIn;
-use super::forms::{self, Form, field_error, input, page, see_other, textarea};
+use super::forms::{self, Form, page, see_other};
 use crate::date::today;
 use crate::registry::{
-    Certification, EditError, Evidence, EvidenceFor, Organisation, Vendor, certification, evidence,
+    Certification, EditError, Evidence, EvidenceFor, Vendor, certification, evidence,
 };
-use crate::rules::{MechanismKind, RuleSet};
 use crate::web::AppState;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{EvidenceIo, field_errors};
-use crate::web::views::mechanism_name;
+use crate::web::views::workspace::certifications::{
+    SmallForm, certification_fields, evidence_form_fields, evidence_targets, frameworks,
+    verify_fields,
+};
+use crate::web::views::workspace::form::refusal;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -45,110 +47,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// One of a vendor's small forms: its title, where it posts, and the fields.
-struct SmallForm<'a> {
-    signed_in: &'a SignedIn,
-    vendor_href: String,
-    vendor_name: &'a str,
-    vendor_id: i32,
-    title: String,
-    action: String,
-    what: &'static str,
-}
-
+/// What a small form does with a submission; the form itself is in the views.
 impl SmallForm<'_> {
-    fn new<'a>(
-        signed_in: &'a SignedIn,
-        organisation: &Organisation,
-        vendor: &'a Vendor,
-        title: String,
-        tail: &str,
-        what: &'static str,
-    ) -> SmallForm<'a> {
-        let vendor_href = format!("/workspace/{}/vendors/{}", organisation.slug, vendor.key);
-        SmallForm {
-            signed_in,
-            action: format!("{vendor_href}/{tail}"),
-            vendor_href,
-            vendor_name: &vendor.name,
-            vendor_id: vendor.id,
-            title,
-            what,
-        }
-    }
-
-    fn certification<'a>(
-        signed_in: &'a SignedIn,
-        organisation: &Organisation,
-        vendor: &'a Vendor,
-    ) -> SmallForm<'a> {
-        let title = format!("Add a certification of {}", vendor.name);
-        Self::new(
-            signed_in,
-            organisation,
-            vendor,
-            title,
-            "certifications/new",
-            "The certification",
-        )
-    }
-
-    fn verification<'a>(
-        signed_in: &'a SignedIn,
-        organisation: &Organisation,
-        vendor: &'a Vendor,
-        id: i32,
-    ) -> SmallForm<'a> {
-        let title = format!("Verify or end a certification of {}", vendor.name);
-        let tail = format!("certifications/{id}");
-        Self::new(
-            signed_in,
-            organisation,
-            vendor,
-            title,
-            &tail,
-            "The certification",
-        )
-    }
-
-    fn evidence<'a>(
-        signed_in: &'a SignedIn,
-        organisation: &Organisation,
-        vendor: &'a Vendor,
-    ) -> SmallForm<'a> {
-        let title = format!("Add evidence about {}", vendor.name);
-        Self::new(
-            signed_in,
-            organisation,
-            vendor,
-            title,
-            "evidence/new",
-            "The evidence",
-        )
-    }
-
-    fn render(&self, form: &Form, errors: &[FieldError], fields: Markup) -> Markup {
-        self.render_with(form, errors, fields, html! {})
-    }
-
-    fn render_with(
-        &self,
-        form: &Form,
-        errors: &[FieldError],
-        fields: Markup,
-        notice: Markup,
-    ) -> Markup {
-        forms::FormPage {
-            signed_in: self.signed_in,
-            title: &self.title,
-            back: Some((&self.vendor_href, self.vendor_name)),
-            action: &self.action,
-            what: self.what,
-            submit: "Save",
-        }
-        .render(Some(&form.get("version")), errors, notice, fields)
-    }
-
     /// Runs the edit; a refusal (stale, invalid) goes back to the form, kept as typed.
     async fn save(
         &self,
@@ -171,7 +71,7 @@ impl SmallForm<'_> {
         let refused_form = |message: String| {
             page(
                 StatusCode::CONFLICT,
-                self.render_with(form, &[], fields(form, &[]), forms::refusal(&message)),
+                self.render_with(form, &[], fields(form, &[]), refusal(&message)),
             )
         };
         Ok(match forms::run_edit(state, edit).await? {
@@ -196,48 +96,6 @@ impl SmallForm<'_> {
             StatusCode::UNPROCESSABLE_ENTITY,
             self.render(form, errors, fields),
         )
-    }
-}
-
-/// The frameworks a vendor can be listed under (the Data Privacy Framework, say).
-fn frameworks(rules: &RuleSet) -> impl Iterator<Item = &crate::rules::Mechanism> {
-    rules
-        .mechanisms
-        .iter()
-        .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
-}
-
-fn certification_fields(f: &Form, errors: &[FieldError], rules: &RuleSet) -> Markup {
-    html! {
-        div.field {
-            label for="framework" { "Framework (required)" }
-            select #framework name="framework" aria-invalid=[forms::invalid(errors, "framework")] aria-describedby=[forms::described_by(errors, "framework")] {
-                @for m in frameworks(rules) { option value=(m.id()) selected[f.get("framework") == m.id()] { (m.name) } }
-            }
-            (field_error(errors, "framework"))
-        }
-        (input(f, errors, ("from", "On the list from (required)"), "date", true))
-        (input(f, errors, ("until", "Off the list from (leave empty while it holds)"), "date", false))
-        (input(f, errors, ("verified_on", "Last verified on the framework's list (required)"), "date", true))
-        (evidence_fields(f, errors, false))
-    }
-}
-
-fn evidence_fields(f: &Form, errors: &[FieldError], required: bool) -> Markup {
-    let label = |text: &str| {
-        if required {
-            format!("{text} (required)")
-        } else {
-            format!("{text} (optional)")
-        }
-    };
-    html! {
-        fieldset {
-            legend { "Evidence: the document and a verbatim quote" }
-            (input(f, errors, ("document", &label("Document")), "text", false))
-            (textarea(f, errors, ("quote", &label("Quote"))))
-            (input(f, errors, ("url", "Link to the document (https://...)"), "url", false))
-        }
     }
 }
 
@@ -269,7 +127,7 @@ pub async fn new_certification(
         ("version".into(), vendor.version.to_string()),
         ("verified_on".into(), today().to_string()),
     ]);
-    let small = SmallForm::certification(&signed_in, &organisation, vendor);
+    let small = SmallForm::certification(&signed_in.0, &organisation, vendor);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -286,7 +144,7 @@ pub async fn add_certification(
 ) -> Result<HttpResponse, AppError> {
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
-    let small = SmallForm::certification(&signed_in, &organisation, vendor);
+    let small = SmallForm::certification(&signed_in.0, &organisation, vendor);
     let mut errors = Vec::new();
     let framework = form.get("framework");
     if !frameworks(state.rules).any(|m| m.id() == framework) {
@@ -334,14 +192,6 @@ fn find_certification(vendor: &Vendor, id: i32) -> Result<&Certification, AppErr
         })
 }
 
-fn verify_fields(f: &Form, errors: &[FieldError], c: &Certification, rules: &RuleSet) -> Markup {
-    html! {
-        p { (mechanism_name(rules, &c.framework)) ", on the list from " (c.from) "." }
-        (input(f, errors, ("verified_on", "Last verified on the framework's list (required)"), "date", true))
-        (input(f, errors, ("until", "Off the list from (leave empty while it holds)"), "date", false))
-    }
-}
-
 pub async fn edit_certification(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
@@ -356,7 +206,7 @@ pub async fn edit_certification(
         ("verified_on".into(), today().to_string()),
         ("until".into(), forms::shown(c.until)),
     ]);
-    let small = SmallForm::verification(&signed_in, &organisation, vendor, id);
+    let small = SmallForm::verification(&signed_in.0, &organisation, vendor, id);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -375,7 +225,7 @@ pub async fn update_certification(
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
     let c = find_certification(vendor, id)?;
-    let small = SmallForm::verification(&signed_in, &organisation, vendor, id);
+    let small = SmallForm::verification(&signed_in.0, &organisation, vendor, id);
     let mut errors = Vec::new();
     let verified_on = form.required_date("verified_on", &mut errors);
     let until = form.date("until", &mut errors);
@@ -389,46 +239,6 @@ pub async fn update_certification(
             certification::update(conn, (&slug, &key), version, id, until, verified_on, &actor)
         })
         .await
-}
-
-/// What a piece of evidence can be about, as (form value, label).
-fn evidence_targets(vendor: &Vendor, rules: &RuleSet) -> Vec<(String, String)> {
-    let mut targets = vec![("vendor".to_string(), format!("{} itself", vendor.name))];
-    for t in &vendor.transfers {
-        let place = t
-            .country
-            .map(|c| c.name().to_string())
-            .or_else(|| t.location.clone())
-            .unwrap_or_default();
-        targets.push((
-            format!("transfer-{}", t.id),
-            format!("The transfer to {place}"),
-        ));
-    }
-    for c in &vendor.certifications {
-        targets.push((
-            format!("certification-{}", c.id),
-            format!(
-                "The {} certification from {}",
-                mechanism_name(rules, &c.framework),
-                c.from
-            ),
-        ));
-    }
-    targets
-}
-
-fn evidence_form_fields(f: &Form, errors: &[FieldError], targets: &[(String, String)]) -> Markup {
-    html! {
-        div.field {
-            label for="about" { "About" }
-            select #about name="about" aria-invalid=[forms::invalid(errors, "about")] aria-describedby=[forms::described_by(errors, "about")] {
-                @for (value, label) in targets { option value=(value) selected[f.get("about") == *value] { (label) } }
-            }
-            (field_error(errors, "about"))
-        }
-        (evidence_fields(f, errors, true))
-    }
 }
 
 fn evidence_target(value: &str) -> Option<EvidenceFor> {
@@ -453,7 +263,7 @@ pub async fn new_evidence(
     let vendor = &vendor;
     let form = Form(vec![("version".into(), vendor.version.to_string())]);
     let targets = evidence_targets(vendor, state.rules);
-    let small = SmallForm::evidence(&signed_in, &organisation, vendor);
+    let small = SmallForm::evidence(&signed_in.0, &organisation, vendor);
     Ok(forms::html_page(small.render(
         &form,
         &[],
@@ -471,7 +281,7 @@ pub async fn add_evidence(
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let targets = evidence_targets(vendor, state.rules);
-    let small = SmallForm::evidence(&signed_in, &organisation, vendor);
+    let small = SmallForm::evidence(&signed_in.0, &organisation, vendor);
     let mut errors = Vec::new();
     let target = evidence_target(&form.get("about"));
     if target.is_none() {

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
-use maud::{Markup, html};
 
 use super::SignedIn;
 use crate::audit;
@@ -10,9 +9,9 @@ use crate::date::today;
 use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, PendingSummary};
 use crate::registry::{Registry, VendorStatus, organisation};
-use crate::rules::{Assessment, RuleSet, Severity, Verdict};
+use crate::rules::{RuleSet, Severity, Verdict};
 use crate::web::error::{AppError, Audience};
-use crate::web::views::{country_name, layout, verdict_badge};
+use crate::web::views::workspace::dashboard::{Attention, Item, Review, dashboard_page};
 use crate::web::{AppState, blocking};
 
 struct Data {
@@ -29,28 +28,24 @@ fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
     })
 }
 
-/// One transfer that needs attention.
-struct Item<'a> {
-    registry: &'a Registry,
-    vendor: &'a crate::registry::Vendor,
-    transfer: &'a crate::registry::Transfer,
-    assessment: Assessment<'static>,
-}
-
 pub async fn dashboard(
     signed_in: SignedIn,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let data = blocking(&state, Audience::Html, gather).await?;
+    let today = today();
+    let editor = signed_in.0.user.role >= crate::auth::users::Role::Editor;
+    let items = items(&data, state.rules, today);
+    let attention = attention(&items, &data, editor, today);
+    let page = dashboard_page(&signed_in.0, &attention, &data.pending, &data.recent, today);
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body(page(&signed_in, &data, state.rules, today()).into_string()))
+        .body(page.into_string()))
 }
 
-fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: NaiveDate) -> Markup {
-    let editor = signed_in.0.user.role >= crate::auth::users::Role::Editor;
-    let soon = today + Duration::days(30);
+/// Every transfer of a vendor not retired by `today`, assessed on that day.
+fn items<'a>(data: &'a Data, rules: &'static RuleSet, today: NaiveDate) -> Vec<Item<'a>> {
     let mut items: Vec<Item> = Vec::new();
     for registry in &data.registries {
         // Upcoming and proposed vendors too: their transfers need fixing before they start.
@@ -71,6 +66,18 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
             }
         }
     }
+    items
+}
+
+/// What needs attention among `items`: links go to the forms for editors, to the vendor for
+/// viewers.
+fn attention<'a>(
+    items: &'a [Item<'a>],
+    data: &'a Data,
+    editor: bool,
+    today: NaiveDate,
+) -> Attention<'a> {
+    let soon = today + Duration::days(30);
     let mut flagged: Vec<&Item> = items.iter().filter(|i| i.assessment.flagged).collect();
     flagged.sort_by_key(|i| std::cmp::Reverse(i.assessment.severity));
     let critical = flagged
@@ -88,7 +95,7 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
         .filter(|(_, v)| v.status != VendorStatus::Retired && v.dpa_signed_on.is_none())
         .collect();
     // Reviews: a framework certification checked more than a year ago, and changes taking effect soon.
-    let reviews: Vec<(String, NaiveDate, String, Option<String>)> = data
+    let reviews: Vec<Review> = data
         .registries
         .iter()
         .flat_map(|r| {
@@ -132,74 +139,12 @@ fn page(signed_in: &SignedIn, data: &Data, rules: &'static RuleSet, today: Naive
             certifications.chain(changes)
         })
         .collect();
-
-    layout(
-        "Workspace",
-        html! {},
-        html! {
-            (super::workspace_bar(signed_in, "/workspace"))
-            h1 { "What needs attention" }
-            dl.summary {
-                div.flagged { dt { "Flagged transfers" } dd { (flagged.len()) " (" (critical) " critical)" } }
-                div { dt { "No transfer impact assessment" } dd { (without_tia.len()) } }
-                div { dt { "Vendors without a DPA" } dd { (without_dpa.len()) } }
-                div { dt { "Reviews due in 30 days" } dd { (reviews.len()) } }
-                div { dt { "Pending intake requests" } dd { (data.pending.len()) } }
-            }
-            section aria-labelledby="flagged-title" {
-                h2 #flagged-title { "Flagged transfers, most severe first" }
-                @if flagged.is_empty() { p { "None." } }
-                @else {
-                    table.vendors {
-                        caption { "Transfers with no valid safeguard, or resting on a derogation, on " (today) }
-                        thead { tr { th scope="col" { "Organisation" } th scope="col" { "Vendor" } th scope="col" { "Destination" } th scope="col" { "Verdict and reason" } } }
-                        tbody {
-                            @for i in &flagged {
-                                tr {
-                                    td data-label="Organisation" { (i.registry.organisation.name) }
-                                    th scope="row" data-label="Vendor" { a href={ "/workspace/" (i.registry.organisation.slug) "/vendors/" (i.vendor.key) } { (i.vendor.name) } }
-                                    td data-label="Destination" {
-                                        @match i.transfer.country { Some(c) => (country_name(c)), None => (i.transfer.location.as_deref().unwrap_or("Not named")) }
-                                    }
-                                    td data-label="Verdict" { (verdict_badge(&i.assessment)) p.reason { (i.assessment.reason) } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            section aria-labelledby="tia-title" {
-                h2 #tia-title { "Safeguarded transfers with no transfer impact assessment" }
-                @if without_tia.is_empty() { p { "None." } }
-                ul { @for i in &without_tia { li { (i.registry.organisation.name) ": " a href={ "/workspace/" (i.registry.organisation.slug) "/vendors/" (i.vendor.key) } { (i.vendor.name) } " — " (i.assessment.mechanism.unwrap_or("")) } } }
-            }
-            section aria-labelledby="dpa-title" {
-                h2 #dpa-title { "Vendors with no DPA on record" }
-                @if without_dpa.is_empty() { p { "None." } }
-                ul { @for (r, v) in &without_dpa { li { (r.organisation.name) ": " a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) @if editor { "/edit" } } { (v.name) } } } }
-            }
-            section aria-labelledby="reviews-title" {
-                h2 #reviews-title { "Reviews due in the next 30 days" }
-                @if reviews.is_empty() { p { "None." } }
-                ul {
-                    @for (org, due, what, href) in &reviews {
-                        li {
-                            time datetime=(due) { (due) } " — " (org) ": "
-                            @match href { Some(href) => a href=(href) { (what) }, None => (what) }
-                        }
-                    }
-                }
-            }
-            section aria-labelledby="intake-title" {
-                h2 #intake-title { "Pending intake requests" }
-                @if data.pending.is_empty() { p { "None." } }
-                ul { @for p in &data.pending { li { "#" (p.id) " " (p.vendor_name) " for " (p.organisation) ", asked by " (p.requester) " on " (p.created_at.format("%Y-%m-%d")) } } }
-            }
-            section aria-labelledby="recent-title" {
-                h2 #recent-title { "Recent changes" }
-                @if data.recent.is_empty() { p { "None." } }
-                ul { @for e in &data.recent { li { (e.occurred_at.format("%Y-%m-%d %H:%M")) " — " (e.actor) " " (e.action) " " (e.entity) } } }
-            }
-        },
-    )
+    Attention {
+        flagged,
+        critical,
+        without_tia,
+        without_dpa,
+        reviews,
+        editor,
+    }
 }

@@ -6,14 +6,13 @@ use std::time::Duration;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{SESSION_COOKIE, SignedIn, constant_time_eq, session_cookie};
 use crate::auth::sessions::{self, LoginError, SESSION_HOURS};
 use crate::auth::throttle::{self, SLOW_AFTER};
 use crate::web::error::{AppError, Audience};
-use crate::web::views::layout;
+use crate::web::views::workspace::login::login_page;
 use crate::web::{AppState, blocking, db};
 
 const LOGIN_CSRF_COOKIE: &str = "cb_login_csrf";
@@ -26,33 +25,6 @@ fn safe_next(next: Option<&str>) -> String {
         }
         _ => "/workspace".to_string(),
     }
-}
-
-fn page(csrf: &str, next: &str, email: &str, error: Option<&str>) -> Markup {
-    layout(
-        "Sign in",
-        html! {},
-        html! {
-            h1 { "Sign in to the workspace" }
-            @if let Some(error) = error {
-                p.form-error role="alert" #login-error { (error) }
-            }
-            form.stacked method="post" action="/workspace/login" {
-                input type="hidden" name="csrf" value=(csrf);
-                input type="hidden" name="next" value=(next);
-                div.field {
-                    label for="email" { "E-mail" }
-                    input #email type="email" name="email" value=(email) autocomplete="username" required
-                        aria-describedby=[error.map(|_| "login-error")];
-                }
-                div.field {
-                    label for="password" { "Password" }
-                    input #password type="password" name="password" autocomplete="current-password" required;
-                }
-                button type="submit" { "Sign in" }
-            }
-        },
-    )
 }
 
 #[derive(Deserialize)]
@@ -74,7 +46,7 @@ pub async fn form(req: HttpRequest, query: web::Query<NextQuery>) -> HttpRespons
         .cookie(cookie)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(page(&token, &safe_next(query.next.as_deref()), "", None).into_string())
+        .body(login_page(&token, &safe_next(query.next.as_deref()), "", None).into_string())
 }
 
 #[derive(Deserialize)]
@@ -129,7 +101,7 @@ pub async fn submit(
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(page(&cookie, &next, &form.email, Some(message)).into_string())
+            .body(login_page(&cookie, &next, &form.email, Some(message)).into_string())
     };
     match outcome {
         Ok((_, token)) => Ok(HttpResponse::SeeOther()

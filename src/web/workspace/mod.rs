@@ -19,12 +19,9 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, dev::Payload, web};
 
-use maud::{Markup, html};
-
 use super::AppState;
 use super::error::AppError;
 use crate::auth::sessions::{self, Session};
-use crate::auth::users;
 
 pub const SESSION_COOKIE: &str = "cb_session";
 
@@ -123,37 +120,5 @@ impl FromRequest for SignedIn {
             .await?;
             session.map(SignedIn).ok_or_else(login)
         })
-    }
-}
-
-/// The workspace's navigation and the sign-out button, shared by the workspace pages here.
-pub(super) fn workspace_bar(signed_in: &SignedIn, current: &str) -> Markup {
-    let mut links = vec![
-        ("/workspace", "Dashboard"),
-        ("/workspace/vendors", "Vendors"),
-        ("/workspace/intake", "Intake requests"),
-        ("/workspace/audit", "Audit log"),
-    ];
-    if signed_in.0.user.role == users::Role::Admin {
-        links.push(("/workspace/admin", "Admin"));
-    }
-    html! {
-        div.workspace-bar {
-            nav.workspace-nav aria-label="Workspace" {
-                ul {
-                    @for (href, label) in links {
-                        li {
-                            @if href == current { a href=(href) aria-current="page" { (label) } }
-                            @else { a href=(href) { (label) } }
-                        }
-                    }
-                }
-            }
-            span { "Signed in as " strong { (signed_in.0.user.email) } " (" (signed_in.0.user.role.as_str()) ")" }
-            form method="post" action="/workspace/logout" {
-                input type="hidden" name="csrf" value=(signed_in.0.csrf_token);
-                button type="submit" { "Sign out" }
-            }
-        }
     }
 }

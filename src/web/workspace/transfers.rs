@@ -4,20 +4,18 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use maud::{Markup, html};
-use strum::VariantArray;
+use maud::Markup;
 
-use super::SignedIn;
-use super::forms::{
-    self, Form, Shown, field_error, input, page, see_other, shown, stale_notice, textarea,
-};
-use crate::registry::{DataCategory, EditError, Transfer, Vendor, transfer};
-use crate::rules::{CountryCode, RuleSet};
+use super::forms::{self, Form, page, see_other, shown};
+use crate::registry::{EditError, Transfer, Vendor, transfer};
+use crate::rules::RuleSet;
 use crate::web::AppState;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{MechanismClaim, TransferIn, field_errors};
 use crate::web::views::mechanism_name;
+use crate::web::views::workspace::form::{Shown, refusal, stale_notice};
+use crate::web::views::workspace::transfers::{row_id, transfer_page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -38,22 +36,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// The countries, by name, for a select.
-pub(super) fn countries_by_name() -> Vec<CountryCode> {
-    let mut countries: Vec<CountryCode> = CountryCode::all().collect();
-    countries.sort_by_key(|c| c.name());
-    countries
-}
-
-/// The id of the n-th (1-based) mechanism row's control: the first keeps the plain name.
-fn row_id(name: &str, n: usize) -> String {
-    if n == 1 {
-        name.to_string()
-    } else {
-        format!("{name}-{n}")
-    }
-}
-
 /// The form field an API field error belongs to (`transfers[0].mechanisms` → the first
 /// mechanism select), so that the error shows next to the control that caused it.
 pub(super) fn form_field(api_field: &str) -> String {
@@ -70,82 +52,6 @@ pub(super) fn form_field(api_field: &str) -> String {
         other => return other.to_string(),
     }
     .to_string()
-}
-
-/// The fields of one transfer. `blank_country` names the empty choice of the country select.
-pub(super) fn transfer_fields(
-    f: &Form,
-    errors: &[FieldError],
-    rules: &RuleSet,
-    blank_country: &str,
-) -> Markup {
-    let mechanisms = f.all("transfer_mechanism");
-    let signed = f.all("transfer_signed_on");
-    // The rows as submitted (so that an error's row number still points at its row), and an
-    // empty row to claim one more.
-    let mut claimed: Vec<(String, String)> = mechanisms
-        .iter()
-        .zip(signed.iter().chain(std::iter::repeat(&String::new())))
-        .map(|(m, s)| (m.clone(), s.clone()))
-        .collect();
-    if claimed
-        .last()
-        .is_none_or(|(m, s)| !m.is_empty() || !s.is_empty())
-    {
-        claimed.push(Default::default());
-    }
-    let rows = claimed.len();
-    html! {
-        div.field {
-            label for="transfer_country" { "Country where the vendor handles the data" }
-            select #transfer_country name="transfer_country"
-                aria-invalid=[forms::invalid(errors, "transfer_country")] aria-describedby=[forms::described_by(errors, "transfer_country")] {
-                option value="" { (blank_country) }
-                @for c in countries_by_name() { option value=(c) selected[f.get("transfer_country") == c.as_str()] { (c.name()) } }
-            }
-            (field_error(errors, "transfer_country"))
-        }
-        (input(f, errors, ("transfer_location", "Or, when no country is known, where the source says (e.g. \"outside the EU\")"), "text", false))
-        fieldset #transfer_data aria-describedby=[forms::described_by(errors, "transfer_data")] {
-            legend { "Data shared" }
-            @for d in DataCategory::VARIANTS {
-                div.check {
-                    input type="checkbox" id={ "data-" (d) } name="transfer_data" value=(d) checked[f.has("transfer_data", &d.to_string())];
-                    label for={ "data-" (d) } { (d.label()) }
-                }
-            }
-            (field_error(errors, "transfer_data"))
-        }
-        fieldset #mechanisms {
-            legend { "Mechanisms claimed, with the date each was signed" }
-            @for n in 1..=rows {
-                @let (mechanism, signed_on) = claimed.get(n - 1).cloned().unwrap_or_default();
-                @let (select_id, date_id) = (row_id("transfer_mechanism", n), row_id("transfer_signed_on", n));
-                div.mechanism-row {
-                    div.field {
-                        label for=(select_id) { "Mechanism " (n) }
-                        select id=(select_id) name="transfer_mechanism"
-                            aria-invalid=[forms::invalid(errors, &select_id)] aria-describedby=[forms::described_by(errors, &select_id)] {
-                            option value="" { "None" }
-                            @for m in &rules.mechanisms {
-                                option value=(m.id()) selected[mechanism == m.id()] { (m.short) " (" (m.id()) ")" }
-                            }
-                        }
-                        (field_error(errors, &select_id))
-                    }
-                    div.field {
-                        label for=(date_id) { "Signed on (mechanism " (n) ")" }
-                        input id=(date_id) type=(forms::kept_type(errors, &date_id, "date")) name="transfer_signed_on" value=(signed_on)
-                            aria-invalid=[forms::invalid(errors, &date_id)] aria-describedby=[forms::described_by(errors, &date_id)];
-                        (field_error(errors, &date_id))
-                    }
-                }
-            }
-        }
-        (input(f, errors, ("transfer_tia_on", "Transfer impact assessment done on"), "date", false))
-        (textarea(f, errors, ("transfer_measures", "Supplementary measures")))
-        (textarea(f, errors, ("transfer_notes", "Notes (not published)")))
-    }
 }
 
 /// The transfer the fields describe, or `None` when neither a country nor a place is given.
@@ -283,65 +189,6 @@ fn transfer_shown(t: &Transfer, rules: &RuleSet) -> Vec<Shown> {
     ]
 }
 
-struct TransferPage<'a> {
-    signed_in: &'a SignedIn,
-    action: String,
-    title: String,
-    vendor_href: String,
-    vendor_name: &'a str,
-}
-
-impl TransferPage<'_> {
-    fn render(
-        &self,
-        form: &Form,
-        errors: &[FieldError],
-        rules: &RuleSet,
-        notice: Markup,
-    ) -> Markup {
-        forms::FormPage {
-            signed_in: self.signed_in,
-            title: &self.title,
-            back: Some((&self.vendor_href, self.vendor_name)),
-            action: &self.action,
-            what: "The transfer",
-            submit: "Save transfer",
-        }
-        .render(
-            Some(&form.get("version")),
-            errors,
-            notice,
-            transfer_fields(form, errors, rules, "Not known"),
-        )
-    }
-}
-
-fn transfer_page<'a>(
-    signed_in: &'a SignedIn,
-    slug: &str,
-    vendor: &'a Vendor,
-    id: Option<i32>,
-) -> TransferPage<'a> {
-    let vendor_href = format!("/workspace/{slug}/vendors/{}", vendor.key);
-    let (action, title) = match id {
-        Some(id) => (
-            format!("{vendor_href}/transfers/{id}"),
-            format!("Edit a transfer of {}", vendor.name),
-        ),
-        None => (
-            format!("{vendor_href}/transfers/new"),
-            format!("Add a transfer to {}", vendor.name),
-        ),
-    };
-    TransferPage {
-        signed_in,
-        action,
-        title,
-        vendor_href,
-        vendor_name: &vendor.name,
-    }
-}
-
 pub async fn new_transfer(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
@@ -350,12 +197,12 @@ pub async fn new_transfer(
     let (slug, key) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
-    let page_ = transfer_page(&signed_in, &slug, vendor, None);
+    let page_ = transfer_page(&signed_in.0, &slug, vendor, None);
     Ok(forms::html_page(page_.render(
         &Form(Vec::new()),
         &[],
         state.rules,
-        html! {},
+        Markup::default(),
     )))
 }
 
@@ -369,13 +216,13 @@ pub async fn add_transfer(
     let (slug, key) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
-    let page_ = transfer_page(&signed_in, &slug, vendor, None);
+    let page_ = transfer_page(&signed_in.0, &slug, vendor, None);
     let input = match submitted_transfer(&form) {
         Ok(input) => input,
         Err(errors) => {
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, html! {}),
+                page_.render(&form, &errors, state.rules, Markup::default()),
             ));
         }
     };
@@ -384,7 +231,7 @@ pub async fn add_transfer(
         Err(errors) => {
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, html! {}),
+                page_.render(&form, &errors, state.rules, Markup::default()),
             ));
         }
     };
@@ -398,7 +245,7 @@ pub async fn add_transfer(
         // Any other refusal goes back to the form, kept as typed, with the reason.
         Err(e) => Ok(page(
             StatusCode::CONFLICT,
-            page_.render(&form, &[], state.rules, forms::refusal(&e.to_string())),
+            page_.render(&form, &[], state.rules, refusal(&e.to_string())),
         )),
     }
 }
@@ -412,12 +259,12 @@ pub async fn edit_transfer(
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
     let transfer = find_transfer(vendor, id)?;
-    let page_ = transfer_page(&signed_in, &slug, vendor, Some(id));
+    let page_ = transfer_page(&signed_in.0, &slug, vendor, Some(id));
     Ok(forms::html_page(page_.render(
         &transfer_as_form(transfer),
         &[],
         state.rules,
-        html! {},
+        Markup::default(),
     )))
 }
 
@@ -445,13 +292,13 @@ pub async fn update_transfer(
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
     let current = find_transfer(vendor, id)?;
-    let page_ = transfer_page(&signed_in, &slug, vendor, Some(id));
+    let page_ = transfer_page(&signed_in.0, &slug, vendor, Some(id));
     let input = match submitted_transfer(&form) {
         Ok(input) => input,
         Err(errors) => {
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, html! {}),
+                page_.render(&form, &errors, state.rules, Markup::default()),
             ));
         }
     };
@@ -461,7 +308,7 @@ pub async fn update_transfer(
         Err(errors) => {
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, html! {}),
+                page_.render(&form, &errors, state.rules, Markup::default()),
             ));
         }
     };
@@ -497,7 +344,7 @@ pub async fn update_transfer(
         // Any other refusal goes back to the form, kept as typed, with the reason.
         Err(e) => Ok(page(
             StatusCode::CONFLICT,
-            page_.render(&form, &[], state.rules, forms::refusal(&e.to_string())),
+            page_.render(&form, &[], state.rules, refusal(&e.to_string())),
         )),
     }
 }

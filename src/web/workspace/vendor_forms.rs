@@ -5,21 +5,19 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
-use maud::{Markup, html};
-use strum::VariantArray;
+use maud::Markup;
 
-use super::SignedIn;
-use super::forms::{
-    self, Form, Shown, field_error, input, page, see_other, shown, stale_notice, textarea,
-};
-use super::transfers::{countries_by_name, transfer_fields, transfer_input, validate_transfer};
+use super::forms::{self, Form, page, see_other, shown};
+use super::transfers::{transfer_input, validate_transfer};
 use crate::date::today;
 use crate::registry::vendor::{self, lifecycle};
-use crate::registry::{EditError, Organisation, Vendor, VendorCategory, VendorStatus};
+use crate::registry::{EditError, Organisation, Vendor, VendorStatus};
 use crate::web::AppState;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{VendorIn, field_errors};
+use crate::web::views::workspace::form::{Shown, refusal, stale_notice};
+use crate::web::views::workspace::vendor_forms::{VendorPage, retire_page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/workspace/{org}/vendors/new", web::get().to(new_vendor))
@@ -48,127 +46,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The first day a change announced today may take effect: today plus the notice period.
 fn announced_from(organisation: &Organisation) -> NaiveDate {
     today() + Duration::days(organisation.announce_days.into())
-}
-
-/// Add (`editing` is `None`) or edit a vendor.
-struct VendorPage<'a> {
-    signed_in: &'a SignedIn,
-    organisation: &'a Organisation,
-    editing: Option<&'a Vendor>,
-}
-
-impl VendorPage<'_> {
-    fn title(&self) -> String {
-        match self.editing {
-            Some(v) => format!("Edit {}", v.name),
-            None => format!("Add a vendor to {}", self.organisation.name),
-        }
-    }
-
-    fn action(&self) -> String {
-        let slug = &self.organisation.slug;
-        match self.editing {
-            Some(v) => format!("/workspace/{slug}/vendors/{}/edit", v.key),
-            None => format!("/workspace/{slug}/vendors/new"),
-        }
-    }
-
-    fn render(
-        &self,
-        f: &Form,
-        errors: &[FieldError],
-        rules: &crate::rules::RuleSet,
-        notice: Markup,
-    ) -> Markup {
-        let title = self.title();
-        let notice_days = self.organisation.announce_days;
-        let status = self.editing.map(|v| v.status);
-        let select = |name: &str, label: &str, options: Markup| {
-            html! {
-                div.field {
-                    label for=(name) { (label) }
-                    select id=(name) name=(name) aria-invalid=[forms::invalid(errors, name)] aria-describedby=[forms::described_by(errors, name)] { (options) }
-                    (field_error(errors, name))
-                }
-            }
-        };
-        let back = self.editing.map(|v| {
-            (
-                format!("/workspace/{}/vendors/{}", self.organisation.slug, v.key),
-                v.name.as_str(),
-            )
-        });
-        let action = self.action();
-        forms::FormPage {
-            signed_in: self.signed_in,
-            title: &title,
-            back: back.as_ref().map(|(href, name)| (href.as_str(), *name)),
-            action: &action,
-            what: "The vendor",
-            submit: "Save vendor",
-        }
-        .render(
-            self.editing.map(|_| f.get("version")).as_deref(),
-            errors,
-            notice,
-            html! {
-                    (input(f, errors, ("name", "Name"), "text", true))
-                    @match self.editing {
-                        None => (input(f, errors, ("key", "Key (lowercase letters, digits and -; it cannot change later)"), "text", true)),
-                        Some(v) => p { "Key: " code { (v.key) } },
-                    }
-                    (input(f, errors, ("legal_entity", "Legal entity"), "text", false))
-                    (input(f, errors, ("website", "Website (https://...)"), "url", false))
-                    (select("headquarters", "Headquarters", html! {
-                        option value="" { "Not known" }
-                        @for c in countries_by_name() { option value=(c) selected[f.get("headquarters") == c.as_str()] { (c.name()) } }
-                    }))
-                    (select("role", "Role", html! {
-                        @for r in crate::registry::Role::VARIANTS { option value=(r) selected[f.get("role") == r.to_string()] { (r.label()) } }
-                    }))
-                    fieldset #categories aria-describedby=[forms::described_by(errors, "categories")] {
-                        legend { "Categories (at least one)" }
-                        @for c in VendorCategory::VARIANTS {
-                            div.check {
-                                input type="checkbox" id={ "cat-" (c) } name="categories" value=(c) checked[f.has("categories", &c.to_string())];
-                                label for={ "cat-" (c) } { (c.label()) }
-                            }
-                        }
-                        (field_error(errors, "categories"))
-                    }
-                    (textarea(f, errors, ("purpose", "Purpose (required)")))
-                    @match status {
-                        None | Some(VendorStatus::Proposed) => {
-                            (select("status", "Status", html! {
-                                option value="active" selected[f.get("status") != "proposed"] { "Active: announced now, takes effect on the date below" }
-                                option value="proposed" selected[f.get("status") == "proposed"] { "Proposed: not announced yet" }
-                            }))
-                        }
-                        Some(s) => {
-                            p #status { "Status: " (s.to_string()) " (retire the vendor from its page)" }
-                            (field_error(errors, "status"))
-                        }
-                    }
-                    div.field {
-                        label for="active_from" { "Takes effect on" }
-                        input #active_from type=(forms::kept_type(errors, "active_from", "date")) name="active_from" value=(f.get("active_from"))
-                            aria-invalid=[forms::invalid(errors, "active_from")]
-                            aria-describedby={ "active_from-hint" @if let Some(id) = forms::described_by(errors, "active_from") { " " (id) } };
-                        p.hint #active_from-hint { "The notice period of " (self.organisation.name) " is " (notice_days) " days: a change announced today should take effect on " (today() + Duration::days(notice_days.into())) " or later." }
-                        (field_error(errors, "active_from"))
-                    }
-                    (input(f, errors, ("dpa_signed_on", "Data processing agreement signed on"), "date", false))
-                    (input(f, errors, ("dpa_url", "Data processing agreement link (https://...)"), "url", false))
-                    (textarea(f, errors, ("notes", "Notes (not published)")))
-                    @if self.editing.is_none() {
-                        fieldset {
-                            legend { "First transfer (more can be added on the vendor's page)" }
-                            (transfer_fields(f, errors, rules, "No transfer yet"))
-                        }
-                    }
-            },
-        )
-    }
 }
 
 /// The vendor's fields of a submitted form, as the API's input.
@@ -268,15 +145,16 @@ pub async fn new_vendor(
         announced_from(&organisation).to_string(),
     )]);
     let page_ = VendorPage {
-        signed_in: &signed_in,
+        session: &signed_in.0,
         organisation: &organisation,
         editing: None,
+        announced_from: announced_from(&organisation),
     };
     Ok(forms::html_page(page_.render(
         &form,
         &[],
         state.rules,
-        html! {},
+        Markup::default(),
     )))
 }
 
@@ -290,9 +168,10 @@ pub async fn create_vendor(
     let organisation = forms::organisation(&state, &path).await?;
     let slug = organisation.slug.clone();
     let page_ = VendorPage {
-        signed_in: &signed_in,
+        session: &signed_in.0,
         organisation: &organisation,
         editing: None,
+        announced_from: announced_from(&organisation),
     };
     let mut errors = Vec::new();
     let mut input = vendor_input(&form, &mut errors);
@@ -304,7 +183,7 @@ pub async fn create_vendor(
     let refuse = |errors: &[FieldError], status| {
         Ok(page(
             status,
-            page_.render(&form, errors, state.rules, html! {}),
+            page_.render(&form, errors, state.rules, Markup::default()),
         ))
     };
     let new = match input.into_new() {
@@ -346,15 +225,16 @@ pub async fn edit_vendor(
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
     let page_ = VendorPage {
-        signed_in: &signed_in,
+        session: &signed_in.0,
         organisation: &organisation,
         editing: Some(vendor),
+        announced_from: announced_from(&organisation),
     };
     Ok(forms::html_page(page_.render(
         &vendor_as_form(vendor, announced_from(&organisation)),
         &[],
         state.rules,
-        html! {},
+        Markup::default(),
     )))
 }
 
@@ -371,9 +251,10 @@ pub async fn update_vendor(
     let (organisation, current) = forms::vendor(&state, &slug, &key).await?;
     let current = &current;
     let page_ = VendorPage {
-        signed_in: &signed_in,
+        session: &signed_in.0,
         organisation: &organisation,
         editing: Some(current),
+        announced_from: announced_from(&organisation),
     };
     let mut errors = Vec::new();
     let mut input = vendor_input(&form, &mut errors);
@@ -399,14 +280,14 @@ pub async fn update_vendor(
         Ok(_) => {
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, html! {}),
+                page_.render(&form, &errors, state.rules, Markup::default()),
             ));
         }
         Err(more) => {
             errors.extend(more);
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, html! {}),
+                page_.render(&form, &errors, state.rules, Markup::default()),
             ));
         }
     };
@@ -435,44 +316,9 @@ pub async fn update_vendor(
         // Any other refusal goes back to the form, kept as typed, with the reason.
         Err(e) => Ok(page(
             StatusCode::CONFLICT,
-            page_.render(&form, &[], state.rules, forms::refusal(&e.to_string())),
+            page_.render(&form, &[], state.rules, refusal(&e.to_string())),
         )),
     }
-}
-
-fn retire_page(
-    signed_in: &SignedIn,
-    organisation: &Organisation,
-    vendor: &Vendor,
-    form: &Form,
-    errors: &[FieldError],
-    notice: Markup,
-) -> Markup {
-    let slug = &organisation.slug;
-    let title = format!("Retire {}", vendor.name);
-    let back = format!("/workspace/{slug}/vendors/{}", vendor.key);
-    let action = format!("{back}/retire");
-    let submit = format!("Retire {}", vendor.name);
-    forms::FormPage {
-        signed_in,
-        title: &title,
-        back: Some((&back, &vendor.name)),
-        action: &action,
-        what: "The retirement",
-        submit: &submit,
-    }
-    .render(
-        Some(&form.get("version")),
-        errors,
-        html! {
-            p {
-                "Retiring keeps the vendor and its history: it stays on lists dated before the retirement date "
-                "and leaves the list from that date. The change log announces it today."
-            }
-            (notice)
-        },
-        input(form, errors, ("effective_on", "No longer used from"), "date", true),
-    )
 }
 
 pub async fn retire_form(
@@ -491,12 +337,12 @@ pub async fn retire_form(
         ),
     ]);
     Ok(forms::html_page(retire_page(
-        &signed_in,
+        &signed_in.0,
         &organisation,
         vendor,
         &form,
         &[],
-        html! {},
+        Markup::default(),
     )))
 }
 
@@ -515,7 +361,14 @@ pub async fn retire_vendor(
     let refuse = |errors: Vec<FieldError>, status| {
         Ok(page(
             status,
-            retire_page(&signed_in, &organisation, vendor, &form, &errors, html! {}),
+            retire_page(
+                &signed_in.0,
+                &organisation,
+                vendor,
+                &form,
+                &errors,
+                Markup::default(),
+            ),
         ))
     };
     let Some(effective_on) = effective_on.filter(|_| errors.is_empty()) else {
@@ -539,7 +392,7 @@ pub async fn retire_vendor(
             form.set("version", current.to_string());
             Ok(page(
                 StatusCode::CONFLICT,
-                retire_page(&signed_in, &organisation, vendor, &form, &[], notice),
+                retire_page(&signed_in.0, &organisation, vendor, &form, &[], notice),
             ))
         }
         Err(e) => refuse(

@@ -3,63 +3,19 @@
 //! write them are in `vendor_forms`, `transfers` and `certifications`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use maud::html;
-use strum::VariantArray;
 
 use super::SignedIn;
 use super::forms::{self, HTML, html_page};
 use crate::audit;
-use crate::auth::users::Role;
 use crate::date::today;
-use crate::registry::{Vendor, VendorCategory, VendorStatus, organisation};
+use crate::registry::{Vendor, organisation};
 use crate::web::error::AppError;
-use crate::web::views::{
-    capitalised, country_name, layout, mechanism_name, verdict_badge, web_link,
-};
+use crate::web::views::workspace::vendors::{self as view, ListFilters, vendor_list};
 use crate::web::{AppState, blocking};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/workspace/vendors", web::get().to(list))
         .route("/workspace/{org}/vendors/{key}", web::get().to(vendor_page));
-}
-
-/// The vendor list's filters, as typed. Unknown values match nothing rather than everything, and
-/// say so.
-#[derive(Default)]
-struct ListFilters {
-    q: String,
-    organisation: String,
-    status: String,
-    category: String,
-    flagged: bool,
-}
-
-impl ListFilters {
-    fn from_query(query: &str) -> Self {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-        let mut f = ListFilters::default();
-        for (k, v) in pairs {
-            let v = v.trim().to_string();
-            match k.as_str() {
-                "q" => f.q = v,
-                "organisation" => f.organisation = v,
-                "status" => f.status = v,
-                "category" => f.category = v,
-                "flagged" => f.flagged = v == "true",
-                _ => {}
-            }
-        }
-        f
-    }
-
-    fn keeps(&self, v: &Vendor, flagged: bool) -> bool {
-        let q = self.q.to_lowercase();
-        (q.is_empty() || v.name.to_lowercase().contains(&q) || v.key.contains(&q))
-            && (self.status.is_empty() || v.status.to_string() == self.status)
-            && (self.category.is_empty()
-                || v.categories.iter().any(|c| c.to_string() == self.category))
-            && (!self.flagged || flagged)
-    }
 }
 
 pub async fn list(
@@ -70,7 +26,6 @@ pub async fn list(
     let f = ListFilters::from_query(req.query_string());
     let registries = blocking(&state, HTML, organisation::registries).await?;
     let today = today();
-    let editor = signed_in.0.user.role >= Role::Editor;
     let shown: Vec<_> = registries
         .iter()
         .filter(|r| f.organisation.is_empty() || r.organisation.slug == f.organisation)
@@ -90,76 +45,12 @@ pub async fn list(
             (r, vendors)
         })
         .collect();
-    let count: usize = shown.iter().map(|(_, v)| v.len()).sum();
-    Ok(html_page(layout(
-        "Vendors",
-        html! {},
-        html! {
-            (super::workspace_bar(&signed_in, "/workspace/vendors"))
-            h1 { "Vendors" }
-            form.filters method="get" action="/workspace/vendors" role="search" aria-label="Find vendors" {
-                div.field { label for="q" { "Name contains" } input #q type="search" name="q" value=(f.q); }
-                div.field {
-                    label for="f-organisation" { "Organisation" }
-                    select #f-organisation name="organisation" {
-                        option value="" { "All organisations" }
-                        @for r in &registries { option value=(r.organisation.slug) selected[f.organisation == r.organisation.slug] { (r.organisation.name) } }
-                    }
-                }
-                div.field {
-                    label for="f-status" { "Status" }
-                    select #f-status name="status" {
-                        option value="" { "Any status" }
-                        @for st in VendorStatus::VARIANTS { option value=(st) selected[f.status == st.to_string()] { (capitalised(&st.to_string())) } }
-                    }
-                }
-                div.field {
-                    label for="f-category" { "Category" }
-                    select #f-category name="category" {
-                        option value="" { "All categories" }
-                        @for c in VendorCategory::VARIANTS { option value=(c) selected[f.category == c.to_string()] { (c.label()) } }
-                    }
-                }
-                div.field.check {
-                    input #f-flagged type="checkbox" name="flagged" value="true" checked[f.flagged];
-                    label for="f-flagged" { "Only vendors with a flagged transfer" }
-                }
-                div.actions { button type="submit" { "Search" } a href="/workspace/vendors" { "Reset" } }
-            }
-            p role="status" { (count) " vendor(s) found, assessed on " (today) "." }
-            @for (r, vendors) in &shown {
-                section aria-labelledby={ "org-" (r.organisation.slug) } {
-                    h2 id={ "org-" (r.organisation.slug) } { (r.organisation.name) }
-                    @if editor {
-                        p { a href={ "/workspace/" (r.organisation.slug) "/vendors/new" } { "Add a vendor to " (r.organisation.name) } }
-                    }
-                    @if vendors.is_empty() { p { "No vendor matches." } }
-                    @else {
-                        table.vendors {
-                            caption { "Vendors of " (r.organisation.name) }
-                            thead { tr { th scope="col" { "Vendor" } th scope="col" { "Categories" } th scope="col" { "Status" } th scope="col" { "Transfers" } } }
-                            tbody {
-                                @for (v, flagged) in vendors {
-                                    tr {
-                                        th scope="row" data-label="Vendor" { a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) } { (v.name) } }
-                                        td data-label="Categories" { (v.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")) }
-                                        td data-label="Status" {
-                                            (capitalised(&v.status.to_string()))
-                                            @if let Some(d) = v.active_from.filter(|d| *d > today) { " from " (d) }
-                                            @if let Some(d) = v.retired_from { ", retired from " (d) }
-                                        }
-                                        td data-label="Transfers" {
-                                            (v.transfers.len())
-                                            @if *flagged { " — " strong { "flagged" } }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        },
+    Ok(html_page(vendor_list(
+        &signed_in.0,
+        &f,
+        &registries,
+        &shown,
+        today,
     )))
 }
 
@@ -178,125 +69,12 @@ pub async fn vendor_page(
     })
     .await?;
     let today = today();
-    let exporter = registry.organisation.country;
-    let editor = signed_in.0.user.role >= Role::Editor;
-    let base = format!("/workspace/{slug}/vendors/{key}");
-    let changes: Vec<_> = registry
-        .changes
-        .iter()
-        .filter(|c| c.vendor_id == Some(vendor.id))
-        .collect();
-    Ok(html_page(layout(
-        &vendor.name,
-        html! {},
-        html! {
-            (super::workspace_bar(&signed_in, "/workspace/vendors"))
-            h1 { (vendor.name) }
-            @if editor {
-                ul.actions {
-                    li { a href={ (base) "/edit" } { "Edit the vendor" } }
-                    li { a href={ (base) "/transfers/new" } { "Add a transfer" } }
-                    li { a href={ (base) "/certifications/new" } { "Add a certification" } }
-                    li { a href={ (base) "/evidence/new" } { "Add evidence" } }
-                    @if vendor.status == VendorStatus::Active && vendor.retired_from.is_none() {
-                        li { a href={ (base) "/retire" } { "Retire the vendor" } }
-                    }
-                }
-            }
-            dl.organisation {
-                div { dt { "Organisation" } dd { (registry.organisation.name) } }
-                div { dt { "Key" } dd { code { (vendor.key) } } }
-                @if let Some(legal) = &vendor.legal_entity { div { dt { "Legal entity" } dd { (legal) } } }
-                @if let Some(site) = vendor.website.as_deref() {
-                    div { dt { "Website" } dd { @match web_link(site) { Some(url) => a href=(url) { (url) }, None => (site) } } }
-                }
-                div { dt { "Headquarters" } dd { @match vendor.headquarters { Some(c) => (country_name(c)), None => "not known" } } }
-                div { dt { "Role" } dd { (vendor.role.label()) } }
-                div { dt { "Categories" } dd { (vendor.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")) } }
-                div { dt { "Status" } dd {
-                    (capitalised(&vendor.status.to_string()))
-                    @if let Some(d) = vendor.active_from { ", from " (d) }
-                    @if let Some(d) = vendor.retired_from { ", retired from " (d) }
-                } }
-                div { dt { "DPA" } dd {
-                    @match vendor.dpa_signed_on { Some(d) => { "signed " (d) }, None => "none on record" }
-                    @if let Some(url) = vendor.dpa_url.as_deref().and_then(web_link) { " (" a href=(url) { "the agreement" } ")" }
-                } }
-                div { dt { "Version" } dd { (vendor.version) } }
-            }
-            p { (vendor.purpose) }
-            @if let Some(notes) = &vendor.notes { p.notes { strong { "Notes: " } (notes) } }
-            h2 { "Transfers" }
-            @if vendor.transfers.is_empty() { p { "No transfer recorded." } }
-            @else {
-                table.vendors {
-                    caption { "Transfers of " (vendor.name) ", assessed on " (today) }
-                    thead { tr { th scope="col" { "Destination" } th scope="col" { "Data shared" } th scope="col" { "Mechanisms" } th scope="col" { "TIA" } th scope="col" { "Verdict" } @if editor { th scope="col" { "Edit" } } } }
-                    tbody {
-                        @for t in &vendor.transfers {
-                            @let a = vendor.assess(t, exporter, state.rules, today);
-                            @let place = t.country.map(|c| c.name().to_string()).or_else(|| t.location.clone()).unwrap_or_else(|| "an unnamed place".into());
-                            tr {
-                                th scope="row" data-label="Destination" {
-                                    @match t.country { Some(c) => (country_name(c)), None => (place) }
-                                }
-                                td data-label="Data shared" { (t.data_categories.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ")) }
-                                td data-label="Mechanisms" {
-                                    @if t.mechanisms.is_empty() { "none" }
-                                    @for m in &t.mechanisms { (mechanism_name(state.rules, &m.id)) @if let Some(d) = m.signed_on { " (signed " (d) ")" } br; }
-                                }
-                                td data-label="TIA" { @match t.tia_on { Some(d) => (d), None => "none" } }
-                                td data-label="Verdict" {
-                                    (verdict_badge(&a)) p.reason { (a.reason) }
-                                    @for hint in &a.hints { p.hint { (hint) } }
-                                }
-                                @if editor {
-                                    td data-label="Edit" { a href={ (base) "/transfers/" (t.id) } { "Edit transfer to " (place) } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            h2 { "Certifications" }
-            @if vendor.certifications.is_empty() { p { "No certification recorded." } }
-            @else {
-                table.vendors {
-                    caption { "Framework lists " (vendor.name) " is on" }
-                    thead { tr { th scope="col" { "Framework" } th scope="col" { "From" } th scope="col" { "Until" } th scope="col" { "Last verified" } @if editor { th scope="col" { "Update" } } } }
-                    tbody {
-                        @for c in &vendor.certifications {
-                            tr {
-                                th scope="row" data-label="Framework" { (mechanism_name(state.rules, &c.framework)) }
-                                td data-label="From" { (c.from) }
-                                td data-label="Until" { @match c.until { Some(d) => (d), None => "still on the list" } }
-                                td data-label="Last verified" { (c.verified_on) }
-                                @if editor { td data-label="Update" { a href={ (base) "/certifications/" (c.id) } { "Verify or end " (mechanism_name(state.rules, &c.framework)) } } }
-                            }
-                        }
-                    }
-                }
-            }
-            h2 { "Evidence" }
-            @let evidence = vendor.evidence.iter().map(|e| ("the vendor".to_string(), e))
-                .chain(vendor.transfers.iter().flat_map(|t| t.evidence.iter().map(move |e| (format!("the transfer to {}", t.country.map(|c| c.name().to_string()).or_else(|| t.location.clone()).unwrap_or_default()), e))))
-                .chain(vendor.certifications.iter().flat_map(|c| c.evidence.iter().map(move |e| (format!("the {} certification", c.framework), e))))
-                .collect::<Vec<_>>();
-            @if evidence.is_empty() { p { "No evidence recorded." } }
-            ul.evidence {
-                @for (about, e) in &evidence {
-                    li {
-                        "About " (about) ": " cite { @match e.url.as_deref().and_then(web_link) { Some(url) => a href=(url) { (e.document) }, None => (e.document) } }
-                        blockquote { (e.quote) }
-                    }
-                }
-            }
-            h2 { "Announcements" }
-            @if changes.is_empty() { p { "Nothing announced." } }
-            ul { @for c in &changes { li { (c.summary) ": announced " (c.announced_on) ", takes effect " (c.effective_on) @if c.effective_on > today { " (upcoming)" } } } }
-            h2 { "History" }
-            @if history.is_empty() { p { "No recorded change." } }
-            ul { @for e in &history { li { (e.occurred_at.format("%Y-%m-%d %H:%M")) " — " (e.actor) " " (e.action) " " (e.entity) } } }
-        },
+    Ok(html_page(view::vendor_page(
+        &signed_in.0,
+        &registry,
+        vendor,
+        &history,
+        state.rules,
+        today,
     )))
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::audit::{Entry, PAGE_SIZE, iso_time};
 use crate::web::views::layout;
+use crate::web::views::table::Table;
 
 /// The filters as typed (to fill the form again and to build links).
 #[derive(Debug, Clone, Default)]
@@ -245,36 +246,30 @@ fn filter_form(filters: &Filters, data: &PageData) -> Markup {
 fn events_table(result: &PageResult, filters: &Filters, orgs: &HashMap<i32, Org>) -> Markup {
     let first = (result.page - 1) * PAGE_SIZE + 1;
     let last = first + result.rows.len() as i64 - 1;
-    html! {
-        table.vendors.audit {
-            caption {
-                @if result.rows.is_empty() {
-                    "Audit events, newest first: none"
-                    @if filters.narrows() { " match these filters" }
-                    @if result.page > 1 { " on this page" }
-                } @else {
-                    "Audit events " (first) "–" (last) " of " (result.total) ", newest first"
-                    @if filters.narrows() { " (filtered)" }
-                }
-            }
-            thead {
-                tr {
-                    th scope="col" { "Time (UTC)" }
-                    th scope="col" { "Actor" }
-                    th scope="col" { "Action" }
-                    th scope="col" { "Record" }
-                    th scope="col" { "Organisation" }
-                    th scope="col" { "Before and after" }
-                }
-            }
-            tbody {
-                @if result.rows.is_empty() {
-                    tr { td colspan="6" { "No audit event to show." } }
-                }
-                @for row in &result.rows { (event_row(row, orgs)) }
-            }
+    let caption = html! {
+        @if result.rows.is_empty() {
+            "Audit events, newest first: none"
+            @if filters.narrows() { " match these filters" }
+            @if result.page > 1 { " on this page" }
+        } @else {
+            "Audit events " (first) "–" (last) " of " (result.total) ", newest first"
+            @if filters.narrows() { " (filtered)" }
         }
-    }
+    };
+    let columns = [
+        "Time (UTC)",
+        "Actor",
+        "Action",
+        "Record",
+        "Organisation",
+        "Before and after",
+    ];
+    Table::new("vendors audit", caption, &columns).render(html! {
+        @if result.rows.is_empty() {
+            tr { td colspan="6" { "No audit event to show." } }
+        }
+        @for row in &result.rows { (event_row(row, orgs)) }
+    })
 }
 
 fn event_row(row: &Entry, orgs: &HashMap<i32, Org>) -> Markup {

@@ -1,117 +1,18 @@
 //! The API clients page: create a machine client (its secret shown once), revoke one.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use maud::{Markup, html};
-
-use super::{CLIENTS, HOME, Notice, admin_page, breadcrumb, notice, query, when};
+use super::{admin_page, query};
 use crate::auth::Scope;
-use crate::auth::clients::{self, ApiClient};
+use crate::auth::clients;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Admin, PostedForm};
-use crate::web::workspace::forms::{
-    self, Form, HTML, described_by, error_summary, field_error, invalid, see_other,
+use crate::web::views::workspace::admin::clients::{
+    CLIENT_NAME_MAX, clients_markup, created_page, typed_scopes,
 };
-use crate::web::workspace::{SignedIn, workspace_bar};
+use crate::web::views::workspace::admin::{CLIENTS, Notice};
+use crate::web::workspace::forms::{self, Form, HTML, see_other};
 use crate::web::{AppState, blocking};
-
-/// The longest client name kept.
-const CLIENT_NAME_MAX: usize = 100;
-
-fn scope_purpose(scope: Scope) -> &'static str {
-    match scope {
-        Scope::RegistryRead => "read the registry (vendors, transfers, assessments)",
-        Scope::RegistryWrite => "add and change vendors and transfers",
-        Scope::IntakeWrite => "file intake requests for new vendors",
-    }
-}
-
-/// The scopes ticked in a form, trimmed.
-fn typed_scopes(form: &Form) -> Vec<String> {
-    form.all("scopes")
-        .into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// The list, and the create form keeping what was `typed` in it, with its `errors`.
-fn clients_markup(
-    signed_in: &SignedIn,
-    list: &[ApiClient],
-    notice_: Option<&Notice>,
-    typed: &Form,
-    errors: &[FieldError],
-) -> Markup {
-    let csrf = &signed_in.0.csrf_token;
-    let ticked = typed_scopes(typed);
-    html! {
-        (workspace_bar(signed_in, HOME))
-        (breadcrumb("API clients"))
-        h1 { "API clients" }
-        (notice(notice_))
-        p { "Programs (procurement tools) get short-lived API tokens at " code { "POST /oauth/token" } " with a client's id and secret (the client credentials grant). A revoked client gets no new token." }
-        table.vendors.clients {
-            caption { "API clients (" (list.len()) "), oldest first" }
-            thead {
-                tr {
-                    th scope="col" { "Client id" }
-                    th scope="col" { "Name" }
-                    th scope="col" { "Scopes" }
-                    th scope="col" { "Created" }
-                    th scope="col" { "State" }
-                    th scope="col" { "Revoke" }
-                }
-            }
-            tbody {
-                @if list.is_empty() { tr { td colspan="6" { "No client yet." } } }
-                @for c in list {
-                    tr id={ "client-" (c.client_id) } {
-                        th scope="row" data-label="Client id" { code { (c.client_id) } }
-                        td data-label="Name" { (c.name) }
-                        td data-label="Scopes" { (c.scopes.join(" ")) }
-                        td data-label="Created" { (when(c.created_at)) }
-                        td data-label="State" {
-                            @match c.revoked_at { Some(at) => { strong { "Revoked" } " on " (when(at)) }, None => "Active" }
-                        }
-                        td data-label="Revoke" {
-                            @if c.revoked_at.is_none() {
-                                form.inline method="post" action={ (CLIENTS) "/" (c.client_id) "/revoke" } {
-                                    input type="hidden" name="csrf" value=(csrf);
-                                    button.secondary type="submit" { "Revoke " (c.name) span.visually-hidden { " (" (c.client_id) ")" } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        h2 #create-title { "Create a client" }
-        (error_summary("The new client", errors))
-        form.stacked.admin method="post" action=(CLIENTS) aria-labelledby="create-title" novalidate {
-            input type="hidden" name="csrf" value=(csrf);
-            div.field {
-                label for="name" { "Name (required): what the program is, e.g. “Procurement tool”" }
-                input #name type="text" name="name" value=(typed.get("name")) maxlength=(CLIENT_NAME_MAX) required
-                    aria-invalid=[invalid(errors, "name")] aria-describedby=[described_by(errors, "name")];
-                (field_error(errors, "name"))
-            }
-            fieldset #scopes aria-describedby=[described_by(errors, "scopes")] {
-                legend { "Scopes (at least one): what its tokens may do" }
-                @for scope in Scope::ALL {
-                    div.check {
-                        input type="checkbox" id={ "scope-" (scope.as_str().replace(':', "-")) } name="scopes" value=(scope.as_str())
-                            checked[ticked.iter().any(|s| s == scope.as_str())];
-                        label for={ "scope-" (scope.as_str().replace(':', "-")) } { code { (scope.as_str()) } ": " (scope_purpose(scope)) }
-                    }
-                }
-                (field_error(errors, "scopes"))
-            }
-            p.note { "The secret is shown once, on the next page: it is not stored and cannot be shown again." }
-            button type="submit" { "Create the client" }
-        }
-    }
-}
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 
 /// `GET /workspace/admin/clients`.
 pub async fn clients_page(
@@ -136,7 +37,7 @@ pub async fn clients_page(
         StatusCode::OK,
         "API clients",
         clients_markup(
-            &signed_in,
+            &signed_in.0,
             &list,
             done.map(Notice::Done).as_ref(),
             &Form(Vec::new()),
@@ -190,7 +91,7 @@ pub async fn create_client(
         return Ok(admin_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "API clients",
-            clients_markup(&signed_in, &list, None, &form, &errors),
+            clients_markup(&signed_in.0, &list, None, &form, &errors),
         ));
     }
     let actor = forms::actor(&signed_in);
@@ -209,26 +110,9 @@ pub async fn create_client(
     Ok(admin_page(
         StatusCode::CREATED,
         "API client created",
-        html! {
-            (workspace_bar(&signed_in, HOME))
-            (breadcrumb("API clients"))
-            h1 { "API client created" }
-            div.form-error role="alert" #copy-now {
-                p { strong { "Copy the secret now." } " It is not stored and cannot be shown again: this page is the only time you see it. If it is lost, revoke the client and create another." }
-            }
-            dl.intake-details {
-                div { dt { "Name" } dd { (client.name) } }
-                div { dt { "Client id" } dd { code #client-id { (client.client_id) } } }
-                div { dt { "Client secret" } dd { code #client-secret { (secret) } } }
-                div { dt { "Scopes" } dd { (client.scopes.join(" ")) } }
-            }
-            p { "The program gets a token (valid for a few minutes) with:" }
-            pre tabindex="0" { code { (example) } }
-            p { a href=(CLIENTS) { "Back to the API clients" } }
-        },
+        created_page(&signed_in.0, &client, &secret, &example),
     ))
 }
-
 /// `POST /workspace/admin/clients/{client_id}/revoke`.
 pub async fn revoke_client(
     PostedForm { signed_in, .. }: PostedForm<Admin>,

@@ -6,20 +6,13 @@ mod users;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDateTime;
-use maud::{Markup, html};
+use maud::Markup;
 
 use super::forms::{self, HTML};
-use super::workspace_bar;
-use crate::auth::users::Role;
 use crate::web::error::AppError;
 use crate::web::extract::Admin;
-use crate::web::views::layout;
+use crate::web::views::workspace::admin::{self as view, CLIENTS, HOME, USERS, home_page};
 use crate::web::{AppState, blocking};
-
-const HOME: &str = "/workspace/admin";
-const USERS: &str = "/workspace/admin/users";
-const CLIENTS: &str = "/workspace/admin/clients";
 
 /// Accounts (create, change role, disable and enable again, never delete), the API's machine
 /// clients (create, shown their secret once, revoke) and each organisation's settings (notice
@@ -61,7 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// An admin page: the site's layout around `body`, with `title`.
 fn admin_page(status: StatusCode, title: &str, body: Markup) -> HttpResponse {
-    forms::page(status, layout(title, html! {}, body))
+    forms::page(status, view::page(title, body))
 }
 
 /// A parameter of the query string, as given.
@@ -71,34 +64,6 @@ fn query(req: &HttpRequest, name: &str) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
-}
-
-fn when(t: NaiveDateTime) -> Markup {
-    html! { time datetime=(super::audit::iso_time(t)) { (t.format("%Y-%m-%d %H:%M")) " UTC" } }
-}
-
-fn breadcrumb(current: &str) -> Markup {
-    html! {
-        nav aria-label="Breadcrumb" {
-            p { a href=(HOME) { "Administration" } " › " span aria-current="page" { (current) } }
-        }
-    }
-}
-
-/// A message after a redirect: what was done, or what was refused.
-enum Notice {
-    Done(String),
-    Refused(String),
-}
-
-fn notice(n: Option<&Notice>) -> Markup {
-    html! {
-        @match n {
-            Some(Notice::Done(text)) => p.note role="status" #admin-notice { (text) },
-            Some(Notice::Refused(text)) => p.form-error role="alert" #admin-notice { (text) },
-            None => {},
-        }
-    }
 }
 
 /// `GET /workspace/admin`: what admins manage, with links.
@@ -114,57 +79,9 @@ pub async fn home(
         ))
     })
     .await?;
-    let admins = accounts
-        .iter()
-        .filter(|a| a.role == Role::Admin && a.disabled_at.is_none())
-        .count();
-    let disabled = accounts.iter().filter(|a| a.disabled_at.is_some()).count();
-    let active_clients = api_clients
-        .iter()
-        .filter(|c| c.revoked_at.is_none())
-        .count();
     Ok(admin_page(
         StatusCode::OK,
         "Administration",
-        html! {
-            (workspace_bar(&signed_in, HOME))
-            h1 { "Administration" }
-            p { "Admins manage who signs in to the workspace, which programs may call the API, and each organisation's settings. Every change is in the " a href="/workspace/audit" { "audit log" } "." }
-            ul.organisations {
-                li {
-                    a href=(USERS) { "Accounts" } ": "
-                    (accounts.len()) " account(s), " (admins) " enabled admin(s)"
-                    @if disabled > 0 { ", " (disabled) " disabled" }
-                    ". Create accounts, change roles, disable or enable sign-in."
-                }
-                li {
-                    a href=(CLIENTS) { "API clients" } ": "
-                    (active_clients) " active, " (api_clients.len() - active_clients) " revoked. Create a client for a procurement tool, revoke one."
-                }
-            }
-            h2 #organisations-title { "Organisation settings" }
-            table.vendors aria-labelledby="organisations-title" {
-                thead {
-                    tr {
-                        th scope="col" { "Organisation" }
-                        th scope="col" { "Notice period" }
-                        th scope="col" { "Privacy contact" }
-                        th scope="col" { "Settings" }
-                    }
-                }
-                tbody {
-                    @for o in &organisations {
-                        tr {
-                            th scope="row" data-label="Organisation" { (o.name) " " span.code { "(" (o.slug) ")" } }
-                            td data-label="Notice period" { (settings::days(o.announce_days)) }
-                            td data-label="Privacy contact" { (o.privacy_contact.as_deref().unwrap_or("None")) }
-                            td data-label="Settings" {
-                                a href={ "/workspace/admin/organisations/" (o.slug) } { "Settings of " (o.name) }
-                            }
-                        }
-                    }
-                }
-            }
-        },
+        home_page(&signed_in.0, &accounts, &api_clients, &organisations),
     ))
 }

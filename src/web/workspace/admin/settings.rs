@@ -1,27 +1,16 @@
 //! The organisation settings page: notice period and privacy contact; stale edits refused.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use maud::{Markup, html};
-
-use super::{HOME, Notice, admin_page, breadcrumb, notice, query};
-use crate::registry::settings::{self, MAX_ANNOUNCE_DAYS, OrganisationSettings, SettingsError};
+use super::{admin_page, query};
+use crate::registry::settings::{self, OrganisationSettings, SettingsError};
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Admin, PostedForm};
-use crate::web::workspace::forms::{
-    self, Form, HTML, Shown, described_by, error_summary, field_error, invalid, see_other, shown,
-};
-use crate::web::workspace::{SignedIn, workspace_bar};
+use crate::web::views::workspace::admin::settings::settings_markup;
+use crate::web::views::workspace::admin::{Notice, days};
+use crate::web::views::workspace::form::{Shown, stale_notice};
+use crate::web::workspace::forms::{self, Form, HTML, see_other, shown};
 use crate::web::{AppState, blocking};
-
-/// A notice period as a person reads it.
-pub(super) fn days(n: i32) -> String {
-    if n == 1 {
-        "1 day".into()
-    } else {
-        format!("{n} days")
-    }
-}
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 
 /// The settings form's values as stored.
 fn stored(s: &OrganisationSettings) -> Form {
@@ -41,53 +30,6 @@ fn settings_shown(form: &Form) -> Vec<Shown> {
         ("Notice period (days)", form.get("announce_days")),
         ("Privacy contact", form.get("privacy_contact")),
     ]
-}
-
-/// The settings page, its form keeping `typed`; `stale` is the notice of a refused stale edit.
-fn settings_markup(
-    signed_in: &SignedIn,
-    org: &OrganisationSettings,
-    typed: &Form,
-    errors: &[FieldError],
-    notice_: Option<&Notice>,
-    stale: Option<Markup>,
-) -> Markup {
-    let action = format!("/workspace/admin/organisations/{}", org.slug);
-    html! {
-        (workspace_bar(signed_in, HOME))
-        (breadcrumb(&format!("Settings of {}", org.name)))
-        h1 { "Settings of " (org.name) }
-        (notice(notice_))
-        @if let Some(stale) = stale { (stale) }
-        (error_summary("Your edit of the settings", errors))
-        p { "The public sub-processor list of " (org.name) " is at " a href={ "/" (org.slug) "/subprocessors" } { "/" (org.slug) "/subprocessors" } "." }
-        form.stacked.admin method="post" action=(action) novalidate {
-            input type="hidden" name="csrf" value=(signed_in.0.csrf_token);
-            input type="hidden" name="version" value=(typed.get("version"));
-            div.field {
-                label for="announce_days" { "Notice period, in days (0 to " (MAX_ANNOUNCE_DAYS) ")" }
-                @let number = forms::kept_type(errors, "announce_days", "number") == "number";
-                // A refused value goes back in a text field, which keeps it (and has no range).
-                input #announce_days type=(if number { "number" } else { "text" }) name="announce_days"
-                    min=[number.then_some("0")] max=[number.then_some(MAX_ANNOUNCE_DAYS)] step=[number.then_some("1")] inputmode="numeric" required
-                    value=(typed.get("announce_days"))
-                    aria-invalid=[invalid(errors, "announce_days")]
-                    aria-describedby={ "announce_days-help" @if let Some(id) = described_by(errors, "announce_days") { " " (id) } };
-                p.help id="announce_days-help" {
-                    "A vendor added as active is announced in the change log and the feed, and takes effect this many days later unless another date is given. "
-                    "Published lists give 10 to 30 days, 30 being the most common (GDPR Art. 28(2) asks for notice of new sub-processors)."
-                }
-                (field_error(errors, "announce_days"))
-            }
-            div.field {
-                label for="privacy_contact" { "Privacy contact: an e-mail address or a web address (optional)" }
-                input #privacy_contact type="text" name="privacy_contact" value=(typed.get("privacy_contact")) maxlength=(settings::CONTACT_MAX)
-                    aria-invalid=[invalid(errors, "privacy_contact")] aria-describedby=[described_by(errors, "privacy_contact")];
-                (field_error(errors, "privacy_contact"))
-            }
-            button type="submit" { "Save the settings" }
-        }
-    }
 }
 
 async fn organisation(state: &AppState, slug: &str) -> Result<OrganisationSettings, AppError> {
@@ -118,7 +60,7 @@ pub async fn settings_page(
     Ok(admin_page(
         StatusCode::OK,
         &format!("Settings of {}", org.name),
-        settings_markup(&signed_in, &org, &stored(&org), &[], saved.as_ref(), None),
+        settings_markup(&signed_in.0, &org, &stored(&org), &[], saved.as_ref(), None),
     ))
 }
 
@@ -158,7 +100,7 @@ pub async fn save_settings(
             return Ok(admin_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &title,
-                settings_markup(&signed_in, &org, &form, &errors, None, None),
+                settings_markup(&signed_in.0, &org, &form, &errors, None, None),
             ));
         }
     };
@@ -176,7 +118,7 @@ pub async fn save_settings(
         ))),
         Err(SettingsError::Stale { current, .. }) => {
             let last = forms::last_change(&state, "organisation", current.id).await?;
-            let stale = forms::stale_notice(
+            let stale = stale_notice(
                 "organisation",
                 &settings_shown(&stored(&current)),
                 &settings_shown(&form),
@@ -188,7 +130,7 @@ pub async fn save_settings(
             Ok(admin_page(
                 StatusCode::CONFLICT,
                 &title,
-                settings_markup(&signed_in, &current, &form, &[], None, Some(stale)),
+                settings_markup(&signed_in.0, &current, &form, &[], None, Some(stale)),
             ))
         }
         Err(SettingsError::NotFound(slug)) => Err(AppError::NotFound {
