@@ -11,7 +11,7 @@ use super::edit::{EditError, edit_vendor};
 use super::evidence::{self, Evidence, EvidenceFor};
 use super::vendor::{Scope, Vendor};
 use crate::db::rows::VendorCertificationRow;
-use crate::db::schema::{vendor_certifications, vendors};
+use crate::db::schema::vendor_certifications;
 use crate::db::{DbConnection, DbError};
 use crate::rules::RuleSet;
 
@@ -41,18 +41,8 @@ pub(super) fn load(
     scope: Scope,
     evidence: &mut HashMap<i32, Vec<Evidence>>,
 ) -> Result<HashMap<i32, Vec<Certification>>, DbError> {
-    let query = vendor_certifications::table.into_boxed();
-    let query = match scope {
-        Scope::Organisation(org) => query.filter(
-            vendor_certifications::vendor_id.eq_any(
-                vendors::table
-                    .filter(vendors::organisation_id.eq(org))
-                    .select(vendors::id),
-            ),
-        ),
-        Scope::Vendor(id) => query.filter(vendor_certifications::vendor_id.eq(id)),
-    };
-    let rows: Vec<VendorCertificationRow> = query
+    let rows: Vec<VendorCertificationRow> = vendor_certifications::table
+        .filter(vendor_certifications::vendor_id.eq_any(scope.vendor_ids()))
         .order((
             vendor_certifications::vendor_id,
             vendor_certifications::certified_from,

@@ -10,7 +10,7 @@ use super::edit::{EditError, edit_vendor};
 use super::vendor::{Scope, Vendor};
 use crate::db::DbConnection;
 use crate::db::rows::EvidenceRow;
-use crate::db::schema::{evidence, vendors};
+use crate::db::schema::evidence;
 
 /// Where a record comes from: a document and a verbatim quote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,18 +39,10 @@ pub(super) struct Grouped {
 
 /// The evidence of the vendors in `scope`, in the order it was added. One query.
 pub(super) fn load(conn: &mut DbConnection, scope: Scope) -> QueryResult<Grouped> {
-    let query = evidence::table.into_boxed();
-    let query = match scope {
-        Scope::Organisation(org) => query.filter(
-            evidence::vendor_id.eq_any(
-                vendors::table
-                    .filter(vendors::organisation_id.eq(org))
-                    .select(vendors::id),
-            ),
-        ),
-        Scope::Vendor(id) => query.filter(evidence::vendor_id.eq(id)),
-    };
-    let rows: Vec<EvidenceRow> = query.order(evidence::id).load(conn)?;
+    let rows: Vec<EvidenceRow> = evidence::table
+        .filter(evidence::vendor_id.eq_any(scope.vendor_ids()))
+        .order(evidence::id)
+        .load(conn)?;
     let mut grouped = Grouped::default();
     for e in rows {
         let item = Evidence {

@@ -16,7 +16,7 @@ use super::vendor::{self, Scope, Vendor};
 use crate::audit::{AuditEvent, audit};
 use crate::date::now;
 use crate::db::rows::TransferRow;
-use crate::db::schema::{transfer_data_categories, transfer_mechanisms, transfers, vendors};
+use crate::db::schema::{transfer_data_categories, transfer_mechanisms, transfers};
 use crate::db::{DbConnection, DbError};
 use crate::rules::{CountryCode, RuleSet};
 
@@ -110,63 +110,29 @@ pub(super) fn load(
     scope: Scope,
     evidence: &mut HashMap<i32, Vec<Evidence>>,
 ) -> Result<HashMap<i32, Vec<Transfer>>, DbError> {
-    let (rows, mechanisms, data_categories): (Vec<TransferRow>, Vec<ClaimRow>, Vec<DataRow>) =
-        match scope {
-            Scope::Organisation(org) => {
-                let vendor_ids = vendors::table
-                    .filter(vendors::organisation_id.eq(org))
-                    .select(vendors::id);
-                let transfer_ids = transfers::table
-                    .inner_join(vendors::table)
-                    .filter(vendors::organisation_id.eq(org))
-                    .select(transfers::id);
-                (
-                    transfers::table
-                        .filter(transfers::vendor_id.eq_any(vendor_ids))
-                        .order((transfers::vendor_id, transfers::position))
-                        .load(conn)?,
-                    transfer_mechanisms::table
-                        .filter(transfer_mechanisms::transfer_id.eq_any(transfer_ids))
-                        .order((
-                            transfer_mechanisms::transfer_id,
-                            transfer_mechanisms::position,
-                        ))
-                        .load(conn)?,
-                    transfer_data_categories::table
-                        .filter(transfer_data_categories::transfer_id.eq_any(transfer_ids))
-                        .order((
-                            transfer_data_categories::transfer_id,
-                            transfer_data_categories::category,
-                        ))
-                        .load(conn)?,
-                )
-            }
-            Scope::Vendor(id) => {
-                let transfer_ids = transfers::table
-                    .filter(transfers::vendor_id.eq(id))
-                    .select(transfers::id);
-                (
-                    transfers::table
-                        .filter(transfers::vendor_id.eq(id))
-                        .order(transfers::position)
-                        .load(conn)?,
-                    transfer_mechanisms::table
-                        .filter(transfer_mechanisms::transfer_id.eq_any(transfer_ids))
-                        .order((
-                            transfer_mechanisms::transfer_id,
-                            transfer_mechanisms::position,
-                        ))
-                        .load(conn)?,
-                    transfer_data_categories::table
-                        .filter(transfer_data_categories::transfer_id.eq_any(transfer_ids))
-                        .order((
-                            transfer_data_categories::transfer_id,
-                            transfer_data_categories::category,
-                        ))
-                        .load(conn)?,
-                )
-            }
-        };
+    let transfer_ids = || {
+        transfers::table
+            .filter(transfers::vendor_id.eq_any(scope.vendor_ids()))
+            .select(transfers::id)
+    };
+    let rows: Vec<TransferRow> = transfers::table
+        .filter(transfers::vendor_id.eq_any(scope.vendor_ids()))
+        .order((transfers::vendor_id, transfers::position))
+        .load(conn)?;
+    let mechanisms: Vec<ClaimRow> = transfer_mechanisms::table
+        .filter(transfer_mechanisms::transfer_id.eq_any(transfer_ids()))
+        .order((
+            transfer_mechanisms::transfer_id,
+            transfer_mechanisms::position,
+        ))
+        .load(conn)?;
+    let data_categories: Vec<DataRow> = transfer_data_categories::table
+        .filter(transfer_data_categories::transfer_id.eq_any(transfer_ids()))
+        .order((
+            transfer_data_categories::transfer_id,
+            transfer_data_categories::category,
+        ))
+        .load(conn)?;
     // A claim of a mechanism the rules do not know is corrupt data, named with its row: dropped,
     // the transfer would read "no mechanism recorded", critical, for the wrong reason.
     let rules = RuleSet::embedded();

@@ -7,12 +7,15 @@ mod read;
 mod write;
 
 use chrono::NaiveDate;
+use diesel::dsl;
+use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 use super::certification::Certification;
 use super::evidence::Evidence;
 use super::transfer::Transfer;
+use crate::db::schema::vendors;
 use crate::rules::{self, Assessment, Claim, CountryCode, Facts, RuleSet};
 
 pub use lifecycle::{NewVendor, VendorFields};
@@ -20,11 +23,46 @@ pub use read::{all, find_in};
 pub(super) use write::{bump_version, insert, replace};
 pub use write::{create, create_record, retire, update};
 
-/// Which vendors a read loads: an organisation's, or one.
+/// Which vendors a read loads: an organisation's, or one of them. Either way their children are
+/// read with the same queries, through [`Scope::vendor_ids`].
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Scope {
-    Organisation(i32),
-    Vendor(i32),
+pub(crate) struct Scope {
+    organisation: i32,
+    /// The range of vendor ids: every one, or a single one.
+    ids: (i32, i32),
+}
+
+/// `SELECT id FROM vendors WHERE organisation_id = ? AND id BETWEEN ? AND ?`
+pub(crate) type VendorIds = dsl::Select<
+    dsl::Filter<
+        dsl::Filter<vendors::table, dsl::Eq<vendors::organisation_id, i32>>,
+        dsl::Between<vendors::id, i32, i32>,
+    >,
+    vendors::id,
+>;
+
+impl Scope {
+    pub(crate) fn organisation(id: i32) -> Self {
+        Scope {
+            organisation: id,
+            ids: (i32::MIN, i32::MAX),
+        }
+    }
+
+    pub(crate) fn vendor(organisation: i32, id: i32) -> Self {
+        Scope {
+            organisation,
+            ids: (id, id),
+        }
+    }
+
+    /// The ids of the vendors in scope, as a subquery.
+    pub(crate) fn vendor_ids(self) -> VendorIds {
+        vendors::table
+            .filter(vendors::organisation_id.eq(self.organisation))
+            .filter(vendors::id.between(self.ids.0, self.ids.1))
+            .select(vendors::id)
+    }
 }
 
 #[derive(

@@ -19,7 +19,7 @@ pub fn all(conn: &mut DbConnection, org_id: i32) -> Result<Vec<Vendor>, DbError>
         .filter(vendors::organisation_id.eq(org_id))
         .order((vendors::name.asc(), vendors::id.asc()))
         .load(conn)?;
-    assemble(conn, rows, Scope::Organisation(org_id))
+    assemble(conn, rows, Scope::organisation(org_id))
 }
 
 /// One vendor of an organisation, by key.
@@ -32,7 +32,7 @@ pub fn find_in(conn: &mut DbConnection, org_id: i32, key: &str) -> Result<Option
     else {
         return Ok(None);
     };
-    let scope = Scope::Vendor(row.id);
+    let scope = Scope::vendor(org_id, row.id);
     Ok(assemble(conn, vec![row], scope)?.pop())
 }
 
@@ -46,22 +46,10 @@ fn assemble(
     rows: Vec<VendorRow>,
     scope: Scope,
 ) -> Result<Vec<Vendor>, DbError> {
-    let categories: Vec<(i32, String)> = match scope {
-        Scope::Organisation(org) => vendor_categories::table
-            .filter(
-                vendor_categories::vendor_id.eq_any(
-                    vendors::table
-                        .filter(vendors::organisation_id.eq(org))
-                        .select(vendors::id),
-                ),
-            )
-            .order((vendor_categories::vendor_id, vendor_categories::category))
-            .load(conn)?,
-        Scope::Vendor(id) => vendor_categories::table
-            .filter(vendor_categories::vendor_id.eq(id))
-            .order(vendor_categories::category)
-            .load(conn)?,
-    };
+    let categories: Vec<(i32, String)> = vendor_categories::table
+        .filter(vendor_categories::vendor_id.eq_any(scope.vendor_ids()))
+        .order((vendor_categories::vendor_id, vendor_categories::category))
+        .load(conn)?;
     let mut evidence = evidence::load(conn, scope)?;
     let mut certifications = certification::load(conn, scope, &mut evidence.certifications)?;
     let mut transfers = transfer::load(conn, scope, &mut evidence.transfers)?;
