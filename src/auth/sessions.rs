@@ -75,7 +75,7 @@ pub fn login(
         Some((id, _, role, None)) if password_ok => Some(User {
             id,
             email: email.clone(),
-            role: role.parse().unwrap_or(Role::Viewer),
+            role: Role::stored(&role)?,
         }),
         _ => None,
     };
@@ -156,19 +156,19 @@ pub fn session(conn: &mut DbConnection, token: &str) -> Result<Option<Session>, 
         ))
         .first(conn)
         .optional()?;
-    Ok(
-        row.and_then(|(id, email, role, csrf_token, expires_at, disabled)| {
-            disabled.is_none().then(|| Session {
+    row.filter(|row| row.5.is_none())
+        .map(|(id, email, role, csrf_token, expires_at, _)| {
+            Ok(Session {
                 user: User {
                     id,
                     email,
-                    role: role.parse().unwrap_or(Role::Viewer),
+                    role: Role::stored(&role)?,
                 },
                 csrf_token,
                 expires_at,
             })
-        }),
-    )
+        })
+        .transpose()
 }
 
 /// Ends a session (logout).

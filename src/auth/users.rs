@@ -24,6 +24,13 @@ pub enum Role {
 }
 
 impl Role {
+    /// A role as stored: an unknown one is corrupt data, named, never read as a lesser role.
+    pub fn stored(value: &str) -> Result<Role, DbError> {
+        value
+            .parse()
+            .map_err(|_| DbError::Corrupt(format!("users.role holds unknown value '{value}'")))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",
@@ -177,18 +184,19 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
         .load(conn)?;
     let last = throttle::last_sign_ins(conn)?;
     let locked = throttle::locked_accounts(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, email, role, created_at, disabled_at)| Account {
-            id,
-            last_sign_in: last.get(&email).copied().flatten(),
-            locked_until: locked.get(&email).copied(),
-            role: role.parse().unwrap_or(Role::Viewer),
-            email,
-            created_at,
-            disabled_at,
+    rows.into_iter()
+        .map(|(id, email, role, created_at, disabled_at)| {
+            Ok(Account {
+                id,
+                last_sign_in: last.get(&email).copied().flatten(),
+                locked_until: locked.get(&email).copied(),
+                role: Role::stored(&role)?,
+                email,
+                created_at,
+                disabled_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Enabled admins other than account `id`.
