@@ -118,18 +118,6 @@ impl EmailAddress {
     }
 }
 
-/// Text a person typed, trimmed, neither blank nor longer than `max` characters.
-pub fn text(s: &str, max: usize) -> Result<String, String> {
-    let trimmed = s.trim();
-    if trimmed.is_empty() {
-        Err("must not be blank".into())
-    } else if s.chars().count() > max {
-        Err(format!("at most {max} characters"))
-    } else {
-        Ok(trimmed.to_string())
-    }
-}
-
 /// Words of a controlled vocabulary, for error messages ("hosting, payments, ...").
 pub fn vocabulary<T: VariantArray + Into<&'static str> + Copy>() -> String {
     T::VARIANTS
@@ -198,12 +186,5 @@ mod tests {
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn text_is_trimmed_and_bounded() {
-        assert_eq!(text("  Stripe ", 10), Ok("Stripe".into()));
-        assert_eq!(text("   ", 10), Err("must not be blank".into()));
-        assert_eq!(text("abcdef", 5), Err("at most 5 characters".into()));
     }
 }
