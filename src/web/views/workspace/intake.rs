@@ -109,7 +109,7 @@ fn data_categories(categories: &str) -> String {
 fn website(url: Option<&str>) -> Markup {
     html! {
         @match url {
-            Some(u) if u.starts_with("https://") || u.starts_with("http://") => a href=(u) rel="nofollow noopener noreferrer" { (u) },
+            Some(u) if crate::web::views::web_link(u).is_some() => a href=(u) rel="nofollow noopener noreferrer" { (u) },
             Some(u) => (u),
             None => "Not given",
         }
