@@ -19,7 +19,7 @@ use crate::db::schema::vendors;
 use crate::rules::{self, Assessment, Claim, CountryCode, Facts, RuleSet};
 
 pub use lifecycle::{NewVendor, VendorFields};
-pub use read::{all, find_in};
+pub use read::{all, find, find_in};
 pub(super) use write::{bump_version, insert, replace};
 pub use write::{create, create_record, retire, update};
 

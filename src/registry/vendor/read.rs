@@ -10,6 +10,7 @@ use super::{Scope, Vendor};
 use crate::db::rows::VendorRow;
 use crate::db::schema::{vendor_categories, vendors};
 use crate::db::{DbConnection, DbError};
+use crate::registry::organisation::{self, Organisation};
 use crate::registry::{certification, evidence, transfer};
 use crate::rules::CountryCode;
 
@@ -34,6 +35,22 @@ pub fn find_in(conn: &mut DbConnection, org_id: i32, key: &str) -> Result<Option
     };
     let scope = Scope::vendor(org_id, row.id);
     Ok(assemble(conn, vec![row], scope)?.pop())
+}
+
+/// An organisation and one of its vendors, read together in one read transaction (so the vendor's
+/// children agree with each other); `None` for an unknown organisation.
+pub fn find(
+    conn: &mut DbConnection,
+    slug: &str,
+    key: &str,
+) -> Result<Option<(Organisation, Option<Vendor>)>, DbError> {
+    conn.transaction(|conn| {
+        let Some(org) = organisation::find(conn, slug)? else {
+            return Ok(None);
+        };
+        let vendor = find_in(conn, org.id, key)?;
+        Ok(Some((org, vendor)))
+    })
 }
 
 fn corrupt(column: &str, value: &str) -> DbError {

@@ -156,14 +156,7 @@ pub async fn vendor(
     key: &str,
 ) -> Result<(Organisation, Vendor), AppError> {
     let (s, k) = (slug.to_string(), key.to_string());
-    let found = blocking(state, HTML, move |conn| {
-        let Some(org) = organisation::find(conn, &s)? else {
-            return Ok(None);
-        };
-        let vendor = vendor::find_in(conn, org.id, &k)?;
-        Ok(Some((org, vendor)))
-    })
-    .await?;
+    let found = blocking(state, HTML, move |conn| vendor::find(conn, &s, &k)).await?;
     let missing = |what: String| AppError::NotFound {
         what,
         audience: HTML,
