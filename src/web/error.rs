@@ -1,5 +1,6 @@
-//! The one error type of the web layer, mapped to HTTP once: a page for people, problem+json
-//! (RFC 9457) for programs.
+//! The web layer's errors, mapped to HTTP once per audience: [`AppError`] says what went wrong;
+//! a handler's return type says who is told. [`ApiError`] answers problem+json (RFC 9457) for
+//! programs, [`PageError`] an HTML page for people.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -11,23 +12,61 @@ pub use crate::values::FieldError;
 use super::views;
 use crate::db::DbError;
 
-/// How the caller wants an error: as a page or as problem+json.
+/// Who is told of an error: people (a page) or programs (problem+json).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Audience {
+enum Audience {
     Html,
     Json,
+}
+
+/// An error answered as problem+json: the API's, the public list's machine formats.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ApiError(#[from] pub AppError);
+
+/// An error answered as an HTML page: the workspace's and the public page's.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PageError(#[from] pub AppError);
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        ApiError(AppError::db(e))
+    }
+}
+
+impl From<DbError> for PageError {
+    fn from(e: DbError) -> Self {
+        PageError(AppError::db(e))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.render(Audience::Json)
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.render(Audience::Html)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{what} not found")]
-    NotFound { what: String, audience: Audience },
+    NotFound { what: String },
     #[error("invalid parameter {name}: {problem}")]
-    BadParameter {
-        name: String,
-        problem: String,
-        audience: Audience,
-    },
+    BadParameter { name: String, problem: String },
     /// 400 for a request that cannot be read (malformed JSON, bad query).
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -62,7 +101,6 @@ pub enum AppError {
     Internal {
         #[source]
         cause: Box<dyn std::error::Error + Send + Sync>,
-        audience: Audience,
     },
 }
 
@@ -78,28 +116,14 @@ struct Problem<'a> {
 }
 
 impl AppError {
-    pub fn internal(
-        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-        audience: Audience,
-    ) -> Self {
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         AppError::Internal {
             cause: cause.into(),
-            audience,
         }
     }
 
-    pub fn db(cause: DbError, audience: Audience) -> Self {
-        Self::internal(cause, audience)
-    }
-
-    fn audience(&self) -> Audience {
-        match self {
-            AppError::NotFound { audience, .. }
-            | AppError::BadParameter { audience, .. }
-            | AppError::Internal { audience, .. } => *audience,
-            AppError::ForbiddenPage(_) => Audience::Html,
-            _ => Audience::Json,
-        }
+    pub fn db(cause: DbError) -> Self {
+        Self::internal(cause)
     }
 
     fn title(&self) -> &'static str {
@@ -155,8 +179,8 @@ impl AppError {
     }
 }
 
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
+impl AppError {
+    fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::BadParameter { .. } | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -173,13 +197,13 @@ impl ResponseError for AppError {
         }
     }
 
-    fn error_response(&self) -> HttpResponse {
-        if let AppError::Internal { cause, .. } = self {
+    fn render(&self, audience: Audience) -> HttpResponse {
+        if let AppError::Internal { cause } = self {
             // The cause chain goes to the log, never to the reader.
             tracing::error!(error = %cause, "request failed");
         }
-        let status = self.status_code();
-        match self.audience() {
+        let status = self.status();
+        match audience {
             Audience::Html => HttpResponse::build(status)
                 .content_type(ContentType::html())
                 .body(views::error_page(status, self.title(), &self.detail()).into_string()),

@@ -10,7 +10,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::AppState;
-use super::error::AppError;
+use super::error::{ApiError, AppError, PageError};
 use crate::auth::users::Role;
 use crate::auth::{AuthError, Principal, Scope};
 
@@ -55,7 +55,7 @@ impl FromRequest for Editor {
         let signed_in = SignedIn::from_request(req, payload);
         Box::pin(async move {
             let signed_in = signed_in.await?;
-            require_editor(&signed_in)?;
+            require_editor(&signed_in).map_err(PageError)?;
             Ok(Editor(signed_in))
         })
     }
@@ -72,7 +72,7 @@ impl FromRequest for Admin {
         let signed_in = SignedIn::from_request(req, payload);
         Box::pin(async move {
             let signed_in = signed_in.await?;
-            require_admin(&signed_in)?;
+            require_admin(&signed_in).map_err(PageError)?;
             Ok(Admin(signed_in))
         })
     }
@@ -123,9 +123,9 @@ impl<R: Poster + 'static> FromRequest for PostedForm<R> {
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             let signed_in = signed_in.await?;
-            let form = R::read(&body.await?)?;
-            signed_in.check_csrf(&form.get("csrf"))?;
-            R::check(&signed_in)?;
+            let form = R::read(&body.await?).map_err(PageError)?;
+            signed_in.check_csrf(&form.get("csrf")).map_err(PageError)?;
+            R::check(&signed_in).map_err(PageError)?;
             Ok(PostedForm {
                 signed_in,
                 form,
@@ -140,11 +140,11 @@ impl<R: Poster + 'static> FromRequest for PostedForm<R> {
 pub struct IfMatch(pub i32);
 
 impl FromRequest for IfMatch {
-    type Error = AppError;
-    type Future = std::future::Ready<Result<Self, AppError>>;
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(if_match(req).map(IfMatch))
+        std::future::ready(if_match(req).map(IfMatch).map_err(ApiError))
     }
 }
 
@@ -236,8 +236,8 @@ impl<S> Caller<S> {
 }
 
 impl<S: Needs + 'static> FromRequest for Caller<S> {
-    type Error = AppError;
-    type Future = Extracted<Self, AppError>;
+    type Error = ApiError;
+    type Future = Extracted<Self, ApiError>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -246,8 +246,7 @@ impl<S: Needs + 'static> FromRequest for Caller<S> {
             .get(header::AUTHORIZATION)
             .map(|v| v.to_str().unwrap_or("").to_string());
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| AppError::internal("no app state", super::Audience::Json))?;
+            let state = state.ok_or_else(|| AppError::internal("no app state"))?;
             let principal = if state.api_auth_disabled {
                 Principal {
                     subject: "anonymous (API auth disabled)".into(),

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::error::{AppError, Audience};
+use super::error::AppError;
 use crate::date::parse_date;
 use crate::registry::VendorCategory;
 use crate::registry::listing::Filters;
@@ -11,11 +11,10 @@ use crate::values::vocabulary;
 
 /// Parses a query string. Empty values count as absent (the form's "any" choice); unknown
 /// parameters are ignored; a bad value is a 400 naming the parameter.
-pub fn parse(query: &str, today: NaiveDate, audience: Audience) -> Result<Filters, AppError> {
+pub fn parse(query: &str, today: NaiveDate) -> Result<Filters, AppError> {
     let bad = |name: &str, problem: String| AppError::BadParameter {
         name: name.to_string(),
         problem,
-        audience,
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
         .map_err(|e| bad("query", format!("cannot be read: {e}")))?;
@@ -88,7 +87,6 @@ mod tests {
         let f = parse(
             "as_of=2019-05-23&category=analytics&country=us&flagged=true&other=x",
             today(),
-            Audience::Html,
         )
         .unwrap();
         assert_eq!(f.as_of, NaiveDate::from_ymd_opt(2019, 5, 23).unwrap());
@@ -96,7 +94,7 @@ mod tests {
         assert_eq!(f.country.map(|c| c.as_str()), Some("US"));
         assert_eq!(f.flagged, Some(true));
         assert_eq!(
-            parse("category=&country=&as_of=", today(), Audience::Html).unwrap(),
+            parse("category=&country=&as_of=", today()).unwrap(),
             Filters::on(today())
         );
         assert_eq!(
@@ -113,7 +111,7 @@ mod tests {
             ("category=cloud", "category", "unknown category 'cloud'"),
             ("flagged=maybe", "flagged", "'maybe' is not true or false"),
         ] {
-            match parse(query, today(), Audience::Json) {
+            match parse(query, today()) {
                 Err(AppError::BadParameter {
                     name: n, problem, ..
                 }) => {

@@ -12,7 +12,7 @@ pub mod startup;
 mod views;
 mod workspace;
 
-pub use error::{AppError, Audience, FieldError};
+pub use error::{ApiError, AppError, FieldError, PageError};
 
 use actix_web::web;
 
@@ -48,29 +48,20 @@ where
         .unwrap_or_else(|e| Err(DbError::Interrupted(e.to_string()).into()))
 }
 
-/// [`db`] for work that fails only with the database: its error becomes an error page or a
-/// problem+json for `audience`.
+/// [`db`] for work that fails only with the database.
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
-    audience: Audience,
     work: impl FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
 ) -> Result<T, AppError> {
-    db(state, work).await.map_err(|e| AppError::db(e, audience))
+    db(state, work).await.map_err(AppError::db)
 }
 
 /// One organisation's registry, or a 404 naming it.
-pub(crate) async fn registry(
-    state: &AppState,
-    slug: &str,
-    audience: Audience,
-) -> Result<Registry, AppError> {
+pub(crate) async fn registry(state: &AppState, slug: &str) -> Result<Registry, AppError> {
     let wanted = slug.to_string();
-    blocking(state, audience, move |conn| {
-        organisation::registry(conn, &wanted)
-    })
-    .await?
-    .ok_or_else(|| AppError::NotFound {
-        what: format!("organisation '{slug}'"),
-        audience,
-    })
+    blocking(state, move |conn| organisation::registry(conn, &wanted))
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("organisation '{slug}'"),
+        })
 }

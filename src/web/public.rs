@@ -7,7 +7,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 
 use super::cache::{CacheKey, Rendered};
-use super::error::{AppError, Audience};
+use super::error::{ApiError, AppError, PageError};
 use super::{AppState, blocking};
 use super::{feeds, filters, views};
 use crate::date::today;
@@ -33,10 +33,11 @@ impl Format {
         }
     }
 
-    fn audience(self) -> Audience {
+    /// Who is told of an error: people reading the page, programs reading the rest.
+    fn error(self, e: AppError) -> actix_web::Error {
         match self {
-            Format::Html => Audience::Html,
-            _ => Audience::Json,
+            Format::Html => PageError(e).into(),
+            _ => ApiError(e).into(),
         }
     }
 
@@ -89,8 +90,8 @@ async fn stylesheet(req: HttpRequest) -> HttpResponse {
     conditional(&req, &rendered, "public, max-age=3600")
 }
 
-async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let organisations = blocking(&state, Audience::Html, organisation::list).await?;
+async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let organisations = blocking(&state, organisation::list).await?;
     if let [only] = organisations.as_slice() {
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/{}/subprocessors", only.slug)))
@@ -105,7 +106,7 @@ async fn list_html(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, actix_web::Error> {
     list(req, state, slug.into_inner(), Format::Html).await
 }
 
@@ -113,7 +114,7 @@ async fn list_json(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, actix_web::Error> {
     list(req, state, slug.into_inner(), Format::Json).await
 }
 
@@ -121,7 +122,7 @@ async fn list_csv(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, actix_web::Error> {
     list(req, state, slug.into_inner(), Format::Csv).await
 }
 
@@ -129,7 +130,7 @@ async fn list_atom(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, actix_web::Error> {
     list(req, state, slug.into_inner(), Format::Atom).await
 }
 
@@ -140,10 +141,20 @@ async fn list(
     state: web::Data<AppState>,
     slug: String,
     format: Format,
+) -> Result<HttpResponse, actix_web::Error> {
+    render_list(req, state, slug, format)
+        .await
+        .map_err(|e| format.error(e))
+}
+
+async fn render_list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: String,
+    format: Format,
 ) -> Result<HttpResponse, AppError> {
-    let audience = format.audience();
     let today = today();
-    let filters = filters::parse(req.query_string(), today, audience)?;
+    let filters = filters::parse(req.query_string(), today)?;
     let base = (format == Format::Atom).then(|| {
         let info = req.connection_info();
         format!("{}://{}", info.scheme(), info.host())
@@ -156,9 +167,8 @@ async fn list(
     };
     let not_found = || AppError::NotFound {
         what: format!("organisation '{slug}'"),
-        audience,
     };
-    let revision = blocking(&state, audience, {
+    let revision = blocking(&state, {
         let slug = slug.clone();
         move |conn| organisation::revision(conn, &slug)
     })
@@ -168,7 +178,7 @@ async fn list(
         return Ok(conditional(&req, &hit, "public, max-age=60"));
     }
 
-    let registry: Registry = blocking(&state, audience, {
+    let registry: Registry = blocking(&state, {
         let slug = slug.clone();
         move |conn| organisation::registry(conn, &slug)
     })
@@ -184,7 +194,7 @@ async fn list(
                 .into_bytes()
         }
         Format::Json => feeds::json(&listing, state.rules).into_bytes(),
-        Format::Csv => feeds::csv(&listing).map_err(|e| AppError::internal(e, audience))?,
+        Format::Csv => feeds::csv(&listing).map_err(AppError::internal)?,
         Format::Atom => feeds::atom(&listing, base.as_deref().unwrap_or("")).into_bytes(),
     };
     let rendered = Rendered::new(
@@ -238,9 +248,9 @@ fn conditional(req: &HttpRequest, rendered: &Rendered, cache_control: &str) -> H
 
 /// Any other address: the site's 404 page rather than an empty answer (the API answers its own
 /// in problem+json).
-pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, PageError> {
     Err(AppError::NotFound {
         what: format!("page at {}", req.path()),
-        audience: Audience::Html,
-    })
+    }
+    .into())
 }

@@ -9,6 +9,7 @@ mod reads;
 mod token;
 mod writes;
 
+use crate::web::error::ApiError;
 use actix_web::error::JsonPayloadError;
 use actix_web::http::header;
 use actix_web::web;
@@ -88,15 +89,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// other method.
 fn resource(path: &str, allowed: &'static str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(move || async move {
-        Err::<actix_web::HttpResponse, _>(AppError::MethodNotAllowed { allowed })
+        Err::<actix_web::HttpResponse, _>(ApiError(AppError::MethodNotAllowed { allowed }))
     }))
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(AppError::NotFound {
         what: "such API route".into(),
-        audience: super::Audience::Json,
-    })
+    }
+    .into())
 }
 
 /// JSON bodies: a size limit and an `application/json` content type, errors as problem+json.
@@ -104,7 +105,7 @@ fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(BODY_LIMIT)
         .error_handler(|err, _req| {
-            match &err {
+            let problem = match &err {
                 JsonPayloadError::ContentType => {
                     AppError::UnsupportedMediaType("send the body as application/json".into())
                 }
@@ -116,8 +117,8 @@ fn json_config() -> web::JsonConfig {
                     AppError::BadRequest(format!("the JSON body cannot be read: {e}"))
                 }
                 other => AppError::BadRequest(format!("the body cannot be read: {other}")),
-            }
-            .into()
+            };
+            ApiError(problem).into()
         })
 }
 

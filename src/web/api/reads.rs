@@ -1,5 +1,6 @@
 //! Read routes (scope `registry:read`): organisations, vendors, lookup, transfers, assess, intake.
 
+use crate::web::error::ApiError;
 use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use chrono::NaiveDate;
@@ -13,22 +14,19 @@ use crate::date::{parse_date, today};
 use crate::registry::{Registry, Role, Vendor, VendorCategory, VendorStatus, intake, organisation};
 use crate::rules::{self, Claim, CountryCode, Facts, RuleSet};
 use crate::values::vocabulary;
-use crate::web::error::{AppError, Audience};
+use crate::web::error::AppError;
 use crate::web::extract::{Caller, ReadIntake, ReadRegistry};
 use crate::web::{AppState, blocking};
-
-const JSON: Audience = Audience::Json;
 
 fn bad(name: &str, problem: impl Into<String>) -> AppError {
     AppError::BadParameter {
         name: name.into(),
         problem: problem.into(),
-        audience: JSON,
     }
 }
 
 pub(super) async fn registry(state: &AppState, slug: &str) -> Result<Registry, AppError> {
-    crate::web::registry(state, slug, JSON).await
+    crate::web::registry(state, slug).await
 }
 
 fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, AppError> {
@@ -49,8 +47,8 @@ fn as_of(pairs: &[(String, String)]) -> Result<NaiveDate, AppError> {
 pub async fn organisations(
     _caller: Caller<ReadRegistry>,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let list = blocking(&state, JSON, organisation::list).await?;
+) -> Result<HttpResponse, ApiError> {
+    let list = blocking(&state, organisation::list).await?;
     Ok(HttpResponse::Ok().json(OrganisationList {
         data: list.iter().map(OrganisationOut::from).collect(),
     }))
@@ -64,7 +62,7 @@ pub async fn organisation(
     _caller: Caller<ReadRegistry>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let registry = registry(&state, &path).await?;
     Ok(HttpResponse::Ok().json(OrganisationOut::from(&registry.organisation)))
 }
@@ -189,7 +187,7 @@ pub async fn vendors(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let query = vendor_query(&req)?;
     let registry = registry(&state, &path).await?;
     let exporter = registry.organisation.country;
@@ -245,7 +243,7 @@ pub async fn vendor(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let as_of = as_of(&query_pairs(&req)?)?;
     let (slug, key) = path.into_inner();
     let registry = registry(&state, &slug).await?;
@@ -255,7 +253,6 @@ pub async fn vendor(
         .find(|v| v.key == key)
         .ok_or_else(|| AppError::NotFound {
             what: format!("vendor '{key}' at '{slug}'"),
-            audience: JSON,
         })?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(v.version))
@@ -288,7 +285,7 @@ pub async fn lookup(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let pairs = query_pairs(&req)?;
     let get = |name: &str| {
         pairs
@@ -301,7 +298,7 @@ pub async fn lookup(
         get("name").map(|n| n.to_lowercase()),
     );
     if domain.is_none() && name.is_none() {
-        return Err(bad("domain", "give a domain (stripe.com) or a name"));
+        return Err(bad("domain", "give a domain (stripe.com) or a name").into());
     }
     let registry = registry(&state, &path).await?;
     let today = today();
@@ -353,7 +350,7 @@ pub async fn transfers(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let query = vendor_query(&req)?;
     let registry = registry(&state, &path).await?;
     let exporter = registry.organisation.country;
@@ -386,7 +383,7 @@ pub async fn transfers(
 pub async fn assess(
     _caller: Caller<ReadRegistry>,
     body: web::Json<AssessIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     validated(&*body)?;
     let rules = RuleSet::embedded();
     let parse = |c: &str| CountryCode::parse(c).map_err(|e| bad("country", e.to_string()));
@@ -424,13 +421,12 @@ pub async fn intake(
     _caller: Caller<ReadIntake>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let not_found = || AppError::NotFound {
         what: format!("intake request '{path}'"),
-        audience: JSON,
     };
     let id: i32 = path.parse().map_err(|_| not_found())?;
-    let (request, vendor) = blocking(&state, JSON, move |conn| {
+    let (request, vendor) = blocking(&state, move |conn| {
         Ok((intake::get(conn, id)?, intake::vendor_key(conn, id)?))
     })
     .await?;

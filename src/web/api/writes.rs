@@ -2,6 +2,7 @@
 //! requests (scope `intake:write`). Every write is one transaction, audited with the token's
 //! subject; nothing is deleted.
 
+use crate::web::error::ApiError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
@@ -10,17 +11,14 @@ use super::{etag, reject, validated};
 use crate::date::today;
 use crate::registry::intake::{self, IntakeRequest, NewIntake};
 use crate::registry::{EditError, Vendor, certification, evidence, organisation, transfer, vendor};
-use crate::web::error::{AppError, Audience, FieldError};
+use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Caller, FileIntake, IfMatch, WriteRegistry};
 use crate::web::{AppState, blocking};
-
-const JSON: Audience = Audience::Json;
 
 fn edit_error(e: EditError) -> AppError {
     match e {
         EditError::NotFound(what) => AppError::NotFound {
             what: format!("such {what}"),
-            audience: JSON,
         },
         EditError::Stale { current, expected } => AppError::PreconditionFailed {
             detail: format!(
@@ -32,7 +30,7 @@ fn edit_error(e: EditError) -> AppError {
             field: field.into(),
             message,
         }]),
-        EditError::Db(e) => AppError::db(e, JSON),
+        EditError::Db(e) => AppError::db(e),
     }
 }
 
@@ -50,7 +48,7 @@ async fn vendor_write(
     slug: String,
     status: actix_web::http::StatusCode,
     write: impl FnOnce(&mut crate::db::DbConnection) -> Result<Vendor, EditError> + Send + 'static,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let (vendor, exporter) = edit(state, move |conn| {
         let vendor = write(conn)?;
         let exporter =
@@ -65,7 +63,6 @@ async fn vendor_write(
 fn path_id(raw: &str, what: &str) -> Result<i32, AppError> {
     raw.parse().map_err(|_| AppError::NotFound {
         what: format!("{what} '{raw}'"),
-        audience: JSON,
     })
 }
 
@@ -90,7 +87,7 @@ pub async fn create_vendor(
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Json<VendorIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     // Every invalid field at once: the validator's and the cross-field checks'.
     let mut errors = match validator::Validate::validate(&*body) {
@@ -123,7 +120,7 @@ pub async fn update_vendor(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<VendorIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     validated(&*body)?;
     let fields = body.fields().map_err(AppError::Invalid)?;
@@ -145,7 +142,7 @@ pub async fn retire_vendor(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<RetireIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     let (slug, key) = path.into_inner();
     let effective_on = body.effective_on;
@@ -164,7 +161,7 @@ pub async fn add_transfer(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<TransferIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     validated(&*body)?;
     reject(body.check())?;
@@ -190,7 +187,7 @@ pub async fn update_transfer(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
     body: web::Json<TransferIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     validated(&*body)?;
     reject(body.check())?;
@@ -217,7 +214,7 @@ pub async fn add_certification(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<dto::CertificationIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     validated(&*body)?;
     let (slug, key) = path.into_inner();
@@ -239,7 +236,7 @@ pub async fn update_certification(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
     body: web::Json<dto::VerificationIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     let (slug, key, id) = path.into_inner();
     let id = path_id(&id, "certification")?;
@@ -269,7 +266,7 @@ pub async fn add_evidence(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<dto::EvidenceIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     validated(&*body)?;
     let subject = body.subject().ok_or_else(|| {
@@ -314,12 +311,12 @@ pub async fn create_intake(
     caller: Caller<FileIntake>,
     state: web::Data<AppState>,
     body: web::Json<IntakeIn>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     validated(&*body)?;
     let body = body.into_inner();
     let slug = body.organisation.clone();
-    let created = blocking(&state, JSON, move |conn| {
+    let created = blocking(&state, move |conn| {
         let new = NewIntake {
             vendor_name: body.vendor_name.trim(),
             website: body.website.as_deref(),
@@ -333,7 +330,6 @@ pub async fn create_intake(
     .await?
     .ok_or_else(|| AppError::NotFound {
         what: format!("organisation '{slug}'"),
-        audience: JSON,
     })?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/intake/{}", created.id)))

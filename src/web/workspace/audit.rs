@@ -2,6 +2,7 @@
 //! route edits or deletes an audit event. The reads are in `crate::audit`, the page's HTML in
 //! `web::views::workspace::audit`.
 
+use crate::web::error::{ApiError, AppError, PageError};
 use std::collections::HashMap;
 
 use actix_web::http::header;
@@ -13,7 +14,6 @@ use crate::audit::{self, Entry, Selection};
 use crate::date::parse_date;
 use crate::db::{DbConnection, DbError};
 use crate::registry::organisation;
-use crate::web::error::{AppError, Audience};
 use crate::web::views::workspace::audit::{
     FieldProblem, Filters, Org, PageData, PageResult, audit_page,
 };
@@ -163,10 +163,10 @@ pub async fn page(
     signed_in: SignedIn,
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let filters = Filters::from_query(req.query_string());
     let wanted = filters.clone();
-    let data = blocking(&state, Audience::Html, move |conn| gather(conn, &wanted)).await?;
+    let data = blocking(&state, move |conn| gather(conn, &wanted)).await?;
     let status = if data.problems.is_empty() {
         actix_web::http::StatusCode::OK
     } else {
@@ -211,21 +211,18 @@ pub async fn csv_export(
     _signed_in: SignedIn,
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
+    // A download's refusal is read by a program as often as by a person: problem+json.
     let filters = Filters::from_query(req.query_string());
-    let outcome = blocking(&state, Audience::Json, move |conn| {
-        all_matching(conn, &filters)
-    })
-    .await?;
+    let outcome = blocking(&state, move |conn| all_matching(conn, &filters)).await?;
     let (rows, slugs) = outcome.map_err(|problems| {
         let first = &problems[0];
         AppError::BadParameter {
             name: first.field.to_string(),
             problem: first.message.clone(),
-            audience: Audience::Json,
         }
     })?;
-    let body = audit::csv(&rows, &slugs).map_err(|e| AppError::internal(e, Audience::Json))?;
+    let body = audit::csv(&rows, &slugs).map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8; header=present")
         .insert_header((

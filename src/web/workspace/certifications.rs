@@ -1,6 +1,7 @@
 //! A vendor's certifications (the framework lists it is on, with the date each was last
 //! verified) and the evidence behind its records, in the workspace.
 
+use crate::web::error::PageError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
@@ -56,7 +57,7 @@ impl SmallForm<'_> {
         form: &Form,
         fields: impl Fn(&Form, &[FieldError]) -> Markup,
         edit: impl FnOnce(&mut crate::db::DbConnection) -> Result<Vendor, EditError> + Send + 'static,
-    ) -> Result<HttpResponse, AppError> {
+    ) -> Result<HttpResponse, PageError> {
         let refused = |field: &str, message: String| {
             let errors = [FieldError {
                 field: field.into(),
@@ -120,7 +121,7 @@ pub async fn new_certification(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let form = Form(vec![
@@ -141,7 +142,7 @@ pub async fn add_certification(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let small = SmallForm::certification(&signed_in.0, &organisation, vendor);
@@ -188,7 +189,6 @@ fn find_certification(vendor: &Vendor, id: i32) -> Result<&Certification, AppErr
         .find(|c| c.id == id)
         .ok_or_else(|| AppError::NotFound {
             what: "such certification".into(),
-            audience: forms::HTML,
         })
 }
 
@@ -196,7 +196,7 @@ pub async fn edit_certification(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String, i32)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key, id) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -220,7 +220,7 @@ pub async fn update_certification(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String, i32)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key, id) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -258,7 +258,7 @@ pub async fn new_evidence(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let form = Form(vec![("version".into(), vendor.version.to_string())]);
@@ -277,7 +277,7 @@ pub async fn add_evidence(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
     let targets = evidence_targets(vendor, state.rules);

@@ -1,5 +1,6 @@
 //! The dashboard: what needs a privacy officer's attention, across organisations.
 
+use crate::web::error::PageError;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
 
@@ -10,7 +11,6 @@ use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, PendingSummary};
 use crate::registry::{Registry, VendorStatus, organisation};
 use crate::rules::{RuleSet, Severity, Verdict};
-use crate::web::error::{AppError, Audience};
 use crate::web::views::workspace::dashboard::{Attention, Item, Review, dashboard_page};
 use crate::web::{AppState, blocking};
 
@@ -31,8 +31,8 @@ fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
 pub async fn dashboard(
     signed_in: SignedIn,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let data = blocking(&state, Audience::Html, gather).await?;
+) -> Result<HttpResponse, PageError> {
+    let data = blocking(&state, gather).await?;
     let today = today();
     let editor = signed_in.0.user.role >= crate::auth::users::Role::Editor;
     let items = items(&data, state.rules, today);

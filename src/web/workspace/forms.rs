@@ -11,11 +11,9 @@ use crate::date::parse_date;
 use crate::db::DbConnection;
 use crate::registry::EditError;
 use crate::registry::{Organisation, Registry, Vendor, organisation, vendor};
-use crate::web::error::{AppError, Audience, FieldError};
+use crate::web::error::{AppError, FieldError};
 use crate::web::views::workspace::form;
 use crate::web::{AppState, blocking};
-
-pub const HTML: Audience = Audience::Html;
 
 /// A submitted form, keeping repeated fields (checkboxes) and their order.
 pub struct Form(pub Vec<(String, String)>);
@@ -27,7 +25,6 @@ impl Form {
             .map_err(|e| AppError::BadParameter {
                 name: "form".into(),
                 problem: e.to_string(),
-                audience: HTML,
             })
     }
 
@@ -123,7 +120,7 @@ pub fn actor(signed_in: &SignedIn) -> String {
 
 /// One organisation's whole registry (the vendor page shows its announcements).
 pub async fn registry(state: &AppState, slug: &str) -> Result<Registry, AppError> {
-    crate::web::registry(state, slug, HTML).await
+    crate::web::registry(state, slug).await
 }
 
 pub fn find_vendor<'r>(registry: &'r Registry, key: &str) -> Result<&'r Vendor, AppError> {
@@ -133,18 +130,16 @@ pub fn find_vendor<'r>(registry: &'r Registry, key: &str) -> Result<&'r Vendor, 
         .find(|v| v.key == key)
         .ok_or_else(|| AppError::NotFound {
             what: format!("vendor '{key}'"),
-            audience: HTML,
         })
 }
 
 /// The organisation a form is about, or a 404 naming it.
 pub async fn organisation(state: &AppState, slug: &str) -> Result<Organisation, AppError> {
     let wanted = slug.to_string();
-    blocking(state, HTML, move |conn| organisation::find(conn, &wanted))
+    blocking(state, move |conn| organisation::find(conn, &wanted))
         .await?
         .ok_or_else(|| AppError::NotFound {
             what: format!("organisation '{slug}'"),
-            audience: HTML,
         })
 }
 
@@ -156,11 +151,8 @@ pub async fn vendor(
     key: &str,
 ) -> Result<(Organisation, Vendor), AppError> {
     let (s, k) = (slug.to_string(), key.to_string());
-    let found = blocking(state, HTML, move |conn| vendor::find(conn, &s, &k)).await?;
-    let missing = |what: String| AppError::NotFound {
-        what,
-        audience: HTML,
-    };
+    let found = blocking(state, move |conn| vendor::find(conn, &s, &k)).await?;
+    let missing = |what: String| AppError::NotFound { what };
     match found {
         None => Err(missing(format!("organisation '{slug}'"))),
         Some((_, None)) => Err(missing(format!("vendor '{key}'"))),
@@ -177,9 +169,8 @@ pub async fn run_edit<T: Send + 'static>(
     match crate::web::db(state, f).await {
         Err(EditError::NotFound(what)) => Err(AppError::NotFound {
             what: format!("such {what}"),
-            audience: HTML,
         }),
-        Err(EditError::Db(e)) => Err(AppError::db(e, HTML)),
+        Err(EditError::Db(e)) => Err(AppError::db(e)),
         other => Ok(other),
     }
 }
@@ -190,7 +181,7 @@ pub async fn last_change(
     entity: &'static str,
     id: i32,
 ) -> Result<Option<(NaiveDateTime, String)>, AppError> {
-    let newest = blocking(state, HTML, move |conn| {
+    let newest = blocking(state, move |conn| {
         crate::audit::recent_changes(conn, entity, id, 1)
     })
     .await?;
@@ -205,7 +196,7 @@ pub async fn stale_vendor_notice(
     (current, expected): (i32, i32),
 ) -> Result<Markup, AppError> {
     let missed = i64::from((current - expected).clamp(1, 10));
-    let rows = blocking(state, HTML, move |conn| {
+    let rows = blocking(state, move |conn| {
         crate::audit::recent_changes(conn, "vendor", vendor_id, missed)
     })
     .await?;

@@ -1,5 +1,6 @@
 //! Intake review: pending requests, approve (creates a proposed vendor) or reject with a reason.
 
+use crate::web::error::PageError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 
@@ -7,7 +8,7 @@ use super::SignedIn;
 use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, DecideError};
 use crate::registry::organisation;
-use crate::web::error::{AppError, Audience};
+use crate::web::error::AppError;
 use crate::web::extract::{Editor, Form, PostedForm};
 use crate::web::views::workspace::intake::{REASON_MAX, Requests, Typed, intake_page};
 use crate::web::{AppState, blocking, db};
@@ -41,7 +42,7 @@ fn gather(conn: &mut DbConnection) -> Result<Requests, DbError> {
 }
 
 async fn load(state: &AppState) -> Result<Requests, AppError> {
-    blocking(state, Audience::Html, gather).await
+    blocking(state, gather).await
 }
 
 /// The page, with an optional notice (a refused decision) or a refused reject form.
@@ -62,7 +63,7 @@ fn respond(
 pub async fn page(
     signed_in: SignedIn,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let data = load(&state).await?;
     Ok(respond(StatusCode::OK, &signed_in, &data, None, None))
 }
@@ -92,7 +93,6 @@ impl From<Form> for DecisionForm {
 fn request_id(raw: &str) -> Result<i32, AppError> {
     raw.parse::<i32>().map_err(|_| AppError::NotFound {
         what: format!("intake request '{raw}'"),
-        audience: Audience::Html,
     })
 }
 
@@ -102,7 +102,6 @@ fn expected_version(form: &DecisionForm) -> Result<Option<i32>, AppError> {
         Some(v) => v.parse().map(Some).map_err(|_| AppError::BadParameter {
             name: "version".into(),
             problem: format!("'{v}' is not a version number"),
-            audience: Audience::Html,
         }),
     }
 }
@@ -122,13 +121,13 @@ async fn refused(
     e: DecideError,
     signed_in: &SignedIn,
     state: &AppState,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     match e {
         DecideError::NotFound(id) => Err(AppError::NotFound {
             what: format!("intake request #{id}"),
-            audience: Audience::Html,
-        }),
-        DecideError::Db(e) => Err(AppError::db(e, Audience::Html)),
+        }
+        .into()),
+        DecideError::Db(e) => Err(AppError::db(e).into()),
         e @ (DecideError::AlreadyDecided { .. }
         | DecideError::Stale { .. }
         | DecideError::Vendor(_)) => {
@@ -152,7 +151,7 @@ pub async fn approve(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let form = DecisionForm::from(form);
     let id = request_id(&path)?;
     let expected = expected_version(&form)?;
@@ -175,7 +174,7 @@ pub async fn reject(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let form = DecisionForm::from(form);
     let id = request_id(&path)?;
     let expected = expected_version(&form)?;
@@ -193,10 +192,7 @@ pub async fn reject(
         let data = load(&state).await?;
         if !data.pending.iter().any(|r| r.request.id == id) {
             // Decided meanwhile, or no such request: say so rather than ask for a reason.
-            let current = blocking(&state, Audience::Html, move |conn| {
-                intake::get_detail(conn, id)
-            })
-            .await?;
+            let current = blocking(&state, move |conn| intake::get_detail(conn, id)).await?;
             let e = match current {
                 None => DecideError::NotFound(id),
                 Some(r) => DecideError::AlreadyDecided {

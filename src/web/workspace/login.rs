@@ -1,6 +1,7 @@
 //! Signing in and out. The login form is protected against CSRF by a double-submit cookie (no
 //! session exists yet); failed attempts slow the next ones, then lock the account or address.
 
+use crate::web::error::PageError;
 use std::time::Duration;
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use super::{SESSION_COOKIE, SignedIn, constant_time_eq, session_cookie};
 use crate::auth::sessions::{self, LoginError, SESSION_HOURS};
 use crate::auth::throttle::{self, SLOW_AFTER};
-use crate::web::error::{AppError, Audience};
+use crate::web::error::AppError;
 use crate::web::views::workspace::login::login_page;
 use crate::web::{AppState, blocking, db};
 
@@ -62,7 +63,7 @@ pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<LoginForm>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let cookie = req
         .cookie(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_string())
@@ -70,7 +71,7 @@ pub async fn submit(
     if cookie.is_empty() || !constant_time_eq(cookie.as_bytes(), form.csrf.as_bytes()) {
         return Err(AppError::ForbiddenPage(
             "The sign-in form is stale or did not come from this site (CSRF check). Open the sign-in page again.".into(),
-        ));
+        ).into());
     }
     let address = req
         .peer_addr()
@@ -81,7 +82,7 @@ pub async fn submit(
 
     // Slow down guessing: each failure past the first few makes the next attempt wait longer.
     let (email, addr) = (form.email.clone(), address.clone());
-    let failures = blocking(&state, Audience::Html, move |conn| {
+    let failures = blocking(&state, move |conn| {
         throttle::recent_failures(conn, &email, &addr)
     })
     .await?;
@@ -116,7 +117,7 @@ pub async fn submit(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
             &format!("{}.", crate::web::views::capitalised(&e.to_string())),
         )),
-        Err(LoginError::Db(e)) => Err(AppError::db(e, Audience::Html)),
+        Err(LoginError::Db(e)) => Err(AppError::db(e).into()),
     }
 }
 
@@ -131,13 +132,10 @@ pub async fn logout(
     signed_in: SignedIn,
     state: web::Data<AppState>,
     form: web::Form<CsrfForm>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     signed_in.check_csrf(&form.csrf)?;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        blocking(&state, Audience::Html, move |conn| {
-            sessions::logout(conn, &token)
-        })
-        .await?;
+        blocking(&state, move |conn| sessions::logout(conn, &token)).await?;
     }
     let mut gone = session_cookie(&req, String::new(), 0);
     gone.make_removal();

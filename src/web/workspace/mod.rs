@@ -20,7 +20,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, dev::Payload, web};
 
 use super::AppState;
-use super::error::AppError;
+use super::error::{AppError, PageError};
 use crate::auth::sessions::{self, Session};
 
 pub const SESSION_COOKIE: &str = "cb_session";
@@ -114,10 +114,9 @@ impl FromRequest for SignedIn {
             let (Some(state), Some(token)) = (state, token) else {
                 return Err(login());
             };
-            let session = super::blocking(&state, super::Audience::Html, move |conn| {
-                sessions::session(conn, &token)
-            })
-            .await?;
+            let session = super::blocking(&state, move |conn| sessions::session(conn, &token))
+                .await
+                .map_err(PageError)?;
             session.map(SignedIn).ok_or_else(login)
         })
     }

@@ -2,6 +2,7 @@
 //! claimed mechanism and its signing date. The first transfer of the add-vendor form uses the
 //! same fields.
 
+use crate::web::error::PageError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
@@ -193,7 +194,7 @@ pub async fn new_transfer(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -212,7 +213,7 @@ pub async fn add_transfer(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -254,7 +255,7 @@ pub async fn edit_transfer(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String, i32)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key, id) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -275,7 +276,6 @@ fn find_transfer(vendor: &Vendor, id: i32) -> Result<&Transfer, AppError> {
         .find(|t| t.id == id)
         .ok_or_else(|| AppError::NotFound {
             what: "such transfer".into(),
-            audience: forms::HTML,
         })
 }
 
@@ -287,7 +287,7 @@ pub async fn update_transfer(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String, i32)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key, id) = path.into_inner();
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;

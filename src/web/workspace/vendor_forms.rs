@@ -2,6 +2,7 @@
 //! it, retire it. Inputs are checked by the same rules as the API; an error is shown next to its
 //! field and everything typed is kept.
 
+use crate::web::error::PageError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
@@ -13,7 +14,7 @@ use crate::date::today;
 use crate::registry::vendor::{self, lifecycle};
 use crate::registry::{EditError, Organisation, Vendor, VendorStatus};
 use crate::web::AppState;
-use crate::web::error::{AppError, FieldError};
+use crate::web::error::FieldError;
 use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{VendorIn, field_errors};
 use crate::web::views::workspace::form::{Shown, refusal, stale_notice};
@@ -138,7 +139,7 @@ pub async fn new_vendor(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let organisation = forms::organisation(&state, &path).await?;
     let form = Form(vec![(
         "active_from".into(),
@@ -164,7 +165,7 @@ pub async fn create_vendor(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let organisation = forms::organisation(&state, &path).await?;
     let slug = organisation.slug.clone();
     let page_ = VendorPage {
@@ -220,7 +221,7 @@ pub async fn edit_vendor(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -246,7 +247,7 @@ pub async fn update_vendor(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key) = path.into_inner();
     let (organisation, current) = forms::vendor(&state, &slug, &key).await?;
     let current = &current;
@@ -325,7 +326,7 @@ pub async fn retire_form(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
@@ -352,7 +353,7 @@ pub async fn retire_vendor(
     }: PostedForm<Editor>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key) = path.into_inner();
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;

@@ -2,14 +2,14 @@
 //! certifications, evidence, transfers with their assessments, and history. The forms that
 //! write them are in `vendor_forms`, `transfers` and `certifications`.
 
+use crate::web::error::PageError;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::SignedIn;
-use super::forms::{self, HTML, html_page};
+use super::forms::{self, html_page};
 use crate::audit;
 use crate::date::today;
 use crate::registry::{Vendor, organisation};
-use crate::web::error::AppError;
 use crate::web::views::workspace::vendors::{self as view, ListFilters, vendor_list};
 use crate::web::{AppState, blocking};
 
@@ -22,9 +22,9 @@ pub async fn list(
     signed_in: SignedIn,
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let f = ListFilters::from_query(req.query_string());
-    let registries = blocking(&state, HTML, organisation::registries).await?;
+    let registries = blocking(&state, organisation::registries).await?;
     let today = today();
     let shown: Vec<_> = registries
         .iter()
@@ -58,13 +58,13 @@ pub async fn vendor_page(
     signed_in: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let (slug, key) = path.into_inner();
     let registry = forms::registry(&state, &slug).await?;
     let vendor = forms::find_vendor(&registry, &key)?;
     let vendor_id = vendor.id;
     let transfer_ids: Vec<i32> = vendor.transfers.iter().map(|t| t.id).collect();
-    let history = blocking(&state, HTML, move |conn| {
+    let history = blocking(&state, move |conn| {
         audit::vendor_history(conn, vendor_id, &transfer_ids)
     })
     .await?;

@@ -3,13 +3,14 @@
 use super::{admin_page, query};
 use crate::auth::Scope;
 use crate::auth::clients;
+use crate::web::error::PageError;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Admin, PostedForm};
 use crate::web::views::workspace::admin::clients::{
     CLIENT_NAME_MAX, clients_markup, created_page, typed_scopes,
 };
 use crate::web::views::workspace::admin::{CLIENTS, Notice};
-use crate::web::workspace::forms::{self, Form, HTML, see_other};
+use crate::web::workspace::forms::{self, Form, see_other};
 use crate::web::{AppState, blocking};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -19,8 +20,8 @@ pub async fn clients_page(
     Admin(signed_in): Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let list = blocking(&state, HTML, clients::list).await?;
+) -> Result<HttpResponse, PageError> {
+    let list = blocking(&state, clients::list).await?;
     let client = query(&req, "client").unwrap_or_default();
     let named = list.iter().find(|c| c.client_id == client);
     let done = match (query(&req, "done").as_deref(), named) {
@@ -53,7 +54,7 @@ pub async fn create_client(
     }: PostedForm<Admin>,
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let name = form.get("name");
     let typed_scopes = typed_scopes(&form);
     let mut errors = Vec::new();
@@ -87,7 +88,7 @@ pub async fn create_client(
         });
     }
     if !errors.is_empty() {
-        let list = blocking(&state, HTML, clients::list).await?;
+        let list = blocking(&state, clients::list).await?;
         return Ok(admin_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "API clients",
@@ -95,7 +96,7 @@ pub async fn create_client(
         ));
     }
     let actor = forms::actor(&signed_in);
-    let (client, secret) = blocking(&state, HTML, move |conn| {
+    let (client, secret) = blocking(&state, move |conn| {
         clients::create(conn, &name, &scopes, &actor)
     })
     .await?;
@@ -118,11 +119,11 @@ pub async fn revoke_client(
     PostedForm { signed_in, .. }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let client_id = path.into_inner();
     let actor = forms::actor(&signed_in);
     let wanted = client_id.clone();
-    let (revoked, exists) = blocking(&state, HTML, move |conn| {
+    let (revoked, exists) = blocking(&state, move |conn| {
         let revoked = clients::revoke(conn, &wanted, &actor)?;
         let exists = revoked || clients::list(conn)?.iter().any(|c| c.client_id == wanted);
         Ok((revoked, exists))
@@ -131,8 +132,8 @@ pub async fn revoke_client(
     if !exists {
         return Err(AppError::NotFound {
             what: format!("API client '{client_id}'"),
-            audience: HTML,
-        });
+        }
+        .into());
     }
     let done = if revoked { "revoked" } else { "already" };
     let query =

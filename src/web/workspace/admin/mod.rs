@@ -4,12 +4,12 @@ mod clients;
 mod settings;
 mod users;
 
+use crate::web::error::PageError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
-use super::forms::{self, HTML};
-use crate::web::error::AppError;
+use super::forms::{self};
 use crate::web::extract::Admin;
 use crate::web::views::workspace::admin::{self as view, CLIENTS, HOME, USERS, home_page};
 use crate::web::{AppState, blocking};
@@ -70,8 +70,8 @@ fn query(req: &HttpRequest, name: &str) -> Option<String> {
 pub async fn home(
     Admin(signed_in): Admin,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let (accounts, api_clients, organisations) = blocking(&state, HTML, |conn| {
+) -> Result<HttpResponse, PageError> {
+    let (accounts, api_clients, organisations) = blocking(&state, |conn| {
         Ok((
             crate::auth::users::list(conn)?,
             crate::auth::clients::list(conn)?,

@@ -2,12 +2,13 @@
 
 use super::{admin_page, query};
 use crate::registry::settings::{self, OrganisationSettings, SettingsError};
+use crate::web::error::PageError;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Admin, PostedForm};
 use crate::web::views::workspace::admin::settings::settings_markup;
 use crate::web::views::workspace::admin::{Notice, days};
 use crate::web::views::workspace::form::{Shown, stale_notice};
-use crate::web::workspace::forms::{self, Form, HTML, see_other, shown};
+use crate::web::workspace::forms::{self, Form, see_other, shown};
 use crate::web::{AppState, blocking};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -34,11 +35,10 @@ fn settings_shown(form: &Form) -> Vec<Shown> {
 
 async fn organisation(state: &AppState, slug: &str) -> Result<OrganisationSettings, AppError> {
     let wanted = slug.to_string();
-    blocking(state, HTML, move |conn| settings::get(conn, &wanted))
+    blocking(state, move |conn| settings::get(conn, &wanted))
         .await?
         .ok_or_else(|| AppError::NotFound {
             what: format!("organisation '{slug}'"),
-            audience: HTML,
         })
 }
 
@@ -48,7 +48,7 @@ pub async fn settings_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let org = organisation(&state, &path).await?;
     let saved = query(&req, "saved").is_some().then(|| {
         Notice::Done(format!(
@@ -74,13 +74,12 @@ pub async fn save_settings(
     }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let org = organisation(&state, &path).await?;
     let version_typed = form.get("version");
     let expected: i32 = version_typed.parse().map_err(|_| AppError::BadParameter {
         name: "version".into(),
         problem: format!("'{version_typed}' is not a version number: open the settings page again"),
-        audience: HTML,
     })?;
     let title = format!("Settings of {}", org.name);
     let change = match settings::check(
@@ -107,7 +106,7 @@ pub async fn save_settings(
     let actor = forms::actor(&signed_in);
     let slug = org.slug.clone();
     // The store's own refusals come back as the value, for the page to show.
-    let outcome = blocking(&state, HTML, move |conn| {
+    let outcome = blocking(&state, move |conn| {
         Ok(settings::update(conn, &slug, expected, &change, &actor))
     })
     .await?;
@@ -135,8 +134,8 @@ pub async fn save_settings(
         }
         Err(SettingsError::NotFound(slug)) => Err(AppError::NotFound {
             what: format!("organisation '{slug}'"),
-            audience: HTML,
-        }),
-        Err(SettingsError::Db(e)) => Err(AppError::db(e, HTML)),
+        }
+        .into()),
+        Err(SettingsError::Db(e)) => Err(AppError::db(e).into()),
     }
 }

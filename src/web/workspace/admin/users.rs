@@ -3,18 +3,19 @@
 use super::{admin_page, query};
 use crate::auth::users::{self, Account, AccountError, CreateError, MIN_PASSWORD_CHARS, Role};
 use crate::values::EmailAddress;
+use crate::web::error::PageError;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Admin, PostedForm};
 use crate::web::views::workspace::admin::users::{RowError, UsersView, users_markup};
 use crate::web::views::workspace::admin::{Notice, USERS};
 use crate::web::workspace::SignedIn;
-use crate::web::workspace::forms::{self, HTML, see_other};
+use crate::web::workspace::forms::{self, see_other};
 use crate::web::{AppState, blocking};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 async fn accounts(state: &AppState) -> Result<Vec<Account>, AppError> {
-    blocking(state, HTML, users::list).await
+    blocking(state, users::list).await
 }
 
 fn users_response(status: StatusCode, signed_in: &SignedIn, view: &UsersView) -> HttpResponse {
@@ -26,7 +27,7 @@ pub async fn users_page(
     Admin(signed_in): Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let accounts = accounts(&state).await?;
     let target = query(&req, "id")
         .and_then(|id| id.parse::<i32>().ok())
@@ -55,7 +56,7 @@ pub async fn create_user(
         signed_in, form, ..
     }: PostedForm<Admin>,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let email = form.get("email").to_lowercase();
     let password = form.raw("password");
     let confirm = form.raw("password_confirm");
@@ -112,7 +113,7 @@ pub async fn create_user(
     };
     let actor = forms::actor(&signed_in);
     // The store's own refusals come back as the value, for the page to show.
-    let created = blocking(&state, HTML, move |conn| {
+    let created = blocking(&state, move |conn| {
         Ok(users::create(conn, &email, &password, role, &actor))
     })
     .await?;
@@ -146,14 +147,13 @@ pub async fn create_user(
                 &accounts,
             ))
         }
-        Err(CreateError::Db(e)) => Err(AppError::db(e, HTML)),
+        Err(CreateError::Db(e)) => Err(AppError::db(e).into()),
     }
 }
 
 fn account_id(raw: &str) -> Result<i32, AppError> {
     raw.parse::<i32>().map_err(|_| AppError::NotFound {
         what: format!("account '{raw}'"),
-        audience: HTML,
     })
 }
 
@@ -184,14 +184,14 @@ async fn account_change(
     control: &'static str,
     outcome: Result<bool, AccountError>,
     done: &str,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     match outcome {
         Ok(_) => Ok(see_other(format!("{USERS}?done={done}&id={id}#user-{id}"))),
         Err(AccountError::NotFound(id)) => Err(AppError::NotFound {
             what: format!("account #{id}"),
-            audience: HTML,
-        }),
-        Err(AccountError::Db(e)) => Err(AppError::db(e, HTML)),
+        }
+        .into()),
+        Err(AccountError::Db(e)) => Err(AppError::db(e).into()),
         Err(AccountError::Refused(message)) => {
             let accounts = accounts(state).await?;
             Ok(row_refused(
@@ -213,7 +213,7 @@ pub async fn change_role(
     }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let id = account_id(&path)?;
     let role = match form.get("role").parse::<Role>() {
         Ok(role) => role,
@@ -222,8 +222,8 @@ pub async fn change_role(
             if !accounts.iter().any(|a| a.id == id) {
                 return Err(AppError::NotFound {
                     what: format!("account #{id}"),
-                    audience: HTML,
-                });
+                }
+                .into());
             }
             let message = format!(
                 "'{}' is not a role: choose viewer, editor or admin.",
@@ -240,10 +240,7 @@ pub async fn change_role(
         }
     };
     let by = signed_in.0.user.clone();
-    let outcome = blocking(&state, HTML, move |conn| {
-        Ok(users::set_role(conn, id, role, &by))
-    })
-    .await?;
+    let outcome = blocking(&state, move |conn| Ok(users::set_role(conn, id, role, &by))).await?;
     account_change(&signed_in, &state, id, "role", outcome, "role").await
 }
 
@@ -252,10 +249,10 @@ async fn set_access(
     state: web::Data<AppState>,
     path: web::Path<String>,
     disabled: bool,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     let id = account_id(&path)?;
     let by = signed_in.0.user.clone();
-    let outcome = blocking(&state, HTML, move |conn| {
+    let outcome = blocking(&state, move |conn| {
         Ok(users::set_disabled(conn, id, disabled, &by))
     })
     .await?;
@@ -268,7 +265,7 @@ pub async fn disable_user(
     PostedForm { signed_in, .. }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     set_access(signed_in, state, path, true).await
 }
 
@@ -277,6 +274,6 @@ pub async fn enable_user(
     PostedForm { signed_in, .. }: PostedForm<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, PageError> {
     set_access(signed_in, state, path, false).await
 }
