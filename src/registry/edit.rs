@@ -37,9 +37,10 @@ impl From<diesel::result::Error> for EditError {
     }
 }
 
-/// One edit of a vendor's children (certifications, evidence) or lifecycle: in a transaction,
-/// locks the organisation, loads the vendor, refuses a stale `expected_version`, runs `write`,
-/// bumps the version and audits the vendor before and after. Returns the vendor as it is now.
+/// One edit of a vendor's children (certifications, evidence) or its retirement: in a
+/// transaction, locks the organisation, loads the vendor, refuses a stale `expected_version`
+/// (bumping it otherwise), runs `write` with the locked organisation and the vendor as it was,
+/// and audits the vendor before and after. Returns the vendor as it is now.
 pub(super) fn edit_vendor(
     conn: &mut DbConnection,
     (slug, key): (&str, &str),

@@ -1,5 +1,6 @@
-//! What the workspace's forms share: reading a posted form, the role check, finding the record a
-//! form is about, running an edit, and what others saved when an edit comes too late.
+//! What the workspace's forms share: reading a posted form, finding the record a form is about,
+//! running an edit, and what others saved when an edit comes too late. (Who may post a form is
+//! checked by the extractors of `web::extract`.)
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
