@@ -2,13 +2,13 @@
 //! the day it takes effect (GDPR Art. 28(2): notice before a new sub-processor is used).
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
+use super::stored;
 use super::vendor::Vendor;
 use crate::date::now;
 use crate::db::rows::ChangeRow;
@@ -67,9 +67,7 @@ pub(super) fn list(
         .map(|c| {
             Ok(Change {
                 id: c.id,
-                kind: ChangeKind::from_str(&c.kind).map_err(|_| {
-                    DbError::Corrupt(format!("changes.kind holds unknown value '{}'", c.kind))
-                })?,
+                kind: stored(&c.kind, "changes.kind")?,
                 vendor: c.vendor_id.and_then(|id| names.get(&id).cloned()),
                 vendor_id: c.vendor_id,
                 summary: c.summary,

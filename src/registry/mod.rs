@@ -22,3 +22,19 @@ pub use evidence::{Evidence, EvidenceFor};
 pub use organisation::{Organisation, Registry};
 pub use transfer::{ClaimedMechanism, DataCategory, Transfer};
 pub use vendor::{NewVendor, Role, Vendor, VendorCategory, VendorFields, VendorStatus};
+
+use crate::db::DbError;
+use crate::rules::CountryCode;
+
+/// A word of a vocabulary as stored: one this version does not know is corrupt data, named with
+/// its column, never read as something else.
+fn stored<T: std::str::FromStr>(value: &str, column: &str) -> Result<T, DbError> {
+    value
+        .parse()
+        .map_err(|_| DbError::Corrupt(format!("{column} holds unknown value '{value}'")))
+}
+
+/// A country code as stored; an unknown one is corrupt data, named with its column.
+fn stored_country(value: &str, column: &str) -> Result<CountryCode, DbError> {
+    CountryCode::parse(value).map_err(|e| DbError::Corrupt(format!("{column}: {e}")))
+}

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::change::{self, Change};
 use super::edit::{EditError, json};
+use super::stored_country;
 use super::vendor::{self, Vendor};
 use crate::audit::{AuditEvent, audit};
 use crate::date::now;
@@ -70,17 +71,13 @@ impl Registry {
     }
 }
 
-fn country(value: &str, column: &str) -> Result<CountryCode, DbError> {
-    CountryCode::parse(value).map_err(|e| DbError::Corrupt(format!("{column}: {e}")))
-}
-
 impl TryFrom<OrganisationRow> for Organisation {
     type Error = DbError;
 
     fn try_from(row: OrganisationRow) -> Result<Self, DbError> {
         Ok(Organisation {
             id: row.id,
-            country: country(&row.country, "organisations.country")?,
+            country: stored_country(&row.country, "organisations.country")?,
             slug: row.slug,
             name: row.name,
             legal_name: row.legal_name,
@@ -115,7 +112,7 @@ pub fn country_of(conn: &mut DbConnection, slug: &str) -> Result<Option<CountryC
         .select(organisations::country)
         .first::<String>(conn)
         .optional()?
-        .map(|c| country(&c, "organisations.country"))
+        .map(|c| stored_country(&c, "organisations.country"))
         .transpose()
 }
 
@@ -224,7 +221,7 @@ pub fn lock(conn: &mut DbConnection, slug: &str) -> Result<Locked, EditError> {
             .ok_or(EditError::NotFound("organisation"))?;
     Ok(Locked {
         id,
-        country: country(&code, "organisations.country")?,
+        country: stored_country(&code, "organisations.country")?,
         announce_days,
     })
 }

@@ -2,7 +2,6 @@
 //! data categories shared and the mechanisms claimed for it.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -13,6 +12,7 @@ use super::edit::{EditError, json};
 use super::evidence::{self, Evidence, EvidenceFor};
 use super::organisation;
 use super::vendor::{self, Scope, Vendor};
+use super::{stored, stored_country};
 use crate::audit::{AuditEvent, audit};
 use crate::date::now;
 use crate::db::rows::TransferRow;
@@ -152,11 +152,7 @@ pub(super) fn load(
     for (transfer_id, category) in data_categories {
         data.entry(transfer_id)
             .or_default()
-            .push(DataCategory::from_str(&category).map_err(|_| {
-                DbError::Corrupt(format!(
-                    "transfer_data_categories.category holds unknown value '{category}'"
-                ))
-            })?);
+            .push(stored(&category, "transfer_data_categories.category")?);
     }
     let mut by_vendor: HashMap<i32, Vec<Transfer>> = HashMap::new();
     for t in rows {
@@ -167,10 +163,7 @@ pub(super) fn load(
             country: t
                 .country
                 .as_deref()
-                .map(|c| {
-                    CountryCode::parse(c)
-                        .map_err(|e| DbError::Corrupt(format!("transfers.country: {e}")))
-                })
+                .map(|c| stored_country(c, "transfers.country"))
                 .transpose()?,
             location: t.location,
             data_categories,

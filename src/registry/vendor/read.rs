@@ -2,7 +2,6 @@
 //! transfers and evidence. Seven queries either way, whatever the number of vendors.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use diesel::prelude::*;
 
@@ -11,8 +10,7 @@ use crate::db::rows::VendorRow;
 use crate::db::schema::{vendor_categories, vendors};
 use crate::db::{DbConnection, DbError};
 use crate::registry::organisation::{self, Organisation};
-use crate::registry::{certification, evidence, transfer};
-use crate::rules::CountryCode;
+use crate::registry::{certification, evidence, stored, stored_country, transfer};
 
 /// Every vendor of an organisation, by name.
 pub fn all(conn: &mut DbConnection, org_id: i32) -> Result<Vec<Vendor>, DbError> {
@@ -53,10 +51,6 @@ pub fn find(
     })
 }
 
-fn corrupt(column: &str, value: &str) -> DbError {
-    DbError::Corrupt(format!("{column} holds unknown value '{value}'"))
-}
-
 /// The vendors of `rows` with their children, read for `scope` (six queries).
 fn assemble(
     conn: &mut DbConnection,
@@ -72,10 +66,10 @@ fn assemble(
     let mut transfers = transfer::load(conn, scope, &mut evidence.transfers)?;
     let mut categories_by_vendor: HashMap<i32, Vec<_>> = HashMap::new();
     for (vendor_id, category) in categories {
-        categories_by_vendor.entry(vendor_id).or_default().push(
-            FromStr::from_str(&category)
-                .map_err(|_| corrupt("vendor_categories.category", &category))?,
-        );
+        categories_by_vendor
+            .entry(vendor_id)
+            .or_default()
+            .push(stored(&category, "vendor_categories.category")?);
     }
     rows.into_iter()
         .map(|v| {
@@ -86,19 +80,10 @@ fn assemble(
                 headquarters: v
                     .headquarters
                     .as_deref()
-                    .map(|c| {
-                        CountryCode::parse(c)
-                            .map_err(|e| DbError::Corrupt(format!("vendors.headquarters: {e}")))
-                    })
+                    .map(|c| stored_country(c, "vendors.headquarters"))
                     .transpose()?,
-                role: v
-                    .role
-                    .parse()
-                    .map_err(|_| corrupt("vendors.role", &v.role))?,
-                status: v
-                    .status
-                    .parse()
-                    .map_err(|_| corrupt("vendors.status", &v.status))?,
+                role: stored(&v.role, "vendors.role")?,
+                status: stored(&v.status, "vendors.status")?,
                 categories,
                 evidence: evidence.vendors.remove(&v.id).unwrap_or_default(),
                 certifications: certifications.remove(&v.id).unwrap_or_default(),
