@@ -10,6 +10,7 @@ mod support;
 
 mod api;
 mod api_auth;
+mod corrupt;
 mod export;
 mod instances;
 mod public;
