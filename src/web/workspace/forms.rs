@@ -134,6 +134,21 @@ pub fn find_vendor<'r>(registry: &'r Registry, key: &str) -> Result<&'r Vendor, 
         })
 }
 
+/// What a form parsed into, or every error: those found reading its fields and those of parsing.
+pub fn with_errors<T>(
+    mut errors: Vec<FieldError>,
+    parsed: Result<T, Vec<FieldError>>,
+) -> Result<T, Vec<FieldError>> {
+    match parsed {
+        Ok(value) if errors.is_empty() => Ok(value),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
+        }
+    }
+}
+
 /// The organisation a form is about, or a 404 naming it.
 pub async fn organisation(state: &AppState, slug: &str) -> Result<Organisation, AppError> {
     let wanted = slug.to_string();

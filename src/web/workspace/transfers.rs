@@ -115,7 +115,7 @@ pub(super) fn validate_transfer(input: &TransferIn, errors: &mut Vec<FieldError>
 }
 
 /// The transfer of a transfer form, or the errors to show next to its fields.
-fn submitted_transfer(form: &Form) -> Result<TransferIn, Vec<FieldError>> {
+fn submitted_transfer(form: &Form) -> Result<Transfer, Vec<FieldError>> {
     let mut errors = Vec::new();
     let input = transfer_input(form, &mut errors);
     match &input {
@@ -126,7 +126,10 @@ fn submitted_transfer(form: &Form) -> Result<TransferIn, Vec<FieldError>> {
                 .into(),
         }),
     }
-    input.filter(|_| errors.is_empty()).ok_or(errors)
+    input
+        .filter(|_| errors.is_empty())
+        .ok_or(errors)
+        .and_then(TransferIn::into_transfer)
 }
 
 fn transfer_as_form(t: &Transfer) -> Form {
@@ -218,16 +221,7 @@ pub async fn add_transfer(
     let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
     let page_ = transfer_page(&signed_in.0, &slug, vendor, None);
-    let input = match submitted_transfer(&form) {
-        Ok(input) => input,
-        Err(errors) => {
-            return Ok(page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, Markup::default()),
-            ));
-        }
-    };
-    let transfer = match input.into_transfer() {
+    let transfer = match submitted_transfer(&form) {
         Ok(transfer) => transfer,
         Err(errors) => {
             return Ok(page(
@@ -293,17 +287,8 @@ pub async fn update_transfer(
     let vendor = &vendor;
     let current = find_transfer(vendor, id)?;
     let page_ = transfer_page(&signed_in.0, &slug, vendor, Some(id));
-    let input = match submitted_transfer(&form) {
-        Ok(input) => input,
-        Err(errors) => {
-            return Ok(page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, Markup::default()),
-            ));
-        }
-    };
     // The form does not carry evidence; an update keeps what the transfer has.
-    let transfer = match input.into_transfer() {
+    let transfer = match submitted_transfer(&form) {
         Ok(transfer) => transfer,
         Err(errors) => {
             return Ok(page(

@@ -187,13 +187,9 @@ pub async fn create_vendor(
             page_.render(&form, errors, state.rules, Markup::default()),
         ))
     };
-    let new = match input.into_new() {
-        Ok(new) if errors.is_empty() => new,
-        Ok(_) => return refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(more) => {
-            errors.extend(more);
-            return refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY);
-        }
+    let new = match forms::with_errors(errors, input.into_new()) {
+        Ok(new) => new,
+        Err(errors) => return refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY),
     };
     let actor = forms::actor(&signed_in);
     let wanted = slug.clone();
@@ -276,16 +272,9 @@ pub async fn update_vendor(
             other => vec![FieldError::new("status", other.to_string())],
         })
     });
-    let (fields, updated) = match checked {
-        Ok(checked) if errors.is_empty() => checked,
-        Ok(_) => {
-            return Ok(page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page_.render(&form, &errors, state.rules, Markup::default()),
-            ));
-        }
-        Err(more) => {
-            errors.extend(more);
+    let (fields, updated) = match forms::with_errors(errors, checked) {
+        Ok(checked) => checked,
+        Err(errors) => {
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page_.render(&form, &errors, state.rules, Markup::default()),
