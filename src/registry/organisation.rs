@@ -169,22 +169,6 @@ pub fn registries(conn: &mut DbConnection) -> Result<Vec<Registry>, DbError> {
     Ok(out)
 }
 
-/// An organisation's id, slug and display name: enough to name it without loading it.
-#[derive(Debug, Clone, Queryable)]
-pub struct OrganisationName {
-    pub id: i32,
-    pub slug: String,
-    pub name: String,
-}
-
-/// Every organisation's id, slug and name, in no particular order (the audit log's and intake
-/// review's labels).
-pub fn names(conn: &mut DbConnection) -> Result<Vec<OrganisationName>, DbError> {
-    Ok(organisations::table
-        .select((organisations::id, organisations::slug, organisations::name))
-        .load(conn)?)
-}
-
 /// What a write learns when it opens: the organisation it writes to.
 pub struct Locked {
     pub id: i32,

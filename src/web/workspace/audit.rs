@@ -96,7 +96,7 @@ fn check(f: &Filters) -> Result<Criteria, Vec<FieldProblem>> {
 
 /// The organisations by id, for the filter and the rows.
 fn organisations(conn: &mut DbConnection) -> Result<HashMap<i32, Org>, DbError> {
-    Ok(organisation::names(conn)?
+    Ok(organisation::list(conn)?
         .into_iter()
         .map(|o| {
             let org = Org {

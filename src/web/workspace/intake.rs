@@ -25,7 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 fn gather(conn: &mut DbConnection) -> Result<Requests, DbError> {
     let (pending, decided) = intake::list(conn, DECIDED_SHOWN)?;
     let (pending_count, decided_count) = intake::counts(conn)?;
-    let organisations = organisation::names(conn)?
+    let organisations = organisation::list(conn)?
         .into_iter()
         .map(|o| (o.slug, o.name))
         .collect();
