@@ -44,10 +44,6 @@ impl Slug {
             .then(|| Slug(s.to_string()))
             .ok_or_else(|| IDENTIFIER_RULE.to_string())
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 /// A vendor's stable id within its organisation.
@@ -59,10 +55,6 @@ impl VendorKey {
         is_identifier(s)
             .then(|| VendorKey(s.to_string()))
             .ok_or_else(|| IDENTIFIER_RULE.to_string())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     pub fn into_string(self) -> String {
@@ -82,10 +74,6 @@ impl WebUrl {
             && validator::ValidateUrl::validate_url(&s);
         ok.then(|| WebUrl(s.to_string()))
             .ok_or_else(|| "not an http(s) URL".to_string())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     pub fn into_string(self) -> String {
@@ -111,10 +99,6 @@ impl EmailAddress {
         };
         ok.then(|| EmailAddress(s.to_string()))
             .ok_or_else(|| "not a valid e-mail address".to_string())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
