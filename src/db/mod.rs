@@ -239,7 +239,9 @@ impl Database {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
             DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
         };
-        applied.map_err(|e| DbError::Migration(e.to_string()))
+        applied.map_err(|e| DbError::Migration(e.to_string()))?;
+        // Records written before versions were kept get their first ones.
+        crate::registry::history::backfill(&mut conn)
     }
 
     pub fn backend(&self) -> &'static str {

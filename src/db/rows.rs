@@ -135,6 +135,28 @@ pub struct ChangeRow {
     pub announced_on: NaiveDate,
     pub effective_on: NaiveDate,
     pub created_at: NaiveDateTime,
+    // Absent from files of export format 1 (before the history); `import` then builds them.
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub amends: Option<i32>,
+    #[serde(default)]
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = versions, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub vendor_id: i32,
+    pub fact: String,
+    pub fact_id: i32,
+    pub effective_from: NaiveDate,
+    pub recorded_at: NaiveDateTime,
+    pub change_id: Option<i32>,
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]

@@ -118,6 +118,23 @@ diesel::table! {
         announced_on -> Date,
         effective_on -> Date,
         created_at -> Timestamp,
+        reason -> Nullable<Text>,
+        amends -> Nullable<Integer>,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    versions (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        vendor_id -> Integer,
+        fact -> Text,
+        fact_id -> Integer,
+        effective_from -> Date,
+        recorded_at -> Timestamp,
+        change_id -> Nullable<Integer>,
+        body -> Nullable<Text>,
     }
 }
 
@@ -209,6 +226,7 @@ diesel::joinable!(transfer_mechanisms -> transfers (transfer_id));
 diesel::joinable!(transfer_data_categories -> transfers (transfer_id));
 diesel::joinable!(evidence -> vendors (vendor_id));
 diesel::joinable!(changes -> organisations (organisation_id));
+diesel::joinable!(versions -> vendors (vendor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -220,6 +238,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     transfer_data_categories,
     evidence,
     changes,
+    versions,
     audit_events,
     api_clients,
     intake_requests,

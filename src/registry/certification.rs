@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::edit::{EditError, edit_vendor};
+use super::history::notice::Timing;
 use super::evidence::{self, Evidence, EvidenceFor};
 use super::vendor::{Scope, Vendor};
 use crate::db::rows::VendorCertificationRow;
@@ -108,7 +109,7 @@ pub fn add(
         conn,
         (slug, key),
         expected_version,
-        (actor, "update"),
+        (actor, "update", &Timing::default()),
         |conn, _, old| {
             insert(conn, old.id, certification)?;
             Ok(())
@@ -131,7 +132,7 @@ pub fn update(
         conn,
         (slug, key),
         expected_version,
-        (actor, "update"),
+        (actor, "update", &Timing::default()),
         |conn, _, old| {
             let current = old
                 .certifications

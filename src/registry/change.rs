@@ -10,7 +10,6 @@ use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 use super::stored;
 use super::vendor::Vendor;
-use crate::date::now;
 use crate::db::rows::ChangeRow;
 use crate::db::schema::changes;
 use crate::db::{DbConnection, DbError};
@@ -35,6 +34,20 @@ pub enum ChangeKind {
     Added,
     Changed,
     Retired,
+    /// A past period set right, with its reason.
+    Corrected,
+    /// An announced change moved to another day.
+    Rescheduled,
+    /// History brought in from a seed or an older database: in the hash chain, not a change.
+    Imported,
+}
+
+impl ChangeKind {
+    /// Whether the public change log shows entries of this kind: a rescheduling shows as the
+    /// entry it moved ([`fold_reschedulings`]); an import is no change.
+    pub fn is_public(self) -> bool {
+        !matches!(self, ChangeKind::Imported | ChangeKind::Rescheduled)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,8 +62,23 @@ pub struct Change {
     pub summary: String,
     pub announced_on: NaiveDate,
     pub effective_on: NaiveDate,
+    /// A correction's or an urgent change's reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The entry whose date this one moved.
+    #[serde(skip)]
+    pub amends: Option<i32>,
     #[serde(skip)]
     pub created_at: NaiveDateTime,
+    /// When what the entry says last changed: its recording, or a later rescheduling.
+    #[serde(skip)]
+    pub updated_at: NaiveDateTime,
+    /// The day it was first announced to take effect, when a rescheduling moved it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<NaiveDate>,
+    /// Its link in the hash chain.
+    #[serde(skip)]
+    pub hash: String,
 }
 
 /// An organisation's changes, newest effective date first; `names` gives each vendor's name.
@@ -73,66 +101,133 @@ pub(super) fn list(
                 summary: c.summary,
                 announced_on: c.announced_on,
                 effective_on: c.effective_on,
+                reason: c.reason,
+                amends: c.amends,
                 created_at: c.created_at,
+                updated_at: c.created_at,
+                moved_from: None,
+                hash: c.hash,
             })
         })
         .collect()
 }
 
-/// Announces a change of `vendor` in the organisation's change log.
-pub(super) fn record(
-    conn: &mut DbConnection,
-    org_id: i32,
-    vendor_id: i32,
-    kind: ChangeKind,
-    vendor: &Vendor,
-    (announced_on, effective_on): (NaiveDate, NaiveDate),
-) -> QueryResult<()> {
+/// Applies each rescheduling to the entry it moved (following reschedulings of reschedulings):
+/// the entry shows its new date, the first one, and when it was moved.
+pub fn fold_reschedulings(changes: &mut [Change]) {
+    let mut moves: Vec<(i32, i32, NaiveDate, NaiveDateTime)> = changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Rescheduled)
+        .filter_map(|c| c.amends.map(|a| (c.id, a, c.effective_on, c.created_at)))
+        .collect();
+    moves.sort();
+    for (_, amends, effective_on, at) in moves {
+        let mut target = amends;
+        while let Some(next) = changes
+            .iter()
+            .find(|c| c.id == target && c.kind == ChangeKind::Rescheduled)
+            .and_then(|c| c.amends)
+        {
+            target = next;
+        }
+        if let Some(c) = changes.iter_mut().find(|c| c.id == target) {
+            c.moved_from.get_or_insert(c.effective_on);
+            c.effective_on = effective_on;
+            c.updated_at = c.updated_at.max(at);
+        }
+    }
+}
+
+/// A new entry of the change log, chained by [`crate::registry::history::publish`].
+pub(super) struct NewChange<'a> {
+    pub org_id: i32,
+    pub vendor_id: Option<i32>,
+    pub kind: ChangeKind,
+    pub summary: &'a str,
+    pub announced_on: NaiveDate,
+    pub effective_on: NaiveDate,
+    pub reason: Option<&'a str>,
+    pub amends: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub hash: &'a str,
+}
+
+/// Appends an entry to the change log; returns its id.
+pub(super) fn insert(conn: &mut DbConnection, c: NewChange) -> QueryResult<i32> {
+    let kind: &str = c.kind.into();
+    diesel::insert_into(changes::table)
+        .values((
+            changes::organisation_id.eq(c.org_id),
+            changes::vendor_id.eq(c.vendor_id),
+            changes::kind.eq(kind),
+            changes::summary.eq(c.summary),
+            changes::announced_on.eq(c.announced_on),
+            changes::effective_on.eq(c.effective_on),
+            changes::created_at.eq(c.created_at),
+            changes::reason.eq(c.reason),
+            changes::amends.eq(c.amends),
+            changes::hash.eq(c.hash),
+        ))
+        .returning(changes::id)
+        .get_result(conn)
+}
+
+/// The entry's one line: "Stripe (payments) added", "Stripe (payments) changed: a new
+/// destination: China (CN)".
+pub fn summary(kind: ChangeKind, vendor: &Vendor, details: &[String]) -> String {
     let categories: Vec<String> = vendor
         .categories
         .iter()
         .map(|c| c.label().to_lowercase())
         .collect();
-    let verb = match kind {
-        ChangeKind::Added => "added",
-        ChangeKind::Changed => "changed",
-        ChangeKind::Retired => "retired",
-    };
-    let kind: &str = kind.into();
-    diesel::insert_into(changes::table)
-        .values((
-            changes::organisation_id.eq(org_id),
-            changes::vendor_id.eq(Some(vendor_id)),
-            changes::kind.eq(kind),
-            changes::summary.eq(format!(
-                "{} ({}) {verb}",
-                vendor.name,
-                categories.join(", ")
-            )),
-            changes::announced_on.eq(announced_on),
-            changes::effective_on.eq(effective_on),
-            changes::created_at.eq(now()),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    let verb: &str = kind.into();
+    let line = format!("{} ({}) {verb}", vendor.name, categories.join(", "));
+    if details.is_empty() {
+        line
+    } else {
+        format!("{line}: {}", details.join("; "))
+    }
 }
 
-/// Moves the vendor's announced addition to `effective_on` while it is still upcoming (after
-/// `today`); one that has taken effect is history and stays as published.
-pub(super) fn move_addition(
-    conn: &mut DbConnection,
-    vendor_id: i32,
-    effective_on: NaiveDate,
-    today: NaiveDate,
-) -> QueryResult<()> {
-    let added: &str = ChangeKind::Added.into();
-    diesel::update(
-        changes::table
-            .filter(changes::vendor_id.eq(vendor_id))
-            .filter(changes::kind.eq(added))
-            .filter(changes::effective_on.gt(today)),
-    )
-    .set(changes::effective_on.eq(effective_on))
-    .execute(conn)
-    .map(|_| ())
+/// What changed between two published states of a vendor, in a few words each.
+pub fn differences(old: &Vendor, new: &Vendor) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = |changed: bool, what: &str| {
+        if changed {
+            out.push(format!("{what} updated"));
+        }
+    };
+    field(old.name != new.name, "name");
+    field(old.legal_entity != new.legal_entity, "legal entity");
+    field(old.website != new.website, "website");
+    field(old.headquarters != new.headquarters, "headquarters");
+    field(old.categories != new.categories, "categories");
+    field(old.purpose != new.purpose, "purpose");
+    for t in &new.transfers {
+        let place = t
+            .country
+            .map_or_else(|| t.location.clone().unwrap_or_default(), |c| c.name().to_string());
+        match old.transfers.iter().find(|o| o.id == t.id) {
+            None => {}
+            Some(o) if o.country != t.country || o.location != t.location => {
+                out.push(format!("a transfer now goes to {place}"))
+            }
+            Some(o) => {
+                if o.mechanisms != t.mechanisms {
+                    let ids: Vec<&str> = t.mechanisms.iter().map(|m| m.id.as_str()).collect();
+                    out.push(format!("safeguard for {place}: {}", ids.join(", ")));
+                }
+                if o.data_categories != t.data_categories {
+                    out.push(format!("data shared with {place} updated"));
+                }
+                if o.tia_on != t.tia_on || o.supplementary_measures != t.supplementary_measures {
+                    out.push(format!("assessment and measures for {place} updated"));
+                }
+            }
+        }
+    }
+    if old.certifications != new.certifications {
+        out.push("certifications updated".into());
+    }
+    out
 }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::history::{self, notice::Timing};
 use super::organisation::{self, Locked};
 use super::vendor::{self, Vendor};
 use crate::audit::{AuditEvent, audit};
@@ -40,17 +41,20 @@ impl From<diesel::result::Error> for EditError {
 /// One edit of a vendor's children (certifications, evidence) or its retirement: in a
 /// transaction, locks the organisation, loads the vendor, refuses a stale `expected_version`
 /// (bumping it otherwise), runs `write` with the locked organisation and the vendor as it was,
-/// and audits the vendor before and after. Returns the vendor as it is now.
+/// audits the vendor before and after, and publishes what changed of its public facts on the
+/// day `timing` and the notice rules give. Returns the vendor as it is now.
 pub(super) fn edit_vendor(
     conn: &mut DbConnection,
     (slug, key): (&str, &str),
     expected_version: i32,
-    (actor, action): (&str, &str),
+    (actor, action, timing): (&str, &str, &Timing),
     write: impl FnOnce(&mut DbConnection, &Locked, &Vendor) -> Result<(), EditError>,
 ) -> Result<Vendor, EditError> {
     conn.write_transaction(|conn| {
         let org = organisation::lock(conn, slug)?;
         let old = vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        let history = history::load_vendor(conn, old.id)?;
+        let published = history.vendor_on(&old, chrono::NaiveDate::MAX);
         // Under the lock, the version read is the latest: a second save made on the same
         // version waits for the first, then finds the new one and is refused.
         vendor::bump_version(conn, &old, expected_version)?;
@@ -67,6 +71,13 @@ pub(super) fn edit_vendor(
                 before: json(&old),
                 after: json(&new),
             },
+        )?;
+        history::announce(
+            conn,
+            &org,
+            &history,
+            (published.as_ref(), &new),
+            (timing, "effective_on"),
         )?;
         Ok(new)
     })

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::edit::{EditError, edit_vendor};
+use super::history::notice::Timing;
 use super::vendor::{Scope, Vendor};
 use crate::db::DbConnection;
 use crate::db::rows::EvidenceRow;
@@ -96,7 +97,7 @@ pub fn add(
         conn,
         (slug, key),
         expected_version,
-        (actor, "update"),
+        (actor, "update", &Timing::default()),
         |conn, _, old| {
             let known = match about {
                 EvidenceFor::Vendor => true,

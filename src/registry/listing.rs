@@ -117,16 +117,11 @@ impl<'a> Listing<'a> {
         summary.countries = countries.len();
 
         // Upcoming: announced by the date, not yet in effect. Later announcements were unknown then.
-        let upcoming = registry
-            .changes
-            .iter()
+        let public = || registry.changes.iter().filter(|c| c.kind.is_public());
+        let upcoming = public()
             .filter(|c| c.announced_on <= as_of && c.effective_on > as_of)
             .collect();
-        let past = registry
-            .changes
-            .iter()
-            .filter(|c| c.effective_on <= as_of)
-            .collect();
+        let past = public().filter(|c| c.effective_on <= as_of).collect();
         Listing {
             registry,
             filters,

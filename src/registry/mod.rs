@@ -7,6 +7,7 @@ pub mod change;
 pub mod edit;
 pub mod evidence;
 pub mod export;
+pub mod history;
 pub mod intake;
 pub mod listing;
 pub mod organisation;

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::change::{self, Change};
 use super::edit::{EditError, json};
 use super::stored_country;
-use super::vendor::{self, Vendor};
+use super::history::{self, History};
+use super::vendor::{self, Vendor, VendorStatus};
 use crate::audit::{AuditEvent, audit};
 use crate::date::now;
 use crate::db::rows::OrganisationRow;
@@ -48,6 +49,8 @@ pub struct Registry {
     pub organisation: Organisation,
     pub vendors: Vec<Vendor>,
     pub changes: Vec<Change>,
+    /// The published versions the vendors were read from (empty for the current records).
+    pub history: History,
 }
 
 impl Registry {
@@ -55,7 +58,7 @@ impl Registry {
     pub fn last_modified(&self) -> NaiveDateTime {
         self.changes
             .iter()
-            .map(|c| c.created_at)
+            .map(|c| c.updated_at)
             .chain(std::iter::once(self.organisation.updated_at))
             .max()
             .unwrap_or(self.organisation.updated_at)
@@ -65,6 +68,7 @@ impl Registry {
     pub fn last_change_on(&self, date: NaiveDate) -> Option<NaiveDate> {
         self.changes
             .iter()
+            .filter(|c| c.kind.is_public())
             .map(|c| c.effective_on)
             .filter(|d| *d <= date)
             .max()
@@ -151,11 +155,53 @@ pub fn registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>,
         };
         let vendors = vendor::all(conn, organisation.id)?;
         let names: HashMap<i32, String> = vendors.iter().map(|v| (v.id, v.name.clone())).collect();
-        let changes = change::list(conn, organisation.id, &names)?;
+        let mut changes = change::list(conn, organisation.id, &names)?;
+        change::fold_reschedulings(&mut changes);
         Ok(Some(Registry {
             organisation,
             vendors,
             changes,
+            history: History::default(),
+        }))
+    })
+}
+
+/// One organisation's registry as published: the vendors as their versions recorded before
+/// `known_before` show them on `as_of` (proposals, never published, as they stand), and the
+/// changes announced by then. Eleven queries in one read transaction, for any date.
+pub fn published(
+    conn: &mut DbConnection,
+    slug: &str,
+    as_of: NaiveDate,
+    known_before: NaiveDateTime,
+) -> Result<Option<Registry>, DbError> {
+    conn.transaction(|conn| {
+        let Some(organisation) = find(conn, slug)? else {
+            return Ok(None);
+        };
+        let current = vendor::all(conn, organisation.id)?;
+        let history = history::load(conn, organisation.id, known_before)?;
+        let names: HashMap<i32, String> = current.iter().map(|v| (v.id, v.name.clone())).collect();
+        let mut vendors: Vec<Vendor> = current
+            .iter()
+            .filter_map(|v| match v.status {
+                _ if history.has(v.id) => history.vendor_on(v, as_of),
+                VendorStatus::Proposed => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        vendors.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let known_on = known_before.date();
+        let mut changes: Vec<Change> = change::list(conn, organisation.id, &names)?
+            .into_iter()
+            .filter(|c| c.announced_on < known_on)
+            .collect();
+        change::fold_reschedulings(&mut changes);
+        Ok(Some(Registry {
+            organisation,
+            vendors,
+            changes,
+            history,
         }))
     })
 }
@@ -172,6 +218,7 @@ pub fn registries(conn: &mut DbConnection) -> Result<Vec<Registry>, DbError> {
 /// What a write learns when it opens: the organisation it writes to.
 pub struct Locked {
     pub id: i32,
+    pub slug: String,
     pub country: CountryCode,
     /// The notice period of announcements, in days.
     pub announce_days: i32,
@@ -205,6 +252,7 @@ pub fn lock(conn: &mut DbConnection, slug: &str) -> Result<Locked, EditError> {
             .ok_or(EditError::NotFound("organisation"))?;
     Ok(Locked {
         id,
+        slug: slug.to_string(),
         country: stored_country(&code, "organisations.country")?,
         announce_days,
     })

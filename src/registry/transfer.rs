@@ -10,6 +10,7 @@ use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 use super::edit::{EditError, json};
 use super::evidence::{self, Evidence, EvidenceFor};
+use super::history::{self, notice::Timing};
 use super::organisation;
 use super::vendor::{self, Scope, Vendor};
 use super::{stored, stored_country};
@@ -238,12 +239,15 @@ pub fn add(
     conn: &mut DbConnection,
     (slug, key): (&str, &str),
     transfer: &Transfer,
+    timing: &Timing,
     actor: &str,
 ) -> Result<(i32, Vendor), EditError> {
     conn.write_transaction(|conn| {
         let org = organisation::lock(conn, slug)?;
         let mut vendor =
             vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        let history = history::load_vendor(conn, vendor.id)?;
+        let published = history.vendor_on(&vendor, NaiveDate::MAX);
         let position: Option<i32> = transfers::table
             .filter(transfers::vendor_id.eq(vendor.id))
             .select(diesel::dsl::max(transfers::position))
@@ -270,6 +274,13 @@ pub fn add(
             version: 1,
             ..transfer.clone()
         });
+        history::announce(
+            conn,
+            &org,
+            &history,
+            (published.as_ref(), &vendor),
+            (timing, "effective_on"),
+        )?;
         Ok((id, vendor))
     })
 }
@@ -282,6 +293,7 @@ pub fn update(
     transfer_id: i32,
     expected_version: i32,
     new: &Transfer,
+    timing: &Timing,
     actor: &str,
 ) -> Result<Vendor, EditError> {
     conn.write_transaction(|conn| {
@@ -289,6 +301,8 @@ pub fn update(
         let org = organisation::lock(conn, slug)?;
         let mut vendor =
             vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        let history = history::load_vendor(conn, vendor.id)?;
+        let published = history.vendor_on(&vendor, NaiveDate::MAX);
         let index = vendor
             .transfers
             .iter()
@@ -354,6 +368,13 @@ pub fn update(
             },
         )?;
         vendor.transfers[index] = after;
+        history::announce(
+            conn,
+            &org,
+            &history,
+            (published.as_ref(), &vendor),
+            (timing, "effective_on"),
+        )?;
         Ok(vendor)
     })
 }

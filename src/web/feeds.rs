@@ -268,7 +268,7 @@ pub fn atom(listing: &Listing, base: &str) -> String {
     let entries: Vec<Entry> = registry
         .changes
         .iter()
-        .filter(|c| c.announced_on <= listing.filters.as_of)
+        .filter(|c| c.kind.is_public() && c.announced_on <= listing.filters.as_of)
         .map(|c| {
             let mut e = Entry::default();
             let kind: &str = c.kind.into();
@@ -278,7 +278,8 @@ pub fn atom(listing: &Listing, base: &str) -> String {
                 c.summary, c.effective_on
             )));
             e.set_published(Some(day(c.announced_on)));
-            e.set_updated(datetime(c.created_at).max(day(c.announced_on)));
+            // Any change of what the entry says (a new date) makes it new to readers again.
+            e.set_updated(datetime(c.updated_at).max(day(c.announced_on)));
             e.set_links(vec![link(
                 format!("{page}?as_of={}", c.effective_on),
                 "alternate",

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError, ValidationErrors};
@@ -13,6 +14,7 @@ use crate::registry::{
     ClaimedMechanism, DataCategory, Evidence, NewVendor, Role, Transfer, VendorCategory,
     VendorFields, VendorStatus,
 };
+use crate::registry::history::notice::Timing;
 use crate::rules::{CountryCode, RuleSet};
 use crate::values::{FieldError, VendorKey, WebUrl, word};
 
@@ -214,6 +216,16 @@ pub struct VendorIn {
     pub dpa_url: Option<String>,
     #[validate(length(max = 4000))]
     pub notes: Option<String>,
+    /// When the change takes effect: today or later. Default: today, or the end of the notice
+    /// period for a change that widens sharing (a new vendor, destination, data category or role).
+    pub effective_on: Option<NaiveDate>,
+    /// Why a change that widens sharing takes effect before the notice period ends (published).
+    #[validate(length(min = 1, max = 500), custom(function = "not_blank"))]
+    pub urgent_reason: Option<String>,
+    /// Makes the change a correction of the past, from `effective_on`, for this reason (published
+    /// beside what it corrects).
+    #[validate(length(min = 1, max = 500), custom(function = "not_blank"))]
+    pub correction_reason: Option<String>,
     /// Transfers to create with the vendor (create only).
     #[serde(default)]
     #[validate(nested)]
@@ -233,7 +245,24 @@ fn web_url(field: &str, value: Option<&str>) -> Result<Option<WebUrl>, Vec<Field
     value.map(|v| parsed(field, WebUrl::parse(v))).transpose()
 }
 
+/// When a change asked for takes effect, as the notice rules read it.
+pub fn timing(
+    effective_on: Option<NaiveDate>,
+    urgent_reason: &Option<String>,
+    correction_reason: &Option<String>,
+) -> Timing {
+    Timing {
+        effective_on,
+        urgent: urgent_reason.clone(),
+        correction: correction_reason.clone(),
+    }
+}
+
 impl VendorIn {
+    pub fn timing(&self) -> Timing {
+        timing(self.effective_on, &self.urgent_reason, &self.correction_reason)
+    }
+
     /// The vendor's own fields, for an update (the key and the transfers are not part of it).
     pub fn fields(&self) -> Result<VendorFields, Vec<FieldError>> {
         Ok(VendorFields {
@@ -303,9 +332,23 @@ pub struct TransferIn {
     #[serde(default)]
     #[validate(nested)]
     pub evidence: Vec<EvidenceIo>,
+    /// (Alone, not within a vendor.) When the change takes effect: today or later. Default: today, or the end of the notice
+    /// period for a change that widens sharing (a new vendor, destination, data category or role).
+    pub effective_on: Option<NaiveDate>,
+    /// Why a change that widens sharing takes effect before the notice period ends (published).
+    #[validate(length(min = 1, max = 500), custom(function = "not_blank"))]
+    pub urgent_reason: Option<String>,
+    /// Makes the change a correction of the past, from `effective_on`, for this reason (published
+    /// beside what it corrects).
+    #[validate(length(min = 1, max = 500), custom(function = "not_blank"))]
+    pub correction_reason: Option<String>,
 }
 
 impl TransferIn {
+    pub fn timing(&self) -> Timing {
+        timing(self.effective_on, &self.urgent_reason, &self.correction_reason)
+    }
+
     /// Checks what one field cannot: a country or a location.
     pub fn check(&self) -> Vec<FieldError> {
         if self.country.is_none() && self.location.is_none() {

@@ -12,7 +12,7 @@ use super::{AppState, blocking};
 use super::{feeds, filters, views};
 use crate::date::today;
 use crate::registry::listing::Listing;
-use crate::registry::{Registry, organisation};
+use crate::registry::{Registry, history, organisation};
 
 /// The renderings of the public list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,9 +178,11 @@ async fn render_list(
         return Ok(conditional(&req, &hit, "public, max-age=60"));
     }
 
+    // As published on the day: what was recorded by its end.
     let registry: Registry = blocking(&state, {
         let slug = slug.clone();
-        move |conn| organisation::registry(conn, &slug)
+        let as_of = filters.as_of;
+        move |conn| organisation::published(conn, &slug, as_of, history::end_of(as_of))
     })
     .await?
     .ok_or_else(not_found)?;

@@ -70,10 +70,10 @@ fn check_header(
         None => return Err(format!("missing field `format` (expected \"{FORMAT}\")")),
     }
     match version {
-        Some(v) if v.as_u64() == Some(VERSION as u64) => Ok(()),
+        Some(v) if v.as_u64().is_some_and(|v| v == 1 || v == VERSION as u64) => Ok(()),
         Some(other) => Err(format!(
-            "field `version`: version {other} is not supported (this crossborder reads version \
-             {VERSION})"
+            "field `version`: version {other} is not supported (this crossborder reads versions \
+             1 and {VERSION})"
         )),
         None => Err(format!("missing field `version` (expected {VERSION})")),
     }
@@ -291,6 +291,14 @@ fn check_references(t: &Tables, errors: &mut Vec<String>) {
         errors,
     );
     references(&t.changes, "vendor_id", v, |r| r.vendor_id, errors);
+    references(
+        &t.versions,
+        "organisation_id",
+        o,
+        |r| Some(r.organisation_id),
+        errors,
+    );
+    references(&t.versions, "vendor_id", v, |r| Some(r.vendor_id), errors);
     references(
         &t.audit_events,
         "organisation_id",

@@ -183,6 +183,15 @@ pub fn import(
                 truncated.len() - MAX_ERRORS
             ));
         }
+        // A file from before the history (format version 1) gets it as a migration gives it.
+        if export.version == 1 {
+            crate::registry::history::backfill(conn)?;
+            notes.push(
+                "a file of format version 1: the records' first versions and the change log's \
+                 hash chain were built from them"
+                    .into(),
+            );
+        }
         Ok(ImportReport {
             backend,
             counts: tables.counts(),

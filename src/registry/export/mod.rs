@@ -39,8 +39,9 @@ pub use import::{ImportError, ImportReport, import};
 
 /// The `format` of every export file.
 pub const FORMAT: &str = "crossborder-export";
-/// The version this code writes and reads.
-pub const VERSION: u32 = 1;
+/// The version this code writes; it reads this one and version 1 (before the history, which
+/// `import` then builds as a migration does).
+pub const VERSION: u32 = 2;
 
 /// What `backup` says on PostgreSQL.
 pub const POSTGRES_BACKUP: &str = "backup copies SQLite databases; back up PostgreSQL with pg_dump \
@@ -154,6 +155,8 @@ serial_row!(EvidenceRow, evidence);
 
 serial_row!(ChangeRow, changes);
 
+serial_row!(VersionRow, versions);
+
 serial_row!(AuditEventRow, audit_events);
 
 serial_row!(ApiClientRow, api_clients);
@@ -172,12 +175,13 @@ serial_row!(LoginAttemptRow, login_attempts);
 type Statement = fn(&mut DbConnection) -> QueryResult<usize>;
 
 macro_rules! tables {
-    ($($table:ident: $row:ty),* $(,)?) => {
+    ($($(#[$meta:meta])* $table:ident: $row:ty),* $(,)?) => {
         /// Every table, in the order of inserts (parents before children; deletes go in reverse).
         #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct Tables {
             $(
+                $(#[$meta])*
                 #[serde(deserialize_with = "rows")]
                 pub $table: Vec<$row>,
             )*
@@ -276,6 +280,9 @@ tables! {
     transfer_data_categories: TransferDataCategoryRow,
     evidence: EvidenceRow,
     changes: ChangeRow,
+    // Absent from files of format version 1, written before versions were kept.
+    #[serde(default)]
+    versions: VersionRow,
     audit_events: AuditEventRow,
     api_clients: ApiClientRow,
     intake_requests: IntakeRequestRow,

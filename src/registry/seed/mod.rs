@@ -8,6 +8,7 @@ mod synthetic;
 use chrono::NaiveDate;
 
 use super::change::{self, ChangeKind};
+use super::history;
 use super::edit::json;
 use super::organisation::{self, Organisation};
 use super::vendor::{self, Vendor};
@@ -59,6 +60,7 @@ pub fn apply(
 ) -> Result<SeedReport, DbError> {
     conn.write_transaction(|conn| {
         let mut report = SeedReport::default();
+        let mut added = Vec::new();
         let existing = organisation::registry(conn, &seed.organisation.slug)?;
         let org_id = match &existing {
             None => {
@@ -93,19 +95,28 @@ pub fn apply(
                             after: json(vendor),
                         },
                     )?;
+                    // A seed describes a published list: its additions are announced on the day
+                    // they took effect.
                     if let Some(effective) = vendor
                         .active_from
                         .filter(|_| vendor.listed_on(NaiveDate::MAX))
                     {
-                        change::record(
+                        history::publish(
                             conn,
-                            org_id,
-                            id,
-                            ChangeKind::Added,
-                            vendor,
-                            (effective, effective),
+                            (org_id, &seed.organisation.slug),
+                            Some((id, &vendor.key)),
+                            history::Entry {
+                                kind: ChangeKind::Added,
+                                summary: change::summary(ChangeKind::Added, vendor, &[]),
+                                announced_on: effective,
+                                effective_on: effective,
+                                reason: None,
+                                amends: None,
+                            },
+                            &[],
                         )?;
                     }
+                    added.push(id);
                     report.vendors_added += 1;
                 }
                 Some(old) if json(old) != json(vendor) => {
@@ -126,6 +137,14 @@ pub fn apply(
                 }
                 Some(_) => {}
             }
+        }
+        // The new vendors' first versions, under one entry of the chain.
+        if !added.is_empty() {
+            let stored: Vec<Vendor> = vendor::all(conn, org_id)?
+                .into_iter()
+                .filter(|v| added.contains(&v.id))
+                .collect();
+            history::import(conn, (org_id, &seed.organisation.slug), &stored)?;
         }
         if report.changed_anything() {
             organisation::touch(conn, org_id)?;

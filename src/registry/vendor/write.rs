@@ -11,6 +11,8 @@ use crate::date::{now, today};
 use crate::db::schema::{vendor_categories, vendors};
 use crate::db::{DbConnection, DbError};
 use crate::registry::change::{self, ChangeKind};
+use crate::registry::history::notice::Timing;
+use crate::registry::history::{self, Fact, History};
 use crate::registry::edit::{EditError, edit_vendor, json};
 use crate::registry::evidence::{self, EvidenceFor};
 use crate::registry::organisation::{self, Locked};
@@ -21,14 +23,18 @@ use crate::registry::{certification, transfer};
 pub fn create(
     conn: &mut DbConnection,
     slug: &str,
-    new: NewVendor,
+    mut new: NewVendor,
+    timing: &Timing,
     actor: &str,
 ) -> Result<Vendor, EditError> {
     conn.write_transaction(|conn| {
         let org = organisation::lock(conn, slug)?;
         let today = today();
+        // The start of an active vendor is the day its announcement takes effect.
+        new.fields.active_from = new.fields.active_from.or(timing.effective_on);
+        let timing = Timing::on(new.fields.active_from).with_reasons(timing);
         let vendor = lifecycle::new_vendor(new, today, org.notice_end(today))?;
-        add(conn, &org, &vendor, today, actor)
+        add(conn, &org, &vendor, &timing, actor)
     })
 }
 
@@ -41,7 +47,7 @@ pub fn create_record(
 ) -> Result<Vendor, EditError> {
     conn.write_transaction(|conn| {
         let org = organisation::lock(conn, slug)?;
-        add(conn, &org, vendor, today(), actor)
+        add(conn, &org, vendor, &Timing::on(vendor.active_from), actor)
     })
 }
 
@@ -49,7 +55,7 @@ fn add(
     conn: &mut DbConnection,
     org: &Locked,
     vendor: &Vendor,
-    today: NaiveDate,
+    timing: &Timing,
     actor: &str,
 ) -> Result<Vendor, EditError> {
     let taken: i64 = vendors::table
@@ -76,20 +82,15 @@ fn add(
             after: json(vendor),
         },
     )?;
-    if let Some(effective) = vendor
-        .active_from
-        .filter(|_| vendor.status != VendorStatus::Proposed)
-    {
-        change::record(
-            conn,
-            org.id,
-            id,
-            ChangeKind::Added,
-            vendor,
-            (today, effective),
-        )?;
-    }
-    find_in(conn, org.id, &vendor.key)?.ok_or(EditError::NotFound("vendor"))
+    let stored = find_in(conn, org.id, &vendor.key)?.ok_or(EditError::NotFound("vendor"))?;
+    history::announce(
+        conn,
+        org,
+        &History::default(),
+        (None, &stored),
+        (timing, "active_from"),
+    )?;
+    Ok(stored)
 }
 
 /// Replaces a vendor's own fields (not its transfers, certifications or evidence) if
@@ -99,13 +100,20 @@ pub fn update(
     conn: &mut DbConnection,
     (slug, key): (&str, &str),
     expected_version: i32,
-    fields: VendorFields,
+    mut fields: VendorFields,
+    timing: &Timing,
     actor: &str,
 ) -> Result<Vendor, EditError> {
     conn.write_transaction(|conn| {
         let org = organisation::lock(conn, slug)?;
         let old = find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        let history = history::load_vendor(conn, old.id)?;
+        let published = history.vendor_on(&old, NaiveDate::MAX);
         let today = today();
+        if published.is_none() {
+            fields.active_from = fields.active_from.or(timing.effective_on);
+        }
+        let moved = moved_start(&published, &fields, today)?;
         let new = lifecycle::updated(&old, fields, today, org.notice_end(today))?;
         // Under the lock the version read is the latest; the condition is a second guard.
         let bumped = diesel::update(
@@ -131,23 +139,6 @@ pub fn update(
             .execute(conn)?;
             insert_categories(conn, old.id, &new)?;
         }
-        let activated = old.status == VendorStatus::Proposed && new.status == VendorStatus::Active;
-        if activated {
-            let effective = new.active_from.unwrap_or(today);
-            change::record(
-                conn,
-                org.id,
-                old.id,
-                ChangeKind::Added,
-                &new,
-                (today, effective),
-            )?;
-        } else if let Some(effective) = new
-            .active_from
-            .filter(|d| old.status == VendorStatus::Active && old.active_from != Some(*d))
-        {
-            change::move_addition(conn, old.id, effective, today)?;
-        }
         let after = Vendor {
             id: old.id,
             evidence: old.evidence.clone(),
@@ -168,8 +159,91 @@ pub fn update(
                 after: json(&after),
             },
         )?;
+        match (moved, published.as_ref()) {
+            (Some(start), Some(p)) => reschedule(conn, &org, &history, (p, &after), start)?,
+            (None, None) => {
+                let timing = Timing::on(after.active_from).with_reasons(timing);
+                history::announce(conn, &org, &history, (None, &after), (&timing, "active_from"))?;
+            }
+            (None, Some(p)) => {
+                history::announce(conn, &org, &history, (Some(p), &after), (timing, "effective_on"))?;
+            }
+            (Some(_), None) => {}
+        }
         Ok(after)
     })
+}
+
+/// The new start asked for a listed vendor, if it differs from the published one: allowed while
+/// the vendor is still to come (its announcement moves); a vendor in use started when it did.
+fn moved_start(
+    published: &Option<Vendor>,
+    fields: &VendorFields,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, EditError> {
+    let (Some(p), Some(asked)) = (published, fields.active_from) else {
+        return Ok(None);
+    };
+    match p.active_from {
+        Some(start) if start == asked => Ok(None),
+        Some(start) if start > today => Ok(Some(asked)),
+        start => Err(EditError::Invalid {
+            field: "active_from",
+            message: format!(
+                "vendor '{}' has been listed since {}; the start of a vendor in use is not \
+                 changed (to date it back, add a correction with a correction_reason)",
+                p.key,
+                start.map_or("its first day".to_string(), |d| d.to_string())
+            ),
+        }),
+    }
+}
+
+/// Moves the announced start of a vendor still to come to `start`: the notice counts from the
+/// day it was announced; earlier than that needs the urgent reason of a new announcement.
+fn reschedule(
+    conn: &mut DbConnection,
+    org: &Locked,
+    history: &History,
+    (published, after): (&Vendor, &Vendor),
+    start: NaiveDate,
+) -> Result<(), EditError> {
+    let Some(pending) = history.latest(Fact::Vendor, after.id) else {
+        return Ok(());
+    };
+    let announced = pending.recorded_at.date();
+    let notice_end = org.notice_end(announced);
+    let today = today();
+    if start < today || start < notice_end {
+        return Err(EditError::Invalid {
+            field: "active_from",
+            message: format!(
+                "{start} is before the end of the notice period of its announcement ({notice_end}); \
+                 a vendor announced on {announced} takes effect on {notice_end} or later"
+            ),
+        });
+    }
+    let publications = history::reschedule(history, pending.change_id.unwrap_or_default(), start);
+    let old = published.active_from.unwrap_or(start);
+    history::publish(
+        conn,
+        (org.id, &org.slug),
+        Some((after.id, &after.key)),
+        history::Entry {
+            kind: ChangeKind::Rescheduled,
+            summary: change::summary(
+                ChangeKind::Rescheduled,
+                after,
+                &[format!("takes effect on {start} instead of {old}")],
+            ),
+            announced_on: today,
+            effective_on: start,
+            reason: None,
+            amends: pending.change_id,
+        },
+        &publications,
+    )?;
+    Ok(())
 }
 
 /// Retires a vendor from `effective_on`: nothing is deleted; the change log announces it.
@@ -177,15 +251,16 @@ pub fn retire(
     conn: &mut DbConnection,
     (slug, key): (&str, &str),
     expected_version: i32,
-    effective_on: NaiveDate,
+    timing: &Timing,
     actor: &str,
 ) -> Result<Vendor, EditError> {
+    let effective_on = timing.effective_on.unwrap_or_else(today);
     edit_vendor(
         conn,
         (slug, key),
         expected_version,
-        (actor, "retire"),
-        |conn, org, old| {
+        (actor, "retire", timing),
+        |conn, _org, old| {
             lifecycle::check_retirement(old, effective_on)?;
             let retired: &str = VendorStatus::Retired.into();
             diesel::update(vendors::table.find(old.id))
@@ -194,14 +269,6 @@ pub fn retire(
                     vendors::retired_from.eq(Some(effective_on)),
                 ))
                 .execute(conn)?;
-            change::record(
-                conn,
-                org.id,
-                old.id,
-                ChangeKind::Retired,
-                old,
-                (today(), effective_on),
-            )?;
             Ok(())
         },
     )

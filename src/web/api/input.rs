@@ -113,8 +113,12 @@ fn valid_framework(value: &str) -> Result<(), ValidationError> {
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetireIn {
-    /// The first day the vendor is no longer used.
+    /// The first day the vendor is no longer used: today or later, or a past day with a
+    /// `correction_reason`.
     pub effective_on: NaiveDate,
+    /// Makes the retirement a correction of the past, for this reason (published).
+    #[validate(length(min = 1, max = 500), custom(function = "crate::web::input::not_blank"))]
+    pub correction_reason: Option<String>,
 }
 
 /// The facts of one transfer, as `crossborder assess` takes them.

@@ -101,10 +101,11 @@ pub async fn create_vendor(
         })
     }));
     reject(errors)?;
+    let timing = body.timing();
     let new = body.into_inner().into_new().map_err(AppError::Invalid)?;
     let slug = path.into_inner();
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
-        vendor::create(conn, &slug, new, &actor)
+        vendor::create(conn, &slug, new, &timing, &actor)
     })
     .await
 }
@@ -124,9 +125,10 @@ pub async fn update_vendor(
     let actor = caller.actor();
     validated(&*body)?;
     let fields = body.fields().map_err(AppError::Invalid)?;
+    let timing = body.timing();
     let (slug, key) = path.into_inner();
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
-        vendor::update(conn, (&slug, &key), expected, fields, &actor)
+        vendor::update(conn, (&slug, &key), expected, fields, &timing, &actor)
     })
     .await
 }
@@ -145,9 +147,10 @@ pub async fn retire_vendor(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor();
     let (slug, key) = path.into_inner();
-    let effective_on = body.effective_on;
+    validated(&*body)?;
+    let timing = crate::web::input::timing(Some(body.effective_on), &None, &body.correction_reason);
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
-        vendor::retire(conn, (&slug, &key), expected, effective_on, &actor)
+        vendor::retire(conn, (&slug, &key), expected, &timing, &actor)
     })
     .await
 }
@@ -166,12 +169,13 @@ pub async fn add_transfer(
     validated(&*body)?;
     reject(body.check())?;
     let (slug, key) = path.into_inner();
+    let timing = body.timing();
     let transfer = body
         .into_inner()
         .into_transfer()
         .map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
-        transfer::add(conn, (&slug, &key), &transfer, &actor).map(|(_, vendor)| vendor)
+        transfer::add(conn, (&slug, &key), &transfer, &timing, &actor).map(|(_, vendor)| vendor)
     })
     .await
 }
@@ -193,12 +197,13 @@ pub async fn update_transfer(
     reject(body.check())?;
     let (slug, key, id) = path.into_inner();
     let id = path_id(&id, "transfer")?;
+    let timing = body.timing();
     let transfer = body
         .into_inner()
         .into_transfer()
         .map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
-        transfer::update(conn, (&slug, &key), id, expected, &transfer, &actor)
+        transfer::update(conn, (&slug, &key), id, expected, &transfer, &timing, &actor)
     })
     .await
 }

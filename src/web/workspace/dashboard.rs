@@ -124,7 +124,9 @@ fn attention<'a>(
             let changes = r
                 .changes
                 .iter()
-                .filter(move |c| c.effective_on > today && c.effective_on <= soon)
+                .filter(move |c| {
+                    c.kind.is_public() && c.effective_on > today && c.effective_on <= soon
+                })
                 .map(move |c| {
                     let vendor = r.vendors.iter().find(|v| c.vendor_id == Some(v.id));
                     (

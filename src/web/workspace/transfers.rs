@@ -98,7 +98,20 @@ pub(super) fn transfer_input(f: &Form, errors: &mut Vec<FieldError>) -> Option<T
         supplementary_measures: f.opt("transfer_measures"),
         notes: f.opt("transfer_notes"),
         evidence: Vec::new(),
+        effective_on: f.date("effective_on", errors),
+        urgent_reason: f.opt("urgent_reason"),
+        correction_reason: f.opt("correction_reason"),
     })
+}
+
+/// When the form asks the change to take effect (its date is checked with the transfer's).
+fn form_timing(f: &Form) -> crate::registry::history::notice::Timing {
+    let mut ignored = Vec::new();
+    crate::web::input::timing(
+        f.date("effective_on", &mut ignored),
+        &f.opt("urgent_reason"),
+        &f.opt("correction_reason"),
+    )
 }
 
 /// Checks a transfer's input as the API does; errors named after the form's fields.
@@ -231,8 +244,9 @@ pub async fn add_transfer(
         }
     };
     let (actor, s, k) = (forms::actor(&signed_in), slug.clone(), key.clone());
+    let timing = form_timing(&form);
     match forms::run_edit(&state, move |conn| {
-        transfer::add(conn, (&s, &k), &transfer, &actor)
+        transfer::add(conn, (&s, &k), &transfer, &timing, &actor)
     })
     .await?
     {
@@ -304,8 +318,9 @@ pub async fn update_transfer(
         key.clone(),
         form.version(),
     );
+    let timing = form_timing(&form);
     match forms::run_edit(&state, move |conn| {
-        transfer::update(conn, (&s, &k), id, version, &transfer, &actor)
+        transfer::update(conn, (&s, &k), id, version, &transfer, &timing, &actor)
     })
     .await?
     {

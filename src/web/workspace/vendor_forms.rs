@@ -65,6 +65,9 @@ fn vendor_input(f: &Form, errors: &mut Vec<FieldError>) -> VendorIn {
         dpa_signed_on: f.date("dpa_signed_on", errors),
         dpa_url: f.opt("dpa_url"),
         notes: f.opt("notes"),
+        effective_on: f.date("effective_on", errors),
+        urgent_reason: f.opt("urgent_reason"),
+        correction_reason: f.opt("correction_reason"),
         transfers: Vec::new(),
     }
 }
@@ -187,6 +190,7 @@ pub async fn create_vendor(
             page_.render(&form, errors, state.rules, Markup::default()),
         ))
     };
+    let timing = input.timing();
     let new = match forms::with_errors(errors, input.into_new()) {
         Ok(new) => new,
         Err(errors) => return refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY),
@@ -194,7 +198,7 @@ pub async fn create_vendor(
     let actor = forms::actor(&signed_in);
     let wanted = slug.clone();
     match forms::run_edit(&state, move |conn| {
-        vendor::create(conn, &wanted, new, &actor)
+        vendor::create(conn, &wanted, new, &timing, &actor)
     })
     .await?
     {
@@ -257,6 +261,7 @@ pub async fn update_vendor(
     let mut input = vendor_input(&form, &mut errors);
     input.key = current.key.clone();
     validate_vendor(&input, &mut errors);
+    let timing = input.timing();
     // The update as it would be saved: refused here with the other errors, shown beside the
     // saved record when someone saved first.
     let checked = input.fields().and_then(|fields| {
@@ -289,7 +294,7 @@ pub async fn update_vendor(
         form.version(),
     );
     match forms::run_edit(&state, move |conn| {
-        vendor::update(conn, (&s, &k), version, fields, &actor)
+        vendor::update(conn, (&s, &k), version, fields, &timing, &actor)
     })
     .await?
     {
@@ -348,6 +353,7 @@ pub async fn retire_vendor(
     let vendor = &vendor;
     let mut errors = Vec::new();
     let effective_on = form.required_date("effective_on", &mut errors);
+    let correction = form.opt("correction_reason");
     let refuse = |errors: Vec<FieldError>, status| {
         Ok(page(
             status,
@@ -371,7 +377,8 @@ pub async fn retire_vendor(
         form.version(),
     );
     match forms::run_edit(&state, move |conn| {
-        vendor::retire(conn, (&s, &k), version, effective_on, &actor)
+        let timing = crate::web::input::timing(Some(effective_on), &None, &correction);
+        vendor::retire(conn, (&s, &k), version, &timing, &actor)
     })
     .await?
     {

@@ -154,7 +154,7 @@ pub fn vendor_page(
     let changes: Vec<_> = registry
         .changes
         .iter()
-        .filter(|c| c.vendor_id == Some(vendor.id))
+        .filter(|c| c.vendor_id == Some(vendor.id) && c.kind.is_public())
         .collect();
     // Editors get a last column with the link to each row's form.
     let mut transfer_columns = vec!["Destination", "Data shared", "Mechanisms", "TIA", "Verdict"];

@@ -1,0 +1,188 @@
+//! The public facts of a vendor as versions hold them: its listing, each transfer, each
+//! certification, as canonical JSON (keys sorted, so the same fact is always the same text and
+//! the change log's hashes can cover it).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr};
+
+use crate::registry::certification::Certification;
+use crate::registry::transfer::{ClaimedMechanism, DataCategory, Transfer};
+use crate::registry::vendor::{Role, Vendor, VendorCategory, VendorStatus};
+use crate::rules::CountryCode;
+
+/// Which fact of a vendor a version is of.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Display, EnumString, IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Fact {
+    /// The vendor's listing: name, entity, role, purpose, categories, headquarters, status.
+    Vendor,
+    Transfer,
+    Certification,
+}
+
+/// Whether a listed vendor is in use or retired (a proposed vendor is not public: no version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Listed {
+    Active,
+    Retired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingBody {
+    pub name: String,
+    pub legal_entity: Option<String>,
+    pub website: Option<String>,
+    pub headquarters: Option<CountryCode>,
+    pub role: Role,
+    pub categories: Vec<VendorCategory>,
+    pub purpose: String,
+    pub status: Listed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MechanismBody {
+    pub id: String,
+    pub signed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferBody {
+    pub position: i32,
+    pub country: Option<CountryCode>,
+    pub location: Option<String>,
+    pub data_categories: Vec<DataCategory>,
+    pub mechanisms: Vec<MechanismBody>,
+    pub tia_on: Option<NaiveDate>,
+    pub supplementary_measures: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationBody {
+    pub framework: String,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub verified_on: NaiveDate,
+}
+
+/// Canonical JSON: object keys sorted (serde_json's map is ordered), no spaces.
+pub fn canonical<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+impl ListingBody {
+    pub fn of(v: &Vendor) -> Option<Self> {
+        let status = match v.status {
+            VendorStatus::Proposed => return None,
+            VendorStatus::Active => Listed::Active,
+            VendorStatus::Retired => Listed::Retired,
+        };
+        Some(ListingBody {
+            name: v.name.clone(),
+            legal_entity: v.legal_entity.clone(),
+            website: v.website.clone(),
+            headquarters: v.headquarters,
+            role: v.role,
+            categories: v.categories.clone(),
+            purpose: v.purpose.clone(),
+            status,
+        })
+    }
+}
+
+impl TransferBody {
+    pub fn of(t: &Transfer, position: usize) -> Self {
+        let mut data_categories = t.data_categories.clone();
+        data_categories.sort();
+        TransferBody {
+            position: position as i32,
+            country: t.country,
+            location: t.location.clone(),
+            data_categories,
+            mechanisms: t
+                .mechanisms
+                .iter()
+                .map(|m| MechanismBody {
+                    id: m.id.clone(),
+                    signed_on: m.signed_on,
+                })
+                .collect(),
+            tia_on: t.tia_on,
+            supplementary_measures: t.supplementary_measures.clone(),
+        }
+    }
+
+    /// The transfer this body describes; notes and evidence are the current record's.
+    pub fn transfer(&self, current: Option<&Transfer>, id: i32) -> Transfer {
+        Transfer {
+            id,
+            country: self.country,
+            location: self.location.clone(),
+            data_categories: self.data_categories.clone(),
+            mechanisms: self
+                .mechanisms
+                .iter()
+                .map(|m| ClaimedMechanism {
+                    id: m.id.clone(),
+                    signed_on: m.signed_on,
+                })
+                .collect(),
+            tia_on: self.tia_on,
+            supplementary_measures: self.supplementary_measures.clone(),
+            notes: current.and_then(|t| t.notes.clone()),
+            evidence: current.map(|t| t.evidence.clone()).unwrap_or_default(),
+            version: current.map_or(0, |t| t.version),
+        }
+    }
+}
+
+impl CertificationBody {
+    pub fn of(c: &Certification) -> Self {
+        CertificationBody {
+            framework: c.framework.clone(),
+            from: c.from,
+            until: c.until,
+            verified_on: c.verified_on,
+        }
+    }
+
+    pub fn certification(&self, current: Option<&Certification>, id: i32) -> Certification {
+        Certification {
+            id,
+            framework: self.framework.clone(),
+            from: self.from,
+            until: self.until,
+            verified_on: self.verified_on,
+            evidence: current.map(|c| c.evidence.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The public facts of a vendor's current record, as (fact, id, canonical body): none for a
+/// proposed vendor.
+pub fn facts(v: &Vendor) -> Vec<(Fact, i32, String)> {
+    let Some(listing) = ListingBody::of(v) else {
+        return Vec::new();
+    };
+    let mut out = vec![(Fact::Vendor, v.id, canonical(&listing))];
+    for (position, t) in v.transfers.iter().enumerate() {
+        out.push((
+            Fact::Transfer,
+            t.id,
+            canonical(&TransferBody::of(t, position)),
+        ));
+    }
+    for c in &v.certifications {
+        out.push((Fact::Certification, c.id, canonical(&CertificationBody::of(c))));
+    }
+    out
+}
