@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::edit::{EditError, edit_vendor};
-use super::history::notice::Timing;
 use super::evidence::{self, Evidence, EvidenceFor};
+use super::history::notice::Timing;
 use super::vendor::{Scope, Vendor};
 use crate::db::rows::VendorCertificationRow;
 use crate::db::schema::vendor_certifications;

@@ -204,9 +204,10 @@ pub fn differences(old: &Vendor, new: &Vendor) -> Vec<String> {
     field(old.categories != new.categories, "categories");
     field(old.purpose != new.purpose, "purpose");
     for t in &new.transfers {
-        let place = t
-            .country
-            .map_or_else(|| t.location.clone().unwrap_or_default(), |c| c.name().to_string());
+        let place = t.country.map_or_else(
+            || t.location.clone().unwrap_or_default(),
+            |c| c.name().to_string(),
+        );
         match old.transfers.iter().find(|o| o.id == t.id) {
             None => {}
             Some(o) if o.country != t.country || o.location != t.location => {

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::change::{self, Change};
 use super::edit::{EditError, json};
-use super::stored_country;
 use super::history::{self, History};
+use super::stored_country;
 use super::vendor::{self, Vendor, VendorStatus};
 use crate::audit::{AuditEvent, audit};
 use crate::date::now;
@@ -168,7 +168,7 @@ pub fn registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>,
 
 /// One organisation's registry as published: the vendors as their versions recorded before
 /// `known_before` show them on `as_of` (proposals, never published, as they stand), and the
-/// changes announced by then. Eleven queries in one read transaction, for any date.
+/// changes announced by then. Ten queries in one read transaction, for any date.
 pub fn published(
     conn: &mut DbConnection,
     slug: &str,

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError, ValidationErrors};
 
+use crate::registry::history::notice::Timing;
 use crate::registry::{
     ClaimedMechanism, DataCategory, Evidence, NewVendor, Role, Transfer, VendorCategory,
     VendorFields, VendorStatus,
 };
-use crate::registry::history::notice::Timing;
 use crate::rules::{CountryCode, RuleSet};
 use crate::values::{FieldError, VendorKey, WebUrl, word};
 
@@ -260,7 +260,11 @@ pub fn timing(
 
 impl VendorIn {
     pub fn timing(&self) -> Timing {
-        timing(self.effective_on, &self.urgent_reason, &self.correction_reason)
+        timing(
+            self.effective_on,
+            &self.urgent_reason,
+            &self.correction_reason,
+        )
     }
 
     /// The vendor's own fields, for an update (the key and the transfers are not part of it).
@@ -346,7 +350,11 @@ pub struct TransferIn {
 
 impl TransferIn {
     pub fn timing(&self) -> Timing {
-        timing(self.effective_on, &self.urgent_reason, &self.correction_reason)
+        timing(
+            self.effective_on,
+            &self.urgent_reason,
+            &self.correction_reason,
+        )
     }
 
     /// Checks what one field cannot: a country or a location.

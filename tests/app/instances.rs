@@ -70,7 +70,7 @@ async fn a_write_through_one_instance_shows_on_the_other_within_a_second() {
     let a = start(&database.url);
     let b = start(&database.url);
     let client = reqwest::Client::new();
-    let list = |base: &str| format!("{base}/arturia/subprocessors.json?as_of=2026-01-01");
+    let list = |base: &str| format!("{base}/arturia/subprocessors.json");
     let names = |json: &serde_json::Value| -> Vec<String> {
         json["vendors"]
             .as_array()
@@ -107,7 +107,8 @@ async fn a_write_through_one_instance_shows_on_the_other_within_a_second() {
         .json(&serde_json::json!({
             "key": "stripe", "name": "Stripe", "website": "https://stripe.com", "headquarters": "US",
             "role": "processor", "categories": ["payments"], "purpose": "Card payments",
-            "status": "active", "active_from": "2025-06-01",
+            "status": "active", "active_from": crate::support::today().to_string(),
+            "urgent_reason": "payments move today",
             "transfers": [{"country": "US", "data_categories": ["payment"], "mechanisms": [{"id": "dpf"}]}]
         }))
         .send()

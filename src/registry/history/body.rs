@@ -182,7 +182,11 @@ pub fn facts(v: &Vendor) -> Vec<(Fact, i32, String)> {
         ));
     }
     for c in &v.certifications {
-        out.push((Fact::Certification, c.id, canonical(&CertificationBody::of(c))));
+        out.push((
+            Fact::Certification,
+            c.id,
+            canonical(&CertificationBody::of(c)),
+        ));
     }
     out
 }

@@ -57,7 +57,8 @@ pub enum Body {
 
 impl Version {
     fn parse(row: VersionRow) -> Result<Self, DbError> {
-        let corrupt = |what: String| DbError::Corrupt(format!("versions row id {}: {what}", row.id));
+        let corrupt =
+            |what: String| DbError::Corrupt(format!("versions row id {}: {what}", row.id));
         let fact: Fact = row
             .fact
             .parse()
@@ -91,9 +92,16 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
 /// The first moment after the day `date`: what was recorded before it was known on that day.
 pub fn end_of(date: NaiveDate) -> NaiveDateTime {
     date.succ_opt()
-        .unwrap_or(NaiveDate::MAX)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or(NaiveDateTime::MAX)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map_or(everything(), |end| end.min(everything()))
+}
+
+/// A moment after every recording: the last second of the year 9999 (the last that both
+/// backends store and compare as they should; SQLite compares timestamps as text).
+pub fn everything() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .unwrap_or_default()
 }
 
 /// The versions of an organisation's facts known at some moment, by fact, oldest first.
@@ -135,7 +143,11 @@ impl History {
                 .entry(v.vendor_id)
                 .or_default()
                 .insert((v.fact, v.fact_id), ());
-            history.facts.entry((v.fact, v.fact_id)).or_default().push(v);
+            history
+                .facts
+                .entry((v.fact, v.fact_id))
+                .or_default()
+                .push(v);
         }
         for versions in history.facts.values_mut() {
             versions.sort_by_key(|v| (v.effective_from, v.recorded_at, v.id));

@@ -86,7 +86,10 @@ pub fn reach(old: Option<&Vendor>, new: &Vendor) -> Reach {
     };
     let mut widens = Vec::new();
     if new.role != old.role {
-        widens.push(format!("its role becomes {}", new.role.label().to_lowercase()));
+        widens.push(format!(
+            "its role becomes {}",
+            new.role.label().to_lowercase()
+        ));
     }
     let countries: BTreeSet<_> = old.transfers.iter().map(|t| t.country).collect();
     for c in new.transfers.iter().map(|t| t.country) {
@@ -167,10 +170,7 @@ pub fn effective(
     }
     let earliest = floor.unwrap_or(today);
     if !reach.widens() {
-        return Ok((
-            timing.effective_on.unwrap_or(earliest),
-            Timed::Announced,
-        ));
+        return Ok((timing.effective_on.unwrap_or(earliest), Timed::Announced));
     }
     let date = timing.effective_on.unwrap_or(notice_end.max(earliest));
     if date >= notice_end {
@@ -203,7 +203,11 @@ mod tests {
         }
     }
 
-    fn run(timing: Timing, reach: Reach, floor: Option<&str>) -> Result<(NaiveDate, Timed), String> {
+    fn run(
+        timing: Timing,
+        reach: Reach,
+        floor: Option<&str>,
+    ) -> Result<(NaiveDate, Timed), String> {
         effective(
             &timing,
             "effective_on",
@@ -233,40 +237,125 @@ mod tests {
             Result<(&'static str, Timed), &'static str>,
         );
         let rows: Vec<Row> = vec![
-            ("Art. 28(2): a widening change waits for the notice period by default",
-             timing(None, None, None), true, None, Ok((NOTICE_END, Timed::Announced))),
-            ("a widening change may be set later than the notice period",
-             timing(Some("2027-02-01"), None, None), true, None, Ok(("2027-02-01", Timed::Announced))),
-            ("a widening change earlier than the notice period is refused without a reason",
-             timing(Some("2026-12-02"), None, None), true, None, Err("urgent_reason")),
-            ("with an urgent reason it may take effect today",
-             timing(Some(TODAY), Some("outage of the current host"), None), true, None,
-             Ok((TODAY, Timed::Urgent("outage of the current host".into())))),
-            ("a blank urgent reason is no reason",
-             timing(Some(TODAY), Some("  "), None), true, None, Err("urgent_reason")),
-            ("a narrowing change takes effect today by default",
-             timing(None, None, None), false, None, Ok((TODAY, Timed::Announced))),
-            ("a narrowing change may be set later",
-             timing(Some("2027-01-15"), None, None), false, None, Ok(("2027-01-15", Timed::Announced))),
-            ("no change takes effect in the past (backdating)",
-             timing(Some("2020-01-01"), None, None), false, None, Err("is in the past")),
-            ("not even with an urgent reason",
-             timing(Some("2026-11-30"), Some("urgent"), None), true, None, Err("is in the past")),
-            ("a correction dates back, with its reason",
-             timing(Some("2019-03-01"), None, Some("the transfer started in 2019")), true, None,
-             Ok(("2019-03-01", Timed::Correction("the transfer started in 2019".into())))),
-            ("a correction needs its date",
-             timing(None, None, Some("typo")), false, None, Err("needs the past date")),
-            ("a correction is for the past only",
-             timing(Some(TODAY), None, Some("typo")), false, None, Err("not in the past")),
-            ("a change waits for one of the same vendor still to come",
-             timing(None, None, None), false, Some("2027-01-10"), Ok(("2027-01-10", Timed::Announced))),
-            ("a widening one too, when that is later than its own notice",
-             timing(None, None, None), true, Some("2027-01-10"), Ok(("2027-01-10", Timed::Announced))),
-            ("and may not be set before it",
-             timing(Some("2027-01-05"), None, None), false, Some("2027-01-10"), Err("earlier change")),
-            ("a floor in the past is no floor",
-             timing(None, None, None), false, Some("2026-01-10"), Ok((TODAY, Timed::Announced))),
+            (
+                "Art. 28(2): a widening change waits for the notice period by default",
+                timing(None, None, None),
+                true,
+                None,
+                Ok((NOTICE_END, Timed::Announced)),
+            ),
+            (
+                "a widening change may be set later than the notice period",
+                timing(Some("2027-02-01"), None, None),
+                true,
+                None,
+                Ok(("2027-02-01", Timed::Announced)),
+            ),
+            (
+                "a widening change earlier than the notice period is refused without a reason",
+                timing(Some("2026-12-02"), None, None),
+                true,
+                None,
+                Err("urgent_reason"),
+            ),
+            (
+                "with an urgent reason it may take effect today",
+                timing(Some(TODAY), Some("outage of the current host"), None),
+                true,
+                None,
+                Ok((TODAY, Timed::Urgent("outage of the current host".into()))),
+            ),
+            (
+                "a blank urgent reason is no reason",
+                timing(Some(TODAY), Some("  "), None),
+                true,
+                None,
+                Err("urgent_reason"),
+            ),
+            (
+                "a narrowing change takes effect today by default",
+                timing(None, None, None),
+                false,
+                None,
+                Ok((TODAY, Timed::Announced)),
+            ),
+            (
+                "a narrowing change may be set later",
+                timing(Some("2027-01-15"), None, None),
+                false,
+                None,
+                Ok(("2027-01-15", Timed::Announced)),
+            ),
+            (
+                "no change takes effect in the past (backdating)",
+                timing(Some("2020-01-01"), None, None),
+                false,
+                None,
+                Err("is in the past"),
+            ),
+            (
+                "not even with an urgent reason",
+                timing(Some("2026-11-30"), Some("urgent"), None),
+                true,
+                None,
+                Err("is in the past"),
+            ),
+            (
+                "a correction dates back, with its reason",
+                timing(
+                    Some("2019-03-01"),
+                    None,
+                    Some("the transfer started in 2019"),
+                ),
+                true,
+                None,
+                Ok((
+                    "2019-03-01",
+                    Timed::Correction("the transfer started in 2019".into()),
+                )),
+            ),
+            (
+                "a correction needs its date",
+                timing(None, None, Some("typo")),
+                false,
+                None,
+                Err("needs the past date"),
+            ),
+            (
+                "a correction is for the past only",
+                timing(Some(TODAY), None, Some("typo")),
+                false,
+                None,
+                Err("not in the past"),
+            ),
+            (
+                "a change waits for one of the same vendor still to come",
+                timing(None, None, None),
+                false,
+                Some("2027-01-10"),
+                Ok(("2027-01-10", Timed::Announced)),
+            ),
+            (
+                "a widening one too, when that is later than its own notice",
+                timing(None, None, None),
+                true,
+                Some("2027-01-10"),
+                Ok(("2027-01-10", Timed::Announced)),
+            ),
+            (
+                "and may not be set before it",
+                timing(Some("2027-01-05"), None, None),
+                false,
+                Some("2027-01-10"),
+                Err("earlier change"),
+            ),
+            (
+                "a floor in the past is no floor",
+                timing(None, None, None),
+                false,
+                Some("2026-01-10"),
+                Ok((TODAY, Timed::Announced)),
+            ),
         ];
         for (case, timing, widens, floor, expected) in rows {
             let reach = if widens { widening() } else { Reach::default() };

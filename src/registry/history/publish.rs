@@ -86,10 +86,7 @@ pub fn publish(
                 fact_id: p.fact_id,
                 effective_from: p.effective_from,
                 recorded_at: p.recorded_at,
-                body: p
-                    .body
-                    .as_deref()
-                    .and_then(|b| serde_json::from_str(b).ok()),
+                body: p.body.as_deref().and_then(|b| serde_json::from_str(b).ok()),
             })
             .collect(),
         previous: chain::head(conn, org_id)?,
@@ -199,13 +196,8 @@ pub fn announce(
         .filter_map(|(fact, id)| history.latest(*fact, *id))
         .map(|v| v.effective_from)
         .max();
-    let (date, timed) = notice::effective(
-        timing,
-        field,
-        &reach,
-        (today, org.notice_end(today)),
-        floor,
-    )?;
+    let (date, timed) =
+        notice::effective(timing, field, &reach, (today, org.notice_end(today)), floor)?;
     let publications = match timed {
         // A correction sets right what was in effect on its day.
         Timed::Correction(_) => {
@@ -234,7 +226,9 @@ pub fn announce(
     let kind = match (&timed, before) {
         (Timed::Correction(_), _) => ChangeKind::Corrected,
         (_, None) => ChangeKind::Added,
-        (_, Some(b)) if b.status != VendorStatus::Retired && after.status == VendorStatus::Retired => {
+        (_, Some(b))
+            if b.status != VendorStatus::Retired && after.status == VendorStatus::Retired =>
+        {
             ChangeKind::Retired
         }
         _ => ChangeKind::Changed,

@@ -8,8 +8,8 @@ mod synthetic;
 use chrono::NaiveDate;
 
 use super::change::{self, ChangeKind};
-use super::history;
 use super::edit::json;
+use super::history;
 use super::organisation::{self, Organisation};
 use super::vendor::{self, Vendor};
 use crate::audit::{AuditEvent, audit};

@@ -11,10 +11,10 @@ use crate::date::{now, today};
 use crate::db::schema::{vendor_categories, vendors};
 use crate::db::{DbConnection, DbError};
 use crate::registry::change::{self, ChangeKind};
-use crate::registry::history::notice::Timing;
-use crate::registry::history::{self, Fact, History};
 use crate::registry::edit::{EditError, edit_vendor, json};
 use crate::registry::evidence::{self, EvidenceFor};
+use crate::registry::history::notice::Timing;
+use crate::registry::history::{self, Fact, History};
 use crate::registry::organisation::{self, Locked};
 use crate::registry::{certification, transfer};
 
@@ -163,10 +163,22 @@ pub fn update(
             (Some(start), Some(p)) => reschedule(conn, &org, &history, (p, &after), start)?,
             (None, None) => {
                 let timing = Timing::on(after.active_from).with_reasons(timing);
-                history::announce(conn, &org, &history, (None, &after), (&timing, "active_from"))?;
+                history::announce(
+                    conn,
+                    &org,
+                    &history,
+                    (None, &after),
+                    (&timing, "active_from"),
+                )?;
             }
             (None, Some(p)) => {
-                history::announce(conn, &org, &history, (Some(p), &after), (timing, "effective_on"))?;
+                history::announce(
+                    conn,
+                    &org,
+                    &history,
+                    (Some(p), &after),
+                    (timing, "effective_on"),
+                )?;
             }
             (Some(_), None) => {}
         }
@@ -255,6 +267,16 @@ pub fn retire(
     actor: &str,
 ) -> Result<Vendor, EditError> {
     let effective_on = timing.effective_on.unwrap_or_else(today);
+    // Backdating is refused before anything else is said of the date.
+    if timing.correction.is_none() && effective_on < today() {
+        history::notice::effective(
+            timing,
+            "effective_on",
+            &Default::default(),
+            (today(), today()),
+            None,
+        )?;
+    }
     edit_vendor(
         conn,
         (slug, key),

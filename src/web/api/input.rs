@@ -117,7 +117,10 @@ pub struct RetireIn {
     /// `correction_reason`.
     pub effective_on: NaiveDate,
     /// Makes the retirement a correction of the past, for this reason (published).
-    #[validate(length(min = 1, max = 500), custom(function = "crate::web::input::not_blank"))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::web::input::not_blank")
+    )]
     pub correction_reason: Option<String>,
 }
 

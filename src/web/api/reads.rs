@@ -3,7 +3,7 @@
 use crate::web::error::ApiError;
 use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::dto::{
     self, AssessIn, AssessmentOut, LookupMatch, LookupResult, OrganisationList, OrganisationOut,
@@ -11,7 +11,9 @@ use super::dto::{
 };
 use super::{etag, validated};
 use crate::date::{parse_date, today};
-use crate::registry::{Registry, Role, Vendor, VendorCategory, VendorStatus, intake, organisation};
+use crate::registry::{
+    Registry, Role, Vendor, VendorCategory, VendorStatus, history, intake, organisation,
+};
 use crate::rules::{self, Claim, CountryCode, Facts, RuleSet};
 use crate::values::vocabulary;
 use crate::web::error::AppError;
@@ -39,6 +41,33 @@ fn as_of(pairs: &[(String, String)]) -> Result<NaiveDate, AppError> {
         Some((_, v)) => parse_date(v).map_err(|e| bad("as_of", e.to_string())),
         None => Ok(today()),
     }
+}
+
+/// `known_at=D`: what was recorded by the end of D (the list as published on D when D is
+/// `as_of`); default: everything recorded, later corrections included.
+fn known_before(pairs: &[(String, String)]) -> Result<NaiveDateTime, AppError> {
+    match pairs.iter().find(|(k, v)| k == "known_at" && !v.is_empty()) {
+        Some((_, v)) => parse_date(v)
+            .map(history::end_of)
+            .map_err(|e| bad("known_at", e.to_string())),
+        None => Ok(history::everything()),
+    }
+}
+
+/// The organisation's vendors as known before `known_before`, on `as_of`.
+async fn published(
+    state: &AppState,
+    slug: &str,
+    (as_of, known_before): (NaiveDate, NaiveDateTime),
+) -> Result<Registry, AppError> {
+    let wanted = slug.to_string();
+    blocking(state, move |conn| {
+        organisation::published(conn, &wanted, as_of, known_before)
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound {
+        what: format!("organisation '{slug}'"),
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "registry",
@@ -70,6 +99,7 @@ pub async fn organisation(
 /// What `GET .../vendors` narrows to.
 struct VendorQuery {
     as_of: NaiveDate,
+    known_before: NaiveDateTime,
     country: Option<CountryCode>,
     category: Option<VendorCategory>,
     role: Option<Role>,
@@ -84,6 +114,7 @@ fn vendor_query(req: &HttpRequest) -> Result<VendorQuery, AppError> {
     let pairs = query_pairs(req)?;
     let mut query = VendorQuery {
         as_of: as_of(&pairs)?,
+        known_before: known_before(&pairs)?,
         country: None,
         category: None,
         role: None,
@@ -177,7 +208,7 @@ fn cursor(v: &Vendor) -> String {
         ("status" = Option<String>, Query, description = "proposed, active, retired"),
         ("flagged" = Option<bool>, Query, description = "Only vendors with (true) or without (false) a flagged transfer"),
         ("q" = Option<String>, Query, description = "Part of the name, case-insensitive"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
+        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
         ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     responses((status = 200, body = VendorPage), (status = 400, body = inline(Object)), (status = 404, body = inline(Object))),
@@ -189,7 +220,7 @@ pub async fn vendors(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let query = vendor_query(&req)?;
-    let registry = registry(&state, &path).await?;
+    let registry = published(&state, &path, (query.as_of, query.known_before)).await?;
     let exporter = registry.organisation.country;
     let mut vendors: Vec<&Vendor> = registry.vendors.iter().collect();
     vendors.sort_by(|a, b| (&a.name, &a.key).cmp(&(&b.name, &b.key)));
@@ -235,7 +266,7 @@ pub async fn vendors(
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/vendors/{key}", tag = "registry",
-    params(("org" = String, Path), ("key" = String, Path), ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today")),
+    params(("org" = String, Path), ("key" = String, Path), ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included")),
     responses((status = 200, body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn vendor(
@@ -244,9 +275,10 @@ pub async fn vendor(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let as_of = as_of(&query_pairs(&req)?)?;
+    let pairs = query_pairs(&req)?;
+    let as_of = as_of(&pairs)?;
     let (slug, key) = path.into_inner();
-    let registry = registry(&state, &slug).await?;
+    let registry = published(&state, &slug, (as_of, known_before(&pairs)?)).await?;
     let v = registry
         .vendors
         .iter()
@@ -341,7 +373,7 @@ pub async fn lookup(
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/transfers", tag = "registry",
-    params(("org" = String, Path), ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
+    params(("org" = String, Path), ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
         ("country" = Option<String>, Query), ("flagged" = Option<bool>, Query)),
     responses((status = 200, body = TransferList), (status = 400, body = inline(Object)), (status = 404, body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
@@ -352,7 +384,7 @@ pub async fn transfers(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let query = vendor_query(&req)?;
-    let registry = registry(&state, &path).await?;
+    let registry = published(&state, &path, (query.as_of, query.known_before)).await?;
     let exporter = registry.organisation.country;
     let data = registry
         .vendors

@@ -203,7 +203,15 @@ pub async fn update_transfer(
         .into_transfer()
         .map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
-        transfer::update(conn, (&slug, &key), id, expected, &transfer, &timing, &actor)
+        transfer::update(
+            conn,
+            (&slug, &key),
+            id,
+            expected,
+            &transfer,
+            &timing,
+            &actor,
+        )
     })
     .await
 }

@@ -29,7 +29,8 @@ async fn the_public_page_cache_sees_api_writes() {
 
     let mut vendor = new_vendor("fresh-cdn", "Fresh CDN");
     vendor["status"] = json!("active");
-    vendor["active_from"] = json!("2024-01-01");
+    vendor["active_from"] = json!(crate::support::today());
+    vendor["urgent_reason"] = json!("the old CDN is gone");
     vendor["categories"] = json!(["cdn"]);
     vendor["transfers"] = json!([{"country": "DE", "data_categories": ["device_and_network"]}]);
     let created = create_vendor(&app, &token, "arturia", &vendor).await;

@@ -20,7 +20,8 @@ async fn every_write_is_audited_with_the_token_subject() {
     let mut update = vendor.clone();
     update["name"] = json!("Audited Analytics Ltd");
     update["status"] = json!("active");
-    update["active_from"] = json!("2021-01-01");
+    update["active_from"] = json!(crate::support::today());
+    update["urgent_reason"] = json!("needed today");
     send_if_match(
         &app,
         &token,
@@ -55,7 +56,7 @@ async fn every_write_is_audited_with_the_token_subject() {
         Method::POST,
         "/api/v1/organisations/arturia/vendors/audited/retire",
         "\"2\"",
-        &json!({"effective_on": "2023-01-01"}),
+        &json!({"effective_on": crate::support::today() + chrono::Duration::days(60)}),
     )
     .await
     .ok(200);
@@ -93,7 +94,10 @@ async fn every_write_is_audited_with_the_token_subject() {
     assert_eq!(before.as_ref().unwrap()["status"], "active");
     assert!(before.as_ref().unwrap()["retired_from"].is_null());
     assert_eq!(after.as_ref().unwrap()["status"], "retired");
-    assert_eq!(after.as_ref().unwrap()["retired_from"], "2023-01-01");
+    assert_eq!(
+        after.as_ref().unwrap()["retired_from"],
+        (crate::support::today() + chrono::Duration::days(60)).to_string()
+    );
 
     // The transfer: create, update.
     let rows = audit_rows(&app, "transfer");

@@ -277,9 +277,27 @@ async fn an_update_needs_the_current_version_in_if_match() {
         1,
         "transfers are kept"
     );
+    // A new role widens what is shared: announced today, published after the notice period.
     let reply = get(&app, &token, path).await;
-    assert_eq!(reply.ok(200), &updated);
+    assert_eq!(
+        reply.ok(200)["name"],
+        "Facebook",
+        "still as published today"
+    );
     assert_eq!(reply.etag.as_deref(), Some("\"2\""));
+    let effective = crate::support::today() + chrono::Duration::days(30);
+    let reply = get(&app, &token, &format!("{path}?as_of={effective}")).await;
+    let published = reply.ok(200);
+    for field in [
+        "name",
+        "role",
+        "categories",
+        "legal_entity",
+        "purpose",
+        "version",
+    ] {
+        assert_eq!(published[field], updated[field], "{field}");
+    }
 
     // The old version is stale now.
     body["name"] = json!("Facebook again");
@@ -337,7 +355,10 @@ async fn a_retired_vendor_leaves_the_list_from_its_date_and_nothing_is_deleted()
     let (app, token) = app_and_token().await;
     let mut vendor = new_vendor("old-cdn", "Old CDN");
     vendor["status"] = json!("active");
-    vendor["active_from"] = json!("2020-01-01");
+    let today = crate::support::today();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    vendor["active_from"] = json!(today);
+    vendor["urgent_reason"] = json!("replaces a CDN that shut down");
     vendor["categories"] = json!(["cdn"]);
     create_vendor(&app, &token, "arturia", &vendor)
         .await
@@ -346,7 +367,7 @@ async fn a_retired_vendor_leaves_the_list_from_its_date_and_nothing_is_deleted()
     assert!(public_names(&app, None).await.contains(&name));
 
     let path = "/api/v1/organisations/arturia/vendors/old-cdn/retire";
-    let when = json!({"effective_on": "2022-01-01"});
+    let when = json!({"effective_on": day(30)});
     let reply = post(&app, &token, path, &when).await;
     reply.problem(428);
     let reply = send_if_match(&app, &token, Method::POST, path, "\"5\"", &when).await;
@@ -360,8 +381,15 @@ async fn a_retired_vendor_leaves_the_list_from_its_date_and_nothing_is_deleted()
         &json!({"effective_on": "2019-01-01"}),
     )
     .await;
-    let problem = reply.problem(409);
-    assert!(problem["detail"].as_str().unwrap().contains("2020-01-01"));
+    // Backdating is refused: a past day only as a correction, with its reason.
+    let problem = reply.problem(422);
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is in the past"),
+        "{problem}"
+    );
     let reply = send_if_match(
         &app,
         &token,
@@ -377,37 +405,44 @@ async fn a_retired_vendor_leaves_the_list_from_its_date_and_nothing_is_deleted()
     let retired = reply.ok(200);
     assert_eq!(reply.etag.as_deref(), Some("\"2\""));
     assert_eq!(retired["status"], "retired");
-    assert_eq!(retired["retired_from"], "2022-01-01");
-    assert_eq!(retired["active_from"], "2020-01-01");
+    assert_eq!(retired["retired_from"], day(30));
+    assert_eq!(retired["active_from"], today.to_string());
     assert_eq!(retired["version"], 2);
 
-    // The list as it stood before still has it; after, it does not; today neither.
-    assert!(public_names(&app, Some("2021-12-31")).await.contains(&name));
-    assert!(!public_names(&app, Some("2022-01-01")).await.contains(&name));
-    assert!(!public_names(&app, None).await.contains(&name));
+    // Listed until the day before it is retired, not from that day; today it still is.
+    assert!(public_names(&app, Some(&day(29))).await.contains(&name));
+    assert!(!public_names(&app, Some(&day(30))).await.contains(&name));
+    assert!(public_names(&app, None).await.contains(&name));
+    // Announced today, still to come.
     let feed = app.get_json("/arturia/subprocessors.json").await;
-    let changes = feed["changes"].as_array().unwrap();
+    let changes = feed["upcoming_changes"].as_array().unwrap();
     assert!(
         changes.iter().any(|c| c["vendor"] == "Old CDN"
             && c["kind"] == "retired"
-            && c["effective_on"] == "2022-01-01"),
+            && c["effective_on"] == day(30)),
         "{changes:#?}"
     );
 
-    // Nothing deleted: the API still reads it, with its transfer.
+    // Nothing deleted: the API still reads it, with its transfer, retired from its day.
+    let at_retirement = format!(
+        "/api/v1/organisations/arturia/vendors/old-cdn?as_of={}",
+        day(30)
+    );
+    let reply = get(&app, &token, &at_retirement).await;
+    let kept = reply.ok(200);
+    assert_eq!(kept["status"], "retired");
+    assert_eq!(kept["transfers"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        vendor_keys(&app, &token, &format!("?status=retired&as_of={}", day(30))).await,
+        ["old-cdn"]
+    );
     let reply = get(
         &app,
         &token,
         "/api/v1/organisations/arturia/vendors/old-cdn",
     )
     .await;
-    let kept = reply.ok(200);
-    assert_eq!(kept["status"], "retired");
-    assert_eq!(kept["transfers"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        vendor_keys(&app, &token, "?status=retired").await,
-        ["old-cdn"]
-    );
+    assert_eq!(reply.ok(200)["status"], "active");
 
     // Twice is a conflict.
     let reply = send_if_match(&app, &token, Method::POST, path, "\"2\"", &when).await;

@@ -74,15 +74,15 @@ fn bad_files_are_refused_whole() {
     );
     // Another version or format.
     check(
-        &edited(&|v| v["version"] = 2.into()),
-        &["version 2 is not supported"],
+        &edited(&|v| v["version"] = 3.into()),
+        &["version 3 is not supported"],
     );
     check(
         &edited(&|v| {
-            v["version"] = 2.into();
+            v["version"] = 3.into();
             v["tables"]["vendors"][0]["colour"] = "red".into();
         }),
-        &["version 2 is not supported"],
+        &["version 3 is not supported"],
     );
     check(
         &edited(&|v| v["format"] = "something-else".into()),

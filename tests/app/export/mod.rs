@@ -189,6 +189,6 @@ fn populated(url: &str) {
 fn tables(export: &str) -> serde_json::Map<String, Value> {
     let v: Value = serde_json::from_str(export).expect("the export is JSON");
     assert_eq!(v["format"], "crossborder-export");
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     v["tables"].as_object().expect("tables").clone()
 }

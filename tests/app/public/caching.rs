@@ -56,7 +56,7 @@ async fn every_public_response_has_validators_and_honours_them() {
 #[actix_web::test]
 async fn pages_are_cached_until_the_organisation_changes() {
     let app = spawn_empty_app().await;
-    let mut synthetic = seed::synthetic("acme", 5);
+    let synthetic = seed::synthetic("acme", 5);
     app.load(&synthetic);
 
     let (_, first) = app.get_text("/acme/subprocessors").await;
@@ -69,9 +69,31 @@ async fn pages_are_cached_until_the_organisation_changes() {
         "a cached page costs one revision check"
     );
 
-    // A write through the registry (as `crossborder seed` does from another process) shows up.
-    synthetic.vendors[0].name = "Renamed Vendor".into();
-    app.load(&synthetic);
+    // A write through the registry (as another process or instance makes it) shows up.
+    let v = &synthetic.vendors[0];
+    let fields = crossborder::registry::VendorFields {
+        name: "Renamed Vendor".into(),
+        legal_entity: v.legal_entity.clone(),
+        website: None,
+        headquarters: v.headquarters,
+        role: v.role,
+        categories: v.categories.clone(),
+        purpose: v.purpose.clone(),
+        status: None,
+        active_from: None,
+        dpa_signed_on: None,
+        dpa_url: None,
+        notes: None,
+    };
+    crossborder::registry::vendor::update(
+        &mut app.conn(),
+        ("acme", &v.key),
+        1,
+        fields,
+        &Default::default(),
+        "test",
+    )
+    .unwrap();
     let (_, third) = app.get_text("/acme/subprocessors").await;
     assert!(third.contains("Renamed Vendor"));
     assert!(!third.contains(">Vendor 00000<"));
@@ -104,5 +126,5 @@ async fn a_page_costs_the_same_number_of_queries_for_10_or_1000_vendors() {
         .map(|c| c.2)
         .collect();
     assert_eq!(small, large, "{costs:?}");
-    assert!(small.iter().all(|&n| n <= 12), "{costs:?}");
+    assert!(small.iter().all(|&n| n <= 13), "{costs:?}");
 }
