@@ -12,6 +12,7 @@ mod api;
 mod api_auth;
 mod corrupt;
 mod export;
+mod feeds;
 mod instances;
 mod public;
 mod schema;
