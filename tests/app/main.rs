@@ -16,6 +16,7 @@ mod feeds;
 mod instances;
 mod public;
 mod schema;
+mod seeding;
 mod snapshots;
 mod workspace;
 mod write_costs;
