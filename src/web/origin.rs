@@ -56,7 +56,9 @@ impl Origin {
         let https = if self.trust_proxy {
             req.connection_info().scheme().eq_ignore_ascii_case("https")
         } else {
-            req.app_config().secure() || req.uri().scheme_str() == Some("https")
+            // The connection's own: TLS served by this process. Not the request target's
+            // scheme, which the client writes.
+            req.app_config().secure()
         };
         if https { "https" } else { "http" }
     }
@@ -129,6 +131,15 @@ mod tests {
             assert_eq!(o.vary(), None);
         }
         assert!(!origin(Some("http://127.0.0.1:8080"), false).is_https(&req));
+    }
+
+    #[test]
+    fn the_scheme_of_an_absolute_request_target_is_not_the_connections() {
+        let req = TestRequest::with_uri("https://evil.example/arturia/subprocessors.atom")
+            .insert_header(("Host", "lists.example.org"))
+            .to_http_request();
+        assert_eq!(origin(None, false).base(&req), "http://lists.example.org");
+        assert!(!origin(None, false).is_https(&req));
     }
 
     #[test]
