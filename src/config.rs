@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::auth::{AuthConfig, Secret};
 use crate::db::{DatabaseUrl, DbError};
+use crate::values::WebUrl;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crossborder.db";
@@ -22,12 +23,59 @@ pub struct Settings {
     pub auth: AuthConfig,
     /// Benchmarks only: the API lets every call through.
     pub api_auth_disabled: bool,
+    /// The site's public address (--public-url / PUBLIC_URL): absolute links (the Atom feed's,
+    /// the example command of a new API client) start with it, whatever the request says.
+    pub public_url: Option<PublicUrl>,
+    /// Honour `Forwarded`, `X-Forwarded-Host` and `X-Forwarded-Proto` (--trust-proxy /
+    /// TRUST_PROXY): only behind a proxy that sets them, since any client can send them.
+    pub trust_proxy: bool,
+}
+
+/// The site's public address: an http(s) URL without query, fragment or credentials, kept
+/// without its trailing slash so that `{public_url}/{slug}/subprocessors` is one address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    pub fn parse(s: &str) -> Result<Self, ConfigError> {
+        let bad = |why: &str| ConfigError::PublicUrl(s.to_string(), why.to_string());
+        let checked = WebUrl::parse(s.trim()).map_err(|e| bad(&e))?;
+        let url = url::Url::parse(&checked.into_string()).map_err(|e| bad(&e.to_string()))?;
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(bad("it names no host"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(bad("it may not hold a user name or password"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("it may not have a query (?...) or a fragment (#...)"));
+        }
+        // The url crate writes the scheme and host in lowercase and an empty path as "/".
+        let mut text = url.to_string();
+        while text.ends_with('/') {
+            text.pop();
+        }
+        Ok(PublicUrl(text))
+    }
+
+    /// The address without a trailing slash: `https://example.com` or `https://example.com/privacy`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("--bind / BIND: '{0}' is not an address such as 127.0.0.1:8080")]
     Bind(String),
+    #[error(
+        "--public-url / PUBLIC_URL: '{0}' is not the site's public address ({1}); give one such as https://privacy.example.com"
+    )]
+    PublicUrl(String, String),
     #[error("--database-url / DATABASE_URL: {0}")]
     Database(#[from] DbError),
     #[error("--jwt-secret-file {}: {source}", path.display())]
@@ -51,6 +99,8 @@ impl Settings {
             seed_when_empty: true,
             auth: AuthConfig::default(),
             api_auth_disabled: false,
+            public_url: None,
+            trust_proxy: false,
         })
     }
 }
@@ -93,6 +143,44 @@ mod tests {
         let bytes = format!("{:?}", &SECRET.as_bytes()[..6]);
         assert!(!printed.contains(bytes.trim_end_matches(']')), "{printed}");
         assert!(printed.contains("Secret([redacted])"), "{printed}");
+    }
+
+    #[test]
+    fn a_public_url_is_http_or_https_without_query_and_loses_its_trailing_slash() {
+        for (given, kept) in [
+            ("https://privacy.example.com", "https://privacy.example.com"),
+            (
+                "https://privacy.example.com/",
+                "https://privacy.example.com",
+            ),
+            (
+                "https://Privacy.Example.com:8443/",
+                "https://privacy.example.com:8443",
+            ),
+            (
+                "http://127.0.0.1:8080/lists/",
+                "http://127.0.0.1:8080/lists",
+            ),
+            ("https://example.com/a//", "https://example.com/a"),
+        ] {
+            assert_eq!(PublicUrl::parse(given).unwrap().as_str(), kept, "{given}");
+        }
+        assert!(PublicUrl::parse("https://example.com").unwrap().is_https());
+        for bad in [
+            "example.com",
+            "ftp://example.com",
+            "https://",
+            "https://example.com/?a=b",
+            "https://example.com/#top",
+            "https://user:pw@example.com",
+            "javascript:alert(1)",
+        ] {
+            let error = PublicUrl::parse(bad).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("--public-url / PUBLIC_URL: '{bad}'")),
+                "{error}"
+            );
+        }
     }
 
     #[test]

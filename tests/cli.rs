@@ -472,6 +472,46 @@ fn a_bad_database_url_or_bind_address_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--database-url"));
 }
 
+#[test]
+fn a_bad_public_url_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    for (flag, env, shown) in [
+        (Some("example.com"), None, "example.com"),
+        (
+            Some("https://example.com/?a=b"),
+            None,
+            "https://example.com/?a=b",
+        ),
+        (None, Some("ftp://example.com"), "ftp://example.com"),
+    ] {
+        let mut command = Command::cargo_bin("crossborder").unwrap();
+        command
+            .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &db])
+            .env_remove("PUBLIC_URL");
+        if let Some(url) = flag {
+            command.args(["--public-url", url]);
+        }
+        if let Some(url) = env {
+            command.env("PUBLIC_URL", url);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{shown}");
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!(
+                "crossborder: --public-url / PUBLIC_URL: '{shown}' is not the site's public address ("
+            )) && stderr.ends_with("give one such as https://privacy.example.com\n"),
+            "{stderr}"
+        );
+    }
+    assert!(
+        !dir.path().join("x.db").exists(),
+        "refused before the database"
+    );
+}
+
 /// The binary as an operator runs it: serves on the printed URL, stops cleanly on SIGTERM.
 #[test]
 fn serve_prints_its_url_answers_and_stops_on_sigterm() {

@@ -42,8 +42,9 @@ enum Command {
     /// Run the service: migrate the database, load the example organisations into an empty one,
     /// serve the public pages and feeds. Stops cleanly on Ctrl-C or SIGTERM.
     Serve(serve::ServeArgs),
-    /// Load organisation seed files (default: the example organisations compiled in). Loading the
-    /// same files twice changes nothing.
+    /// Load organisation seed files (default: the example organisations compiled in). Only adds:
+    /// creates what is missing and reports what differs without changing it; loading the same
+    /// files twice changes nothing. --replace reloads cleanly, saying first what it discards.
     Seed(seed::SeedArgs),
     /// Apply the database migrations not yet applied.
     Migrate(database::DatabaseArgs),

@@ -24,6 +24,12 @@ pub struct SeedArgs {
     #[arg(long, default_value = "synthetic", requires = "synthetic")]
     slug: String,
 
+    /// A clean reload: discard what the database holds for each organisation loaded (vendors,
+    /// transfers, change log, intake requests; the audit log is kept), reset its settings to the
+    /// seed's and load the seed anew. Says what it discards before doing it.
+    #[arg(long)]
+    replace: bool,
+
     #[command(flatten)]
     database: DatabaseArgs,
 }
@@ -38,27 +44,52 @@ pub fn run(args: SeedArgs) -> Result<(), CliError> {
     let seeds = seeds.map_err(CliError::usage)?;
     let db = args.database.open()?;
     let mut conn = db.get().map_err(CliError::failure)?;
-    let mut out = String::new();
     for s in &seeds {
-        let r = seed::apply(&mut conn, s, "cli:seed")
-            .map_err(|e| CliError::failure(format!("{}: {e}", s.organisation.slug)))?;
-        let what = if r.organisation_created {
-            format!("created with {} vendors", r.vendors_added)
-        } else if r.changed_anything() {
-            format!(
-                "{} vendors added, {} updated{}",
-                r.vendors_added,
-                r.vendors_updated,
-                if r.organisation_updated {
-                    ", organisation updated"
-                } else {
-                    ""
-                }
-            )
+        let slug = &s.organisation.slug;
+        let failed = |e: crate::db::DbError| CliError::failure(format!("{slug}: {e}"));
+        if args.replace {
+            // Said first, so that what goes is known before it goes.
+            let line = match seed::discarded(&mut conn, s).map_err(failed)? {
+                Some(d) => format!("{slug}: --replace discards {d}\n"),
+                None => format!("{slug}: not in the database; nothing to discard\n"),
+            };
+            emit(&line)?;
+            let (discarded, report) =
+                seed::replace(&mut conn, s, "cli:seed --replace").map_err(failed)?;
+            let line = match discarded {
+                Some(_) => format!(
+                    "{slug}: reloaded from the seed with {} vendors\n",
+                    report.vendors_added
+                ),
+                None => format!("{slug}: created with {} vendors\n", report.vendors_added),
+            };
+            emit(&line)?;
         } else {
-            "unchanged".to_string()
-        };
-        out.push_str(&format!("{}: {what}\n", s.organisation.slug));
+            let report = seed::apply(&mut conn, s, "cli:seed").map_err(failed)?;
+            emit(&describe(slug, &report))?;
+        }
     }
-    emit(&out)
+    Ok(())
+}
+
+/// What loading one seed did, then each record that differs from it, one line each.
+fn describe(slug: &str, r: &seed::SeedReport) -> String {
+    let added = match r.vendors_added {
+        0 => "nothing added".to_string(),
+        1 => "1 vendor added".to_string(),
+        n => format!("{n} vendors added"),
+    };
+    let mut out = match (r.organisation_created, r.differences.len()) {
+        (true, _) => format!("{slug}: created with {} vendors\n", r.vendors_added),
+        (false, 0) if r.vendors_added == 0 => format!("{slug}: unchanged\n"),
+        (false, 0) => format!("{slug}: {added}\n"),
+        (false, 1) => format!("{slug}: {added}; 1 record differs from the seed, left as is:\n"),
+        (false, n) => {
+            format!("{slug}: {added}; {n} records differ from the seed, left as is:\n")
+        }
+    };
+    for d in &r.differences {
+        out.push_str(&format!("{slug}: {d}\n"));
+    }
+    out
 }

@@ -1,6 +1,6 @@
 //! `crossborder serve` (also what runs without a command): the web service.
 
-use crate::config::{DEFAULT_BIND, Settings};
+use crate::config::{DEFAULT_BIND, PublicUrl, Settings};
 use crate::web::startup::Application;
 
 use super::CliError;
@@ -24,6 +24,16 @@ pub struct ServeArgs {
     #[arg(long, env = "JWKS_URL", value_name = "URL")]
     jwks_url: Option<String>,
 
+    /// The site's public address (https://privacy.example.com): the Atom feed's links and other
+    /// absolute addresses start with it, whatever Host the request names.
+    #[arg(long, env = "PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+
+    /// Behind a reverse proxy that sets them: honour the Forwarded, X-Forwarded-Host and
+    /// X-Forwarded-Proto headers (ignored otherwise, since any client can send them).
+    #[arg(long, env = "TRUST_PROXY")]
+    trust_proxy: bool,
+
     /// For benchmarks only: let every API call through without a token.
     #[arg(long, hide = true)]
     insecure_disable_api_auth: bool,
@@ -35,6 +45,14 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         Settings::new(&args.bind, &args.database.database_url).map_err(CliError::usage)?;
     settings.auth = args.jwt.auth_config(args.jwks_url.clone())?;
     settings.api_auth_disabled = args.insecure_disable_api_auth;
+    settings.public_url = args
+        .public_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .map(PublicUrl::parse)
+        .transpose()
+        .map_err(CliError::usage)?;
+    settings.trust_proxy = args.trust_proxy;
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(&settings)
             .await

@@ -1,14 +1,16 @@
 //! The machine-readable copies of the public list: JSON (DESIGN.md §5), CSV (RFC 4180, one row per
 //! transfer) and the Atom feed of changes. Only what a published list shows: no internal notes.
 
+use std::collections::HashSet;
+
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::views::mechanism_name;
-use crate::registry::listing::{Listing, Summary};
+use crate::registry::listing::{Filters, Listing, Summary};
 use crate::registry::{
-    Certification, Change, DataCategory, Evidence, Role, VendorCategory, VendorStatus,
+    Certification, Change, DataCategory, Evidence, Organisation, Role, VendorCategory, VendorStatus,
 };
 use crate::rules::{Assessment, CountryCode, RuleSet};
 
@@ -253,11 +255,95 @@ fn day(date: NaiveDate) -> FixedDateTime {
     datetime(date.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-/// One entry per change, newest first; `base` is the site's address (`https://host`).
-pub fn atom(listing: &Listing, base: &str) -> String {
+/// The tagging authority of an organisation's `tag:` URIs when it has no website: a name under
+/// `.invalid` (RFC 2606), which no one can own, so these ids never collide with a real authority's.
+pub const FALLBACK_TAG_AUTHORITY: &str = "crossborder.invalid";
+
+/// The date of the feed's own `tag:` URI. It must never change, and nothing in an organisation's
+/// record is both dated and fixed, so it is the year these ids were first minted.
+const FEED_TAG_DATE: &str = "2026";
+
+/// The authority of an organisation's `tag:` URIs (RFC 4151): its website's host name, in
+/// lowercase, or [`FALLBACK_TAG_AUTHORITY`].
+fn tag_authority(org: &Organisation) -> String {
+    org.website
+        .as_deref()
+        .and_then(|w| url::Url::parse(w.trim()).ok())
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| FALLBACK_TAG_AUTHORITY.to_string())
+}
+
+/// The permanent id of the organisation's feed: `tag:{authority},2026:{slug}/subprocessors`,
+/// with `?category=...&country=...` for a feed narrowed to them (another feed). The date it is
+/// read as of does not make another feed: it is the same one, as it stood then.
+fn feed_id(org: &Organisation, filters: &Filters) -> String {
+    let mut narrowed: Vec<(&str, String)> = Vec::new();
+    if let Some(c) = filters.category {
+        narrowed.push(("category", c.to_string()));
+    }
+    if let Some(c) = filters.country {
+        narrowed.push(("country", c.to_string()));
+    }
+    let query = match serde_urlencoded::to_string(&narrowed).unwrap_or_default() {
+        q if q.is_empty() => q,
+        q => format!("?{q}"),
+    };
+    format!(
+        "tag:{},{FEED_TAG_DATE}:{}/subprocessors{query}",
+        tag_authority(org),
+        org.slug
+    )
+}
+
+/// The permanent id of a change's entry: `tag:{authority},{announced on}:{slug}/changes/{id}`.
+fn entry_id(org: &Organisation, change: &Change) -> String {
+    format!(
+        "tag:{},{}:{}/changes/{}",
+        tag_authority(org),
+        change.announced_on,
+        org.slug,
+        change.id
+    )
+}
+
+/// Whether a change belongs in the feed narrowed by the list's filters. A change about a vendor
+/// on the list that day counts when the filtered list shows the vendor; one about a vendor not
+/// listed that day (upcoming, retired) when the vendor's record matches the category and has a
+/// transfer to the country. A change about no vendor is kept. (`flagged` is refused for the
+/// feed before it is rendered: a vendor not listed on the date has no verdict that day.)
+fn in_feed(listing: &Listing, shown: &HashSet<i32>, change: &Change) -> bool {
+    let filters = &listing.filters;
+    let Some(vendor_id) = change.vendor_id else {
+        return true;
+    };
+    if !filters.narrows() || shown.contains(&vendor_id) {
+        return true;
+    }
+    let Some(vendor) = listing.registry.vendors.iter().find(|v| v.id == vendor_id) else {
+        return false;
+    };
+    !vendor.listed_on(filters.as_of)
+        && filters
+            .category
+            .is_none_or(|c| vendor.categories.contains(&c))
+        && filters
+            .country
+            .is_none_or(|c| vendor.transfers.iter().any(|t| t.country == Some(c)))
+}
+
+/// One entry per change announced by the list's date, newest first, narrowed by its filters.
+/// Ids are `tag:` URIs that depend only on the organisation and the change; links start with
+/// `base`, the site's address (`https://host`, no trailing slash); `query` is the query string
+/// that reproduces the filters (empty for none), which the feed's own links carry.
+pub fn atom(listing: &Listing, base: &str, query: &str) -> String {
     let registry = listing.registry;
     let org = &registry.organisation;
     let page = format!("{base}/{}/subprocessors", org.slug);
+    let query = match query {
+        "" => String::new(),
+        q => format!("?{q}"),
+    };
     let link = |href: String, rel: &str, mime: Option<&str>| {
         let mut l = Link::default();
         l.set_href(href);
@@ -265,14 +351,16 @@ pub fn atom(listing: &Listing, base: &str) -> String {
         l.set_mime_type(mime.map(str::to_string));
         l
     };
+    let shown: HashSet<i32> = listing.rows.iter().map(|r| r.vendor.id).collect();
     let entries: Vec<Entry> = registry
         .changes
         .iter()
         .filter(|c| c.kind.is_public() && c.announced_on <= listing.filters.as_of)
+        .filter(|c| in_feed(listing, &shown, c))
         .map(|c| {
             let mut e = Entry::default();
             let kind: &str = c.kind.into();
-            e.set_id(format!("{page}#change-{}", c.id));
+            e.set_id(entry_id(org, c));
             e.set_title(Text::plain(format!(
                 "{} (effective {})",
                 c.summary, c.effective_on
@@ -300,7 +388,7 @@ pub fn atom(listing: &Listing, base: &str) -> String {
         "{}: changes to its sub-processors",
         org.name
     )));
-    feed.set_id(format!("{page}.atom"));
+    feed.set_id(feed_id(org, &listing.filters));
     feed.set_updated(datetime(registry.last_modified()));
     let mut author = Person::default();
     author.set_name(org.legal_name.clone());
@@ -311,8 +399,12 @@ pub fn atom(listing: &Listing, base: &str) -> String {
     );
     feed.set_authors(vec![author]);
     feed.set_links(vec![
-        link(format!("{page}.atom"), "self", Some("application/atom+xml")),
-        link(page.clone(), "alternate", Some("text/html")),
+        link(
+            format!("{page}.atom{query}"),
+            "self",
+            Some("application/atom+xml"),
+        ),
+        link(format!("{page}{query}"), "alternate", Some("text/html")),
     ]);
     feed.set_entries(entries);
     feed.set_lang(Some("en".to_string()));

@@ -56,6 +56,22 @@ pub fn parse(query: &str, today: NaiveDate) -> Result<Filters, AppError> {
     Ok(filters)
 }
 
+/// The filters the Atom feed cannot apply, refused with a 400 naming the parameter. `flagged`
+/// is a verdict on the list's date, and a feed entry's vendor may not be listed that day (not
+/// yet in effect, or retired): it has no verdict to filter on.
+pub fn check_for_feed(filters: &Filters) -> Result<(), AppError> {
+    match filters.flagged {
+        Some(_) => Err(AppError::BadParameter {
+            name: "flagged".to_string(),
+            problem: "the feed cannot be filtered by verdict: a change's vendor may not be listed \
+                      on the date (upcoming or retired), so it has no verdict that day; filter \
+                      the list (HTML, JSON, CSV) instead"
+                .to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The query string that reproduces `filters` (for links to the other formats).
 pub fn query_string(filters: &Filters, today: NaiveDate) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();

@@ -7,6 +7,7 @@ pub(crate) mod extract;
 mod feeds;
 mod filters;
 mod input;
+pub mod origin;
 mod public;
 pub mod startup;
 mod views;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub verifier: Verifier,
     /// Benchmarks only: every API call is let through with all scopes.
     pub api_auth_disabled: bool,
+    /// The site's own address for absolute links and cookies.
+    pub origin: origin::Origin,
 }
 
 /// Runs database work on actix's blocking pool with a pooled connection: diesel blocks, the

@@ -87,7 +87,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 async fn stylesheet(req: HttpRequest) -> HttpResponse {
     static STARTED: std::sync::LazyLock<SystemTime> = std::sync::LazyLock::new(SystemTime::now);
     let rendered = Rendered::new(views::STYLESHEET, "text/css; charset=utf-8", *STARTED, 0);
-    conditional(&req, &rendered, "public, max-age=3600")
+    conditional(&req, &rendered, "public, max-age=3600", None)
 }
 
 async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
@@ -155,10 +155,13 @@ async fn render_list(
 ) -> Result<HttpResponse, AppError> {
     let today = today();
     let filters = filters::parse(req.query_string(), today)?;
-    let base = (format == Format::Atom).then(|| {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    });
+    // Only the feed prints absolute links; with a public URL configured its body depends on no
+    // request header, otherwise on the request's host (`Vary` says which).
+    let base = (format == Format::Atom).then(|| state.origin.base(&req));
+    let vary = base.as_ref().and_then(|_| state.origin.vary());
+    if format == Format::Atom {
+        filters::check_for_feed(&filters)?;
+    }
     let key = CacheKey {
         slug: slug.clone(),
         format: format.name(),
@@ -175,7 +178,7 @@ async fn render_list(
     .await?
     .ok_or_else(not_found)?;
     if let Some(hit) = state.cache.get(&key, revision) {
-        return Ok(conditional(&req, &hit, "public, max-age=60"));
+        return Ok(conditional(&req, &hit, "public, max-age=60", vary));
     }
 
     // As published on the day: what was recorded by its end.
@@ -197,7 +200,12 @@ async fn render_list(
         }
         Format::Json => feeds::json(&listing, state.rules).into_bytes(),
         Format::Csv => feeds::csv(&listing).map_err(AppError::internal)?,
-        Format::Atom => feeds::atom(&listing, base.as_deref().unwrap_or("")).into_bytes(),
+        Format::Atom => feeds::atom(
+            &listing,
+            base.as_deref().unwrap_or(""),
+            &filters::query_string(&filters, today),
+        )
+        .into_bytes(),
     };
     let rendered = Rendered::new(
         body,
@@ -206,7 +214,7 @@ async fn render_list(
         registry.organisation.revision,
     );
     state.cache.put(key, rendered.clone());
-    Ok(conditional(&req, &rendered, "public, max-age=60"))
+    Ok(conditional(&req, &rendered, "public, max-age=60", vary))
 }
 
 fn system_time(at: NaiveDateTime) -> SystemTime {
@@ -214,8 +222,14 @@ fn system_time(at: NaiveDateTime) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
 }
 
-/// `200` with the body, or `304` when the client's copy is current (RFC 9110 §13).
-fn conditional(req: &HttpRequest, rendered: &Rendered, cache_control: &str) -> HttpResponse {
+/// `200` with the body, or `304` when the client's copy is current (RFC 9110 §13). `vary` names
+/// the request headers the body depends on, if any.
+fn conditional(
+    req: &HttpRequest,
+    rendered: &Rendered,
+    cache_control: &str,
+    vary: Option<&'static str>,
+) -> HttpResponse {
     let etag = EntityTag::new_strong(rendered.etag.clone());
     let last_modified = HttpDate::from(rendered.last_modified);
     let unix_seconds = |t: SystemTime| {
@@ -239,6 +253,9 @@ fn conditional(req: &HttpRequest, rendered: &Rendered, cache_control: &str) -> H
         .insert_header(header::ETag(etag))
         .insert_header(header::LastModified(last_modified))
         .insert_header((header::CACHE_CONTROL, cache_control.to_string()));
+    if let Some(vary) = vary {
+        response.append_header((header::VARY, vary));
+    }
     if not_modified {
         response.finish()
     } else {

@@ -7,6 +7,7 @@ use actix_web::dev::Service;
 use actix_web::middleware::{Compress, DefaultHeaders, Logger, NormalizePath, TrailingSlash};
 use actix_web::{App, HttpServer, web};
 
+use super::origin::Origin;
 use super::{AppState, api, public, workspace};
 use crate::auth::{AuthError, Verifier};
 use crate::config::Settings;
@@ -71,6 +72,7 @@ impl Application {
             cache: Default::default(),
             verifier,
             api_auth_disabled: settings.api_auth_disabled,
+            origin: Origin::new(settings),
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {

@@ -2,7 +2,9 @@
 //! checking them ([`file`]), generating large ones for benchmarks ([`synthetic`]), and loading
 //! them into the database ([`apply`]).
 
+mod differences;
 mod file;
+mod replace;
 mod synthetic;
 
 use chrono::NaiveDate;
@@ -15,7 +17,9 @@ use super::vendor::{self, Vendor};
 use crate::audit::{AuditEvent, audit};
 use crate::db::{DbConnection, DbError};
 
+pub use differences::Difference;
 pub use file::{embedded, from_dir, parse};
+pub use replace::{Discarded, discarded, replace};
 pub use synthetic::synthetic;
 
 /// One organisation and its vendors as a seed file describes them.
@@ -33,26 +37,27 @@ pub struct SeedError {
     pub problems: Vec<String>,
 }
 
-/// What loading one seed did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What loading one seed did, and how the database differs from it where it was left as is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SeedReport {
     pub organisation_created: bool,
-    pub organisation_updated: bool,
     pub vendors_added: usize,
-    pub vendors_updated: usize,
+    /// Records that differ from the seed, left as they are: the organisation's fields, then the
+    /// vendors in the seed's order.
+    pub differences: Vec<Difference>,
 }
 
 impl SeedReport {
     pub fn changed_anything(&self) -> bool {
-        self.organisation_created
-            || self.organisation_updated
-            || self.vendors_added > 0
-            || self.vendors_updated > 0
+        self.organisation_created || self.vendors_added > 0
     }
 }
 
-/// Loads a seed: creates what is missing, updates what differs, leaves the rest untouched, so
-/// loading the same files twice changes nothing.
+/// Loads a seed, only adding: creates the organisation if it is missing and the vendors whose
+/// key it does not hold, and reports how the records it holds differ from the seed without
+/// changing them (a vendor retired or edited in the workspace, settings changed): it never
+/// deletes, reverts or resets. Loading the same files twice changes nothing. For a clean reload,
+/// see [`replace`].
 pub fn apply(
     conn: &mut DbConnection,
     seed: &OrganisationSeed,
@@ -68,87 +73,90 @@ pub fn apply(
                 organisation::insert(conn, &seed.organisation, actor)?
             }
             Some(registry) => {
-                let old = &registry.organisation;
-                if json(old) != json(&seed.organisation) {
-                    report.organisation_updated = true;
-                    organisation::update(conn, old, &seed.organisation, actor)?;
-                }
-                old.id
+                let held = &registry.organisation;
+                report
+                    .differences
+                    .extend(differences::organisation(held, &seed.organisation));
+                held.id
             }
         };
         for vendor in &seed.vendors {
-            let old = existing
+            let held = existing
                 .as_ref()
                 .and_then(|r| r.vendors.iter().find(|v| v.key == vendor.key));
-            match old {
+            match held {
                 None => {
-                    let id = vendor::insert(conn, org_id, vendor)?;
-                    audit(
-                        conn,
-                        AuditEvent {
-                            actor,
-                            action: "create",
-                            entity: "vendor",
-                            entity_id: id,
-                            organisation_id: Some(org_id),
-                            before: None,
-                            after: json(vendor),
-                        },
-                    )?;
-                    // A seed describes a published list: its additions are announced on the day
-                    // they took effect.
-                    if let Some(effective) = vendor
-                        .active_from
-                        .filter(|_| vendor.listed_on(NaiveDate::MAX))
-                    {
-                        history::publish(
-                            conn,
-                            (org_id, &seed.organisation.slug),
-                            Some((id, &vendor.key)),
-                            history::Entry {
-                                kind: ChangeKind::Added,
-                                summary: change::summary(ChangeKind::Added, vendor, &[]),
-                                announced_on: effective,
-                                effective_on: effective,
-                                reason: None,
-                                amends: None,
-                            },
-                            &[],
-                        )?;
-                    }
-                    added.push(id);
+                    added.push(vendor);
                     report.vendors_added += 1;
                 }
-                Some(old) if json(old) != json(vendor) => {
-                    vendor::replace(conn, old, vendor)?;
-                    audit(
-                        conn,
-                        AuditEvent {
-                            actor,
-                            action: "update",
-                            entity: "vendor",
-                            entity_id: old.id,
-                            organisation_id: Some(org_id),
-                            before: json(old),
-                            after: json(vendor),
-                        },
-                    )?;
-                    report.vendors_updated += 1;
+                Some(held) => {
+                    report
+                        .differences
+                        .extend(differences::vendor(&vendor.key, held, vendor))
                 }
-                Some(_) => {}
             }
         }
-        // The new vendors' first versions, under one entry of the chain.
-        if !added.is_empty() {
-            let stored: Vec<Vendor> = vendor::all(conn, org_id)?
-                .into_iter()
-                .filter(|v| added.contains(&v.id))
-                .collect();
-            history::import(conn, (org_id, &seed.organisation.slug), &stored)?;
-        }
+        add_vendors(conn, (org_id, &seed.organisation.slug), &added, actor)?;
         if report.changed_anything() {
             organisation::touch(conn, org_id)?;
         }
         Ok(report)
     })
+}
+
+/// Inserts a vendor of a seed, audited; one listed at some date is announced in the change log
+/// as the seed dates it (announced and effective on its `active_from`).
+fn add_vendors(
+    conn: &mut DbConnection,
+    (org_id, slug): (i32, &str),
+    vendors: &[&Vendor],
+    actor: &str,
+) -> Result<(), DbError> {
+    if vendors.is_empty() {
+        return Ok(());
+    }
+    let mut ids = Vec::new();
+    for vendor in vendors {
+        let id = vendor::insert(conn, org_id, vendor)?;
+        ids.push(id);
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "create",
+                entity: "vendor",
+                entity_id: id,
+                organisation_id: Some(org_id),
+                before: None,
+                after: json(vendor),
+            },
+        )?;
+        // A seed describes a published list: its additions are announced on the day they took
+        // effect (history, not a change made today).
+        if let Some(effective) = vendor
+            .active_from
+            .filter(|_| vendor.listed_on(NaiveDate::MAX))
+        {
+            history::publish(
+                conn,
+                (org_id, slug),
+                Some((id, &vendor.key)),
+                history::Entry {
+                    kind: ChangeKind::Added,
+                    summary: change::summary(ChangeKind::Added, vendor, &[]),
+                    announced_on: effective,
+                    effective_on: effective,
+                    reason: None,
+                    amends: None,
+                },
+                &[],
+            )?;
+        }
+    }
+    // Their first versions, under one entry of the chain.
+    let stored: Vec<Vendor> = vendor::all(conn, org_id)?
+        .into_iter()
+        .filter(|v| ids.contains(&v.id))
+        .collect();
+    history::import(conn, (org_id, slug), &stored)
 }

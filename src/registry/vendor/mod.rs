@@ -20,7 +20,7 @@ use crate::rules::{self, Assessment, Claim, CountryCode, Facts, RuleSet};
 
 pub use lifecycle::{NewVendor, VendorFields};
 pub use read::{all, find, find_in};
-pub(super) use write::{bump_version, insert, replace};
+pub(super) use write::{bump_version, insert};
 pub use write::{create, create_record, retire, update};
 
 /// Which vendors a read loads: an organisation's, or one of them. Either way their children are

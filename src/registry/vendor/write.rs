@@ -342,42 +342,6 @@ pub(in crate::registry) fn insert(
     Ok(id)
 }
 
-/// Replaces a vendor's fields and its children with `new` (a seed that changed); the audit
-/// event, written by the caller, keeps the old ones.
-pub(in crate::registry) fn replace(
-    conn: &mut DbConnection,
-    old: &Vendor,
-    new: &Vendor,
-) -> Result<(), DbError> {
-    use crate::db::schema::{evidence, transfer_data_categories, transfer_mechanisms, transfers};
-    let transfer_ids = transfers::table
-        .filter(transfers::vendor_id.eq(old.id))
-        .select(transfers::id);
-    diesel::delete(evidence::table.filter(evidence::vendor_id.eq(old.id))).execute(conn)?;
-    diesel::delete(
-        transfer_mechanisms::table.filter(transfer_mechanisms::transfer_id.eq_any(transfer_ids)),
-    )
-    .execute(conn)?;
-    diesel::delete(
-        transfer_data_categories::table
-            .filter(transfer_data_categories::transfer_id.eq_any(transfer_ids)),
-    )
-    .execute(conn)?;
-    diesel::delete(transfers::table.filter(transfers::vendor_id.eq(old.id))).execute(conn)?;
-    diesel::delete(
-        crate::db::schema::vendor_certifications::table
-            .filter(crate::db::schema::vendor_certifications::vendor_id.eq(old.id)),
-    )
-    .execute(conn)?;
-    diesel::delete(vendor_categories::table.filter(vendor_categories::vendor_id.eq(old.id)))
-        .execute(conn)?;
-    diesel::update(vendors::table.find(old.id))
-        .set((vendors::version.eq(old.version + 1), columns(new, now())))
-        .execute(conn)?;
-    insert_children(conn, old.id, new)?;
-    Ok(())
-}
-
 fn insert_categories(conn: &mut DbConnection, vendor_id: i32, v: &Vendor) -> QueryResult<()> {
     for category in &v.categories {
         let category: &str = (*category).into();

@@ -9,7 +9,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{SESSION_COOKIE, SignedIn, constant_time_eq, session_cookie};
+use super::{SESSION_COOKIE, SignedIn, constant_time_eq, secure_cookies, session_cookie};
 use crate::auth::sessions::{self, LoginError, SESSION_HOURS};
 use crate::auth::throttle::{self, SLOW_AFTER};
 use crate::web::error::AppError;
@@ -40,7 +40,7 @@ pub async fn form(req: HttpRequest, query: web::Query<NextQuery>) -> HttpRespons
         .path("/workspace/login")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(req.connection_info().scheme() == "https")
+        .secure(secure_cookies(&req))
         .max_age(actix_web::cookie::time::Duration::hours(1))
         .finish();
     HttpResponse::Ok()

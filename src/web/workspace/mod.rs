@@ -40,13 +40,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(admin::routes);
 }
 
+/// Whether cookies set for `req` are `Secure`: the site is served over TLS (see [`Origin`]).
+///
+/// [`Origin`]: crate::web::origin::Origin
+pub fn secure_cookies(req: &HttpRequest) -> bool {
+    req.app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.origin.is_https(req))
+}
+
 /// A session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over TLS.
 pub fn session_cookie<'a>(req: &HttpRequest, value: String, max_age_hours: i64) -> Cookie<'a> {
     Cookie::build(SESSION_COOKIE, value)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(req.connection_info().scheme() == "https")
+        .secure(secure_cookies(req))
         .max_age(actix_web::cookie::time::Duration::hours(max_age_hours))
         .finish()
 }

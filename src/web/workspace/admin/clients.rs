@@ -100,10 +100,7 @@ pub async fn create_client(
         clients::create(conn, &name, &scopes, &actor)
     })
     .await?;
-    let site = {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    };
+    let site = state.origin.base(&req);
     let example = format!(
         "curl -s -u '{}:{secret}' -d grant_type=client_credentials {site}/oauth/token",
         client.client_id
