@@ -17,6 +17,7 @@ mod seed;
 mod serve;
 mod token;
 mod user;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -71,6 +72,10 @@ enum Command {
     Assess(assess::AssessArgs),
     /// Print the transfer rules in force on a date, with their legal references.
     Rules(rules::RulesArgs),
+    /// Check the change log's hash chain: of every organisation in the database, or of a
+    /// downloaded history (FILE, from /{org}/history.json). Names the first entry that does not
+    /// match; exit 1 when a chain is broken.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs the command given; without one, `serve` with its flags' defaults and environment.
@@ -93,6 +98,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::User(command) => user::run(command),
         Command::Assess(args) => assess::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 

@@ -13,6 +13,9 @@ use crate::rules::{Assessment, CountryCode, RuleSet, Severity};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Filters {
     pub as_of: NaiveDate,
+    /// Read as recorded by the end of this day (default: `as_of`, the list as published then);
+    /// a later day includes the corrections made since.
+    pub known_at: Option<NaiveDate>,
     pub category: Option<VendorCategory>,
     pub country: Option<CountryCode>,
     /// `Some(true)`: only flagged transfers; `Some(false)`: only unflagged ones.
@@ -23,10 +26,16 @@ impl Filters {
     pub fn on(as_of: NaiveDate) -> Self {
         Filters {
             as_of,
+            known_at: None,
             category: None,
             country: None,
             flagged: None,
         }
+    }
+
+    /// The last day whose records are read.
+    pub fn known_on(&self) -> NaiveDate {
+        self.known_at.unwrap_or(self.as_of)
     }
 
     /// Whether anything but the date narrows the list.
@@ -43,6 +52,56 @@ pub struct TransferRow<'a> {
 pub struct VendorRow<'a> {
     pub vendor: &'a Vendor,
     pub transfers: Vec<TransferRow<'a>>,
+}
+
+impl VendorRow<'_> {
+    /// What sharing with the vendor will be, in a few lines for people: its purpose, then each
+    /// destination with the data, the safeguard and the verdict.
+    pub fn describe(&self, rules: &RuleSet) -> Vec<String> {
+        let mut lines = vec![format!("Purpose: {}", self.vendor.purpose)];
+        for t in &self.transfers {
+            let place = match (t.transfer.country, &t.transfer.location) {
+                (Some(c), _) => format!("{} ({c})", c.name()),
+                (None, Some(l)) => l.clone(),
+                (None, None) => "an unknown place".into(),
+            };
+            let data: Vec<&str> = t
+                .transfer
+                .data_categories
+                .iter()
+                .map(|d| d.label())
+                .collect();
+            let mechanisms: Vec<String> = t
+                .transfer
+                .mechanisms
+                .iter()
+                .map(|m| {
+                    let name = rules
+                        .mechanism_id(&m.id)
+                        .map_or(m.id.clone(), |id| rules.mechanism(id).short.clone());
+                    match m.signed_on {
+                        Some(d) => format!("{name} (signed {d})"),
+                        None => name,
+                    }
+                })
+                .collect();
+            lines.push(format!(
+                "To {place}: {}; safeguard: {}; verdict: {}",
+                if data.is_empty() {
+                    "data not stated".to_string()
+                } else {
+                    data.join(", ")
+                },
+                if mechanisms.is_empty() {
+                    "none recorded".to_string()
+                } else {
+                    mechanisms.join(", ")
+                },
+                t.assessment.verdict.label()
+            ));
+        }
+        lines
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -62,6 +121,9 @@ pub struct Listing<'a> {
     pub summary: Summary,
     /// Announced changes that take effect after the date.
     pub upcoming: Vec<&'a Change>,
+    /// The vendor of each upcoming change as it will be, assessed on the day it takes effect
+    /// (`None` for a change with no vendor record to show).
+    pub to_come: Vec<Option<VendorRow<'a>>>,
     /// Changes in effect on the date, newest first.
     pub past: Vec<&'a Change>,
 }
@@ -118,16 +180,34 @@ impl<'a> Listing<'a> {
 
         // Upcoming: announced by the date, not yet in effect. Later announcements were unknown then.
         let public = || registry.changes.iter().filter(|c| c.kind.is_public());
-        let upcoming = public()
+        let upcoming: Vec<&Change> = public()
             .filter(|c| c.announced_on <= as_of && c.effective_on > as_of)
             .collect();
         let past = public().filter(|c| c.effective_on <= as_of).collect();
+        let to_come = upcoming
+            .iter()
+            .map(|c: &&Change| {
+                let vendor = registry.to_come.get(&c.id)?;
+                Some(VendorRow {
+                    vendor,
+                    transfers: vendor
+                        .transfers
+                        .iter()
+                        .map(|t| TransferRow {
+                            transfer: t,
+                            assessment: vendor.assess(t, exporter, rules, c.effective_on),
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
         Listing {
             registry,
             filters,
             rows,
             summary,
             upcoming,
+            to_come,
             past,
         }
     }

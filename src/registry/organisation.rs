@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::change::{self, Change};
+use super::change::{self, Change, ChangeKind};
 use super::edit::{EditError, json};
 use super::history::{self, History};
 use super::stored_country;
@@ -51,6 +51,11 @@ pub struct Registry {
     pub changes: Vec<Change>,
     /// The published versions the vendors were read from (empty for the current records).
     pub history: History,
+    /// For each announced change still to come on the date read, its vendor as it will then be.
+    pub to_come: HashMap<i32, Vendor>,
+    /// Corrections recorded after the day read that reach back to the date read: what was
+    /// published then stays, and says it was corrected later.
+    pub corrected_later: Vec<Change>,
 }
 
 impl Registry {
@@ -62,6 +67,14 @@ impl Registry {
             .chain(std::iter::once(self.organisation.updated_at))
             .max()
             .unwrap_or(self.organisation.updated_at)
+    }
+
+    /// The hash of the newest entry of the change log read (the chain's head then).
+    pub fn chain_head(&self) -> Option<&str> {
+        self.changes
+            .iter()
+            .max_by_key(|c| c.id)
+            .map(|c| c.hash.as_str())
     }
 
     /// The date of the newest change that has taken effect by `date`.
@@ -162,6 +175,8 @@ pub fn registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>,
             vendors,
             changes,
             history: History::default(),
+            to_come: HashMap::new(),
+            corrected_later: Vec::new(),
         }))
     })
 }
@@ -192,16 +207,30 @@ pub fn published(
             .collect();
         vendors.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         let known_on = known_before.date();
-        let mut changes: Vec<Change> = change::list(conn, organisation.id, &names)?
+        let (mut changes, later): (Vec<Change>, Vec<Change>) =
+            change::list(conn, organisation.id, &names)?
+                .into_iter()
+                .partition(|c| c.announced_on < known_on);
+        let corrected_later = later
             .into_iter()
-            .filter(|c| c.announced_on < known_on)
+            .filter(|c| c.kind == ChangeKind::Corrected && c.effective_on <= as_of)
             .collect();
         change::fold_reschedulings(&mut changes);
+        let to_come = changes
+            .iter()
+            .filter(|c| c.kind.is_public() && c.announced_on <= as_of && c.effective_on > as_of)
+            .filter_map(|c| {
+                let v = current.iter().find(|v| Some(v.id) == c.vendor_id)?;
+                Some((c.id, history.vendor_on(v, c.effective_on)?))
+            })
+            .collect();
         Ok(Some(Registry {
             organisation,
             vendors,
             changes,
             history,
+            to_come,
+            corrected_later,
         }))
     })
 }

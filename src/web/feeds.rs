@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::views::mechanism_name;
-use crate::registry::listing::{Filters, Listing, Summary};
+use crate::registry::listing::{Filters, Listing, Summary, VendorRow};
 use crate::registry::{
     Certification, Change, DataCategory, Evidence, Organisation, Role, VendorCategory, VendorStatus,
 };
@@ -21,8 +21,27 @@ struct PublicList<'a> {
     filters: FiltersJson,
     summary: &'a Summary,
     vendors: Vec<VendorJson<'a>>,
-    upcoming_changes: &'a [&'a Change],
+    upcoming_changes: Vec<UpcomingJson<'a>>,
     changes: &'a [&'a Change],
+    /// Corrections made after the day read to what was published for it.
+    corrected_later: &'a [Change],
+    history: HistoryJson<'a>,
+}
+
+/// A change still to come, with its vendor as it will be on the day it takes effect.
+#[derive(Serialize)]
+struct UpcomingJson<'a> {
+    #[serde(flatten)]
+    change: &'a Change,
+    vendor_as_it_will_be: Option<VendorJson<'a>>,
+}
+
+/// The change log's hash chain: its newest entry's hash on the date read, and where the whole
+/// chain is (for `crossborder verify`).
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    head: Option<&'a str>,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -90,54 +109,66 @@ struct TransferJson<'a> {
     assessment: &'a Assessment<'static>,
 }
 
+/// One vendor of the list with its transfers and their assessments.
+fn vendor_json<'a>(row: &'a VendorRow<'a>, rules: &RuleSet) -> VendorJson<'a> {
+    let v = row.vendor;
+    VendorJson {
+        key: &v.key,
+        name: &v.name,
+        legal_entity: v.legal_entity.as_deref(),
+        website: v.website.as_deref(),
+        headquarters: v.headquarters,
+        role: v.role,
+        categories: &v.categories,
+        purpose: &v.purpose,
+        status: v.status,
+        active_from: v.active_from,
+        retired_from: v.retired_from,
+        dpa_signed_on: v.dpa_signed_on,
+        certifications: &v.certifications,
+        evidence: &v.evidence,
+        transfers: row
+            .transfers
+            .iter()
+            .map(|t| TransferJson {
+                country: t.transfer.country,
+                country_name: t.transfer.country.map(|c| c.name()),
+                location: t.transfer.location.as_deref(),
+                data_categories: &t.transfer.data_categories,
+                mechanisms: t
+                    .transfer
+                    .mechanisms
+                    .iter()
+                    .map(|m| MechanismJson {
+                        id: &m.id,
+                        name: mechanism_name(rules, &m.id),
+                        signed_on: m.signed_on,
+                    })
+                    .collect(),
+                tia_on: t.transfer.tia_on,
+                supplementary_measures: t.transfer.supplementary_measures.as_deref(),
+                evidence: &t.transfer.evidence,
+                assessment: &t.assessment,
+            })
+            .collect(),
+    }
+}
+
 pub fn json(listing: &Listing, rules: &RuleSet) -> String {
     let org = &listing.registry.organisation;
     let as_of = listing.filters.as_of;
     let vendors = listing
         .rows
         .iter()
-        .map(|row| {
-            let v = row.vendor;
-            VendorJson {
-                key: &v.key,
-                name: &v.name,
-                legal_entity: v.legal_entity.as_deref(),
-                website: v.website.as_deref(),
-                headquarters: v.headquarters,
-                role: v.role,
-                categories: &v.categories,
-                purpose: &v.purpose,
-                status: v.status,
-                active_from: v.active_from,
-                retired_from: v.retired_from,
-                dpa_signed_on: v.dpa_signed_on,
-                certifications: &v.certifications,
-                evidence: &v.evidence,
-                transfers: row
-                    .transfers
-                    .iter()
-                    .map(|t| TransferJson {
-                        country: t.transfer.country,
-                        country_name: t.transfer.country.map(|c| c.name()),
-                        location: t.transfer.location.as_deref(),
-                        data_categories: &t.transfer.data_categories,
-                        mechanisms: t
-                            .transfer
-                            .mechanisms
-                            .iter()
-                            .map(|m| MechanismJson {
-                                id: &m.id,
-                                name: mechanism_name(rules, &m.id),
-                                signed_on: m.signed_on,
-                            })
-                            .collect(),
-                        tia_on: t.transfer.tia_on,
-                        supplementary_measures: t.transfer.supplementary_measures.as_deref(),
-                        evidence: &t.transfer.evidence,
-                        assessment: &t.assessment,
-                    })
-                    .collect(),
-            }
+        .map(|row| vendor_json(row, rules))
+        .collect();
+    let upcoming = listing
+        .upcoming
+        .iter()
+        .zip(&listing.to_come)
+        .map(|(change, row)| UpcomingJson {
+            change,
+            vendor_as_it_will_be: row.as_ref().map(|row| vendor_json(row, rules)),
         })
         .collect();
     let list = PublicList {
@@ -163,8 +194,13 @@ pub fn json(listing: &Listing, rules: &RuleSet) -> String {
         },
         summary: &listing.summary,
         vendors,
-        upcoming_changes: &listing.upcoming,
+        upcoming_changes: upcoming,
         changes: &listing.past,
+        corrected_later: &listing.registry.corrected_later,
+        history: HistoryJson {
+            head: listing.registry.chain_head(),
+            url: format!("/{}/history.json", org.slug),
+        },
     };
     // Plain structs of strings, numbers and dates: serialising cannot fail.
     serde_json::to_string_pretty(&list).expect("the public list serialises")
@@ -405,6 +441,20 @@ pub fn atom(listing: &Listing, base: &str, query: &str) -> String {
             Some("application/atom+xml"),
         ),
         link(format!("{page}{query}"), "alternate", Some("text/html")),
+        // The change log's hash chain, and its head on this date, for `crossborder verify`.
+        {
+            let mut l = link(
+                format!("{base}/{}/history.json", org.slug),
+                "related",
+                Some("application/json"),
+            );
+            l.set_title(
+                registry
+                    .chain_head()
+                    .map(|h| format!("chain head sha256:{h}")),
+            );
+            l
+        },
     ]);
     feed.set_entries(entries);
     feed.set_lang(Some("en".to_string()));

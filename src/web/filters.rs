@@ -1,4 +1,5 @@
-//! The public list's query parameters (`as_of`, `category`, `country`, `flagged`), checked once.
+//! The public list's query parameters (`as_of`, `known_at`, `category`, `country`, `flagged`),
+//! checked once.
 
 use chrono::NaiveDate;
 
@@ -27,6 +28,10 @@ pub fn parse(query: &str, today: NaiveDate) -> Result<Filters, AppError> {
         match name.as_str() {
             "as_of" => {
                 filters.as_of = parse_date(value).map_err(|e| bad("as_of", e.to_string()))?;
+            }
+            "known_at" => {
+                filters.known_at =
+                    Some(parse_date(value).map_err(|e| bad("known_at", e.to_string()))?);
             }
             "category" => {
                 filters.category = Some(value.parse().map_err(|_| {
@@ -77,6 +82,9 @@ pub fn query_string(filters: &Filters, today: NaiveDate) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
     if filters.as_of != today {
         pairs.push(("as_of", filters.as_of.to_string()));
+    }
+    if let Some(k) = filters.known_at {
+        pairs.push(("known_at", k.to_string()));
     }
     if let Some(c) = filters.category {
         pairs.push(("category", c.to_string()));

@@ -59,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/{slug}/subprocessors.json", web::get().to(list_json))
         .route("/{slug}/subprocessors.csv", web::get().to(list_csv))
         .route("/{slug}/subprocessors.atom", web::get().to(list_atom))
+        .route("/{slug}/history.json", web::get().to(history_json))
         .route("/{slug}/subprocessors", web::get().to(list_html));
 }
 
@@ -100,6 +101,33 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(views::organisations_page(&organisations).into_string()))
+}
+
+/// The whole change log as its hash chain, each entry with the versions it published: what
+/// `crossborder verify FILE` checks.
+async fn history_json(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let wanted = slug.clone();
+    let entries = blocking(&state, move |conn| {
+        organisation::find(conn, &wanted)?
+            .map(|org| history::chain::links(conn, org.id))
+            .transpose()
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound {
+        what: format!("organisation '{slug}'"),
+    })?;
+    let file = history::chain::HistoryFile {
+        head: entries.last().map(|l| l.hash.clone()),
+        organisation: slug,
+        entries,
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .json(file))
 }
 
 async fn list_html(
@@ -184,8 +212,8 @@ async fn render_list(
     // As published on the day: what was recorded by its end.
     let registry: Registry = blocking(&state, {
         let slug = slug.clone();
-        let as_of = filters.as_of;
-        move |conn| organisation::published(conn, &slug, as_of, history::end_of(as_of))
+        let (as_of, known) = (filters.as_of, history::end_of(filters.known_on()));
+        move |conn| organisation::published(conn, &slug, as_of, known)
     })
     .await?
     .ok_or_else(not_found)?;

@@ -109,7 +109,7 @@ async fn a_forged_forwarded_host_changes_no_id_or_link() {
     assert!(!links.is_empty());
     for link in links {
         assert!(
-            link.starts_with(&format!("{}/arturia/subprocessors", app.address)),
+            link.starts_with(&format!("{}/arturia/", app.address)),
             "{link}"
         );
     }
@@ -150,7 +150,7 @@ async fn with_a_public_url_the_feed_depends_on_no_request_header() {
         );
         for link in links {
             assert!(
-                link.starts_with("https://privacy.example.org/lists/arturia/subprocessors"),
+                link.starts_with("https://privacy.example.org/lists/arturia/"),
                 "{link}"
             );
         }
@@ -177,7 +177,7 @@ async fn with_trust_proxy_the_forwarded_host_is_used_for_links_not_ids() {
     let direct = feed(&app, "/arturia/subprocessors.atom", &[]).await;
     for link in proxied.links() {
         assert!(
-            link.starts_with("https://lists.example.org/arturia/subprocessors"),
+            link.starts_with("https://lists.example.org/arturia/"),
             "{link}"
         );
     }

@@ -36,10 +36,17 @@ fn everything(app: &TestApp) -> Value {
 /// Arturia's public list today and as it will stand in 60 days.
 async fn arturia(app: &TestApp) -> (Value, Value) {
     let later = today() + Duration::days(60);
+    // The chain's head covers when each entry was recorded: it differs between two loads.
+    let without_head = |mut v: Value| {
+        v["history"]["head"] = Value::Null;
+        v
+    };
     (
-        app.get_json("/arturia/subprocessors.json").await,
-        app.get_json(&format!("/arturia/subprocessors.json?as_of={later}"))
-            .await,
+        without_head(app.get_json("/arturia/subprocessors.json").await),
+        without_head(
+            app.get_json(&format!("/arturia/subprocessors.json?as_of={later}"))
+                .await,
+        ),
     )
 }
 

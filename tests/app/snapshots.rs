@@ -153,6 +153,8 @@ async fn public_lists(slug: &str) {
     let app = spawn_app().await;
     let mut settings = pinned();
     settings.add_filter(PORT.0, PORT.1);
+    // The chain's hashes cover the moment each entry was recorded: this run's.
+    settings.add_filter(r"\b[0-9a-f]{64}\b", "[sha256]");
     for date in DATES {
         for (suffix, kind) in FORMATS {
             let path = format!("/{slug}/subprocessors{suffix}?as_of={date}");
@@ -292,5 +294,5 @@ fn cli_help() {
     }
     // The walk itself is pinned too, so a help that no longer parses cannot pass as empty.
     walked.sort();
-    assert_eq!(walked.len(), 17, "{walked:?}");
+    assert_eq!(walked.len(), 18, "{walked:?}");
 }

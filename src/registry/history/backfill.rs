@@ -106,19 +106,19 @@ pub fn import(
     Ok(())
 }
 
-/// Hashes an organisation's change log again from its first entry. Used only where entries are
-/// new to the chain (a database from before it, an import's own entry).
+/// Hashes the entries of an organisation's change log that have no hash yet (a database from
+/// before the chain), in order. An entry with a hash keeps it: a changed one is not made to fit.
 fn rechain(conn: &mut DbConnection, org_id: i32) -> Result<(), DbError> {
     let mut previous: Option<String> = None;
     for mut link in chain::links(conn, org_id)? {
         link.previous = previous.take();
-        let digest = link.digest();
-        if digest != link.hash {
+        if link.hash.is_empty() {
+            link.hash = link.digest();
             diesel::update(changes::table.filter(changes::id.eq(link.id.unwrap_or_default())))
-                .set(changes::hash.eq(&digest))
+                .set(changes::hash.eq(&link.hash))
                 .execute(conn)?;
         }
-        previous = Some(digest);
+        previous = Some(link.hash);
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use strum::VariantArray;
 use super::table::Table;
 use super::{capitalised, country_name, layout, mechanism_name, verdict_badge};
 use crate::registry::listing::{Listing, TransferRow, VendorRow};
-use crate::registry::{Change, DataCategory, VendorCategory};
+use crate::registry::{Change, ChangeKind, DataCategory, VendorCategory};
 use crate::rules::{CountryCode, RuleSet};
 
 /// `query` reproduces the filters, for the links to the other formats.
@@ -74,7 +74,7 @@ pub fn subprocessors_page(listing: &Listing, rules: &RuleSet, query: &str) -> Ma
                 a href={ "/" (slug) "/subprocessors.csv" (suffix) } { "CSV" } " · "
                 a href={ "/" (slug) "/subprocessors.atom" } { "Atom feed of changes" }
             }
-            (changes(listing))
+            (changes(listing, rules))
             (summary(listing))
             (filter_form(listing))
             (table(listing, rules))
@@ -82,15 +82,45 @@ pub fn subprocessors_page(listing: &Listing, rules: &RuleSet, query: &str) -> Ma
     )
 }
 
-fn changes(listing: &Listing) -> Markup {
+fn changes(listing: &Listing, rules: &RuleSet) -> Markup {
+    let as_of = listing.filters.as_of;
+    let slug = &listing.registry.organisation.slug;
     html! {
+        @if !listing.registry.corrected_later.is_empty() {
+            section.corrections aria-labelledby="corrections-title" {
+                h2 #corrections-title { "Corrected later" }
+                p { "This is the list as published on " (as_of) ". It was corrected since:" }
+                ul {
+                    @for c in &listing.registry.corrected_later {
+                        li {
+                            "Corrected on " time datetime=(c.announced_on) { (c.announced_on) }
+                            ": " (c.summary)
+                            @if let Some(reason) = &c.reason { " — " (reason) }
+                            ". "
+                            a href={ "/" (slug) "/subprocessors?as_of=" (as_of) "&known_at=" (c.announced_on) } {
+                                "See the list for " (as_of) " as corrected"
+                            }
+                        }
+                    }
+                }
+            }
+        }
         section.changes aria-labelledby="changes-title" {
             h2 #changes-title { "Changes" }
             @if listing.upcoming.is_empty() {
                 p { "No upcoming change announced as of " (listing.filters.as_of) "." }
             } @else {
                 h3 { "Upcoming" }
-                ul { @for c in &listing.upcoming { (change_item(c)) } }
+                ul {
+                    @for (c, row) in listing.upcoming.iter().zip(&listing.to_come) {
+                        li {
+                            (change_line(c))
+                            @if let Some(row) = row {
+                                ul.to-come { @for line in row.describe(rules) { li { (line) } } }
+                            }
+                        }
+                    }
+                }
             }
             @if !listing.past.is_empty() {
                 details {
@@ -103,11 +133,22 @@ fn changes(listing: &Listing) -> Markup {
 }
 
 fn change_item(c: &Change) -> Markup {
+    html! { li { (change_line(c)) } }
+}
+
+/// A change's dates and summary, with why it came early or late when it did.
+fn change_line(c: &Change) -> Markup {
     html! {
-        li {
-            "Effective " time datetime=(c.effective_on) { (c.effective_on) }
-            " (announced " time datetime=(c.announced_on) { (c.announced_on) } "): "
-            (c.summary)
+        "Effective " time datetime=(c.effective_on) { (c.effective_on) }
+        " (announced " time datetime=(c.announced_on) { (c.announced_on) } "): "
+        (c.summary)
+        @if let Some(from) = c.moved_from {
+            " (moved from " time datetime=(from) { (from) } ")"
+        }
+        @match (c.kind, &c.reason) {
+            (ChangeKind::Corrected, Some(reason)) => { ". Correction: " (reason) }
+            (_, Some(reason)) => { ". Before the end of the notice period, because: " (reason) }
+            _ => {}
         }
     }
 }
