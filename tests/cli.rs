@@ -636,3 +636,44 @@ fn a_failure_exits_1_and_a_missing_database_exits_2() {
         );
     }
 }
+
+#[test]
+fn verify_checks_the_chain_and_names_the_entry_changed_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.db");
+    let url = format!("sqlite://{}", path.display());
+    assert!(run(&["seed", "--database-url", &url]).status.success());
+    let ok = run(&["verify", "--database-url", &url]);
+    assert!(ok.status.success(), "{ok:?}");
+    let said = String::from_utf8_lossy(&ok.stdout).to_string();
+    assert!(
+        said.contains("arturia: ") && said.contains("chain intact"),
+        "{said}"
+    );
+
+    // One version edited behind the service's back: a transfer said to go to China.
+    use diesel::{Connection, RunQueryDsl, sqlite::SqliteConnection};
+    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    let edited = diesel::sql_query(
+        "UPDATE versions SET body = replace(body, '\"US\"', '\"CN\"') \
+         WHERE id = (SELECT MIN(id) FROM versions WHERE body LIKE '%\"US\"%')",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    assert_eq!(edited, 1);
+    let broken = run(&["verify", "--database-url", &url]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("chain broken at entry") && stderr.contains("changed after it was written"),
+        "{stderr}"
+    );
+
+    // A downloaded history is checked the same way; a file that is not one is refused.
+    let bad = dir.path().join("history.json");
+    std::fs::write(&bad, "{\"organisation\": \"x\"}").unwrap();
+    assert_eq!(
+        run(&["verify", bad.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+}
