@@ -191,9 +191,11 @@ pub fn published(
     known_before: NaiveDateTime,
 ) -> Result<Option<Registry>, DbError> {
     conn.transaction(|conn| {
-        let Some(organisation) = find(conn, slug)? else {
+        let Some(mut organisation) = find(conn, slug)? else {
             return Ok(None);
         };
+        // What was written after the day read is not part of it (nor of its Last-Modified).
+        organisation.updated_at = organisation.updated_at.min(known_before);
         let current = vendor::all(conn, organisation.id)?;
         let history = history::load(conn, organisation.id, known_before)?;
         let names: HashMap<i32, String> = current.iter().map(|v| (v.id, v.name.clone())).collect();

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::views::mechanism_name;
 use crate::registry::listing::{Filters, Listing, Summary, VendorRow};
 use crate::registry::{
-    Certification, Change, DataCategory, Evidence, Organisation, Role, VendorCategory, VendorStatus,
+    Certification, Change, ChangeKind, DataCategory, Evidence, Organisation, Role, VendorCategory,
+    VendorStatus,
 };
 use crate::rules::{Assessment, CountryCode, RuleSet};
 
@@ -411,8 +412,21 @@ pub fn atom(listing: &Listing, base: &str, query: &str) -> String {
             )]);
             let mut content = Content::default();
             content.set_content_type(Some("text".to_string()));
+            let why = match (c.kind, &c.reason) {
+                (ChangeKind::Corrected, Some(r)) => format!(" Correction: {r}."),
+                (_, Some(r)) => format!(" Before the end of the notice period, because: {r}."),
+                _ => String::new(),
+            };
+            // A change still to come says what it will be, to object to before it takes effect.
+            let to_come = listing
+                .upcoming
+                .iter()
+                .position(|u| u.id == c.id)
+                .and_then(|i| listing.to_come[i].as_ref())
+                .map(|row| format!("\n{}.", row.describe(RuleSet::embedded()).join(".\n")))
+                .unwrap_or_default();
             content.set_value(Some(format!(
-                "{}. Kind: {kind}. Announced on {}; takes effect on {}.",
+                "{}. Kind: {kind}. Announced on {}; takes effect on {}.{why}{to_come}",
                 c.summary, c.announced_on, c.effective_on
             )));
             e.set_content(Some(content));

@@ -192,6 +192,47 @@ impl History {
         self.versions(fact, id).last()
     }
 
+    /// A fact's versions as they take effect: for each day, the one recorded last.
+    fn timeline(&self, fact: Fact, id: i32) -> Vec<&Version> {
+        let mut out: Vec<&Version> = Vec::new();
+        for v in self.versions(fact, id) {
+            match out.last_mut() {
+                Some(last) if last.effective_from == v.effective_from => *last = v,
+                _ => out.push(v),
+            }
+        }
+        out
+    }
+
+    /// When the vendor's listing in effect on `day` started, and when it is retired (if that
+    /// is known): a start moved later, or a listing ended, starts a new period.
+    fn listing_period(
+        &self,
+        vendor_id: i32,
+        day: NaiveDate,
+    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let timeline = self.timeline(Fact::Vendor, vendor_id);
+        let (mut start, mut listed) = (None, false);
+        for v in timeline.iter().filter(|v| v.effective_from <= day) {
+            match &v.body {
+                Body::Listing(l) if l.status == Listed::Active => {
+                    if !listed {
+                        start = Some(v.effective_from);
+                        listed = true;
+                    }
+                }
+                Body::Listing(_) => listed = false,
+                _ => (start, listed) = (None, false),
+            }
+        }
+        let retired = timeline
+            .iter()
+            .filter(|v| start.is_some_and(|s| v.effective_from >= s))
+            .find(|v| matches!(&v.body, Body::Listing(l) if l.status == Listed::Retired))
+            .map(|v| v.effective_from);
+        (start, retired)
+    }
+
     /// The vendor as the versions show it on `date`, its private fields (notes, DPA, evidence)
     /// from `current`. A vendor not yet in effect shows as it will first be; `None` for one with
     /// no version (a proposal, which is not public).
@@ -207,13 +248,7 @@ impl History {
         };
         // The date the facts are read on: `date`, or the first day of a vendor still to come.
         let day = date.max(version.effective_from);
-        let first_of = |status: Listed| {
-            listings
-                .iter()
-                .filter(|v| matches!(&v.body, Body::Listing(l) if l.status == status))
-                .map(|v| v.effective_from)
-                .min()
-        };
+        let (active_from, retired_from) = self.listing_period(current.id, day);
         let children = self.children.get(&current.id);
         let mut transfers: Vec<(i32, crate::registry::Transfer)> = Vec::new();
         let mut certifications = Vec::new();
@@ -250,8 +285,8 @@ impl History {
                 Listed::Retired => VendorStatus::Retired,
             },
             proposed_on: current.proposed_on,
-            active_from: first_of(Listed::Active).filter(|d| *d > backfill::first_day()),
-            retired_from: first_of(Listed::Retired),
+            active_from: active_from.filter(|d| *d > backfill::first_day()),
+            retired_from,
             dpa_signed_on: current.dpa_signed_on,
             dpa_url: current.dpa_url.clone(),
             notes: current.notes.clone(),
