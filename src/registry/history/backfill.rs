@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::body::{CertificationBody, Fact, Listed, ListingBody, TransferBody, canonical};
+use super::body::{Fact, ListingBody, canonical, facts};
 use super::chain;
 use super::publish::{Entry, Publication, publish};
 use crate::date::{now, today};
@@ -28,7 +28,7 @@ fn first_versions(v: &Vendor) -> Vec<Publication> {
         return Vec::new();
     };
     let start = v.active_from.unwrap_or_else(first_day);
-    let version = |fact, fact_id, effective_from, body: String| Publication {
+    let version = |(fact, fact_id, body): (Fact, i32, String), effective_from| Publication {
         vendor_id: v.id,
         fact,
         fact_id,
@@ -36,29 +36,17 @@ fn first_versions(v: &Vendor) -> Vec<Publication> {
         recorded_at: now(),
         body: Some(body),
     };
-    let active = ListingBody {
-        status: Listed::Active,
-        ..listing.clone()
+    // The vendor as it was while in use, then its retirement, if any.
+    let active = Vendor {
+        status: VendorStatus::Active,
+        ..v.clone()
     };
-    let mut out = vec![version(Fact::Vendor, v.id, start, canonical(&active))];
-    for (position, t) in v.transfers.iter().enumerate() {
-        out.push(version(
-            Fact::Transfer,
-            t.id,
-            start,
-            canonical(&TransferBody::of(t, position)),
-        ));
-    }
-    for c in &v.certifications {
-        out.push(version(
-            Fact::Certification,
-            c.id,
-            start,
-            canonical(&CertificationBody::of(c)),
-        ));
-    }
+    let mut out: Vec<Publication> = facts(&active)
+        .into_iter()
+        .map(|f| version(f, start))
+        .collect();
     if let (VendorStatus::Retired, Some(retired)) = (v.status, v.retired_from) {
-        out.push(version(Fact::Vendor, v.id, retired, canonical(&listing)));
+        out.push(version((Fact::Vendor, v.id, canonical(&listing)), retired));
     }
     out
 }
