@@ -90,7 +90,13 @@ impl ManageConnection for Manager {
             DatabaseUrl::Sqlite(path) => {
                 SqliteConnection::establish(&path.to_string_lossy()).map(DbConnection::Sqlite)
             }
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgres),
+            DatabaseUrl::Postgres(url) => {
+                // libpq would initialise OpenSSL with an exit handler that frees its locks while
+                // a pool thread may still be connecting, a crash at exit (diesel#3441). Initialised
+                // here first, OpenSSL registers no such handler.
+                openssl_sys::init();
+                PgConnection::establish(url).map(DbConnection::Postgres)
+            }
         };
         connection.map_err(diesel::r2d2::Error::ConnectionError)
     }
