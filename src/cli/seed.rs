@@ -88,6 +88,12 @@ fn describe(slug: &str, r: &seed::SeedReport) -> String {
             format!("{slug}: {added}; {n} records differ from the seed, left as is:\n")
         }
     };
+    for (key, date) in &r.announced {
+        out.push_str(&match date {
+            Some(d) => format!("{slug}: vendor {key} announced today, takes effect {d}\n"),
+            None => format!("{slug}: vendor {key} added as a proposal (not public)\n"),
+        });
+    }
     for d in &r.differences {
         out.push_str(&format!("{slug}: {d}\n"));
     }

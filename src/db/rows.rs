@@ -90,6 +90,9 @@ pub struct TransferRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The day an ended transfer stops (export files before it have none).
+    #[serde(default)]
+    pub ended_from: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]

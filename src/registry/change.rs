@@ -204,10 +204,7 @@ pub fn differences(old: &Vendor, new: &Vendor) -> Vec<String> {
     field(old.categories != new.categories, "categories");
     field(old.purpose != new.purpose, "purpose");
     for t in &new.transfers {
-        let place = t.country.map_or_else(
-            || t.location.clone().unwrap_or_default(),
-            |c| c.name().to_string(),
-        );
+        let place = t.place();
         match old.transfers.iter().find(|o| o.id == t.id) {
             None => {}
             Some(o) if o.country != t.country || o.location != t.location => {
@@ -226,6 +223,13 @@ pub fn differences(old: &Vendor, new: &Vendor) -> Vec<String> {
                 }
             }
         }
+    }
+    for t in old
+        .transfers
+        .iter()
+        .filter(|o| new.transfers.iter().all(|t| t.id != o.id))
+    {
+        out.push(format!("the transfer to {} ends", t.place()));
     }
     if old.certifications != new.certifications {
         out.push("certifications updated".into());

@@ -86,6 +86,9 @@ pub struct ClaimedMechanism {
 pub struct Transfer {
     #[serde(skip)]
     pub id: i32,
+    /// Its place in the vendor's list (kept when an earlier transfer ends).
+    #[serde(skip)]
+    pub position: i32,
     /// `None` when the source names no country; `location` then says where.
     pub country: Option<CountryCode>,
     pub location: Option<String>,
@@ -99,18 +102,33 @@ pub struct Transfer {
     pub version: i32,
 }
 
+impl Transfer {
+    /// Where it goes, in words: the country's name, else the place the source gives.
+    pub fn place(&self) -> String {
+        self.country.map_or_else(
+            || {
+                self.location
+                    .clone()
+                    .unwrap_or_else(|| "an unnamed place".into())
+            },
+            |c| c.name().to_string(),
+        )
+    }
+}
+
 /// `transfer_mechanisms`: transfer, position, mechanism id, signing date.
 type ClaimRow = (i32, i32, String, Option<NaiveDate>);
 /// `transfer_data_categories`: transfer, category.
 type DataRow = (i32, String);
 
 /// The transfers of the vendors in `scope`, by vendor, in their order, each with its claims,
-/// data categories and evidence. Three queries.
+/// data categories and evidence: those in the record, then those that ended. Three queries.
+#[allow(clippy::type_complexity)]
 pub(super) fn load(
     conn: &mut DbConnection,
     scope: Scope,
     evidence: &mut HashMap<i32, Vec<Evidence>>,
-) -> Result<HashMap<i32, Vec<Transfer>>, DbError> {
+) -> Result<(HashMap<i32, Vec<Transfer>>, HashMap<i32, Vec<Transfer>>), DbError> {
     let transfer_ids = || {
         transfers::table
             .filter(transfers::vendor_id.eq_any(scope.vendor_ids()))
@@ -155,12 +173,13 @@ pub(super) fn load(
             .or_default()
             .push(stored(&category, "transfer_data_categories.category")?);
     }
-    let mut by_vendor: HashMap<i32, Vec<Transfer>> = HashMap::new();
+    let (mut by_vendor, mut ended) = (HashMap::new(), HashMap::new());
     for t in rows {
         let mut data_categories = data.remove(&t.id).unwrap_or_default();
         data_categories.sort();
         let transfer = Transfer {
             id: t.id,
+            position: t.position,
             country: t
                 .country
                 .as_deref()
@@ -175,9 +194,14 @@ pub(super) fn load(
             evidence: evidence.remove(&t.id).unwrap_or_default(),
             version: t.version,
         };
-        by_vendor.entry(t.vendor_id).or_default().push(transfer);
+        // An ended transfer is no longer part of the record; its history is in the versions.
+        let into: &mut HashMap<i32, Vec<Transfer>> = match t.ended_from {
+            None => &mut by_vendor,
+            Some(_) => &mut ended,
+        };
+        into.entry(t.vendor_id).or_default().push(transfer);
     }
-    Ok(by_vendor)
+    Ok((by_vendor, ended))
 }
 
 /// Inserts a transfer with its claims, data categories and evidence; returns its id.
@@ -252,7 +276,8 @@ pub fn add(
             .filter(transfers::vendor_id.eq(vendor.id))
             .select(diesel::dsl::max(transfers::position))
             .first(conn)?;
-        let id = insert(conn, vendor.id, position.map_or(0, |p| p + 1), transfer)?;
+        let position = position.map_or(0, |p| p + 1);
+        let id = insert(conn, vendor.id, position, transfer)?;
         audit(
             conn,
             AuditEvent {
@@ -270,6 +295,7 @@ pub fn add(
         data_categories.sort();
         vendor.transfers.push(Transfer {
             id,
+            position,
             data_categories,
             version: 1,
             ..transfer.clone()
@@ -350,6 +376,7 @@ pub fn update(
         data_categories.sort();
         let after = Transfer {
             id: transfer_id,
+            position: old.position,
             data_categories,
             evidence: kept,
             version: expected_version + 1,
@@ -376,5 +403,70 @@ pub fn update(
             (timing, "effective_on"),
         )?;
         Ok(vendor)
+    })
+}
+
+/// Ends a transfer if `expected_version` is still current. Its row stays, with the day it ends
+/// (it leaves the record), and a version says it ends from that day: ending narrows sharing, so
+/// it takes effect on the chosen day, today by default, or on a past day as a correction.
+/// Returns the vendor as it is now and the day the transfer ends.
+pub fn end(
+    conn: &mut DbConnection,
+    (slug, key): (&str, &str),
+    transfer_id: i32,
+    expected_version: i32,
+    timing: &Timing,
+    actor: &str,
+) -> Result<(Vendor, NaiveDate), EditError> {
+    conn.write_transaction(|conn| {
+        let org = organisation::lock(conn, slug)?;
+        let mut vendor =
+            vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        let history = history::load_vendor(conn, vendor.id)?;
+        let published = history.vendor_on(&vendor, NaiveDate::MAX);
+        let index = vendor
+            .transfers
+            .iter()
+            .position(|t| t.id == transfer_id)
+            .ok_or(EditError::NotFound("transfer"))?;
+        let old = vendor.transfers.remove(index);
+        vendor.ended_transfers.push(old.clone());
+        if old.version != expected_version {
+            return Err(EditError::Stale {
+                current: old.version,
+                expected: expected_version,
+            });
+        }
+        let announced = history::announce(
+            conn,
+            &org,
+            &history,
+            (published.as_ref(), &vendor),
+            (timing, "effective_on"),
+        )?;
+        // A proposed vendor's transfer was never public: it ends on the day asked, or today.
+        let ended_from = announced
+            .or(timing.effective_on)
+            .unwrap_or_else(crate::date::today);
+        diesel::update(transfers::table.filter(transfers::id.eq(transfer_id)))
+            .set((
+                transfers::ended_from.eq(Some(ended_from)),
+                transfers::version.eq(expected_version + 1),
+                transfers::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "end",
+                entity: "transfer",
+                entity_id: transfer_id,
+                organisation_id: Some(org.id),
+                before: json(&old),
+                after: Some(serde_json::json!({ "ended_from": ended_from }).to_string()),
+            },
+        )?;
+        Ok((vendor, ended_from))
     })
 }

@@ -394,6 +394,7 @@ impl TransferIn {
             .collect::<Result<_, Vec<FieldError>>>()?;
         Ok(Transfer {
             id: 0,
+            position: 0,
             country: self
                 .country
                 .as_deref()

@@ -13,8 +13,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::support::{
-    ALL_SCOPES, Reply, TestApp, create_vendor, field_error, new_vendor, post_as, send, sign_in,
-    spawn_app, today,
+    ALL_SCOPES, Reply, TestApp, create_vendor, field_error, get_as, new_vendor, post_as, send,
+    sign_in, spawn_app, today,
 };
 
 const VENDORS: &str = "/api/v1/organisations/arturia/vendors";
@@ -497,4 +497,131 @@ async fn the_change_log_chain_is_stored_and_verifies() {
         broken.problem.contains("changed after it was written"),
         "{broken}"
     );
+}
+
+#[actix_web::test]
+async fn an_ended_transfer_stays_on_the_lists_before_its_end() {
+    let (app, token) = app_and_token().await;
+    let dates = ["2019-05-23".to_string(), day(-1)];
+    let published = public_copies(&app, &dates).await;
+    let ga = api_vendor(&app, &token, "google-analytics").await;
+    let us = &ga["transfers"][0];
+    assert_eq!(us["country"], "US");
+    let end = format!("{VENDORS}/google-analytics/transfers/{}/end", us["id"]);
+
+    // Never in the past without a correction; nothing changes.
+    let past = json!({"effective_on": "2020-01-01"});
+    let reply = write(
+        &app,
+        &token,
+        (Method::POST, &end),
+        us["version"].as_i64(),
+        &past,
+    )
+    .await;
+    let problem = reply.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "effective_on", "{problem:#}");
+
+    // Ended in ten days: the record drops it at once, the lists keep it until its day.
+    let body = json!({"effective_on": day(10)});
+    let reply = write(
+        &app,
+        &token,
+        (Method::POST, &end),
+        us["version"].as_i64(),
+        &body,
+    )
+    .await;
+    assert!(countries(reply.ok(200)).is_empty(), "{:#}", reply.ok(200));
+    assert_unchanged(&published, &public_copies(&app, &dates).await);
+    let listed = public_vendor(&app, None, "Google Analytics").await.unwrap();
+    assert_eq!(countries(&listed), ["US"]);
+    let later = public_vendor(&app, Some(&day(10)), "Google Analytics").await;
+    assert!(countries(&later.unwrap()).is_empty());
+    let list = app.get_json("/arturia/subprocessors.json").await;
+    let upcoming = list["upcoming_changes"].as_array().unwrap();
+    assert!(
+        upcoming.iter().any(|c| c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("the transfer to United States ends")
+            && c["effective_on"] == day(10)),
+        "{upcoming:#?}"
+    );
+    // Once ended, it cannot be ended again.
+    let again = write(&app, &token, (Method::POST, &end), Some(2), &body).await;
+    again.problem(404);
+
+    // The workspace shows every version of the transfer, the end included.
+    let s = sign_in(&app, "editor@example.com", Role::Editor).await;
+    let (status, html) = get_as(&app, &s, "/workspace/arturia/vendors/google-analytics").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Published versions"), "{html}");
+    assert!(html.contains("The transfer to United States"), "{html}");
+    assert!(html.contains(&format!(
+        "<th scope=\"row\" data-label=\"From\">{}</th>",
+        day(10)
+    )));
+    assert!(html.contains(">ended<"), "{html}");
+}
+
+#[actix_web::test]
+async fn the_workspace_ends_a_transfer_as_a_correction_and_shows_its_versions() {
+    let app = spawn_app().await;
+    let token = app.token("procurement-tool", ALL_SCOPES);
+    let facebook = api_vendor(&app, &token, "facebook").await;
+    let t = &facebook["transfers"][0];
+    let path = format!(
+        "/workspace/arturia/vendors/facebook/transfers/{}/end",
+        t["id"]
+    );
+    let s = sign_in(&app, "editor@example.com", Role::Editor).await;
+    let (status, form) = get_as(&app, &s, &path).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"correction_reason\""), "{form}");
+    let version = t["version"].to_string();
+
+    // A past day needs the reason: refused next to the date, nothing saved.
+    let fields = [
+        ("csrf", s.csrf.as_str()),
+        ("version", version.as_str()),
+        ("effective_on", "2021-03-01"),
+    ];
+    let response = post_as(&app, &s, &path, &fields).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(field_error(&html, "effective_on").is_some(), "{html}");
+
+    let reason = "the analytics tag was removed in March 2021";
+    let fields = [
+        ("csrf", s.csrf.as_str()),
+        ("version", version.as_str()),
+        ("effective_on", "2021-03-01"),
+        ("correction_reason", reason),
+    ];
+    let response = post_as(&app, &s, &path, &fields).await;
+    assert_eq!(response.status(), 303);
+
+    // As published in 2022 the transfer was still there; as known now it had ended.
+    let as_published = public_vendor(&app, Some("2022-01-01"), "Facebook")
+        .await
+        .unwrap();
+    assert_eq!(countries(&as_published), ["US"]);
+    let known_now = app
+        .get_json(&format!(
+            "/arturia/subprocessors.json?as_of=2022-01-01&known_at={}",
+            day(0)
+        ))
+        .await;
+    let fb = known_now["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "Facebook")
+        .unwrap();
+    assert!(countries(fb).is_empty(), "{fb:#}");
+
+    let (_, page) = get_as(&app, &s, "/workspace/arturia/vendors/facebook").await;
+    assert!(page.contains(reason), "{page}");
+    assert!(page.contains("Corrected"), "{page}");
 }

@@ -152,36 +152,56 @@ async fn seed_adds_a_missing_vendor_and_leaves_the_others() {
     let arturia = include_str!("../../seeds/organisations/arturia.toml");
     let extra = "\n[[vendor]]\nkey = \"new-cdn\"\nname = \"New CDN\"\nrole = \"processor\"\n\
                  categories = [\"cdn\"]\npurpose = \"Serving the website's files\"\n\
-                 status = \"active\"\n";
+                 status = \"active\"\n\
+                 \n[[vendor]]\nkey = \"old-cdn\"\nname = \"Old CDN\"\nrole = \"processor\"\n\
+                 categories = [\"cdn\"]\npurpose = \"Serving files\"\nstatus = \"retired\"\n\
+                 since = \"2018-06-01\"\nretired = \"2019-01-01\"\n";
     std::fs::write(dir.path().join("arturia.toml"), format!("{arturia}{extra}")).unwrap();
     let before = app.get_json("/arturia/subprocessors.json").await;
 
     let out = crossborder(&app, &["seed", "--dir", dir.path().to_str().unwrap()]);
 
     assert!(
-        out.starts_with("arturia: 1 vendor added; 4 records differ from the seed, left as is:\n"),
+        out.starts_with("arturia: 1 vendor added; 5 records differ from the seed, left as is:\n"),
         "{out}"
     );
-    let after = app.get_json("/arturia/subprocessors.json").await;
+    // Added to a published list as an officer would add it: announced today, listed from the
+    // end of the notice period, never from a day already past.
+    assert!(
+        out.contains("arturia: vendor new-cdn announced today, takes effect "),
+        "{out}"
+    );
     let keys = |list: &Value| -> Vec<String> {
-        list["vendors"]
+        let mut keys: Vec<String> = list["vendors"]
             .as_array()
             .unwrap()
             .iter()
             .map(|v| v["key"].as_str().unwrap().to_string())
-            .collect()
+            .collect();
+        keys.sort();
+        keys
     };
-    let mut expected = keys(&before);
-    expected.push("new-cdn".into());
-    let mut got = keys(&after);
-    expected.sort();
-    got.sort();
-    assert_eq!(got, expected);
+    // A past vendor would rewrite the published history: not added, and said so.
+    assert!(
+        out.contains("arturia: vendor old-cdn differs from the seed (retired in the seed and not in the database: not added"),
+        "{out}"
+    );
+    let today_list = app.get_json("/arturia/subprocessors.json").await;
+    assert_eq!(keys(&today_list), keys(&before));
+    assert!(
+        today_list["upcoming_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["vendor"] == "New CDN"),
+        "{today_list}"
+    );
     // The officer's work is still there: the new destination, announced, from its day.
     let later = crate::support::today() + chrono::Duration::days(60);
     let after = app
         .get_json(&format!("/arturia/subprocessors.json?as_of={later}"))
         .await;
+    assert!(keys(&after).contains(&"new-cdn".to_string()), "{after}");
     let facebook = after["vendors"]
         .as_array()
         .unwrap()

@@ -100,11 +100,11 @@ impl ListingBody {
 }
 
 impl TransferBody {
-    pub fn of(t: &Transfer, position: usize) -> Self {
+    pub fn of(t: &Transfer) -> Self {
         let mut data_categories = t.data_categories.clone();
         data_categories.sort();
         TransferBody {
-            position: position as i32,
+            position: t.position,
             country: t.country,
             location: t.location.clone(),
             data_categories,
@@ -125,6 +125,7 @@ impl TransferBody {
     pub fn transfer(&self, current: Option<&Transfer>, id: i32) -> Transfer {
         Transfer {
             id,
+            position: self.position,
             country: self.country,
             location: self.location.clone(),
             data_categories: self.data_categories.clone(),
@@ -174,12 +175,8 @@ pub fn facts(v: &Vendor) -> Vec<(Fact, i32, String)> {
         return Vec::new();
     };
     let mut out = vec![(Fact::Vendor, v.id, canonical(&listing))];
-    for (position, t) in v.transfers.iter().enumerate() {
-        out.push((
-            Fact::Transfer,
-            t.id,
-            canonical(&TransferBody::of(t, position)),
-        ));
+    for t in &v.transfers {
+        out.push((Fact::Transfer, t.id, canonical(&TransferBody::of(t))));
     }
     for c in &v.certifications {
         out.push((

@@ -104,6 +104,16 @@ pub fn everything() -> NaiveDateTime {
         .unwrap_or_default()
 }
 
+/// One version of a fact and how long it holds, as known now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period<'h> {
+    pub version: &'h Version,
+    /// The day the fact's next version takes effect (`None`: it still holds).
+    pub until: Option<NaiveDate>,
+    /// A version recorded later for the same day took its place: it never held as known now.
+    pub replaced: bool,
+}
+
 /// The versions of an organisation's facts known at some moment, by fact, oldest first.
 #[derive(Debug, Clone, Default)]
 pub struct History {
@@ -165,17 +175,37 @@ impl History {
         self.facts.get(&(fact, id)).map_or(&[], Vec::as_slice)
     }
 
-    /// Every version of a vendor's facts, newest recorded first (the workspace's history).
-    pub fn of_vendor(&self, vendor_id: i32) -> Vec<&Version> {
-        let mut out: Vec<&Version> = self
-            .children
+    /// A vendor's facts, each with its versions in the order they take effect (the workspace's
+    /// history): the listing first, then transfers and certifications by id.
+    pub fn of_vendor(&self, vendor_id: i32) -> Vec<((Fact, i32), Vec<Period<'_>>)> {
+        self.children
             .get(&vendor_id)
             .into_iter()
             .flat_map(|facts| facts.keys())
-            .flat_map(|(fact, id)| self.versions(*fact, *id))
-            .collect();
-        out.sort_by_key(|v| std::cmp::Reverse((v.recorded_at, v.id)));
-        out
+            .map(|&(fact, id)| ((fact, id), self.periods(fact, id)))
+            .collect()
+    }
+
+    /// A fact's versions, each with the day the next one takes over.
+    fn periods(&self, fact: Fact, id: i32) -> Vec<Period<'_>> {
+        let versions = self.versions(fact, id);
+        versions
+            .iter()
+            .enumerate()
+            .map(|(i, version)| {
+                let later = &versions[i + 1..];
+                Period {
+                    version,
+                    replaced: later
+                        .first()
+                        .is_some_and(|n| n.effective_from == version.effective_from),
+                    until: later
+                        .iter()
+                        .map(|n| n.effective_from)
+                        .find(|d| *d > version.effective_from),
+                }
+            })
+            .collect()
     }
 
     /// The version of a fact in effect on `date`: the latest to take effect by then, the latest
@@ -258,7 +288,9 @@ impl History {
             };
             match &version.body {
                 Body::Transfer(t) => {
-                    let head = current.transfers.iter().find(|h| h.id == *id);
+                    let head = (current.transfers.iter())
+                        .chain(&current.ended_transfers)
+                        .find(|h| h.id == *id);
                     transfers.push((t.position, t.transfer(head, *id)));
                 }
                 Body::Certification(c) => {
@@ -293,6 +325,7 @@ impl History {
             evidence: current.evidence.clone(),
             certifications,
             transfers: transfers.into_iter().map(|(_, t)| t).collect(),
+            ended_transfers: current.ended_transfers.clone(),
             version: current.version,
         })
     }

@@ -36,23 +36,56 @@ pub struct Publication {
 }
 
 impl Publication {
-    /// The facts of `new` whose body differs from their newest version in `history`, each as a
-    /// version from `effective_from`.
+    /// The facts of `new` whose body differs from their newest version in `history`, and those
+    /// its record no longer holds (an ended transfer), each as a version from `effective_from`.
     pub fn changed(history: &History, new: &Vendor, effective_from: NaiveDate) -> Vec<Self> {
+        Self::against(
+            new,
+            effective_from,
+            |fact, id| history.latest(fact, id),
+            history,
+        )
+    }
+
+    /// What a correction from `date` sets right: the facts of `new` that differ from the
+    /// versions in effect on that day, and those it no longer holds.
+    pub fn corrected(history: &History, new: &Vendor, date: NaiveDate) -> Vec<Self> {
+        Self::against(new, date, |fact, id| history.on(fact, id, date), history)
+    }
+
+    fn against<'h>(
+        new: &Vendor,
+        effective_from: NaiveDate,
+        published: impl Fn(Fact, i32) -> Option<&'h super::Version>,
+        history: &'h History,
+    ) -> Vec<Self> {
         let recorded_at = now();
-        facts(new)
+        let facts = facts(new);
+        let publication = |fact, fact_id, body| Publication {
+            vendor_id: new.id,
+            fact,
+            fact_id,
+            effective_from,
+            recorded_at,
+            body,
+        };
+        let held = |fact: Fact, id: i32| facts.iter().any(|(f, i, _)| (*f, *i) == (fact, id));
+        let ended = history
+            .children
+            .get(&new.id)
             .into_iter()
+            .flat_map(|c| c.keys())
+            .filter(|(fact, id)| *fact != Fact::Vendor && !held(*fact, *id))
+            .filter(|(fact, id)| published(*fact, *id).is_some_and(|v| v.body != Body::Ended))
+            .map(|(fact, id)| publication(*fact, *id, None))
+            .collect::<Vec<_>>();
+        facts
+            .iter()
             .filter(|(fact, id, body)| {
-                history.latest(*fact, *id).and_then(|v| v.text.as_deref()) != Some(body.as_str())
+                published(*fact, *id).and_then(|v| v.text.as_deref()) != Some(body.as_str())
             })
-            .map(|(fact, fact_id, body)| Publication {
-                vendor_id: new.id,
-                fact,
-                fact_id,
-                effective_from,
-                recorded_at,
-                body: Some(body),
-            })
+            .map(|(fact, id, body)| publication(*fact, *id, Some(body.clone())))
+            .chain(ended)
             .collect()
     }
 }
@@ -200,24 +233,7 @@ pub fn announce(
         notice::effective(timing, field, &reach, (today, org.notice_end(today)), floor)?;
     let publications = match timed {
         // A correction sets right what was in effect on its day.
-        Timed::Correction(_) => {
-            let recorded_at = now();
-            facts(after)
-                .into_iter()
-                .filter(|(fact, id, body)| {
-                    history.on(*fact, *id, date).and_then(|v| v.text.as_deref())
-                        != Some(body.as_str())
-                })
-                .map(|(fact, fact_id, body)| Publication {
-                    vendor_id: after.id,
-                    fact,
-                    fact_id,
-                    effective_from: date,
-                    recorded_at,
-                    body: Some(body),
-                })
-                .collect()
-        }
+        Timed::Correction(_) => Publication::corrected(history, after, date),
         _ => Publication::changed(history, after, date),
     };
     if publications.is_empty() {

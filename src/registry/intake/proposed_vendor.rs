@@ -105,6 +105,7 @@ pub(super) fn proposed_vendor(request: &IntakeRequest, key: String) -> Vendor {
             let country = CountryCode::parse(c).ok();
             Transfer {
                 id: 0,
+                position: 0,
                 country,
                 // A code the rules no longer know is kept as the place's description.
                 location: country.is_none().then(|| c.to_string()),
@@ -141,6 +142,7 @@ pub(super) fn proposed_vendor(request: &IntakeRequest, key: String) -> Vendor {
         evidence: Vec::new(),
         certifications: Vec::new(),
         transfers,
+        ended_transfers: Vec::new(),
         version: 1,
     }
 }

@@ -257,6 +257,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
                 data_categories.dedup();
                 Transfer {
                     id: 0,
+                    position: 0,
                     country: t.country,
                     location: t.location,
                     data_categories,
@@ -295,6 +296,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
             evidence: evidence(v.evidence),
             certifications,
             transfers,
+            ended_transfers: Vec::new(),
             version: 1,
         });
     }

@@ -13,7 +13,7 @@ use super::change::{self, ChangeKind};
 use super::edit::json;
 use super::history;
 use super::organisation::{self, Organisation};
-use super::vendor::{self, Vendor};
+use super::vendor::{self, Vendor, VendorStatus};
 use crate::audit::{AuditEvent, audit};
 use crate::db::{DbConnection, DbError};
 
@@ -45,6 +45,9 @@ pub struct SeedReport {
     /// Records that differ from the seed, left as they are: the organisation's fields, then the
     /// vendors in the seed's order.
     pub differences: Vec<Difference>,
+    /// Vendors added to an organisation that existed already, announced today under the notice
+    /// rules, with the day each takes effect (`None`: proposed, not public).
+    pub announced: Vec<(String, Option<NaiveDate>)>,
 }
 
 impl SeedReport {
@@ -53,8 +56,9 @@ impl SeedReport {
     }
 }
 
-/// Loads a seed, only adding: creates the organisation if it is missing and the vendors whose
-/// key it does not hold, and reports how the records it holds differ from the seed without
+/// Loads a seed, only adding: creates the organisation if it is missing (its vendors dated as the
+/// seed dates them: a published list's history) and the vendors whose key it does not hold
+/// (announced today under the notice rules: a change made now), and reports how the records it holds differ from the seed without
 /// changing them (a vendor retired or edited in the workspace, settings changed): it never
 /// deletes, reverts or resets. Loading the same files twice changes nothing. For a clean reload,
 /// see [`replace`].
@@ -85,6 +89,17 @@ pub fn apply(
                 .as_ref()
                 .and_then(|r| r.vendors.iter().find(|v| v.key == vendor.key));
             match held {
+                // A published list gains no past vendor: that would rewrite its history.
+                None if existing.is_some() && vendor.status == VendorStatus::Retired => {
+                    report.differences.push(Difference::Vendor {
+                        key: vendor.key.clone(),
+                        fields: vec![
+                            "retired in the seed and not in the database: not added, a \
+                             published list gains no past vendor"
+                                .into(),
+                        ],
+                    })
+                }
                 None => {
                     added.push(vendor);
                     report.vendors_added += 1;
@@ -96,12 +111,46 @@ pub fn apply(
                 }
             }
         }
-        add_vendors(conn, (org_id, &seed.organisation.slug), &added, actor)?;
+        match existing {
+            None => add_vendors(conn, (org_id, &seed.organisation.slug), &added, actor)?,
+            Some(_) => {
+                for vendor in added {
+                    let date = announce_vendor(conn, &seed.organisation.slug, vendor, actor)?;
+                    report.announced.push((vendor.key.clone(), date));
+                }
+            }
+        }
         if report.changed_anything() {
             organisation::touch(conn, org_id)?;
         }
         Ok(report)
     })
+}
+
+/// Adds a seed's vendor to an organisation that exists already, as an officer would: announced
+/// today, taking effect at the end of the notice period (or the seed's start, if later), never
+/// on the seed's past dates. Returns the day it takes effect (`None` for a proposal).
+fn announce_vendor(
+    conn: &mut DbConnection,
+    slug: &str,
+    vendor: &Vendor,
+    actor: &str,
+) -> Result<Option<NaiveDate>, DbError> {
+    let refused = |e: crate::registry::EditError| match e {
+        crate::registry::EditError::Db(db) => db,
+        other => DbError::Corrupt(format!("seed vendor {}: {other}", vendor.key)),
+    };
+    let mut vendor = vendor.clone();
+    if vendor.status == VendorStatus::Active {
+        let notice_end = organisation::lock(conn, slug)
+            .map_err(refused)?
+            .notice_end(crate::date::today());
+        vendor.active_from = Some(vendor.active_from.map_or(notice_end, |d| d.max(notice_end)));
+    }
+    let stored = vendor::create_record(conn, slug, &vendor, actor).map_err(refused)?;
+    Ok(stored
+        .active_from
+        .filter(|_| stored.status == VendorStatus::Active))
 }
 
 /// Inserts a vendor of a seed, audited; one listed at some date is announced in the change log

@@ -32,6 +32,7 @@ pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
                     let n = i * 7 + j * 3;
                     Transfer {
                         id: 0,
+                        position: 0,
                         country: Some(country(destinations[n % destinations.len()])),
                         location: None,
                         data_categories: vec![DataCategory::Contact, DataCategory::Usage],
@@ -78,6 +79,7 @@ pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
                     vec![]
                 },
                 transfers,
+                ended_transfers: Vec::new(),
                 version: 1,
             }
         })

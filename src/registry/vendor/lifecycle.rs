@@ -93,6 +93,7 @@ fn record(
         evidence: Vec::new(),
         certifications: Vec::new(),
         transfers,
+        ended_transfers: Vec::new(),
         version: 1,
     })
 }

@@ -202,6 +202,10 @@ pub struct Vendor {
     pub evidence: Vec<Evidence>,
     pub certifications: Vec<Certification>,
     pub transfers: Vec<Transfer>,
+    /// Transfers that ended: no longer part of the record, kept for the lists dated before
+    /// their end (their evidence) and the workspace's history.
+    #[serde(skip)]
+    pub ended_transfers: Vec<Transfer>,
     #[serde(skip)]
     pub version: i32,
 }

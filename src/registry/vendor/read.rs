@@ -63,7 +63,7 @@ fn assemble(
         .load(conn)?;
     let mut evidence = evidence::load(conn, scope)?;
     let mut certifications = certification::load(conn, scope, &mut evidence.certifications)?;
-    let mut transfers = transfer::load(conn, scope, &mut evidence.transfers)?;
+    let (mut transfers, mut ended) = transfer::load(conn, scope, &mut evidence.transfers)?;
     let mut categories_by_vendor: HashMap<i32, Vec<_>> = HashMap::new();
     for (vendor_id, category) in categories {
         categories_by_vendor
@@ -88,6 +88,7 @@ fn assemble(
                 evidence: evidence.vendors.remove(&v.id).unwrap_or_default(),
                 certifications: certifications.remove(&v.id).unwrap_or_default(),
                 transfers: transfers.remove(&v.id).unwrap_or_default(),
+                ended_transfers: ended.remove(&v.id).unwrap_or_default(),
                 key: v.key,
                 name: v.name,
                 legal_entity: v.legal_entity,

@@ -144,6 +144,7 @@ pub fn update(
             evidence: old.evidence.clone(),
             certifications: old.certifications.clone(),
             transfers: old.transfers.clone(),
+            ended_transfers: old.ended_transfers.clone(),
             version: expected_version + 1,
             ..new
         };

@@ -124,6 +124,21 @@ pub struct RetireIn {
     pub correction_reason: Option<String>,
 }
 
+/// Ends a transfer.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndTransferIn {
+    /// The first day the transfer no longer happens: today (the default) or later, or a past day
+    /// with a `correction_reason`.
+    pub effective_on: Option<NaiveDate>,
+    /// Makes the end a correction of the past, for this reason (published).
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::web::input::not_blank")
+    )]
+    pub correction_reason: Option<String>,
+}
+
 /// The facts of one transfer, as `crossborder assess` takes them.
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

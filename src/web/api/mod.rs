@@ -58,6 +58,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::put().to(writes::update_transfer)),
             )
             .service(
+                resource(
+                    "/organisations/{org}/vendors/{key}/transfers/{id}/end",
+                    "POST",
+                )
+                .route(web::post().to(writes::end_transfer)),
+            )
+            .service(
                 resource("/organisations/{org}/vendors/{key}/certifications", "POST")
                     .route(web::post().to(writes::add_certification)),
             )

@@ -194,10 +194,10 @@ impl Modify for ErrorResponses {
     paths(
         reads::organisations, reads::organisation, reads::vendors, reads::vendor, reads::lookup, reads::transfers,
         reads::assess, reads::intake, writes::create_vendor, writes::update_vendor, writes::retire_vendor,
-        writes::add_transfer, writes::update_transfer, writes::add_certification, writes::update_certification,
+        writes::add_transfer, writes::update_transfer, writes::end_transfer, writes::add_certification, writes::update_certification,
         writes::add_evidence, writes::create_intake, token::token
     ),
-    components(schemas(dto::VendorIn, dto::TransferIn, dto::RetireIn, dto::AssessIn, dto::IntakeIn, dto::CertificationIn,
+    components(schemas(dto::VendorIn, dto::TransferIn, dto::RetireIn, dto::EndTransferIn, dto::AssessIn, dto::IntakeIn, dto::CertificationIn,
         dto::VerificationIn, dto::EvidenceIn)),
     modifiers(&BearerAuth, &ErrorResponses)
 )]

@@ -216,6 +216,29 @@ pub async fn update_transfer(
     .await
 }
 
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/transfers/{id}/end", tag = "registry", request_body = dto::EndTransferIn,
+    params(("org" = String, Path), ("key" = String, Path), ("id" = i32, Path), ("If-Match" = String, Header, description = "The transfer's version")),
+    responses((status = 200, description = "The vendor without the ended transfer", body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
+        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn end_transfer(
+    caller: Caller<WriteRegistry>,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    body: web::Json<dto::EndTransferIn>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.actor();
+    validated(&*body)?;
+    let (slug, key, id) = path.into_inner();
+    let id = path_id(&id, "transfer")?;
+    let timing = crate::web::input::timing(body.effective_on, &None, &body.correction_reason);
+    vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
+        transfer::end(conn, (&slug, &key), id, expected, &timing, &actor).map(|(v, _)| v)
+    })
+    .await
+}
+
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/certifications", tag = "registry", request_body = dto::CertificationIn,
     params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's version")),
     responses((status = 201, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),

@@ -16,7 +16,7 @@ use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{MechanismClaim, TransferIn, field_errors};
 use crate::web::views::mechanism_name;
 use crate::web::views::workspace::form::{Shown, refusal, stale_notice};
-use crate::web::views::workspace::transfers::{row_id, transfer_page};
+use crate::web::views::workspace::transfers::{end_transfer_page, row_id, transfer_page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -34,6 +34,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route(
         "/workspace/{org}/vendors/{key}/transfers/{id}",
         web::post().to(update_transfer),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/transfers/{id}/end",
+        web::get().to(end_form),
+    )
+    .route(
+        "/workspace/{org}/vendors/{key}/transfers/{id}/end",
+        web::post().to(end_transfer),
     );
 }
 
@@ -346,5 +354,91 @@ pub async fn update_transfer(
             StatusCode::CONFLICT,
             page_.render(&form, &[], state.rules, refusal(&e.to_string())),
         )),
+    }
+}
+
+pub async fn end_form(
+    Editor(signed_in): Editor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, i32)>,
+) -> Result<HttpResponse, PageError> {
+    let (slug, key, id) = path.into_inner();
+    let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let version = find_transfer(&vendor, id)?.version;
+    let form = Form(vec![("version".into(), version.to_string())]);
+    Ok(forms::html_page(end_transfer_page(
+        &signed_in.0,
+        &slug,
+        &vendor,
+        id,
+        (&form, &[], Markup::default()),
+    )))
+}
+
+pub async fn end_transfer(
+    PostedForm {
+        signed_in,
+        mut form,
+        ..
+    }: PostedForm<Editor>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, i32)>,
+) -> Result<HttpResponse, PageError> {
+    let (slug, key, id) = path.into_inner();
+    let (_, vendor) = forms::vendor(&state, &slug, &key).await?;
+    find_transfer(&vendor, id)?;
+    let mut errors = Vec::new();
+    let effective_on = form.date("effective_on", &mut errors);
+    let refused = |form: &Form, errors: &[FieldError], notice, status| {
+        Ok(page(
+            status,
+            end_transfer_page(&signed_in.0, &slug, &vendor, id, (form, errors, notice)),
+        ))
+    };
+    if !errors.is_empty() {
+        return refused(
+            &form,
+            &errors,
+            Markup::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let timing = crate::web::input::timing(effective_on, &None, &form.opt("correction_reason"));
+    let (actor, s, k, version) = (
+        forms::actor(&signed_in),
+        slug.clone(),
+        key.clone(),
+        form.version(),
+    );
+    match forms::run_edit(&state, move |conn| {
+        transfer::end(conn, (&s, &k), id, version, &timing, &actor)
+    })
+    .await?
+    {
+        Ok(_) => Ok(see_other(format!("/workspace/{slug}/vendors/{key}"))),
+        Err(EditError::Stale { current, .. }) => {
+            let last = forms::last_change(&state, "transfer", id).await?;
+            let notice = match last {
+                Some((at, actor)) => refusal(&format!(
+                    "the transfer was changed by {} at {} while you were on this page; \
+                     check it and end it again",
+                    actor,
+                    at.format("%Y-%m-%d %H:%M")
+                )),
+                None => refusal("the transfer was changed while you were on this page"),
+            };
+            form.set("version", current.to_string());
+            refused(&form, &[], notice, StatusCode::CONFLICT)
+        }
+        Err(EditError::Invalid { field, message }) => refused(
+            &form,
+            &[FieldError {
+                field: field.into(),
+                message,
+            }],
+            Markup::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => refused(&form, &[], refusal(&e.to_string()), StatusCode::CONFLICT),
     }
 }

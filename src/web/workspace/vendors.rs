@@ -9,7 +9,7 @@ use super::SignedIn;
 use super::forms::{self, html_page};
 use crate::audit;
 use crate::date::today;
-use crate::registry::{Vendor, organisation};
+use crate::registry::{Vendor, history, organisation};
 use crate::web::views::workspace::vendors::{self as view, ListFilters, vendor_list};
 use crate::web::{AppState, blocking};
 
@@ -63,9 +63,17 @@ pub async fn vendor_page(
     let registry = forms::registry(&state, &slug).await?;
     let vendor = forms::find_vendor(&registry, &key)?;
     let vendor_id = vendor.id;
-    let transfer_ids: Vec<i32> = vendor.transfers.iter().map(|t| t.id).collect();
-    let history = blocking(&state, move |conn| {
-        audit::vendor_history(conn, vendor_id, &transfer_ids)
+    let (versions, trail) = blocking(&state, move |conn| {
+        let versions = history::load_vendor(conn, vendor_id)?;
+        // Ended transfers are in the versions only; their audit entries belong here too.
+        let transfer_ids: Vec<i32> = versions
+            .of_vendor(vendor_id)
+            .iter()
+            .filter(|((fact, _), _)| *fact == history::Fact::Transfer)
+            .map(|((_, id), _)| *id)
+            .collect();
+        let trail = audit::vendor_history(conn, vendor_id, &transfer_ids)?;
+        Ok((versions, trail))
     })
     .await?;
     let today = today();
@@ -73,7 +81,7 @@ pub async fn vendor_page(
         &signed_in.0,
         &registry,
         vendor,
-        &history,
+        (&versions.of_vendor(vendor_id), &trail),
         state.rules,
         today,
     )))

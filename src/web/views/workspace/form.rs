@@ -55,6 +55,27 @@ pub fn input(
     }
 }
 
+/// When a change takes effect: a date (left blank, as soon as the notice rules allow: today, or
+/// the end of the notice period for what widens sharing), the reason an urgent change cannot
+/// wait, and the reason a correction dates back to a past day. Both reasons are published.
+pub fn timing_fields(
+    form: &Form,
+    errors: &[FieldError],
+    date: Option<&str>,
+    urgent: bool,
+) -> Markup {
+    html! {
+        fieldset #timing {
+            legend { "When it takes effect" }
+            @if let Some(label) = date { (input(form, errors, ("effective_on", label), "date", false)) }
+            @if urgent {
+                (textarea(form, errors, ("urgent_reason", "Urgent change: why it cannot wait for the notice period (published)")))
+            }
+            (textarea(form, errors, ("correction_reason", "Correction: why a past day is set right (published; needed for a date in the past)")))
+        }
+    }
+}
+
 /// The input type that can hold what was typed: a refused date or address goes back in a text
 /// field, since a date or url field cannot hold (or show) an invalid value.
 pub fn kept_type<'a>(errors: &[FieldError], name: &str, kind: &'a str) -> &'a str {

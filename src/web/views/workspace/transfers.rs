@@ -5,7 +5,9 @@
 use maud::{Markup, html};
 use strum::VariantArray;
 
-use super::form::{FormPage, described_by, field_error, input, invalid, kept_type, textarea};
+use super::form::{
+    FormPage, described_by, field_error, input, invalid, kept_type, textarea, timing_fields,
+};
 use crate::auth::sessions::Session;
 use crate::registry::{DataCategory, Vendor};
 use crate::rules::{CountryCode, RuleSet};
@@ -133,7 +135,10 @@ impl TransferPage<'_> {
             Some(&form.get("version")),
             errors,
             notice,
-            transfer_fields(form, errors, rules, "Not known"),
+            html! {
+                (transfer_fields(form, errors, rules, "Not known"))
+                (timing_fields(form, errors, Some("Takes effect on (blank: today, or after the notice period for a new country or data)"), true))
+            },
         )
     }
 }
@@ -163,4 +168,43 @@ pub fn transfer_page<'a>(
         vendor_href,
         vendor_name: &vendor.name,
     }
+}
+
+/// The form that ends transfer `id` of `vendor` from a date, with an explanation above it.
+pub fn end_transfer_page(
+    session: &Session,
+    slug: &str,
+    vendor: &Vendor,
+    id: i32,
+    (form, errors, notice): (&Form, &[FieldError], Markup),
+) -> Markup {
+    let place = vendor
+        .transfers
+        .iter()
+        .find(|t| t.id == id)
+        .map(|t| t.place())
+        .unwrap_or_default();
+    let back = format!("/workspace/{slug}/vendors/{}", vendor.key);
+    let action = format!("{back}/transfers/{id}/end");
+    let title = format!("End the transfer of {} to {place}", vendor.name);
+    FormPage {
+        session,
+        title: &title,
+        back: Some((&back, &vendor.name)),
+        action: &action,
+        what: "The end of the transfer",
+        submit: &format!("End the transfer to {place}"),
+    }
+    .render(
+        Some(&form.get("version")),
+        errors,
+        html! {
+            p {
+                "Ending keeps the transfer in the history: lists dated before the end still show it. "
+                "The change log announces it today; it takes effect on the day given (today when left blank)."
+            }
+            (notice)
+        },
+        timing_fields(form, errors, Some("No longer happens from"), false),
+    )
 }

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 use strum::VariantArray;
 
-use super::form::{FormPage, described_by, field_error, input, invalid, kept_type, textarea};
+use super::form::{
+    FormPage, described_by, field_error, input, invalid, kept_type, textarea, timing_fields,
+};
 use super::transfers::{countries_by_name, transfer_fields};
 use crate::auth::sessions::Session;
 use crate::registry::{Organisation, Vendor, VendorCategory, VendorStatus};
@@ -125,6 +127,7 @@ impl VendorPage<'_> {
                     (input(f, errors, ("dpa_signed_on", "Data processing agreement signed on"), "date", false))
                     (input(f, errors, ("dpa_url", "Data processing agreement link (https://...)"), "url", false))
                     (textarea(f, errors, ("notes", "Notes (not published)")))
+                    (timing_fields(f, errors, self.editing.map(|_| "A change of the fields above takes effect on (blank: today, or after the notice period for a new role or category)"), true))
                     @if self.editing.is_none() {
                         fieldset {
                             legend { "First transfer (more can be added on the vendor's page)" }
@@ -168,6 +171,9 @@ pub fn retire_page(
             }
             (notice)
         },
-        input(form, errors, ("effective_on", "No longer used from"), "date", true),
+        html! {
+            (input(form, errors, ("effective_on", "No longer used from"), "date", true))
+            (timing_fields(form, errors, None, false))
+        },
     )
 }

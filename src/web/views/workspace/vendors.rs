@@ -9,6 +9,7 @@ use strum::VariantArray;
 use crate::audit::Summary;
 use crate::auth::sessions::Session;
 use crate::auth::users::Role;
+use crate::registry::history::{Body, Fact, Listed, Period};
 use crate::registry::{Registry, Vendor, VendorCategory, VendorStatus};
 use crate::rules::RuleSet;
 use crate::web::views::table::Table;
@@ -136,12 +137,12 @@ pub fn vendor_list(
 }
 
 /// A vendor's page: its record, transfers assessed on `today`, certifications, evidence,
-/// announcements and `history`.
+/// announcements, the published `versions` of each fact and the audit `trail`.
 pub fn vendor_page(
     session: &Session,
     registry: &Registry,
     vendor: &Vendor,
-    history: &[Summary],
+    (versions, trail): (&[FactPeriods], &[Summary]),
     rules: &RuleSet,
     today: NaiveDate,
 ) -> Markup {
@@ -209,7 +210,7 @@ pub fn vendor_page(
                 (Table::new("vendors", html! { "Transfers of " (vendor.name) ", assessed on " (today) }, &transfer_columns).render(html! {
                     @for t in &vendor.transfers {
                         @let a = vendor.assess(t, exporter, rules, today);
-                        @let place = t.country.map(|c| c.name().to_string()).or_else(|| t.location.clone()).unwrap_or_else(|| "an unnamed place".into());
+                        @let place = t.place();
                         tr {
                             th scope="row" data-label="Destination" {
                                 @match t.country { Some(c) => (country_name(c)), None => (place) }
@@ -225,7 +226,10 @@ pub fn vendor_page(
                                 @for hint in &a.hints { p.hint { (hint) } }
                             }
                             @if editor {
-                                td data-label="Edit" { a href={ (base) "/transfers/" (t.id) } { "Edit transfer to " (place) } }
+                                td data-label="Edit" {
+                                    a href={ (base) "/transfers/" (t.id) } { "Edit transfer to " (place) } br;
+                                    a href={ (base) "/transfers/" (t.id) "/end" } { "End transfer to " (place) }
+                                }
                             }
                         }
                     }
@@ -263,9 +267,125 @@ pub fn vendor_page(
             h2 { "Announcements" }
             @if changes.is_empty() { p { "Nothing announced." } }
             ul { @for c in &changes { li { (c.summary) ": announced " (c.announced_on) ", takes effect " (c.effective_on) @if c.effective_on > today { " (upcoming)" } } } }
-            h2 { "History" }
-            @if history.is_empty() { p { "No recorded change." } }
-            ul { @for e in history { li { (e.occurred_at.format("%Y-%m-%d %H:%M")) " — " (e.actor) " " (e.action) " " (e.entity) } } }
+            (published_versions(registry, versions, rules))
+            h2 { "Audit trail" }
+            @if trail.is_empty() { p { "No recorded change." } }
+            ul { @for e in trail { li { (e.occurred_at.format("%Y-%m-%d %H:%M")) " — " (e.actor) " " (e.action) " " (e.entity) } } }
         },
     )
+}
+
+/// One fact of a vendor with its versions, as [`History::of_vendor`] gives them.
+pub type FactPeriods<'h> = ((Fact, i32), Vec<Period<'h>>);
+
+/// What the public list said of each fact of the vendor, and from when to when, as known now
+/// (corrections included): the answer to "what did we publish, and when did we record it".
+fn published_versions(registry: &Registry, facts: &[FactPeriods], rules: &RuleSet) -> Markup {
+    let change = |id: Option<i32>| id.and_then(|id| registry.changes.iter().find(|c| c.id == id));
+    html! {
+        h2 { "Published versions" }
+        p.hint {
+            "Each public fact of the vendor as the list showed it, from the day each version took effect, "
+            "with the time it was recorded. A version recorded after its day is a correction; one replaced "
+            "on the same day never held."
+        }
+        @if facts.is_empty() { p { "Nothing published: a proposal is not public." } }
+        @for ((fact, _), periods) in facts {
+            @let caption = fact_caption(*fact, periods, rules);
+            (Table::new("vendors", html! { (caption) }, &["From", "Until", "Recorded", "What it said", "Change"]).render(html! {
+                @for p in periods {
+                    @let v = p.version;
+                    tr id={ "version-" (v.id) } {
+                        th scope="row" data-label="From" { (v.effective_from) }
+                        td data-label="Until" {
+                            @if p.replaced { "replaced the same day" }
+                            @else if v.body == Body::Ended { "" }
+                            @else { @match p.until { Some(d) => (d), None => "still holds" } }
+                        }
+                        td data-label="Recorded" { (v.recorded_at.format("%Y-%m-%d %H:%M")) }
+                        td data-label="What it said" { (body_text(&v.body, rules)) }
+                        td data-label="Change" {
+                            @match change(v.change_id) {
+                                Some(c) => { (capitalised(&c.kind.to_string())) @if let Some(r) = &c.reason { ": " (r) } }
+                                None => "",
+                            }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+fn fact_caption(fact: Fact, periods: &[Period], rules: &RuleSet) -> String {
+    let described = periods.iter().rev().find_map(|p| match &p.version.body {
+        Body::Transfer(t) => Some(
+            t.country
+                .map(|c| c.name().to_string())
+                .or_else(|| t.location.clone())
+                .unwrap_or_else(|| "an unnamed place".into()),
+        ),
+        Body::Certification(c) => Some(mechanism_name(rules, &c.framework)),
+        _ => None,
+    });
+    match (fact, described) {
+        (Fact::Transfer, Some(place)) => format!("The transfer to {place}"),
+        (Fact::Certification, Some(framework)) => format!("The certification: {framework}"),
+        _ => "The listing".into(),
+    }
+}
+
+/// A version's body in a line.
+fn body_text(body: &Body, rules: &RuleSet) -> String {
+    match body {
+        Body::Listing(l) => format!(
+            "{}, {}, {}{}. {}",
+            l.name,
+            l.role.label().to_lowercase(),
+            match l.status {
+                Listed::Active => "listed",
+                Listed::Retired => "retired",
+            },
+            l.headquarters
+                .map(|c| format!("; headquarters {}", c.name()))
+                .unwrap_or_default(),
+            l.purpose,
+        ),
+        Body::Transfer(t) => {
+            let mechanisms: Vec<String> = t
+                .mechanisms
+                .iter()
+                .map(|m| match m.signed_on {
+                    Some(d) => format!("{} (signed {d})", mechanism_name(rules, &m.id)),
+                    None => mechanism_name(rules, &m.id),
+                })
+                .collect();
+            format!(
+                "{}; data: {}; safeguards: {}{}",
+                t.country
+                    .map(|c| c.name().to_string())
+                    .or_else(|| t.location.clone())
+                    .unwrap_or_default(),
+                t.data_categories
+                    .iter()
+                    .map(|d| d.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if mechanisms.is_empty() {
+                    "none".into()
+                } else {
+                    mechanisms.join(", ")
+                },
+                t.tia_on.map(|d| format!("; TIA {d}")).unwrap_or_default()
+            )
+        }
+        Body::Certification(c) => format!(
+            "{} from {}{}, verified {}",
+            mechanism_name(rules, &c.framework),
+            c.from,
+            c.until.map(|d| format!(" until {d}")).unwrap_or_default(),
+            c.verified_on
+        ),
+        Body::Ended => "ended".into(),
+    }
 }
