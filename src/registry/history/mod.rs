@@ -319,7 +319,8 @@ impl History {
             proposed_on: current.proposed_on,
             active_from: active_from.filter(|d| *d > backfill::first_day()),
             retired_from,
-            dpa_signed_on: current.dpa_signed_on,
+            // Not versioned: a DPA signed after the day was not signed yet on it.
+            dpa_signed_on: current.dpa_signed_on.filter(|d| *d <= day),
             dpa_url: current.dpa_url.clone(),
             notes: current.notes.clone(),
             evidence: current.evidence.clone(),
