@@ -29,6 +29,10 @@ pub struct Settings {
     /// Honour `Forwarded`, `X-Forwarded-Host` and `X-Forwarded-Proto` (--trust-proxy /
     /// TRUST_PROXY): only behind a proxy that sets them, since any client can send them.
     pub trust_proxy: bool,
+    /// The mail server and sender (--smtp-url, --mail-from); `None`: no mail is sent.
+    pub mail: Option<crate::notify::MailConfig>,
+    /// The time between two rounds of the outbox worker.
+    pub outbox_interval: std::time::Duration,
 }
 
 /// The site's public address: an http(s) URL without query, fragment or credentials, kept
@@ -101,6 +105,8 @@ impl Settings {
             api_auth_disabled: false,
             public_url: None,
             trust_proxy: false,
+            mail: None,
+            outbox_interval: std::time::Duration::from_secs(2),
         })
     }
 }

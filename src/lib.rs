@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod db;
+pub mod notify;
 pub mod registry;
 pub mod rules;
 pub mod text;

@@ -97,8 +97,15 @@ impl EmailAddress {
             }
             None => false,
         };
+        // What mail can be sent to: lettre's reading of RFC 5321 as well, and a length a mail
+        // server takes (RFC 5321 section 4.5.3.1.3).
+        let ok = ok && s.len() <= 254 && s.parse::<lettre::Address>().is_ok();
         ok.then(|| EmailAddress(s.to_string()))
             .ok_or_else(|| "not a valid e-mail address".to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 

@@ -34,6 +34,15 @@ pub struct ServeArgs {
     #[arg(long, env = "TRUST_PROXY")]
     trust_proxy: bool,
 
+    /// The SMTP server notices are sent through: smtp://host:port, smtps://user:pass@host:465,
+    /// smtp://host:587?tls=required (STARTTLS). Unset: no mail is sent, nobody can subscribe.
+    #[arg(long, env = "SMTP_URL", value_name = "URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+
+    /// The address mail is sent from ("Privacy <privacy@example.com>"); needed with --smtp-url.
+    #[arg(long, env = "MAIL_FROM", value_name = "ADDRESS")]
+    mail_from: Option<String>,
+
     /// For benchmarks only: let every API call through without a token.
     #[arg(long, hide = true)]
     insecure_disable_api_auth: bool,
@@ -53,15 +62,18 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         .transpose()
         .map_err(CliError::usage)?;
     settings.trust_proxy = args.trust_proxy;
+    settings.mail = args
+        .smtp_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .map(|url| crate::notify::MailConfig::parse(url, args.mail_from.as_deref()))
+        .transpose()
+        .map_err(CliError::usage)?;
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(&settings)
             .await
             .map_err(CliError::failure)?;
-        let host = match settings.bind.ip() {
-            ip if ip.is_unspecified() => "127.0.0.1".to_string(),
-            ip if ip.is_ipv6() => format!("[{ip}]"),
-            ip => ip.to_string(),
-        };
+        let host = crate::web::startup::local_host(settings.bind.ip());
         println!("crossborder is serving on http://{host}:{}/", app.port());
         app.run_until_stopped().await.map_err(CliError::failure)
     })

@@ -245,3 +245,67 @@ pub struct LoginAttemptRow {
     pub succeeded: i32,
     pub attempted_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = subscribers, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriberRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub email: String,
+    pub created_at: NaiveDateTime,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub unsubscribed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = outbox_events, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxEventRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub kind: String,
+    pub change_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub fanned_out_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = deliveries, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub event_id: Option<i32>,
+    pub channel: String,
+    pub recipient: String,
+    pub kind: String,
+    pub payload: String,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub attempts: i32,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub failed_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = delivery_attempts, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryAttemptRow {
+    pub id: i32,
+    pub delivery_id: i32,
+    pub attempted_at: NaiveDateTime,
+    pub succeeded: i32,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = link_keys, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct LinkKeyRow {
+    pub id: i32,
+    pub secret: String,
+    pub created_at: NaiveDateTime,
+}

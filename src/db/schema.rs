@@ -217,6 +217,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    subscribers (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        email -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        unsubscribed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox_events (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        kind -> Text,
+        change_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        fanned_out_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        event_id -> Nullable<Integer>,
+        channel -> Text,
+        recipient -> Text,
+        kind -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        attempts -> Integer,
+        delivered_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    delivery_attempts (id) {
+        id -> Integer,
+        delivery_id -> Integer,
+        attempted_at -> Timestamp,
+        succeeded -> Integer,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    link_keys (id) {
+        id -> Integer,
+        secret -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(vendors -> organisations (organisation_id));
 diesel::joinable!(intake_requests -> organisations (organisation_id));
@@ -228,6 +287,9 @@ diesel::joinable!(transfer_data_categories -> transfers (transfer_id));
 diesel::joinable!(evidence -> vendors (vendor_id));
 diesel::joinable!(changes -> organisations (organisation_id));
 diesel::joinable!(versions -> vendors (vendor_id));
+diesel::joinable!(subscribers -> organisations (organisation_id));
+diesel::joinable!(deliveries -> outbox_events (event_id));
+diesel::joinable!(delivery_attempts -> deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -246,4 +308,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     login_attempts,
+    subscribers,
+    outbox_events,
+    deliveries,
+    delivery_attempts,
+    link_keys,
 );

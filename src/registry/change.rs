@@ -93,23 +93,51 @@ pub(super) fn list(
         .load(conn)?;
     rows.into_iter()
         .map(|c| {
-            Ok(Change {
-                id: c.id,
-                kind: stored(&c.kind, "changes.kind")?,
-                vendor: c.vendor_id.and_then(|id| names.get(&id).cloned()),
-                vendor_id: c.vendor_id,
-                summary: c.summary,
-                announced_on: c.announced_on,
-                effective_on: c.effective_on,
-                reason: c.reason,
-                amends: c.amends,
-                created_at: c.created_at,
-                updated_at: c.created_at,
-                moved_from: None,
-                hash: c.hash,
-            })
+            let name = c.vendor_id.and_then(|id| names.get(&id).cloned());
+            Change::from_row(c, name)
         })
         .collect()
+}
+
+/// One change by id, with its vendor's name.
+pub fn find(conn: &mut DbConnection, id: i32) -> Result<Option<Change>, DbError> {
+    let Some(row) = changes::table
+        .find(id)
+        .first::<ChangeRow>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let name: Option<String> = match row.vendor_id {
+        Some(v) => Some(
+            crate::db::schema::vendors::table
+                .find(v)
+                .select(crate::db::schema::vendors::name)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    Change::from_row(row, name).map(Some)
+}
+
+impl Change {
+    fn from_row(c: ChangeRow, vendor: Option<String>) -> Result<Self, DbError> {
+        Ok(Change {
+            id: c.id,
+            kind: stored(&c.kind, "changes.kind")?,
+            vendor,
+            vendor_id: c.vendor_id,
+            summary: c.summary,
+            announced_on: c.announced_on,
+            effective_on: c.effective_on,
+            reason: c.reason,
+            amends: c.amends,
+            created_at: c.created_at,
+            updated_at: c.created_at,
+            moved_from: None,
+            hash: c.hash,
+        })
+    }
 }
 
 /// Applies each rescheduling to the entry it moved (following reschedulings of reschedulings):

@@ -9,10 +9,14 @@ pub mod evidence;
 pub mod export;
 pub mod history;
 pub mod intake;
+pub mod link;
 pub mod listing;
+pub mod notice;
 pub mod organisation;
+pub mod outbox;
 pub mod seed;
 pub mod settings;
+pub mod subscriber;
 pub mod transfer;
 pub mod vendor;
 

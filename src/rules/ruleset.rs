@@ -66,6 +66,20 @@ impl RuleSet {
         &EMBEDDED
     }
 
+    /// A mechanism's name from the rules data, or its id when the rules no longer know it.
+    pub fn name_of(&self, id: &str) -> String {
+        self.mechanism_id(id)
+            .map(|m| self.mechanism(m).short.clone())
+            .or_else(|_| {
+                self.adequacy
+                    .iter()
+                    .find(|a| a.citation.rule == id)
+                    .map(|a| format!("adequacy decision for {}", a.country.name()))
+                    .ok_or(())
+            })
+            .unwrap_or_else(|_| id.to_string())
+    }
+
     /// Builds the per-country and per-id indices of validated rows.
     pub(super) fn indexed(mut self) -> RuleSet {
         let mut by_country = vec![CountryRules::default(); CountryCode::count()];

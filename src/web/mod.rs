@@ -10,6 +10,7 @@ mod input;
 pub mod origin;
 mod public;
 pub mod startup;
+mod subscriptions;
 mod views;
 mod workspace;
 
@@ -32,6 +33,10 @@ pub struct AppState {
     pub api_auth_disabled: bool,
     /// The site's own address for absolute links and cookies.
     pub origin: origin::Origin,
+    /// Whether a mail server is configured: without one, nobody can subscribe.
+    pub mail_enabled: bool,
+    /// Signs the links sent by e-mail.
+    pub link_key: crate::registry::link::LinkKey,
 }
 
 /// Runs database work on actix's blocking pool with a pooled connection: diesel blocks, the

@@ -222,7 +222,7 @@ async fn render_list(
     let body: Vec<u8> = match format {
         Format::Html => {
             let query = filters::query_string(&filters, today);
-            views::subprocessors_page(&listing, state.rules, &query)
+            views::subprocessors_page(&listing, state.rules, &query, state.mail_enabled)
                 .into_string()
                 .into_bytes()
         }

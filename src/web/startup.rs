@@ -8,11 +8,12 @@ use actix_web::middleware::{Compress, DefaultHeaders, Logger, NormalizePath, Tra
 use actix_web::{App, HttpServer, web};
 
 use super::origin::Origin;
-use super::{AppState, api, public, workspace};
+use super::{AppState, api, public, subscriptions, workspace};
 use crate::auth::{AuthError, Verifier};
 use crate::config::Settings;
 use crate::db::{Database, DbError};
-use crate::registry::{organisation, seed};
+use crate::notify::{MailConfigError, Mailer, Worker};
+use crate::registry::{link, organisation, seed};
 use crate::rules::RuleSet;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,17 @@ pub enum StartError {
     Seed(#[from] seed::SeedError),
     #[error("API authentication: {0}")]
     Auth(#[from] AuthError),
+    #[error(transparent)]
+    Mail(#[from] MailConfigError),
+}
+
+/// The host part of a local address, as a URL writes it (an unspecified address: 127.0.0.1).
+pub fn local_host(ip: std::net::IpAddr) -> String {
+    match ip {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        ip if ip.is_ipv6() => format!("[{ip}]"),
+        ip => ip.to_string(),
+    }
 }
 
 /// A built server, not yet running: tests read its port and state, then run it.
@@ -58,6 +70,7 @@ impl Application {
                 tracing::info!("loaded the example organisations into the empty database");
             }
         }
+        let link_key = link::key(&mut *db.get()?)?;
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartError::Listen {
             addr: settings.bind.to_string(),
             source,
@@ -73,7 +86,26 @@ impl Application {
             verifier,
             api_auth_disabled: settings.api_auth_disabled,
             origin: Origin::new(settings),
+            mail_enabled: settings.mail.is_some(),
+            link_key,
         });
+        let mailer = settings.mail.as_ref().map(Mailer::new).transpose()?;
+        if mailer.is_none() {
+            tracing::warn!(
+                "mail is not configured (--smtp-url and --mail-from): nobody can subscribe, and no notice is sent by e-mail"
+            );
+        }
+        Worker {
+            db: state.db.clone(),
+            rules,
+            mailer,
+            base_url: match &settings.public_url {
+                Some(url) => url.as_str().to_string(),
+                None => format!("http://{}:{port}", local_host(settings.bind.ip())),
+            },
+            interval: settings.outbox_interval,
+        }
+        .spawn();
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -95,6 +127,7 @@ impl Application {
                 .app_data(app_state.clone())
                 .configure(api::routes)
                 .configure(workspace::routes)
+                .configure(subscriptions::routes)
                 .configure(public::routes)
                 .default_service(web::to(public::not_found))
         })

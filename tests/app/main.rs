@@ -15,6 +15,7 @@ mod export;
 mod feeds;
 mod history;
 mod instances;
+mod notices;
 mod public;
 mod schema;
 mod seeding;

@@ -10,6 +10,7 @@ mod database;
 mod page;
 mod server;
 mod session;
+mod smtp;
 
 pub use api::*;
 pub use audit::*;
@@ -17,3 +18,4 @@ pub use database::*;
 pub use page::*;
 pub use server::*;
 pub use session::*;
+pub use smtp::*;

@@ -32,11 +32,30 @@ pub async fn spawn_empty_app() -> TestApp {
     spawn_app_with(|s| s.seed_when_empty = false).await
 }
 
+/// The app with mail sent to `smtp` and the outbox worker running every 50 ms.
+pub async fn spawn_app_with_mail(smtp: &super::SmtpServer) -> TestApp {
+    let url = smtp.url();
+    spawn_app_with(move |s| {
+        s.mail = Some(
+            crossborder::notify::MailConfig::parse(
+                &url,
+                Some("Privacy <privacy@crossborder.test>"),
+            )
+            .expect("a mail configuration"),
+        );
+        s.outbox_interval = std::time::Duration::from_millis(50);
+    })
+    .await
+}
+
 /// The app with settings adjusted by `configure` (auth keys, JWKS URL, ...).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::new();
     let mut settings = Settings::new("127.0.0.1:0", &database.url).expect("valid settings");
     settings.auth.hs256_secret = Some(TEST_SECRET.to_vec().into());
+    // The outbox worker stays idle unless a test turns it on (it would add statements to the
+    // counted ones): see `spawn_app_with_mail`.
+    settings.outbox_interval = std::time::Duration::from_secs(24 * 3600);
     configure(&mut settings);
     let app = Application::build(&settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -298,6 +298,51 @@ fn check_references(t: &Tables, errors: &mut Vec<String>) {
         |r| Some(r.organisation_id),
         errors,
     );
+    let changes = ids(&t.changes);
+    let events = ids(&t.outbox_events);
+    let deliveries = ids(&t.deliveries);
+    references(
+        &t.subscribers,
+        "organisation_id",
+        o,
+        |r| Some(r.organisation_id),
+        errors,
+    );
+    references(
+        &t.outbox_events,
+        "organisation_id",
+        o,
+        |r| Some(r.organisation_id),
+        errors,
+    );
+    references(
+        &t.outbox_events,
+        "change_id",
+        ("changes", &changes),
+        |r| r.change_id,
+        errors,
+    );
+    references(
+        &t.deliveries,
+        "organisation_id",
+        o,
+        |r| Some(r.organisation_id),
+        errors,
+    );
+    references(
+        &t.deliveries,
+        "event_id",
+        ("outbox_events", &events),
+        |r| r.event_id,
+        errors,
+    );
+    references(
+        &t.delivery_attempts,
+        "delivery_id",
+        ("deliveries", &deliveries),
+        |r| Some(r.delivery_id),
+        errors,
+    );
     references(&t.versions, "vendor_id", v, |r| Some(r.vendor_id), errors);
     references(
         &t.audit_events,

@@ -102,6 +102,16 @@ serial_row!(OrganisationRow, organisations);
 
 serial_row!(VendorRow, vendors);
 
+serial_row!(SubscriberRow, subscribers);
+
+serial_row!(OutboxEventRow, outbox_events);
+
+serial_row!(DeliveryRow, deliveries);
+
+serial_row!(DeliveryAttemptRow, delivery_attempts);
+
+serial_row!(LinkKeyRow, link_keys);
+
 impl Row for VendorCategoryRow {
     const TABLE: &'static str = "vendor_categories";
     const SERIAL: bool = false;
@@ -289,6 +299,17 @@ tables! {
     users: UserRow,
     sessions: SessionRow,
     login_attempts: LoginAttemptRow,
+    // Absent from files written before notices by e-mail.
+    #[serde(default)]
+    subscribers: SubscriberRow,
+    #[serde(default)]
+    outbox_events: OutboxEventRow,
+    #[serde(default)]
+    deliveries: DeliveryRow,
+    #[serde(default)]
+    delivery_attempts: DeliveryAttemptRow,
+    #[serde(default)]
+    link_keys: LinkKeyRow,
 }
 
 // --- export -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ use crate::date::now;
 use crate::db::schema::versions;
 use crate::db::{DbConnection, DbError};
 use crate::registry::change::{self, ChangeKind, NewChange};
+use crate::registry::outbox::{self, EventKind};
 use crate::registry::vendor::Vendor;
 
 /// A change-log entry about to be written.
@@ -141,6 +142,21 @@ pub fn publish(
             hash: &link.hash,
         },
     )?;
+    // A change announced now is told to subscribers and webhooks (the worker fans it out); the
+    // history a seed imports was announced long ago, and is not.
+    if entry.announced_on == crate::date::today() {
+        let event = match entry.kind {
+            ChangeKind::Corrected => Some(EventKind::ChangeCorrected),
+            ChangeKind::Added
+            | ChangeKind::Changed
+            | ChangeKind::Retired
+            | ChangeKind::Rescheduled => Some(EventKind::ChangeAnnounced),
+            ChangeKind::Imported => None,
+        };
+        if let Some(event) = event {
+            outbox::queue_event(conn, org_id, event, id, created_at)?;
+        }
+    }
     for p in publications {
         let fact: &str = p.fact.into();
         diesel::insert_into(versions::table)

@@ -11,8 +11,9 @@ use diesel::prelude::*;
 use super::{OrganisationSeed, SeedReport, add_vendors, differences};
 use crate::audit::{AuditEvent, audit};
 use crate::db::schema::{
-    audit_events, changes, evidence, intake_requests, transfer_data_categories,
-    transfer_mechanisms, transfers, vendor_categories, vendor_certifications, vendors, versions,
+    audit_events, changes, deliveries, evidence, intake_requests, outbox_events,
+    transfer_data_categories, transfer_mechanisms, transfers, vendor_categories,
+    vendor_certifications, vendors, versions,
 };
 use crate::db::{DbConnection, DbError};
 use crate::registry::edit::json;
@@ -161,6 +162,18 @@ pub fn replace(
         )
         .execute(conn)?;
         diesel::delete(versions::table.filter(versions::organisation_id.eq(org_id)))
+            .execute(conn)?;
+        // What was sent stays (its deliveries keep the message, the recipient and the attempts);
+        // the events that named the discarded changes go with them.
+        let events = || {
+            outbox_events::table
+                .filter(outbox_events::organisation_id.eq(org_id))
+                .select(outbox_events::id)
+        };
+        diesel::update(deliveries::table.filter(deliveries::event_id.eq_any(events().nullable())))
+            .set(deliveries::event_id.eq(None::<i32>))
+            .execute(conn)?;
+        diesel::delete(outbox_events::table.filter(outbox_events::organisation_id.eq(org_id)))
             .execute(conn)?;
         diesel::delete(changes::table.filter(changes::organisation_id.eq(org_id))).execute(conn)?;
         diesel::delete(intake_requests::table.filter(intake_requests::organisation_id.eq(org_id)))

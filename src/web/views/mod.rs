@@ -2,6 +2,7 @@
 
 mod index;
 mod subprocessors;
+pub mod subscriptions;
 pub mod table;
 pub mod workspace;
 
@@ -93,18 +94,7 @@ pub fn country_name(code: CountryCode) -> Markup {
 
 /// A mechanism's name from the rules data, or its id when the rules no longer know it.
 pub fn mechanism_name(rules: &RuleSet, id: &str) -> String {
-    rules
-        .mechanism_id(id)
-        .map(|m| rules.mechanism(m).short.clone())
-        .or_else(|_| {
-            rules
-                .adequacy
-                .iter()
-                .find(|a| a.citation.rule == id)
-                .map(|a| format!("adequacy decision for {}", a.country.name()))
-                .ok_or(())
-        })
-        .unwrap_or_else(|_| id.to_string())
+    rules.name_of(id)
 }
 
 /// The stylesheet, served by the app (no external CDN).

@@ -12,7 +12,13 @@ use crate::registry::{Change, ChangeKind, DataCategory, VendorCategory};
 use crate::rules::{CountryCode, RuleSet};
 
 /// `query` reproduces the filters, for the links to the other formats.
-pub fn subprocessors_page(listing: &Listing, rules: &RuleSet, query: &str) -> Markup {
+/// `mail_enabled`: whether the sign-up form for notice by e-mail can be offered.
+pub fn subprocessors_page(
+    listing: &Listing,
+    rules: &RuleSet,
+    query: &str,
+    mail_enabled: bool,
+) -> Markup {
     let org = &listing.registry.organisation;
     let slug = &org.slug;
     let as_of = listing.filters.as_of;
@@ -75,6 +81,7 @@ pub fn subprocessors_page(listing: &Listing, rules: &RuleSet, query: &str) -> Ma
                 a href={ "/" (slug) "/subprocessors.atom" } { "Atom feed of changes" }
             }
             (changes(listing, rules))
+            (super::subscriptions::subscribe_form(slug, mail_enabled, "", None))
             (summary(listing))
             (filter_form(listing))
             (table(listing, rules))

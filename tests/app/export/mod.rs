@@ -12,9 +12,13 @@ mod sqlite;
 use crate::support::Postgres;
 use assert_cmd::Command;
 use chrono::NaiveDate;
-use crossborder::db::schema::{login_attempts, sessions, users};
+use crossborder::db::schema::{changes, login_attempts, sessions, users};
 use crossborder::db::{Database, DatabaseUrl};
 use crossborder::registry::intake::{self, NewIntake};
+use crossborder::registry::link;
+use crossborder::registry::outbox::{self, Channel, EventKind};
+use crossborder::registry::subscriber;
+use crossborder::values::EmailAddress;
 use diesel::prelude::*;
 use serde_json::Value;
 use std::process::Output;
@@ -184,6 +188,18 @@ fn populated(url: &str) {
         ))
         .execute(&mut *conn)
         .unwrap();
+    // A confirmed subscriber, the confirmation sent (one attempt), an event of a change.
+    let key = link::key(&mut conn).unwrap();
+    let email = EmailAddress::parse("reader@example.com").unwrap();
+    subscriber::subscribe(&mut conn, "arturia", &email, &key).unwrap();
+    let due = outbox::claim(&mut conn, &[Channel::Email], 10, crossborder::date::now()).unwrap();
+    subscriber::confirm(&mut conn, 1).unwrap();
+    outbox::record(&mut conn, &due[0], Ok("accepted: 250 OK".into()), at).unwrap();
+    let (org, change): (i32, i32) = changes::table
+        .select((changes::organisation_id, changes::id))
+        .first(&mut *conn)
+        .unwrap();
+    outbox::queue_event(&mut conn, org, EventKind::ChangeAnnounced, change, at).unwrap();
 }
 
 fn tables(export: &str) -> serde_json::Map<String, Value> {

@@ -1,0 +1,225 @@
+//! What each message says, as plain text and HTML (maud), from a delivery's payload: the
+//! payload is fixed when the delivery is queued, so every attempt sends the same words.
+
+use maud::{DOCTYPE, Markup, html};
+use serde::{Deserialize, Serialize};
+
+/// An organisation as messages name it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrganisationPart {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub privacy_contact: Option<String>,
+}
+
+/// A change as messages tell it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangePart {
+    pub id: i32,
+    pub kind: String,
+    pub summary: String,
+    pub announced_on: String,
+    pub effective_on: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One transfer of the vendor as it will be, with its verdict on the day it takes effect.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TransferPart {
+    pub place: String,
+    pub data: String,
+    pub mechanisms: String,
+    pub verdict: String,
+    pub reason: String,
+}
+
+/// The vendor a change is about, as it will be.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VendorPart {
+    pub name: String,
+    #[serde(default)]
+    pub legal_entity: Option<String>,
+    pub role: String,
+    pub purpose: String,
+    pub transfers: Vec<TransferPart>,
+}
+
+/// The payload of a message about a change, for one subscriber.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeMessage {
+    pub organisation: OrganisationPart,
+    pub change: ChangePart,
+    #[serde(default)]
+    pub vendor: Option<VendorPart>,
+    /// The subscriber's unsubscribe token.
+    pub unsubscribe: String,
+}
+
+/// The payload of a subscription's confirmation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfirmMessage {
+    pub organisation: OrganisationPart,
+    pub confirm: String,
+    pub unsubscribe: String,
+    pub expires: String,
+}
+
+/// A rendered message: subject, text, HTML and the unsubscribe address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub unsubscribe: Option<String>,
+}
+
+/// Renders the delivery `kind` from its `payload`; links start with `base` (the site's address).
+pub fn render(kind: &str, payload: &str, base: &str) -> Result<Rendered, String> {
+    let bad = |e: serde_json::Error| format!("payload of a {kind} message: {e}");
+    match kind {
+        "subscription.confirm" => Ok(confirm(&serde_json::from_str(payload).map_err(bad)?, base)),
+        "change.announced" | "change.effective" | "change.corrected" => Ok(change(
+            kind,
+            &serde_json::from_str(payload).map_err(bad)?,
+            base,
+        )),
+        other => Err(format!("no message is known for '{other}'")),
+    }
+}
+
+fn unsubscribe_url(base: &str, slug: &str, token: &str) -> String {
+    format!("{base}/{slug}/unsubscribe?token={token}")
+}
+
+fn page(title: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head { meta charset="utf-8"; title { (title) } }
+            body style="font-family: sans-serif; max-width: 40rem; line-height: 1.5" { (body) }
+        }
+    }
+    .into_string()
+}
+
+fn confirm(m: &ConfirmMessage, base: &str) -> Rendered {
+    let org = &m.organisation;
+    let link = format!(
+        "{base}/{}/subscriptions/confirm?token={}",
+        org.slug, m.confirm
+    );
+    let list = format!("{base}/{}/subprocessors", org.slug);
+    let subject = format!("Confirm: notice of {}'s sub-processor changes", org.name);
+    let text = format!(
+        "Someone, probably you, asked to be told by e-mail of changes to {name}'s list of \
+         sub-processors ({list}).\n\nTo confirm, open this link (it holds until {expires}):\n{link}\n\n\
+         If you did not ask, ignore this message: nothing more will be sent to you.\n",
+        name = org.name,
+        expires = m.expires,
+    );
+    let html = page(
+        &subject,
+        html! {
+            p { "Someone, probably you, asked to be told by e-mail of changes to "
+                a href=(list) { (org.name) "'s list of sub-processors" } "." }
+            p { a href=(link) { "Confirm the subscription" } " (the link holds until " (m.expires) ")." }
+            p { "If you did not ask, ignore this message: nothing more will be sent to you." }
+        },
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+        unsubscribe: Some(unsubscribe_url(base, &org.slug, &m.unsubscribe)),
+    }
+}
+
+fn change(kind: &str, m: &ChangeMessage, base: &str) -> Rendered {
+    let (org, c) = (&m.organisation, &m.change);
+    let list = format!("{base}/{}/subprocessors", org.slug);
+    let unsubscribe = unsubscribe_url(base, &org.slug, &m.unsubscribe);
+    let subject = match kind {
+        "change.effective" => format!("In effect today: {}", c.summary),
+        "change.corrected" => format!("Correction: {}", c.summary),
+        _ => format!(
+            "{} announces: {} (from {})",
+            org.name, c.summary, c.effective_on
+        ),
+    };
+    let heading = match kind {
+        "change.effective" => format!(
+            "{} changed its sub-processors on {}",
+            org.name, c.effective_on
+        ),
+        "change.corrected" => format!("{} corrected its list of sub-processors", org.name),
+        _ => format!(
+            "{} will change its sub-processors on {}",
+            org.name, c.effective_on
+        ),
+    };
+    let upcoming = kind == "change.announced";
+    let object = match &org.privacy_contact {
+        Some(contact) => format!(
+            "To object, write to {contact} before {}, the day it takes effect.",
+            c.effective_on
+        ),
+        None => format!(
+            "To object, write to {} before {}.",
+            org.name, c.effective_on
+        ),
+    };
+    let mut text = format!("{heading}.\n\n{}\n", c.summary);
+    if let Some(reason) = &c.reason {
+        text.push_str(&format!("Reason given: {reason}\n"));
+    }
+    text.push_str(&format!(
+        "Announced on {}; takes effect on {}.\n",
+        c.announced_on, c.effective_on
+    ));
+    if let Some(v) = &m.vendor {
+        text.push_str(&format!("\n{}", v.name));
+        if let Some(entity) = &v.legal_entity {
+            text.push_str(&format!(" ({entity})"));
+        }
+        text.push_str(&format!(", {}\nPurpose: {}\n", v.role, v.purpose));
+        for t in &v.transfers {
+            text.push_str(&format!(
+                "- {}: {}; safeguard: {}; verdict: {} ({})\n",
+                t.place, t.data, t.mechanisms, t.verdict, t.reason
+            ));
+        }
+    }
+    if upcoming {
+        text.push_str(&format!("\n{object}\n"));
+    }
+    text.push_str(&format!("\nThe list: {list}\nUnsubscribe: {unsubscribe}\n"));
+    let html = page(
+        &subject,
+        html! {
+            h1 style="font-size: 1.3rem" { (heading) }
+            p { (c.summary) }
+            @if let Some(reason) = &c.reason { p { "Reason given: " (reason) } }
+            p { "Announced on " (c.announced_on) "; takes effect on " strong { (c.effective_on) } "." }
+            @if let Some(v) = &m.vendor {
+                h2 style="font-size: 1.1rem" { (v.name) @if let Some(e) = &v.legal_entity { " (" (e) ")" } }
+                p { (v.role) ". Purpose: " (v.purpose) }
+                @if !v.transfers.is_empty() {
+                    ul { @for t in &v.transfers {
+                        li { strong { (t.place) } ": " (t.data) "; safeguard: " (t.mechanisms) "; verdict: " (t.verdict) " (" (t.reason) ")" }
+                    } }
+                }
+            }
+            @if upcoming { p { (object) } }
+            p { a href=(list) { "The list of sub-processors" } }
+            p style="font-size: .9rem" { a href=(unsubscribe) { "Unsubscribe" } }
+        },
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+        unsubscribe: Some(unsubscribe),
+    }
+}
