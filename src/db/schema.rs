@@ -161,6 +161,7 @@ diesel::table! {
         scopes -> Text,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        organisations -> Text,
     }
 }
 
@@ -192,6 +193,7 @@ diesel::table! {
         role -> Text,
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        memberships -> Text,
     }
 }
 

@@ -6,6 +6,7 @@ mod error;
 pub(crate) mod extract;
 mod feeds;
 mod filters;
+mod guard;
 mod input;
 pub mod origin;
 mod public;
@@ -13,7 +14,7 @@ pub mod startup;
 mod views;
 mod workspace;
 
-pub use error::{ApiError, AppError, FieldError, PageError};
+pub use error::{ApiError, AppError, FieldError, PROBLEM_TYPES, PageError};
 
 use actix_web::web;
 
@@ -32,6 +33,10 @@ pub struct AppState {
     pub api_auth_disabled: bool,
     /// The site's own address for absolute links and cookies.
     pub origin: origin::Origin,
+    /// Which API clients are revoked (checked on every API request, re-read when it changes).
+    pub revocations: crate::auth::clients::Revocations,
+    /// The token endpoint's limits.
+    pub token_throttle: crate::auth::throttle::TokenThrottle,
 }
 
 /// Runs database work on actix's blocking pool with a pooled connection: diesel blocks, the

@@ -73,10 +73,13 @@ impl Application {
             verifier,
             api_auth_disabled: settings.api_auth_disabled,
             origin: Origin::new(settings),
+            revocations: Default::default(),
+            token_throttle: Default::default(),
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(super::guard::guard))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
                 .wrap(Compress::default())
                 .wrap(NormalizePath::new(TrailingSlash::Trim))

@@ -98,6 +98,7 @@ async fn no_route_edits_or_deletes_an_audit_row() {
         &mut app.conn(),
         "tool",
         &crossborder::auth::parse_scopes("registry:read").unwrap(),
+        None,
         "test",
     )
     .unwrap();
