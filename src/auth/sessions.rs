@@ -28,7 +28,9 @@ pub const SESSION_HOURS: i64 = 8;
 pub enum LoginError {
     #[error("wrong e-mail or password")]
     Wrong { failures: i64 },
-    #[error("too many failed sign-ins for this account from your address: try again in {minutes} minute(s), or ask an admin to unlock it")]
+    #[error(
+        "too many failed sign-ins for this account from your address: try again in {minutes} minute(s), or ask an admin to unlock it"
+    )]
     Locked { minutes: i64 },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -63,7 +65,11 @@ pub fn reserve(
     email: &str,
     address: &str,
 ) -> Result<throttle::Reservation, LoginError> {
-    Ok(throttle::reserve(conn, &email.trim().to_lowercase(), address)?)
+    Ok(throttle::reserve(
+        conn,
+        &email.trim().to_lowercase(),
+        address,
+    )?)
 }
 
 /// Checks a password for a reserved attempt and opens a session. Every attempt is recorded (the
@@ -178,18 +184,20 @@ pub fn session(conn: &mut DbConnection, token: &str) -> Result<Option<Session>, 
         .first(conn)
         .optional()?;
     row.filter(|row| row.5.is_none())
-        .map(|(id, email, role, csrf_token, expires_at, _, memberships)| {
-            Ok(Session {
-                user: User {
-                    id,
-                    email,
-                    role: Role::stored(&role)?,
-                    memberships: read_memberships(&memberships)?,
-                },
-                csrf_token,
-                expires_at,
-            })
-        })
+        .map(
+            |(id, email, role, csrf_token, expires_at, _, memberships)| {
+                Ok(Session {
+                    user: User {
+                        id,
+                        email,
+                        role: Role::stored(&role)?,
+                        memberships: read_memberships(&memberships)?,
+                    },
+                    csrf_token,
+                    expires_at,
+                })
+            },
+        )
         .transpose()
 }
 

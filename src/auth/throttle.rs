@@ -48,7 +48,9 @@ pub struct Reservation {
 /// Why an attempt may not check its password.
 #[derive(Debug, thiserror::Error)]
 pub enum Refusal {
-    #[error("too many failed sign-ins for this account from your address: try again in {minutes} minute(s), or ask an admin to unlock it")]
+    #[error(
+        "too many failed sign-ins for this account from your address: try again in {minutes} minute(s), or ask an admin to unlock it"
+    )]
     Locked { minutes: i64 },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -122,7 +124,10 @@ pub fn reserve(
                 query = query.filter(login_attempts::address.eq(address.to_string()));
             }
             query
-                .select((diesel::dsl::count_star(), diesel::dsl::max(login_attempts::attempted_at)))
+                .select((
+                    diesel::dsl::count_star(),
+                    diesel::dsl::max(login_attempts::attempted_at),
+                ))
                 .first::<(i64, Option<NaiveDateTime>)>(conn)
         };
         let (pair, newest) = failures(conn, true, true, reset)?;
@@ -163,15 +168,10 @@ pub(super) fn succeeded(conn: &mut DbConnection, reservation: i32) -> QueryResul
 }
 
 /// How many failures the pair has now, the reserved one included (for the audit trail).
-pub(super) fn failures_of(
-    conn: &mut DbConnection,
-    email: &str,
-    address: &str,
-) -> QueryResult<i64> {
+pub(super) fn failures_of(conn: &mut DbConnection, email: &str, address: &str) -> QueryResult<i64> {
     let since = now() - Duration::minutes(WINDOW_MINUTES);
-    let reset = newest_id(conn, email, Some(address), SUCCEEDED)?.max(newest_id(
-        conn, email, None, UNLOCKED,
-    )?);
+    let reset = newest_id(conn, email, Some(address), SUCCEEDED)?
+        .max(newest_id(conn, email, None, UNLOCKED)?);
     login_attempts::table
         .filter(login_attempts::email.eq(email))
         .filter(login_attempts::address.eq(address))

@@ -146,8 +146,13 @@ pub fn set_memberships(
                 entity: "user",
                 entity_id: id,
                 organisation_id: None,
-                before: Some(serde_json::json!({"email": email, "memberships": before}).to_string()),
-                after: Some(serde_json::json!({"email": email, "memberships": after, "role": role}).to_string()),
+                before: Some(
+                    serde_json::json!({"email": email, "memberships": before}).to_string(),
+                ),
+                after: Some(
+                    serde_json::json!({"email": email, "memberships": after, "role": role})
+                        .to_string(),
+                ),
             },
         )?;
         Ok(())

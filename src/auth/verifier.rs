@@ -231,7 +231,10 @@ impl Verifier {
         let data = decode::<TokenClaims>(token, key, &validation)
             .map_err(|e| AuthError::Invalid(describe(e.kind())))?;
         // A stolen long-lived token would outlive any revocation: refuse what lives too long.
-        let from = data.claims.iat.unwrap_or_else(|| chrono::Utc::now().timestamp());
+        let from = data
+            .claims
+            .iat
+            .unwrap_or_else(|| chrono::Utc::now().timestamp());
         let max = self.max_token_ttl.as_secs() as i64 + LEEWAY_SECONDS as i64;
         if data.claims.exp.saturating_sub(from) > max {
             return Err(AuthError::Invalid(format!(

@@ -67,14 +67,9 @@ pub fn run(command: ClientCommand) -> Result<(), CliError> {
                 }
             }
             let organisations = (!organisations.is_empty()).then_some(organisations);
-            let (client, secret) = clients::create(
-                &mut conn,
-                &name,
-                &scope.0,
-                organisations.as_deref(),
-                "cli",
-            )
-            .map_err(CliError::failure)?;
+            let (client, secret) =
+                clients::create(&mut conn, &name, &scope.0, organisations.as_deref(), "cli")
+                    .map_err(CliError::failure)?;
             emit(&format!(
                 "client_id: {}\nclient_secret: {secret}\nscopes: {}\norganisations: {}\nKeep the secret now: it is not stored and cannot be shown again.\n",
                 client.client_id,

@@ -34,7 +34,11 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
         /// SLUG:ROLE (arturia:editor); repeat for several.
-        #[arg(long = "org", value_name = "SLUG:ROLE", required_unless_present = "all")]
+        #[arg(
+            long = "org",
+            value_name = "SLUG:ROLE",
+            required_unless_present = "all"
+        )]
         organisations: Vec<String>,
         /// Every organisation, with the account's role.
         #[arg(long, conflicts_with = "organisations")]

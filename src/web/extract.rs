@@ -317,8 +317,8 @@ async fn verified(state: &AppState, authorization: Option<&str>) -> Result<Princ
 /// [`JsonBody::read`] after its other extractors passed, so a caller without the scope is told
 /// so (403), never to fix its body. Reading refuses, each as problem+json naming the field:
 /// another content type (415), a body over the limit (413), malformed JSON (400, `body` with
-/// the line and column), a control character in any text (422), an unknown field, a missing
-/// one or a value of the wrong type (422, by its path: `transfers[0].country`).
+/// the line and column), a control character in any text (422), an unknown field (422), a
+/// missing one or a value of the wrong type (400), each by its path (`transfers[0].country`).
 pub struct JsonBody<T> {
     read: Result<T, AppError>,
 }
@@ -341,7 +341,10 @@ fn is_json(req: &HttpRequest) -> bool {
 /// The serde error of a body, as the field it is about and what is wrong.
 pub fn body_error(path: &str, message: &str) -> FieldError {
     // serde names the field in backticks for these two; the path is the object's.
-    for (prefix, what) in [("unknown field `", "unknown"), ("missing field `", "missing")] {
+    for (prefix, what) in [
+        ("unknown field `", "unknown"),
+        ("missing field `", "missing"),
+    ] {
         if let Some(rest) = message.strip_prefix(prefix)
             && let Some((name, tail)) = rest.split_once('`')
         {
@@ -356,7 +359,8 @@ pub fn body_error(path: &str, message: &str) -> FieldError {
             let message = match what {
                 "unknown" => format!(
                     "is not a field of this body (it cannot be set here){}",
-                    tail.trim_start_matches(',').trim_end()
+                    tail.trim_start_matches(',')
+                        .trim_end()
                         .strip_prefix(" expected")
                         .map(|t| format!("; expected{t}"))
                         .unwrap_or_default()
@@ -366,26 +370,26 @@ pub fn body_error(path: &str, message: &str) -> FieldError {
             return FieldError::new(field, message);
         }
     }
-    let field = if path.is_empty() || path == "." { "body" } else { path };
+    let field = if path.is_empty() || path == "." {
+        "body"
+    } else {
+        path
+    };
     FieldError::new(field, message)
 }
 
 /// Parses a JSON body into `T` (see [`JsonBody`]).
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        AppError::BadParameter {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| AppError::BadParameter {
             name: "body".into(),
             problem: format!(
                 "not valid JSON at line {}, column {}: {}",
                 e.line(),
                 e.column(),
-                e.to_string()
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or_default()
+                e.to_string().split(" at line ").next().unwrap_or_default()
             ),
-        }
-    })?;
+        })?;
     let errors = crate::values::check_texts(&value);
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
@@ -393,7 +397,17 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, App
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
-        AppError::Invalid(vec![body_error(&path, &message)])
+        let error = body_error(&path, &message);
+        // A field the body may not hold is invalid input (422); a value that cannot be read
+        // as its type, or a missing one, leaves a body that cannot be read (400).
+        if message.starts_with("unknown field") {
+            AppError::Invalid(vec![error])
+        } else {
+            AppError::BadParameter {
+                name: error.field,
+                problem: error.message,
+            }
+        }
     })
 }
 

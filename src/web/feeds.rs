@@ -292,11 +292,16 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
             transfers.push(Default::default());
         }
         for transfer in &transfers {
-            let cells = vendor.iter().copied().chain(transfer.iter().map(String::as_str));
+            let cells = vendor
+                .iter()
+                .copied()
+                .chain(transfer.iter().map(String::as_str));
             w.write_record(cells.map(|c| crate::text::csv_cell(c).into_owned()))?;
         }
     }
-    let body = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let body = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(if bom {
         [crate::text::UTF8_BOM, &body].concat()
     } else {

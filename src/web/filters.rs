@@ -70,7 +70,11 @@ fn yes_or_no(name: &str, value: &str) -> Result<bool, AppError> {
 /// right (without one it reads the file in the system's legacy code page).
 pub fn bom(query: &str) -> Result<bool, AppError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-    match pairs.iter().rev().find(|(k, v)| k == "bom" && !v.trim().is_empty()) {
+    match pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == "bom" && !v.trim().is_empty())
+    {
         Some((_, v)) => yes_or_no("bom", v.trim()),
         None => Ok(false),
     }

@@ -87,7 +87,10 @@ pub async fn guard(
 mod tests {
     #[test]
     fn paths_are_decoded_as_routing_decodes_them() {
-        assert_eq!(super::decoded("/x%00y/subprocessors"), "/x\0y/subprocessors");
+        assert_eq!(
+            super::decoded("/x%00y/subprocessors"),
+            "/x\0y/subprocessors"
+        );
         assert_eq!(super::decoded("/a%2"), "/a%2");
         assert_eq!(super::decoded("/caf%C3%A9"), "/café");
     }

@@ -76,6 +76,11 @@ impl Application {
             revocations: Default::default(),
             token_throttle: Default::default(),
         });
+        // The revoked clients, known before the first request (which then costs one query).
+        state
+            .revocations
+            .is_revoked(&mut *state.db.get()?, "")
+            .map_err(StartError::Database)?;
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()

@@ -370,7 +370,10 @@ pub(super) fn nul_characters<T: Row>(rows: &[T], errors: &mut Vec<String>) {
     for row in rows {
         if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(row) {
             for (field, value) in fields {
-                if let Some(Err(e)) = value.as_str().map(|s| crate::values::check_lines(&field, s)) {
+                if let Some(Err(e)) = value
+                    .as_str()
+                    .map(|s| crate::values::check_lines(&field, s))
+                {
                     errors.push(format!(
                         "table `{}`, {}, field `{field}`: {}",
                         T::TABLE,
@@ -393,22 +396,57 @@ pub(super) fn check_values(t: &Tables, errors: &mut Vec<String>) {
     let rules = RuleSet::embedded();
     let mut check = |table: &str, row: String, field: &str, result: Result<(), String>| {
         if let Err(message) = result {
-            errors.push(format!("table `{table}`, {row}, field `{field}`: {message}"));
+            errors.push(format!(
+                "table `{table}`, {row}, field `{field}`: {message}"
+            ));
         }
     };
     let country = |c: &str| CountryCode::parse(c).map(|_| ()).map_err(|e| e.to_string());
-    let url = |u: &Option<String>| u.as_deref().map_or(Ok(()), |u| WebUrl::parse(u).map(|_| ()));
+    let url = |u: &Option<String>| {
+        u.as_deref()
+            .map_or(Ok(()), |u| WebUrl::parse(u).map(|_| ()))
+    };
     for r in &t.organisations {
-        check("organisations", r.describe(), "slug", Slug::parse(&r.slug).map(|_| ()));
-        check("organisations", r.describe(), "country", country(&r.country));
+        check(
+            "organisations",
+            r.describe(),
+            "slug",
+            Slug::parse(&r.slug).map(|_| ()),
+        );
+        check(
+            "organisations",
+            r.describe(),
+            "country",
+            country(&r.country),
+        );
         check("organisations", r.describe(), "website", url(&r.website));
-        check("organisations", r.describe(), "policy_url", url(&r.policy_url));
+        check(
+            "organisations",
+            r.describe(),
+            "policy_url",
+            url(&r.policy_url),
+        );
     }
     for r in &t.vendors {
         let at = r.describe();
-        check("vendors", at.clone(), "key", VendorKey::parse(&r.key).map(|_| ()));
-        check("vendors", at.clone(), "role", word::<Role>(&r.role).map(|_| ()));
-        check("vendors", at.clone(), "status", word::<VendorStatus>(&r.status).map(|_| ()));
+        check(
+            "vendors",
+            at.clone(),
+            "key",
+            VendorKey::parse(&r.key).map(|_| ()),
+        );
+        check(
+            "vendors",
+            at.clone(),
+            "role",
+            word::<Role>(&r.role).map(|_| ()),
+        );
+        check(
+            "vendors",
+            at.clone(),
+            "status",
+            word::<VendorStatus>(&r.status).map(|_| ()),
+        );
         check("vendors", at.clone(), "website", url(&r.website));
         check("vendors", at.clone(), "dpa_url", url(&r.dpa_url));
         let hq = r.headquarters.as_deref().map_or(Ok(()), country);
@@ -419,7 +457,10 @@ pub(super) fn check_values(t: &Tables, errors: &mut Vec<String>) {
         check("vendor_categories", r.describe(), "category", ok);
     }
     for r in &t.vendor_certifications {
-        let ok = rules.framework_id(&r.framework).map(|_| ()).map_err(|e| e.to_string());
+        let ok = rules
+            .framework_id(&r.framework)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
         check("vendor_certifications", r.describe(), "framework", ok);
     }
     for r in &t.transfers {
@@ -427,7 +468,10 @@ pub(super) fn check_values(t: &Tables, errors: &mut Vec<String>) {
         check("transfers", r.describe(), "country", ok);
     }
     for r in &t.transfer_mechanisms {
-        let ok = rules.mechanism_id(&r.mechanism).map(|_| ()).map_err(|e| e.to_string());
+        let ok = rules
+            .mechanism_id(&r.mechanism)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
         check("transfer_mechanisms", r.describe(), "mechanism", ok);
     }
     for r in &t.transfer_data_categories {

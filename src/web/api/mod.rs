@@ -25,9 +25,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .app_data(json_config())
             .app_data(web::PayloadConfig::new(BODY_LIMIT))
-            .service(resource("/organisations", "GET, HEAD").route(web::get().to(reads::organisations)))
             .service(
-                resource("/organisations/{org}", "GET, HEAD").route(web::get().to(reads::organisation)),
+                resource("/organisations", "GET, HEAD").route(web::get().to(reads::organisations)),
+            )
+            .service(
+                resource("/organisations/{org}", "GET, HEAD")
+                    .route(web::get().to(reads::organisation)),
             )
             .service(
                 resource("/organisations/{org}/vendors", "GET, HEAD, POST")
@@ -35,7 +38,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(writes::create_vendor)),
             )
             .service(
-                resource("/organisations/{org}/lookup", "GET, HEAD").route(web::get().to(reads::lookup)),
+                resource("/organisations/{org}/lookup", "GET, HEAD")
+                    .route(web::get().to(reads::lookup)),
             )
             .service(
                 resource("/organisations/{org}/transfers", "GET, HEAD")

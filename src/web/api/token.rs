@@ -194,10 +194,12 @@ pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         }
         None => allowed,
     };
-    match state
-        .verifier
-        .issue(&client.client_id, &scopes, client.organisations.as_deref(), None)
-    {
+    match state.verifier.issue(
+        &client.client_id,
+        &scopes,
+        client.organisations.as_deref(),
+        None,
+    ) {
         Ok((access_token, ttl)) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(TokenOut {

@@ -151,6 +151,17 @@ pub async fn update_vendor(
             ),
         ));
     }
+    if !immutable.is_empty() {
+        // A vendor that does not exist is a 404 whatever the body says.
+        let (s, k) = (slug.clone(), key.clone());
+        let found = blocking(&state, move |conn| vendor::find(conn, &s, &k)).await?;
+        if !matches!(found, Some((_, Some(_)))) {
+            return Err(AppError::NotFound {
+                what: format!("vendor '{key}' in organisation '{slug}'"),
+            }
+            .into());
+        }
+    }
     reject(immutable)?;
     validated(&body)?;
     let fields = body.fields().map_err(AppError::Invalid)?;
@@ -200,9 +211,7 @@ pub async fn add_transfer(
     reject(body.check())?;
     let (slug, key) = path.into_inner();
     let timing = body.timing();
-    let transfer = body
-        .into_transfer()
-        .map_err(AppError::Invalid)?;
+    let transfer = body.into_transfer().map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
         transfer::add(conn, (&slug, &key), &transfer, &timing, &actor).map(|(_, vendor)| vendor)
     })
@@ -228,9 +237,7 @@ pub async fn update_transfer(
     let (slug, key, id) = path.into_inner();
     let id = path_id(&id, "transfer")?;
     let timing = body.timing();
-    let transfer = body
-        .into_transfer()
-        .map_err(AppError::Invalid)?;
+    let transfer = body.into_transfer().map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
         transfer::update(
             conn,

@@ -22,7 +22,9 @@ const LOGIN_CSRF_COOKIE: &str = "cb_login_csrf";
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
-            if (n == "/workspace" || n.starts_with("/workspace/") || n.starts_with("/workspace?"))
+            if (n == "/workspace"
+                || n.starts_with("/workspace/")
+                || n.starts_with("/workspace?"))
                 && n.bytes().all(|b| b.is_ascii_graphic())
                 && !n.contains('\\')
                 && !n.contains("/../")
@@ -138,7 +140,11 @@ pub async fn submit(
 mod tests {
     #[test]
     fn next_is_a_workspace_address_fit_for_a_header() {
-        for ok in ["/workspace", "/workspace/audit?page=2", "/workspace/arturia/vendors/x"] {
+        for ok in [
+            "/workspace",
+            "/workspace/audit?page=2",
+            "/workspace/arturia/vendors/x",
+        ] {
             assert_eq!(super::safe_next(Some(ok)), ok);
         }
         for bad in [

@@ -26,10 +26,15 @@ async fn formulas_are_neutralised_lines_end_in_crlf_and_the_key_is_a_column() {
         vendor["status"] = json!("active");
         vendor["active_from"] = json!(crate::support::today());
         vendor["urgent_reason"] = json!("Test");
-        create_vendor(&app, &token, "arturia", &vendor).await.ok(201);
+        create_vendor(&app, &token, "arturia", &vendor)
+            .await
+            .ok(201);
     }
     let body = String::from_utf8(csv(&app, "").await).unwrap();
-    assert!(body.starts_with("organisation,as_of,vendor_key,vendor,"), "{body}");
+    assert!(
+        body.starts_with("organisation,as_of,vendor_key,vendor,"),
+        "{body}"
+    );
     assert!(body.ends_with("\r\n"));
     assert!(!body.replace("\r\n", "").contains('\n') || body.contains('"'));
     let mut reader = ::csv::Reader::from_reader(body.as_bytes());
@@ -39,11 +44,18 @@ async fn formulas_are_neutralised_lines_end_in_crlf_and_the_key_is_a_column() {
             .iter()
             .find(|r| r[2] == format!("evil-{i}"))
             .unwrap_or_else(|| panic!("a row for evil-{i}"));
-        assert_eq!(&row[3], format!("'{name}"), "the cell is text, not a formula");
+        assert_eq!(
+            &row[3],
+            format!("'{name}"),
+            "the cell is text, not a formula"
+        );
     }
     for row in &rows {
         for cell in row {
-            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell}"
+            );
         }
     }
 }

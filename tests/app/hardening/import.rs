@@ -15,7 +15,16 @@ async fn a_bad_country_or_status_refuses_the_file() {
     file["tables"]["transfers"][0]["location"] = "Bell\u{7}".into();
     let bytes = serde_json::to_vec(&file).unwrap();
     let error = export::parse(&bytes).unwrap_err();
-    assert!(error.contains("table `vendors`") && error.contains("field `headquarters`"), "{error}");
-    assert!(error.contains("field `status`") && error.contains("dormant"), "{error}");
-    assert!(error.contains("table `transfers`") && error.contains("U+0007"), "{error}");
+    assert!(
+        error.contains("table `vendors`") && error.contains("field `headquarters`"),
+        "{error}"
+    );
+    assert!(
+        error.contains("field `status`") && error.contains("dormant"),
+        "{error}"
+    );
+    assert!(
+        error.contains("table `transfers`") && error.contains("U+0007"),
+        "{error}"
+    );
 }

@@ -44,10 +44,21 @@ async fn a_stranger_locks_only_their_own_address_out() {
     let stranger = client_from([127, 0, 0, 2]);
     let owner = client_from([127, 0, 0, 1]);
     for _ in 0..LOCK_AFTER {
-        assert_eq!(attempt(&app, &stranger, "admin@example.com", "wrong password!").await, 401);
+        assert_eq!(
+            attempt(&app, &stranger, "admin@example.com", "wrong password!").await,
+            401
+        );
     }
-    assert_eq!(attempt(&app, &stranger, "admin@example.com", PASSWORD).await, 429, "locked there");
-    assert_eq!(attempt(&app, &owner, "admin@example.com", PASSWORD).await, 303, "not here");
+    assert_eq!(
+        attempt(&app, &stranger, "admin@example.com", PASSWORD).await,
+        429,
+        "locked there"
+    );
+    assert_eq!(
+        attempt(&app, &owner, "admin@example.com", PASSWORD).await,
+        303,
+        "not here"
+    );
 }
 
 #[actix_web::test]
@@ -56,12 +67,24 @@ async fn a_success_resets_the_count() {
     create_user(&app, "officer@example.com", Role::Editor);
     let client = client_from([127, 0, 0, 3]);
     for _ in 0..LOCK_AFTER - 1 {
-        assert_eq!(attempt(&app, &client, "officer@example.com", "wrong password!").await, 401);
+        assert_eq!(
+            attempt(&app, &client, "officer@example.com", "wrong password!").await,
+            401
+        );
     }
-    assert_eq!(attempt(&app, &client, "officer@example.com", PASSWORD).await, 303);
+    assert_eq!(
+        attempt(&app, &client, "officer@example.com", PASSWORD).await,
+        303
+    );
     // Without the reset, this failure would lock.
-    assert_eq!(attempt(&app, &client, "officer@example.com", "wrong password!").await, 401);
-    assert_eq!(attempt(&app, &client, "officer@example.com", PASSWORD).await, 303);
+    assert_eq!(
+        attempt(&app, &client, "officer@example.com", "wrong password!").await,
+        401
+    );
+    assert_eq!(
+        attempt(&app, &client, "officer@example.com", PASSWORD).await,
+        303
+    );
 }
 
 #[actix_web::test]
@@ -71,12 +94,23 @@ async fn simultaneous_guesses_get_no_more_checks_than_the_limit() {
     let client = client_from([127, 0, 0, 4]);
     let guesses = (0..40).map(|i| {
         let (app, client) = (&app, &client);
-        async move { attempt(app, client, "target@example.com", &format!("guess number {i}")).await }
+        async move {
+            attempt(
+                app,
+                client,
+                "target@example.com",
+                &format!("guess number {i}"),
+            )
+            .await
+        }
     });
     let statuses = futures_util::future::join_all(guesses).await;
     let checked = statuses.iter().filter(|s| **s == 401).count();
     assert_eq!(checked as i64, LOCK_AFTER, "{statuses:?}");
-    assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 429),
+        "{statuses:?}"
+    );
     let audited: i64 = audit_events::table
         .filter(audit_events::action.eq_any(["login_failed", "lockout"]))
         .count()
@@ -94,7 +128,10 @@ async fn an_admin_unlocks_an_account() {
     for _ in 0..LOCK_AFTER {
         attempt(&app, &client, "officer@example.com", "wrong password!").await;
     }
-    assert_eq!(attempt(&app, &client, "officer@example.com", PASSWORD).await, 429);
+    assert_eq!(
+        attempt(&app, &client, "officer@example.com", PASSWORD).await,
+        429
+    );
     let (_, html) = crate::support::get_as(&app, &admin, "/workspace/admin/users").await;
     assert!(html.contains("Unlock officer@example.com"), "{html}");
     let id: i32 = {
@@ -113,7 +150,10 @@ async fn an_admin_unlocks_an_account() {
     )
     .await;
     assert_eq!(response.status(), 303);
-    assert_eq!(attempt(&app, &client, "officer@example.com", PASSWORD).await, 303);
+    assert_eq!(
+        attempt(&app, &client, "officer@example.com", PASSWORD).await,
+        303
+    );
     let unlocks: i64 = audit_events::table
         .filter(audit_events::action.eq("unlock"))
         .count()
@@ -143,6 +183,14 @@ async fn the_token_endpoint_is_limited_per_client() {
         }
         statuses.push(response.status().as_u16());
     }
-    assert!(statuses[..crossborder::auth::throttle::TOKEN_PER_CLIENT].iter().all(|s| *s == 401));
-    assert!(statuses[crossborder::auth::throttle::TOKEN_PER_CLIENT..].iter().all(|s| *s == 429));
+    assert!(
+        statuses[..crossborder::auth::throttle::TOKEN_PER_CLIENT]
+            .iter()
+            .all(|s| *s == 401)
+    );
+    assert!(
+        statuses[crossborder::auth::throttle::TOKEN_PER_CLIENT..]
+            .iter()
+            .all(|s| *s == 429)
+    );
 }

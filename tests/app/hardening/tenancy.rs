@@ -6,12 +6,18 @@ use crossborder::auth::{Scope, clients};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{create_vendor, file_intake, get_as, new_vendor, post_as, send, sign_in, spawn_app};
+use crate::support::{
+    create_vendor, file_intake, get_as, new_vendor, post_as, send, sign_in, spawn_app,
+};
 
 #[actix_web::test]
 async fn a_client_acts_only_on_its_organisations() {
     let app = spawn_app().await;
-    let scopes = [Scope::RegistryRead, Scope::RegistryWrite, Scope::IntakeWrite];
+    let scopes = [
+        Scope::RegistryRead,
+        Scope::RegistryWrite,
+        Scope::IntakeWrite,
+    ];
     let (client, secret) = clients::create(
         &mut app.conn(),
         "arturia's tool",
@@ -32,9 +38,13 @@ async fn a_client_acts_only_on_its_organisations() {
         .as_str()
         .unwrap()
         .to_string();
-    create_vendor(&app, &token, "arturia", &new_vendor("mine", "Mine")).await.ok(201);
+    create_vendor(&app, &token, "arturia", &new_vendor("mine", "Mine"))
+        .await
+        .ok(201);
     for slug in ["qobuz", "spotify", "jamendo", "qtrax"] {
-        create_vendor(&app, &token, slug, &new_vendor("theirs", "Theirs")).await.problem(404);
+        create_vendor(&app, &token, slug, &new_vendor("theirs", "Theirs"))
+            .await
+            .problem(404);
         for path in [
             format!("/api/v1/organisations/{slug}"),
             format!("/api/v1/organisations/{slug}/vendors"),
@@ -53,7 +63,12 @@ async fn a_client_acts_only_on_its_organisations() {
     assert_eq!(slugs, ["arturia"]);
     let intake = json!({"organisation": "qobuz", "vendor_name": "X", "purpose": "Y",
         "countries": ["US"], "data_categories": [], "requester": "me"});
-    send(app.api(Method::POST, "/api/v1/intake", &token).json(&intake)).await.problem(404);
+    send(
+        app.api(Method::POST, "/api/v1/intake", &token)
+            .json(&intake),
+    )
+    .await
+    .problem(404);
 }
 
 #[actix_web::test]
@@ -69,14 +84,32 @@ async fn a_member_of_one_organisation_cannot_see_or_edit_another() {
     users::set_memberships(
         &mut app.conn(),
         id,
-        Some(&[("arturia".to_string(), Role::Editor), ("qobuz".to_string(), Role::Viewer)]),
+        Some(&[
+            ("arturia".to_string(), Role::Editor),
+            ("qobuz".to_string(), Role::Viewer),
+        ]),
         "test",
     )
     .unwrap();
-    assert_eq!(get_as(&app, &session, "/workspace/arturia/vendors/new").await.0, 200);
-    assert_eq!(get_as(&app, &session, "/workspace/spotify/vendors/new").await.0, 404);
+    assert_eq!(
+        get_as(&app, &session, "/workspace/arturia/vendors/new")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get_as(&app, &session, "/workspace/spotify/vendors/new")
+            .await
+            .0,
+        404
+    );
     // A viewer in Qobuz: may not edit there.
-    assert_eq!(get_as(&app, &session, "/workspace/qobuz/vendors/new").await.0, 403);
+    assert_eq!(
+        get_as(&app, &session, "/workspace/qobuz/vendors/new")
+            .await
+            .0,
+        403
+    );
     let response = post_as(
         &app,
         &session,

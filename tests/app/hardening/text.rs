@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::support::{
-    ALL_SCOPES, PASSWORD, create_vendor, login_form, new_vendor, post_as, send, sign_in,
-    spawn_app, vendors_path,
+    ALL_SCOPES, PASSWORD, create_vendor, login_form, new_vendor, post_as, send, sign_in, spawn_app,
+    vendors_path,
 };
 use crossborder::auth::users::Role;
 
@@ -30,7 +30,10 @@ async fn a_nul_in_an_address_or_a_query_is_a_clear_4xx() {
         let response = app.get(path).await;
         assert_eq!(response.status(), 400, "{path}");
         let body = response.text().await.unwrap();
-        assert!(body.contains(field) && body.contains("U+00"), "{path}: {body}");
+        assert!(
+            body.contains(field) && body.contains("U+00"),
+            "{path}: {body}"
+        );
     }
 }
 
@@ -67,7 +70,12 @@ async fn a_nul_in_the_sign_in_form_or_the_token_endpoint_is_refused_not_a_500() 
     assert_eq!(response.status(), 400);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");
-    assert!(body["error_description"].as_str().unwrap().contains("client_id"));
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("client_id")
+    );
 }
 
 #[actix_web::test]
@@ -90,7 +98,9 @@ async fn control_characters_in_api_bodies_are_422s_naming_the_field() {
     assert_eq!(reply.fields(), vec!["transfers[0].notes".to_string()]);
     // A field that holds lines keeps them.
     vendor["transfers"][0]["notes"] = json!("line one\nline two\ttabbed");
-    create_vendor(&app, &token, "arturia", &vendor).await.ok(201);
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
     // A one-line field does not.
     let reply = create_vendor(&app, &token, "arturia", &new_vendor("two", "Two\nlines")).await;
     reply.problem(422);
@@ -117,7 +127,10 @@ async fn control_characters_in_workspace_forms_are_refused_naming_the_field() {
     .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
-    assert!(html.contains("name: contains the control character U+0007"), "{html}");
+    assert!(
+        html.contains("name: contains the control character U+0007"),
+        "{html}"
+    );
 }
 
 #[actix_web::test]
@@ -130,7 +143,9 @@ async fn stored_control_characters_never_make_the_feed_or_the_page_ill_formed() 
     vendor["status"] = json!("active");
     vendor["active_from"] = json!(crate::support::today());
     vendor["urgent_reason"] = json!("Test of the feed");
-    create_vendor(&app, &token, "arturia", &vendor).await.ok(201);
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
     // Written behind the API's back (a record from before the rule, a hand edit).
     diesel::update(vendors::table.filter(vendors::key.eq("bell")))
         .set(vendors::name.eq("Bell\u{7}\u{b}\u{1b}[0m"))
@@ -142,6 +157,11 @@ async fn stored_control_characters_never_make_the_feed_or_the_page_ill_formed() 
     let (status, page) = app.get_text("/arturia/subprocessors").await;
     assert_eq!(status, 200);
     assert!(!page.contains('\u{7}') && !page.contains('\u{1b}'));
-    let reply = send(app.api(Method::GET, &format!("{}/bell", vendors_path("arturia")), &token)).await;
+    let reply = send(app.api(
+        Method::GET,
+        &format!("{}/bell", vendors_path("arturia")),
+        &token,
+    ))
+    .await;
     assert_eq!(reply.status, 200, "JSON escapes them");
 }

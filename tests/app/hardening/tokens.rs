@@ -25,8 +25,14 @@ async fn token_for(app: &crate::support::TestApp, id: &str, secret: &str) -> Str
 #[actix_web::test]
 async fn a_revoked_clients_tokens_are_refused_at_the_next_request() {
     let app = spawn_app().await;
-    let (client, secret) =
-        clients::create(&mut app.conn(), "tool", &[Scope::RegistryRead], None, "test").unwrap();
+    let (client, secret) = clients::create(
+        &mut app.conn(),
+        "tool",
+        &[Scope::RegistryRead],
+        None,
+        "test",
+    )
+    .unwrap();
     let token = token_for(&app, &client.client_id, &secret).await;
     let read = || send(app.api(Method::GET, "/api/v1/organisations", &token));
     assert_eq!(read().await.status, 200);
@@ -55,9 +61,19 @@ async fn a_token_living_longer_than_the_maximum_is_refused() {
     reply.problem(401);
     assert!(reply.www_authenticate.unwrap().contains("lives longer"));
     let day = sign(now + 23 * 3600);
-    assert_eq!(send(app.api(Method::GET, "/api/v1/organisations", &day)).await.status, 200);
+    assert_eq!(
+        send(app.api(Method::GET, "/api/v1/organisations", &day))
+            .await
+            .status,
+        200
+    );
     // And none is issued.
     let scopes = [Scope::RegistryRead];
     let year = std::time::Duration::from_secs(365 * 24 * 3600);
-    assert!(app.state.verifier.issue("x", &scopes, None, Some(year)).is_err());
+    assert!(
+        app.state
+            .verifier
+            .issue("x", &scopes, None, Some(year))
+            .is_err()
+    );
 }
