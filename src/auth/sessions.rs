@@ -158,17 +158,21 @@ pub fn login(
     .map_err(LoginError::from)?
 }
 
+/// A session's row: the account's id, e-mail and role, the CSRF token, the expiry, when the
+/// account was disabled, its memberships.
+type SessionRow = (
+    i32,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    String,
+);
+
 /// The live session of a cookie's token, if any.
 pub fn session(conn: &mut DbConnection, token: &str) -> Result<Option<Session>, DbError> {
-    let row: Option<(
-        i32,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        String,
-    )> = sessions::table
+    let row: Option<SessionRow> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(sha256(token)))
         .filter(sessions::expires_at.gt(now()))

@@ -367,7 +367,6 @@ pub async fn create_intake(
     let body = body.read()?;
     let actor = caller.actor();
     validated(&body)?;
-    let body = body;
     let slug = body.organisation.clone();
     if !caller.principal.may_see(&slug) {
         return Err(AppError::NotFound {
