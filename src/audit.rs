@@ -270,23 +270,28 @@ pub fn iso_time(t: NaiveDateTime) -> String {
 /// The events as CSV, naming each organisation by its slug (`slugs`), or by its id when it is
 /// gone.
 pub fn csv(entries: &[Entry], slugs: &HashMap<i32, String>) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::text::csv_writer();
     w.write_record(CSV_HEADER)?;
     for e in entries {
         let organisation = e
             .organisation_id
             .map(|id| slugs.get(&id).cloned().unwrap_or_else(|| id.to_string()))
             .unwrap_or_default();
-        w.write_record([
-            iso_time(e.occurred_at).as_str(),
+        let (time, entity_id) = (
+            iso_time(e.occurred_at),
+            e.entity_id.map(|id| id.to_string()).unwrap_or_default(),
+        );
+        let cells = [
+            time.as_str(),
             &e.actor,
             &e.action,
             &e.entity,
-            &e.entity_id.map(|id| id.to_string()).unwrap_or_default(),
+            &entity_id,
             &organisation,
             e.before.as_deref().unwrap_or(""),
             e.after.as_deref().unwrap_or(""),
-        ])?;
+        ];
+        w.write_record(cells.iter().map(|c| crate::text::csv_cell(c).into_owned()))?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }

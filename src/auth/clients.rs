@@ -1,6 +1,9 @@
 //! Machine clients of the API: an id, an argon2id-hashed secret, the scopes they may ask for,
 //! and revocation. The secret is shown once, at creation.
 
+use std::collections::HashSet;
+use std::sync::RwLock;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -17,6 +20,23 @@ pub struct ApiClient {
     pub scopes: Vec<String>,
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The organisations (slugs) the client acts on; `None`: all of them.
+    pub organisations: Option<Vec<String>>,
+}
+
+/// How organisations are stored: '*' for all, else their slugs space-separated.
+fn stored_organisations(organisations: Option<&[String]>) -> String {
+    match organisations {
+        None => "*".to_string(),
+        Some(list) => list.join(" "),
+    }
+}
+
+fn read_organisations(stored: &str) -> Option<Vec<String>> {
+    match stored.trim() {
+        "*" => None,
+        list => Some(list.split_whitespace().map(str::to_string).collect()),
+    }
 }
 
 #[derive(Queryable)]
@@ -27,6 +47,7 @@ struct ClientRow {
     scopes: String,
     revoked_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
+    organisations: String,
 }
 
 impl ClientRow {
@@ -37,6 +58,7 @@ impl ClientRow {
             scopes: self.scopes.split_whitespace().map(str::to_string).collect(),
             revoked_at: self.revoked_at,
             created_at: self.created_at,
+            organisations: read_organisations(&self.organisations),
         }
     }
 }
@@ -50,10 +72,12 @@ fn client_json(c: &ApiClient) -> Option<String> {
 
 /// Creates a client, audited (entity `api_client`) under `actor` ("cli", "user:<email>"); returns
 /// it with its secret, which is not stored and cannot be shown again.
+/// `organisations`: the slugs the client acts on (checked by the caller), or `None` for all.
 pub fn create(
     conn: &mut DbConnection,
     name: &str,
     scopes: &[Scope],
+    organisations: Option<&[String]>,
     actor: &str,
 ) -> Result<(ApiClient, String), DbError> {
     let client_id = format!("cb_{:016x}", rand::random::<u64>());
@@ -66,6 +90,7 @@ pub fn create(
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
         revoked_at: None,
         created_at,
+        organisations: organisations.map(<[String]>::to_vec),
     };
     conn.write_transaction(|conn| {
         let id: i32 = diesel::insert_into(api_clients::table)
@@ -75,6 +100,7 @@ pub fn create(
                 api_clients::secret_hash.eq(&secret_hash),
                 api_clients::scopes.eq(format_scopes(scopes)),
                 api_clients::created_at.eq(created_at),
+                api_clients::organisations.eq(stored_organisations(organisations)),
             ))
             .returning(api_clients::id)
             .get_result(conn)?;
@@ -104,6 +130,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<ApiClient>, DbError> {
             api_clients::scopes,
             api_clients::revoked_at,
             api_clients::created_at,
+            api_clients::organisations,
         ))
         .load::<ClientRow>(conn)?
         .into_iter()
@@ -127,6 +154,7 @@ pub fn revoke(conn: &mut DbConnection, client_id: &str, actor: &str) -> Result<b
                     api_clients::scopes,
                     api_clients::revoked_at,
                     api_clients::created_at,
+                    api_clients::organisations,
                 ),
             ))
             .first::<(i32, ClientRow)>(conn)
@@ -182,6 +210,7 @@ pub fn authenticate(
             api_clients::scopes,
             api_clients::revoked_at,
             api_clients::created_at,
+            api_clients::organisations,
         ))
         .first::<ClientRow>(conn)
         .optional()?;
@@ -192,5 +221,36 @@ pub fn authenticate(
             Ok(Some((row.into_client(), scopes)))
         }
         _ => Ok(None),
+    }
+}
+
+/// Which clients are revoked, as the API checks each token against it: re-read only when the
+/// number of revoked clients changes (a revocation is never undone, so the number is a counter),
+/// so that a revocation made by any instance or by the CLI holds from the next request on.
+#[derive(Default)]
+pub struct Revocations {
+    known: RwLock<Option<(i64, HashSet<String>)>>,
+}
+
+impl Revocations {
+    pub fn is_revoked(&self, conn: &mut DbConnection, client_id: &str) -> Result<bool, DbError> {
+        let count: i64 = api_clients::table
+            .filter(api_clients::revoked_at.is_not_null())
+            .count()
+            .get_result(conn)?;
+        if let Some((known, revoked)) = &*self.known.read().unwrap_or_else(|e| e.into_inner())
+            && *known == count
+        {
+            return Ok(revoked.contains(client_id));
+        }
+        let revoked: HashSet<String> = api_clients::table
+            .filter(api_clients::revoked_at.is_not_null())
+            .select(api_clients::client_id)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        let answer = revoked.contains(client_id);
+        *self.known.write().unwrap_or_else(|e| e.into_inner()) = Some((count, revoked));
+        Ok(answer)
     }
 }

@@ -104,11 +104,22 @@ pub struct Claims {
 pub struct Principal {
     pub subject: String,
     pub scopes: Vec<Scope>,
+    /// The organisations (slugs) the caller may read and write, from the token's `orgs` claim;
+    /// `None`: all of them.
+    pub organisations: Option<Vec<String>>,
 }
 
 impl Principal {
     pub fn has(&self, scope: Scope) -> bool {
         self.scopes.contains(&scope)
+    }
+
+    /// Whether the caller may see organisation `slug` at all: outside its organisations, every
+    /// record is as if it did not exist.
+    pub fn may_see(&self, slug: &str) -> bool {
+        self.organisations
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|s| s == slug))
     }
 
     /// The actor written into the audit trail.

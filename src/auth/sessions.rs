@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::secrets;
-use super::throttle::{self, Failures};
-use super::users::{Role, User};
+use super::throttle::{self, Refusal};
+use super::users::{Role, User, read_memberships};
 use crate::audit::{AuditEvent, audit};
 use crate::date::now;
 use crate::db::schema::{sessions, users};
@@ -28,7 +28,9 @@ pub const SESSION_HOURS: i64 = 8;
 pub enum LoginError {
     #[error("wrong e-mail or password")]
     Wrong { failures: i64 },
-    #[error("too many failed attempts: try again in {minutes} minutes")]
+    #[error(
+        "too many failed sign-ins for this account from your address: try again in {minutes} minute(s), or ask an admin to unlock it"
+    )]
     Locked { minutes: i64 },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -47,42 +49,64 @@ fn sha256(token: &str) -> String {
         .collect()
 }
 
-/// Checks a password and opens a session. Every attempt is recorded; failures and lockouts are
-/// audited.
+impl From<Refusal> for LoginError {
+    fn from(e: Refusal) -> Self {
+        match e {
+            Refusal::Locked { minutes } => LoginError::Locked { minutes },
+            Refusal::Db(e) => LoginError::Db(e),
+        }
+    }
+}
+
+/// Reserves a sign-in attempt (see [`throttle::reserve`]): refused while the address is locked
+/// out of the account; otherwise it says how long to wait before [`login`].
+pub fn reserve(
+    conn: &mut DbConnection,
+    email: &str,
+    address: &str,
+) -> Result<throttle::Reservation, LoginError> {
+    Ok(throttle::reserve(
+        conn,
+        &email.trim().to_lowercase(),
+        address,
+    )?)
+}
+
+/// Checks a password for a reserved attempt and opens a session. Every attempt is recorded (the
+/// reservation is a failure until the password matches); failures and lockouts are audited.
 pub fn login(
     conn: &mut DbConnection,
     email: &str,
     password: &str,
     address: &str,
+    reservation: throttle::Reservation,
 ) -> Result<(Session, String), LoginError> {
     let email = email.trim().to_lowercase();
-    let failures = Failures::count(conn, &email, address)?;
-    if let Some(minutes) = failures.locked_minutes() {
-        return Err(LoginError::Locked { minutes });
-    }
-    let row: Option<(i32, String, String, Option<NaiveDateTime>)> = users::table
+    let row: Option<(i32, String, String, Option<NaiveDateTime>, String)> = users::table
         .filter(users::email.eq(&email))
         .select((
             users::id,
             users::password_hash,
             users::role,
             users::disabled_at,
+            users::memberships,
         ))
         .first(conn)
         .optional()?;
     let password_ok = secrets::verify(password, row.as_ref().map(|r| r.1.as_str()));
     let user = match row {
-        Some((id, _, role, None)) if password_ok => Some(User {
+        Some((id, _, role, None, memberships)) if password_ok => Some(User {
             id,
             email: email.clone(),
             role: Role::stored(&role)?,
+            memberships: read_memberships(&memberships)?,
         }),
         _ => None,
     };
     conn.transaction::<_, diesel::result::Error, _>(|conn| {
-        throttle::record(conn, &email, address, user.is_some())?;
         let Some(user) = user else {
-            let (failures, locked) = failures.one_more();
+            let failures = throttle::failures_of(conn, &email, address)?;
+            let locked = failures >= throttle::LOCK_AFTER;
             audit(
                 conn,
                 AuditEvent {
@@ -97,6 +121,7 @@ pub fn login(
             )?;
             return Ok(Err(LoginError::Wrong { failures }));
         };
+        throttle::succeeded(conn, reservation.id)?;
         let token = secrets::random_token();
         let csrf_token = secrets::random_token();
         let expires_at = now() + Duration::hours(SESSION_HOURS);
@@ -133,16 +158,21 @@ pub fn login(
     .map_err(LoginError::from)?
 }
 
+/// A session's row: the account's id, e-mail and role, the CSRF token, the expiry, when the
+/// account was disabled, its memberships.
+type SessionRow = (
+    i32,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    String,
+);
+
 /// The live session of a cookie's token, if any.
 pub fn session(conn: &mut DbConnection, token: &str) -> Result<Option<Session>, DbError> {
-    let row: Option<(
-        i32,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-    )> = sessions::table
+    let row: Option<SessionRow> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(sha256(token)))
         .filter(sessions::expires_at.gt(now()))
@@ -153,21 +183,25 @@ pub fn session(conn: &mut DbConnection, token: &str) -> Result<Option<Session>, 
             sessions::csrf_token,
             sessions::expires_at,
             users::disabled_at,
+            users::memberships,
         ))
         .first(conn)
         .optional()?;
     row.filter(|row| row.5.is_none())
-        .map(|(id, email, role, csrf_token, expires_at, _)| {
-            Ok(Session {
-                user: User {
-                    id,
-                    email,
-                    role: Role::stored(&role)?,
-                },
-                csrf_token,
-                expires_at,
-            })
-        })
+        .map(
+            |(id, email, role, csrf_token, expires_at, _, memberships)| {
+                Ok(Session {
+                    user: User {
+                        id,
+                        email,
+                        role: Role::stored(&role)?,
+                        memberships: read_memberships(&memberships)?,
+                    },
+                    csrf_token,
+                    expires_at,
+                })
+            },
+        )
         .transpose()
 }
 

@@ -56,7 +56,107 @@ impl FromStr for Role {
 pub struct User {
     pub id: i32,
     pub email: String,
+    /// The account's role in every organisation, or, for a member of some, the highest it has.
     pub role: Role,
+    /// The organisations the account is a member of, each with its role there; `None`: every
+    /// organisation, with [`User::role`] (the operator's accounts, and those made before).
+    pub memberships: Option<Vec<(String, Role)>>,
+}
+
+impl User {
+    /// The account's role in organisation `slug`, or `None` when it is not a member: then the
+    /// organisation does not exist for it (404).
+    pub fn role_in(&self, slug: &str) -> Option<Role> {
+        match &self.memberships {
+            None => Some(self.role),
+            Some(list) => list.iter().find(|(s, _)| s == slug).map(|(_, r)| *r),
+        }
+    }
+
+    /// Whether the account sees every organisation (the admin pages need it, with the role).
+    pub fn all_organisations(&self) -> bool {
+        self.memberships.is_none()
+    }
+}
+
+/// Memberships as stored: `*`, or `slug:role` pairs separated by spaces.
+pub fn read_memberships(stored: &str) -> Result<Option<Vec<(String, Role)>>, DbError> {
+    if stored.trim() == "*" {
+        return Ok(None);
+    }
+    stored
+        .split_whitespace()
+        .map(|pair| {
+            let (slug, role) = pair.split_once(':').ok_or_else(|| {
+                DbError::Corrupt(format!("users.memberships holds '{pair}', not slug:role"))
+            })?;
+            Ok((slug.to_string(), Role::stored(role)?))
+        })
+        .collect::<Result<Vec<_>, DbError>>()
+        .map(Some)
+}
+
+/// Memberships as stored (see [`read_memberships`]).
+pub fn stored_memberships(memberships: Option<&[(String, Role)]>) -> String {
+    match memberships {
+        None => "*".to_string(),
+        Some(list) => list
+            .iter()
+            .map(|(slug, role)| format!("{slug}:{}", role.as_str()))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// Sets the organisations account `id` is a member of (`None`: all, with its role), by `actor`,
+/// audited. Members of some organisations keep as account role the highest they hold there.
+pub fn set_memberships(
+    conn: &mut DbConnection,
+    id: i32,
+    memberships: Option<&[(String, Role)]>,
+    actor: &str,
+) -> Result<(), AccountError> {
+    conn.write_transaction(|conn| {
+        let Some((email, role, _)) = account_row(conn, id)? else {
+            return Err(AccountError::NotFound(id));
+        };
+        let before: String = users::table
+            .find(id)
+            .select(users::memberships)
+            .first(conn)?;
+        let after = stored_memberships(memberships);
+        let role = match memberships {
+            Some(list) => list
+                .iter()
+                .map(|(_, r)| *r)
+                .max()
+                .unwrap_or(Role::Viewer)
+                .as_str()
+                .to_string(),
+            None => role,
+        };
+        diesel::update(users::table.find(id))
+            .set((users::memberships.eq(&after), users::role.eq(&role)))
+            .execute(conn)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "change_memberships",
+                entity: "user",
+                entity_id: id,
+                organisation_id: None,
+                before: Some(
+                    serde_json::json!({"email": email, "memberships": before}).to_string(),
+                ),
+                after: Some(
+                    serde_json::json!({"email": email, "memberships": after, "role": role})
+                        .to_string(),
+                ),
+            },
+        )?;
+        Ok(())
+    })
 }
 
 /// The shortest password accepted, in characters.
@@ -124,6 +224,7 @@ pub fn create(
             id,
             email: email.clone(),
             role,
+            memberships: None,
         }))
     })
     .map_err(|e: diesel::result::Error| CreateError::Db(e.into()))?
@@ -318,6 +419,33 @@ pub fn set_disabled(
                 organisation_id: None,
                 before: account_json(&email, &role, !disabled),
                 after: account_json(&email, &role, disabled),
+            },
+        )?;
+        Ok(true)
+    })
+}
+
+/// Lifts every sign-in lock of account `id` (from every address), by the admin `by`, audited.
+/// Returns whether the account was locked.
+pub fn unlock(conn: &mut DbConnection, id: i32, by: &User) -> Result<bool, AccountError> {
+    conn.write_transaction(|conn| {
+        let Some((email, role, disabled)) = account_row(conn, id)? else {
+            return Err(AccountError::NotFound(id));
+        };
+        if !throttle::locked_accounts(conn)?.contains_key(&email) {
+            return Ok(false);
+        }
+        throttle::unlock(conn, &email)?;
+        audit(
+            conn,
+            AuditEvent {
+                actor: &format!("user:{}", by.email),
+                action: "unlock",
+                entity: "user",
+                entity_id: id,
+                organisation_id: None,
+                before: account_json(&email, &role, disabled.is_some()),
+                after: account_json(&email, &role, disabled.is_some()),
             },
         )?;
         Ok(true)

@@ -48,6 +48,9 @@ pub struct AuthConfig {
     pub audience: String,
     /// Lifetime of the tokens crossborder issues.
     pub token_ttl: Duration,
+    /// The longest lifetime a token may have (`exp` after `iat`, or after now without `iat`):
+    /// a token living longer is refused, whoever signed it.
+    pub max_token_ttl: Duration,
     /// Shortest time between two JWKS fetches.
     pub jwks_min_refresh: Duration,
 }
@@ -60,6 +63,7 @@ impl Default for AuthConfig {
             issuer: "crossborder".into(),
             audience: "crossborder-api".into(),
             token_ttl: Duration::from_secs(15 * 60),
+            max_token_ttl: Duration::from_secs(24 * 60 * 60),
             jwks_min_refresh: Duration::from_secs(60),
         }
     }
@@ -83,6 +87,14 @@ struct TokenClaims {
     sub: String,
     #[serde(default)]
     scope: Option<String>,
+    #[serde(default)]
+    exp: i64,
+    #[serde(default)]
+    iat: Option<i64>,
+    /// The organisations the holder may act on (slugs, space-separated), or `*` for all; a
+    /// token without the claim (an identity provider's) may act on all of them.
+    #[serde(default)]
+    orgs: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +103,8 @@ struct IssuedClaims<'a> {
     aud: &'a str,
     sub: &'a str,
     scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    orgs: Option<String>,
     iat: i64,
     nbf: i64,
     exp: i64,
@@ -103,6 +117,7 @@ pub struct Verifier {
     issuer: String,
     audience: String,
     token_ttl: Duration,
+    max_token_ttl: Duration,
 }
 
 fn describe(kind: &ErrorKind) -> String {
@@ -133,6 +148,13 @@ impl Verifier {
             )),
             None => None,
         };
+        if config.token_ttl > config.max_token_ttl {
+            return Err(AuthError::Config(format!(
+                "the token lifetime ({}) is longer than the maximum (--max-token-ttl {})",
+                humantime::format_duration(config.token_ttl),
+                humantime::format_duration(config.max_token_ttl)
+            )));
+        }
         let jwks = config
             .jwks_url
             .as_deref()
@@ -145,6 +167,7 @@ impl Verifier {
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
             token_ttl: config.token_ttl,
+            max_token_ttl: config.max_token_ttl,
         })
     }
 
@@ -207,6 +230,22 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         let data = decode::<TokenClaims>(token, key, &validation)
             .map_err(|e| AuthError::Invalid(describe(e.kind())))?;
+        // A stolen long-lived token would outlive any revocation: refuse what lives too long.
+        let from = data
+            .claims
+            .iat
+            .unwrap_or_else(|| chrono::Utc::now().timestamp());
+        let max = self.max_token_ttl.as_secs() as i64 + LEEWAY_SECONDS as i64;
+        if data.claims.exp.saturating_sub(from) > max {
+            return Err(AuthError::Invalid(format!(
+                "the token lives longer than the {} this service accepts",
+                humantime::format_duration(self.max_token_ttl)
+            )));
+        }
+        let organisations = match data.claims.orgs.as_deref().map(str::trim) {
+            None | Some("*") => None,
+            Some(list) => Some(list.split_whitespace().map(str::to_string).collect()),
+        };
         // Scopes this service does not know (an IdP may add its own) are ignored.
         let scopes = data
             .claims
@@ -218,26 +257,37 @@ impl Verifier {
         Ok(Principal {
             subject: data.claims.sub,
             scopes,
+            organisations,
         })
     }
 
     /// Signs a short-lived HS256 token (with a fresh `jti`). `ttl` defaults to the configured one.
+    /// `organisations`: the slugs the token may act on, or `None` for all.
     pub fn issue(
         &self,
         subject: &str,
         scopes: &[Scope],
+        organisations: Option<&[String]>,
         ttl: Option<Duration>,
     ) -> Result<(String, Duration), AuthError> {
         let (_, key) = self.hs256.as_ref().ok_or_else(|| {
             AuthError::Config("no HS256 secret is configured to sign tokens".into())
         })?;
         let ttl = ttl.unwrap_or(self.token_ttl);
+        if ttl > self.max_token_ttl {
+            return Err(AuthError::Config(format!(
+                "a lifetime of {} is longer than the maximum, {} (--max-token-ttl)",
+                humantime::format_duration(ttl),
+                humantime::format_duration(self.max_token_ttl)
+            )));
+        }
         let now = chrono::Utc::now().timestamp();
         let claims = IssuedClaims {
             iss: &self.issuer,
             aud: &self.audience,
             sub: subject,
             scope: super::format_scopes(scopes),
+            orgs: organisations.map(|list| list.join(" ")),
             iat: now,
             nbf: now,
             exp: now + ttl.as_secs() as i64,

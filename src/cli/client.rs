@@ -19,6 +19,10 @@ pub enum ClientCommand {
         /// Space-separated scopes it may ask for: registry:read, registry:write, intake:write.
         #[arg(long, value_parser = parse_scope_list)]
         scope: ScopeList,
+        /// An organisation (slug) the client acts on; repeat for several. Without it, the client
+        /// acts on every organisation. Its tokens carry them; anything else is a 404 to it.
+        #[arg(long = "org", value_name = "SLUG")]
+        organisations: Vec<String>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -27,7 +31,7 @@ pub enum ClientCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// Revoke a client: it gets no new token.
+    /// Revoke a client: it gets no new token, and its tokens are refused from the next request.
     Revoke {
         /// The client id (cb_...).
         client_id: String,
@@ -45,13 +49,35 @@ pub fn run(command: ClientCommand) -> Result<(), CliError> {
     let db = database.open()?;
     let mut conn = db.get().map_err(CliError::failure)?;
     match command {
-        ClientCommand::Create { name, scope, .. } => {
+        ClientCommand::Create {
+            name,
+            scope,
+            organisations,
+            ..
+        } => {
+            crate::values::check_text("--name", &name)
+                .map_err(|e| CliError::usage(format!("{}: {}", e.field, e.message)))?;
+            for slug in &organisations {
+                let found = crate::registry::organisation::find(&mut conn, slug)
+                    .map_err(CliError::failure)?;
+                if found.is_none() {
+                    return Err(CliError::usage(format!(
+                        "--org: there is no organisation '{slug}'"
+                    )));
+                }
+            }
+            let organisations = (!organisations.is_empty()).then_some(organisations);
             let (client, secret) =
-                clients::create(&mut conn, &name, &scope.0, "cli").map_err(CliError::failure)?;
+                clients::create(&mut conn, &name, &scope.0, organisations.as_deref(), "cli")
+                    .map_err(CliError::failure)?;
             emit(&format!(
-                "client_id: {}\nclient_secret: {secret}\nscopes: {}\nKeep the secret now: it is not stored and cannot be shown again.\n",
+                "client_id: {}\nclient_secret: {secret}\nscopes: {}\norganisations: {}\nKeep the secret now: it is not stored and cannot be shown again.\n",
                 client.client_id,
-                client.scopes.join(" ")
+                client.scopes.join(" "),
+                client
+                    .organisations
+                    .as_ref()
+                    .map_or("all".to_string(), |o| o.join(" "))
             ))
         }
         ClientCommand::List { .. } => {
@@ -62,10 +88,13 @@ pub fn run(command: ClientCommand) -> Result<(), CliError> {
                     None => "active".into(),
                 };
                 out.push_str(&format!(
-                    "{}\t{}\t{}\t{}\n",
+                    "{}\t{}\t{}\t{}\t{}\n",
                     c.client_id,
                     c.name,
                     c.scopes.join(" "),
+                    c.organisations
+                        .as_ref()
+                        .map_or("all organisations".to_string(), |o| o.join(" ")),
                     state
                 ));
             }

@@ -26,6 +26,11 @@ pub struct JwtArgs {
     /// Lifetime of the tokens crossborder issues (15m, 1h...).
     #[arg(long, env = "TOKEN_TTL", default_value = "15m", value_parser = humantime::parse_duration)]
     token_ttl: Duration,
+
+    /// The longest lifetime a token may have: tokens living longer (by `exp` after `iat`) are
+    /// refused, whoever signed them, and none is issued.
+    #[arg(long, env = "MAX_TOKEN_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    max_token_ttl: Duration,
 }
 
 impl JwtArgs {
@@ -39,6 +44,7 @@ impl JwtArgs {
             issuer: self.jwt_issuer.clone(),
             audience: self.jwt_audience.clone(),
             token_ttl: self.token_ttl,
+            max_token_ttl: self.max_token_ttl,
             ..Default::default()
         })
     }

@@ -24,6 +24,9 @@ pub enum TokenCommand {
         /// Lifetime (15m, 1h, 1d).
         #[arg(long, default_value = "15m", value_parser = humantime::parse_duration)]
         ttl: Duration,
+        /// An organisation (slug) the token may act on; repeat for several (default: all).
+        #[arg(long = "org", value_name = "SLUG")]
+        organisations: Vec<String>,
         #[command(flatten)]
         jwt: JwtArgs,
     },
@@ -34,8 +37,14 @@ pub fn run(command: TokenCommand) -> Result<(), CliError> {
         sub,
         scope,
         ttl,
+        organisations,
         jwt,
     } = command;
+    for slug in &organisations {
+        crate::values::Slug::parse(slug)
+            .map_err(|e| CliError::usage(format!("--org '{slug}': {e}")))?;
+    }
+    let organisations = (!organisations.is_empty()).then_some(organisations);
     let config = jwt.auth_config(None)?;
     if config.hs256_secret.is_none() {
         return Err(CliError::usage(
@@ -44,7 +53,7 @@ pub fn run(command: TokenCommand) -> Result<(), CliError> {
     }
     let verifier = Verifier::new(&config).map_err(CliError::usage)?;
     let (token, _) = verifier
-        .issue(&sub, &scope.0, Some(ttl))
-        .map_err(CliError::failure)?;
+        .issue(&sub, &scope.0, organisations.as_deref(), Some(ttl))
+        .map_err(CliError::usage)?;
     emit(&format!("{token}\n"))
 }

@@ -188,6 +188,13 @@ pub struct ApiClientRow {
     pub scopes: String,
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// Files exported before organisations were tenants: every organisation.
+    #[serde(default = "every_organisation")]
+    pub organisations: String,
+}
+
+fn every_organisation() -> String {
+    "*".to_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
@@ -221,6 +228,8 @@ pub struct UserRow {
     pub role: String,
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    #[serde(default = "every_organisation")]
+    pub memberships: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]

@@ -162,6 +162,7 @@ diesel::table! {
         scopes -> Text,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        organisations -> Text,
     }
 }
 
@@ -193,6 +194,7 @@ diesel::table! {
         role -> Text,
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        memberships -> Text,
     }
 }
 

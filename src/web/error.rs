@@ -126,6 +126,27 @@ impl AppError {
         Self::internal(cause)
     }
 
+    /// The problem type's name: its URI is `/problems/{name}` on this site (RFC 9457 §3.1.1),
+    /// a page describing it; the README lists them.
+    fn problem_name(&self) -> &'static str {
+        match self {
+            AppError::NotFound { .. } => "not-found",
+            AppError::BadParameter { .. } => "invalid-parameter",
+            AppError::BadRequest(_) => "bad-request",
+            AppError::Unauthorized { .. } => "unauthorized",
+            AppError::Forbidden { .. } => "insufficient-scope",
+            AppError::Conflict(_) => "conflict",
+            AppError::PreconditionFailed { .. } => "precondition-failed",
+            AppError::PreconditionRequired => "precondition-required",
+            AppError::MethodNotAllowed { .. } => "method-not-allowed",
+            AppError::PayloadTooLarge(_) => "payload-too-large",
+            AppError::UnsupportedMediaType(_) => "unsupported-media-type",
+            AppError::Invalid(_) => "invalid-input",
+            AppError::ForbiddenPage(_) => "forbidden",
+            AppError::Internal { .. } => "internal-error",
+        }
+    }
+
     fn title(&self) -> &'static str {
         match self {
             AppError::NotFound { .. } => "Not found",
@@ -180,6 +201,18 @@ impl AppError {
 }
 
 impl AppError {
+    /// The detail a person reads: invalid fields with what is wrong with each.
+    fn page_detail(&self) -> String {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => self.detail(),
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
@@ -205,8 +238,12 @@ impl AppError {
         let status = self.status();
         match audience {
             Audience::Html => HttpResponse::build(status)
+                .insert_header(match self {
+                    AppError::MethodNotAllowed { allowed } => (header::ALLOW, *allowed),
+                    _ => (header::CACHE_CONTROL, "no-store"),
+                })
                 .content_type(ContentType::html())
-                .body(views::error_page(status, self.title(), &self.detail()).into_string()),
+                .body(views::error_page(status, self.title(), &self.page_detail()).into_string()),
             Audience::Json => {
                 let errors = match self {
                     AppError::BadParameter { name, problem, .. } => vec![FieldError {
@@ -216,8 +253,9 @@ impl AppError {
                     AppError::Invalid(errors) => errors.clone(),
                     _ => Vec::new(),
                 };
+                let kind = format!("/problems/{}", self.problem_name());
                 let problem = Problem {
-                    kind: "about:blank",
+                    kind: &kind,
                     title: self.title(),
                     status: status.as_u16(),
                     detail: self.detail(),
@@ -259,3 +297,91 @@ impl AppError {
         }
     }
 }
+
+/// Every problem type: its name (`/problems/{name}`), status, title and what to do.
+pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
+    (
+        "bad-request",
+        400,
+        "Bad request",
+        "The request cannot be read (a malformed body or query).",
+    ),
+    (
+        "invalid-parameter",
+        400,
+        "Invalid parameter",
+        "A query parameter or the body's syntax is wrong: `errors` names it.",
+    ),
+    (
+        "unauthorized",
+        401,
+        "Unauthorized",
+        "No valid bearer token: get one at /oauth/token (WWW-Authenticate says why).",
+    ),
+    (
+        "insufficient-scope",
+        403,
+        "Insufficient scope",
+        "The token lacks the scope the route needs.",
+    ),
+    (
+        "forbidden",
+        403,
+        "Not allowed",
+        "The account's role does not allow it, or a form failed its CSRF check.",
+    ),
+    (
+        "not-found",
+        404,
+        "Not found",
+        "No such record, or one outside the caller's organisations.",
+    ),
+    (
+        "method-not-allowed",
+        405,
+        "Method not allowed",
+        "The address exists, not with this method: Allow lists the methods.",
+    ),
+    (
+        "conflict",
+        409,
+        "Conflict",
+        "The change conflicts with the record as it is (a key taken, a state that forbids it).",
+    ),
+    (
+        "precondition-failed",
+        412,
+        "Precondition failed",
+        "The record changed since the version sent in If-Match: fetch it again.",
+    ),
+    (
+        "payload-too-large",
+        413,
+        "Payload too large",
+        "The body is over the limit (64 KiB).",
+    ),
+    (
+        "unsupported-media-type",
+        415,
+        "Unsupported media type",
+        "Send the body as application/json.",
+    ),
+    (
+        "invalid-input",
+        422,
+        "Invalid input",
+        "Fields are invalid, unknown or cannot be changed: `errors` names each with what is wrong.",
+    ),
+    (
+        "precondition-required",
+        428,
+        "Precondition required",
+        "Send If-Match with the record's ETag to update it.",
+    ),
+    (
+        "internal-error",
+        500,
+        "Internal error",
+        "Something went wrong on the server's side; it has been logged.",
+    ),
+];

@@ -13,6 +13,7 @@ use super::AppState;
 use super::error::{ApiError, AppError, PageError};
 use crate::auth::users::Role;
 use crate::auth::{AuthError, Principal, Scope};
+use crate::values::FieldError;
 
 pub use super::workspace::SignedIn;
 pub use super::workspace::forms::Form;
@@ -32,7 +33,7 @@ fn require_editor(signed_in: &SignedIn) -> Result<(), AppError> {
 
 fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
     let user = &signed_in.0.user;
-    if user.role == Role::Admin {
+    if user.role == Role::Admin && user.all_organisations() {
         Ok(())
     } else {
         Err(AppError::ForbiddenPage(format!(
@@ -126,6 +127,7 @@ impl<R: Poster + 'static> FromRequest for PostedForm<R> {
             let form = R::read(&body.await?).map_err(PageError)?;
             signed_in.check_csrf(&form.get("csrf")).map_err(PageError)?;
             R::check(&signed_in).map_err(PageError)?;
+            form.check_texts().map_err(PageError)?;
             Ok(PostedForm {
                 signed_in,
                 form,
@@ -245,16 +247,41 @@ impl<S: Needs + 'static> FromRequest for Caller<S> {
             .headers()
             .get(header::AUTHORIZATION)
             .map(|v| v.to_str().unwrap_or("").to_string());
+        let organisation = req.match_info().get("org").map(str::to_string);
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("no app state"))?;
             let principal = if state.api_auth_disabled {
                 Principal {
                     subject: "anonymous (API auth disabled)".into(),
                     scopes: Scope::ALL.to_vec(),
+                    organisations: None,
                 }
             } else {
-                verified(&state, authorization.as_deref()).await?
+                let principal = verified(&state, authorization.as_deref()).await?;
+                // A revoked client's tokens stop at its next request, not at their expiry.
+                let (subject, shared) = (principal.subject.clone(), state.clone());
+                let revoked = crate::web::db(&state, move |conn| {
+                    shared.revocations.is_revoked(conn, &subject)
+                })
+                .await;
+                if revoked.map_err(AppError::db)? {
+                    return Err(AppError::Unauthorized {
+                        description: Some("the client of this token is revoked".into()),
+                    }
+                    .into());
+                }
+                principal
             };
+            // Outside its organisations, nothing exists for the caller: 404, as for a slug
+            // that names no organisation.
+            if let Some(slug) = organisation
+                && !principal.may_see(&slug)
+            {
+                return Err(AppError::NotFound {
+                    what: format!("organisation '{slug}'"),
+                }
+                .into());
+            }
             S::check(&principal)?;
             Ok(Caller {
                 principal,
@@ -283,5 +310,128 @@ async fn verified(state: &AppState, authorization: Option<&str>) -> Result<Princ
         Err(e) => Err(AppError::Unauthorized {
             description: Some(e.to_string()),
         }),
+    }
+}
+
+/// A JSON body, read once the caller and its scope were checked: the handler asks for it with
+/// [`JsonBody::read`] after its other extractors passed, so a caller without the scope is told
+/// so (403), never to fix its body. Reading refuses, each as problem+json naming the field:
+/// another content type (415), a body over the limit (413), malformed JSON (400, `body` with
+/// the line and column), a control character in any text (422), an unknown field (422), a
+/// missing one or a value of the wrong type (400), each by its path (`transfers[0].country`).
+pub struct JsonBody<T> {
+    read: Result<T, AppError>,
+}
+
+impl<T> JsonBody<T> {
+    pub fn read(self) -> Result<T, AppError> {
+        self.read
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| v == "application/json" || v.ends_with("+json"))
+}
+
+/// The serde error of a body, as the field it is about and what is wrong.
+pub fn body_error(path: &str, message: &str) -> FieldError {
+    // serde names the field in backticks for these two; the path is the object's.
+    for (prefix, what) in [
+        ("unknown field `", "unknown"),
+        ("missing field `", "missing"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((name, tail)) = rest.split_once('`')
+        {
+            // An unknown field's path ends with it; a missing field's is its object's.
+            let field = if path.is_empty() || path == "." {
+                name.to_string()
+            } else if path == name || path.ends_with(&format!(".{name}")) {
+                path.to_string()
+            } else {
+                format!("{path}.{name}")
+            };
+            let message = match what {
+                "unknown" => format!(
+                    "is not a field of this body (it cannot be set here){}",
+                    tail.trim_start_matches(',')
+                        .trim_end()
+                        .strip_prefix(" expected")
+                        .map(|t| format!("; expected{t}"))
+                        .unwrap_or_default()
+                ),
+                _ => "is required".to_string(),
+            };
+            return FieldError::new(field, message);
+        }
+    }
+    let field = if path.is_empty() || path == "." {
+        "body"
+    } else {
+        path
+    };
+    FieldError::new(field, message)
+}
+
+/// Parses a JSON body into `T` (see [`JsonBody`]).
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| AppError::BadParameter {
+            name: "body".into(),
+            problem: format!(
+                "not valid JSON at line {}, column {}: {}",
+                e.line(),
+                e.column(),
+                e.to_string().split(" at line ").next().unwrap_or_default()
+            ),
+        })?;
+    let errors = crate::values::check_texts(&value);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        let error = body_error(&path, &message);
+        // A field the body may not hold is invalid input (422); a value that cannot be read
+        // as its type, or a missing one, leaves a body that cannot be read (400).
+        if message.starts_with("unknown field") {
+            AppError::Invalid(vec![error])
+        } else {
+            AppError::BadParameter {
+                name: error.field,
+                problem: error.message,
+            }
+        }
+    })
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Extracted<Self, ApiError>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let read = match bytes.await {
+                _ if !json => Err(AppError::UnsupportedMediaType(
+                    "send the body as application/json".into(),
+                )),
+                Err(e) => Err(match e.as_response_error().status_code() {
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge(
+                        format!("the body is over {} bytes", super::api::BODY_LIMIT),
+                    ),
+                    _ => AppError::BadRequest(format!("the body cannot be read: {e}")),
+                }),
+                Ok(bytes) => parse_json(&bytes),
+            };
+            Ok(JsonBody { read })
+        })
     }
 }

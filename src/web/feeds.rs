@@ -207,11 +207,16 @@ pub fn json(listing: &Listing, rules: &RuleSet) -> String {
     serde_json::to_string_pretty(&list).expect("the public list serialises")
 }
 
-pub fn csv(listing: &Listing) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// The list as CSV (RFC 4180: CRLF line ends, a header row): one row per transfer, and one
+/// row with empty transfer columns for a vendor without any, so that every listed vendor is in
+/// it. Every cell goes through [`crate::text::csv_cell`]: a name like `=HYPERLINK(...)` is text
+/// in a spreadsheet, not a formula. `bom`: start with a UTF-8 byte order mark, for Excel.
+pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
+    let mut w = crate::text::csv_writer();
     w.write_record([
         "organisation",
         "as_of",
+        "vendor_key",
         "vendor",
         "legal_entity",
         "website",
@@ -239,49 +244,69 @@ pub fn csv(listing: &Listing) -> Result<Vec<u8>, csv::Error> {
             .collect::<Vec<_>>()
             .join(";");
         let role: &str = v.role.into();
-        for t in &row.transfers {
-            let tr = t.transfer;
-            let data = tr
-                .data_categories
+        let vendor = [
+            org.as_str(),
+            &as_of,
+            &v.key,
+            &v.name,
+            v.legal_entity.as_deref().unwrap_or(""),
+            v.website.as_deref().unwrap_or(""),
+            role,
+            &categories,
+            &v.purpose,
+        ];
+        let mut transfers: Vec<[String; 9]> = row
+            .transfers
+            .iter()
+            .map(|t| {
+                let tr = t.transfer;
+                let data = tr
+                    .data_categories
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(";");
+                let mechanisms = tr
+                    .mechanisms
+                    .iter()
+                    .map(|m| match m.signed_on {
+                        Some(d) => format!("{}:{d}", m.id),
+                        None => m.id.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(";");
+                [
+                    tr.country.map(|c| c.as_str()).unwrap_or("").to_string(),
+                    tr.country.map(|c| c.name()).unwrap_or("").to_string(),
+                    tr.location.clone().unwrap_or_default(),
+                    data,
+                    mechanisms,
+                    t.assessment.verdict.as_str().to_string(),
+                    t.assessment.flagged.to_string(),
+                    t.assessment.severity.as_str().to_string(),
+                    t.assessment.reason.clone(),
+                ]
+            })
+            .collect();
+        if transfers.is_empty() {
+            transfers.push(Default::default());
+        }
+        for transfer in &transfers {
+            let cells = vendor
                 .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(";");
-            let mechanisms = tr
-                .mechanisms
-                .iter()
-                .map(|m| match m.signed_on {
-                    Some(d) => format!("{}:{d}", m.id),
-                    None => m.id.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join(";");
-            w.write_record([
-                org.as_str(),
-                &as_of,
-                &v.name,
-                v.legal_entity.as_deref().unwrap_or(""),
-                v.website.as_deref().unwrap_or(""),
-                role,
-                &categories,
-                &v.purpose,
-                tr.country.map(|c| c.as_str()).unwrap_or(""),
-                tr.country.map(|c| c.name()).unwrap_or(""),
-                tr.location.as_deref().unwrap_or(""),
-                &data,
-                &mechanisms,
-                t.assessment.verdict.as_str(),
-                if t.assessment.flagged {
-                    "true"
-                } else {
-                    "false"
-                },
-                t.assessment.severity.as_str(),
-                &t.assessment.reason,
-            ])?;
+                .copied()
+                .chain(transfer.iter().map(String::as_str));
+            w.write_record(cells.map(|c| crate::text::csv_cell(c).into_owned()))?;
         }
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+    let body = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(if bom {
+        [crate::text::UTF8_BOM, &body].concat()
+    } else {
+        body
+    })
 }
 
 fn datetime(at: NaiveDateTime) -> FixedDateTime {

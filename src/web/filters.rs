@@ -48,17 +48,36 @@ pub fn parse(query: &str, today: NaiveDate) -> Result<Filters, AppError> {
                 filters.country =
                     Some(CountryCode::parse(value).map_err(|e| bad("country", e.to_string()))?);
             }
-            "flagged" => {
-                filters.flagged = Some(match value.to_ascii_lowercase().as_str() {
-                    "true" | "1" | "yes" | "on" => true,
-                    "false" | "0" | "no" | "off" => false,
-                    _ => return Err(bad("flagged", format!("'{value}' is not true or false"))),
-                });
-            }
+            "flagged" => filters.flagged = Some(yes_or_no("flagged", value)?),
             _ => {}
         }
     }
     Ok(filters)
+}
+
+fn yes_or_no(name: &str, value: &str) -> Result<bool, AppError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(AppError::BadParameter {
+            name: name.to_string(),
+            problem: format!("'{value}' is not true or false"),
+        }),
+    }
+}
+
+/// `bom=true` on the CSV: start it with a UTF-8 byte order mark, so that Excel reads accents
+/// right (without one it reads the file in the system's legacy code page).
+pub fn bom(query: &str) -> Result<bool, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    match pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == "bom" && !v.trim().is_empty())
+    {
+        Some((_, v)) => yes_or_no("bom", v.trim()),
+        None => Ok(false),
+    }
 }
 
 /// The filters the Atom feed cannot apply, refused with a 400 naming the parameter. `flagged`

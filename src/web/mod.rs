@@ -6,6 +6,7 @@ mod error;
 pub(crate) mod extract;
 mod feeds;
 mod filters;
+mod guard;
 mod input;
 pub mod origin;
 mod public;
@@ -14,7 +15,7 @@ mod subscriptions;
 mod views;
 mod workspace;
 
-pub use error::{ApiError, AppError, FieldError, PageError};
+pub use error::{ApiError, AppError, FieldError, PROBLEM_TYPES, PageError};
 
 use actix_web::web;
 
@@ -37,6 +38,10 @@ pub struct AppState {
     pub mail_enabled: bool,
     /// Signs the links sent by e-mail.
     pub link_key: crate::registry::link::LinkKey,
+    /// Which API clients are revoked (checked on every API request, re-read when it changes).
+    pub revocations: crate::auth::clients::Revocations,
+    /// The token endpoint's limits.
+    pub token_throttle: crate::auth::throttle::TokenThrottle,
 }
 
 /// Runs database work on actix's blocking pool with a pooled connection: diesel blocks, the

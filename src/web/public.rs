@@ -52,15 +52,48 @@ impl Format {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(index))
-        .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz))
-        .route("/static/style.css", web::get().to(stylesheet))
-        .route("/{slug}/subprocessors.json", web::get().to(list_json))
-        .route("/{slug}/subprocessors.csv", web::get().to(list_csv))
-        .route("/{slug}/subprocessors.atom", web::get().to(list_atom))
-        .route("/{slug}/history.json", web::get().to(history_json))
-        .route("/{slug}/subprocessors", web::get().to(list_html));
+    cfg.service(page("/").route(web::get().to(index)))
+        .service(page("/healthz").route(web::get().to(healthz)))
+        .service(page("/readyz").route(web::get().to(readyz)))
+        .service(page("/static/style.css").route(web::get().to(stylesheet)))
+        .service(page("/problems/{name}").route(web::get().to(problem_type)))
+        .service(document("/{slug}/subprocessors.json").route(web::get().to(list_json)))
+        .service(document("/{slug}/subprocessors.csv").route(web::get().to(list_csv)))
+        .service(document("/{slug}/subprocessors.atom").route(web::get().to(list_atom)))
+        .service(document("/{slug}/history.json").route(web::get().to(history_json)))
+        .service(page("/{slug}/subprocessors").route(web::get().to(list_html)));
+}
+
+/// A public page: GET (and HEAD, answered as GET); any other method is a 405 saying so.
+fn page(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(|| async {
+        Err::<HttpResponse, _>(PageError(AppError::MethodNotAllowed {
+            allowed: "GET, HEAD",
+        }))
+    }))
+}
+
+/// A public machine-readable document: as [`page`], its errors in problem+json.
+fn document(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(|| async {
+        Err::<HttpResponse, _>(ApiError(AppError::MethodNotAllowed {
+            allowed: "GET, HEAD",
+        }))
+    }))
+}
+
+/// `GET /problems/{name}`: what a problem type of the API means (the `type` of its errors).
+async fn problem_type(name: web::Path<String>) -> Result<HttpResponse, PageError> {
+    let (name, status, title, meaning) = super::PROBLEM_TYPES
+        .iter()
+        .find(|(n, ..)| *n == name.as_str())
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("problem type '{name}'"),
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(format!("{title} ({status})\n\n{meaning}\n\nProblem type /problems/{name} of the crossborder API (RFC 9457).\n")))
 }
 
 async fn healthz() -> HttpResponse {
@@ -190,9 +223,10 @@ async fn render_list(
     if format == Format::Atom {
         filters::check_for_feed(&filters)?;
     }
+    let bom = format == Format::Csv && filters::bom(req.query_string())?;
     let key = CacheKey {
         slug: slug.clone(),
-        format: format.name(),
+        format: if bom { "csv-bom" } else { format.name() },
         filters: filters.clone(),
         base: base.clone(),
     };
@@ -222,18 +256,20 @@ async fn render_list(
     let body: Vec<u8> = match format {
         Format::Html => {
             let query = filters::query_string(&filters, today);
-            views::subprocessors_page(&listing, state.rules, &query, state.mail_enabled)
-                .into_string()
-                .into_bytes()
+            let page = views::subprocessors_page(&listing, state.rules, &query, state.mail_enabled)
+                .into_string();
+            crate::text::printable(&page).into_owned().into_bytes()
         }
         Format::Json => feeds::json(&listing, state.rules).into_bytes(),
-        Format::Csv => feeds::csv(&listing).map_err(AppError::internal)?,
-        Format::Atom => feeds::atom(
-            &listing,
-            base.as_deref().unwrap_or(""),
-            &filters::query_string(&filters, today),
-        )
-        .into_bytes(),
+        Format::Csv => feeds::csv(&listing, bom).map_err(AppError::internal)?,
+        Format::Atom => {
+            let feed = feeds::atom(
+                &listing,
+                base.as_deref().unwrap_or(""),
+                &filters::query_string(&filters, today),
+            );
+            crate::text::printable(&feed).into_owned().into_bytes()
+        }
     };
     let rendered = Rendered::new(
         body,

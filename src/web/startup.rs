@@ -88,7 +88,14 @@ impl Application {
             origin: Origin::new(settings),
             mail_enabled: settings.mail.is_some(),
             link_key,
+            revocations: Default::default(),
+            token_throttle: Default::default(),
         });
+        // The revoked clients, known before the first request (which then costs one query).
+        state
+            .revocations
+            .is_revoked(&mut *state.db.get()?, "")
+            .map_err(StartError::Database)?;
         let mailer = settings.mail.as_ref().map(Mailer::new).transpose()?;
         if mailer.is_none() {
             tracing::warn!(
@@ -109,6 +116,7 @@ impl Application {
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(super::guard::guard))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
                 .wrap(Compress::default())
                 .wrap(NormalizePath::new(TrailingSlash::Trim))

@@ -13,6 +13,7 @@ mod api_auth;
 mod corrupt;
 mod export;
 mod feeds;
+mod hardening;
 mod history;
 mod instances;
 mod notices;

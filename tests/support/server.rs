@@ -108,7 +108,7 @@ impl TestApp {
         let scopes = crossborder::auth::parse_scopes(scopes).expect("known scopes");
         self.state
             .verifier
-            .issue(sub, &scopes, None)
+            .issue(sub, &scopes, None, None)
             .expect("the test app can sign")
             .0
     }

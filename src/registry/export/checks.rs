@@ -110,6 +110,8 @@ pub fn parse(bytes: &[u8]) -> Result<Export, String> {
     export.tables.check_keys(&mut errors);
     check_references(&export.tables, &mut errors);
     check_unique(&export.tables, &mut errors);
+    export.tables.nul_characters(&mut errors);
+    check_values(&export.tables, &mut errors);
     if errors.is_empty() {
         Ok(export)
     } else {
@@ -407,19 +409,121 @@ fn check_unique(t: &Tables, errors: &mut Vec<String>) {
     unique(&t.sessions, "token_hash", |r| r.token_hash.clone(), errors);
 }
 
+/// Text holding a control character (a NUL, which PostgreSQL cannot store, an escape, a bell):
+/// refused on both backends, as the API and the forms refuse it.
 pub(super) fn nul_characters<T: Row>(rows: &[T], errors: &mut Vec<String>) {
     for row in rows {
         if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(row) {
             for (field, value) in fields {
-                if value.as_str().is_some_and(|s| s.contains('\0')) {
+                if let Some(Err(e)) = value
+                    .as_str()
+                    .map(|s| crate::values::check_lines(&field, s))
+                {
                     errors.push(format!(
-                        "table `{}`, {}, field `{field}`: PostgreSQL cannot store text holding a \
-                         NUL character (\\u0000)",
+                        "table `{}`, {}, field `{field}`: {}",
                         T::TABLE,
-                        row.describe()
+                        row.describe(),
+                        e.message
                     ));
                 }
             }
         }
+    }
+}
+
+/// Every value checked with the rules of the API and the seeds: countries, roles, statuses,
+/// categories, mechanisms and frameworks of the rules data, keys, slugs, web addresses. A value
+/// no page can show is refused with its table, row and field, never imported.
+pub(super) fn check_values(t: &Tables, errors: &mut Vec<String>) {
+    use crate::registry::{DataCategory, Role, VendorCategory, VendorStatus};
+    use crate::rules::{CountryCode, RuleSet};
+    use crate::values::{Slug, VendorKey, WebUrl, word};
+    let rules = RuleSet::embedded();
+    let mut check = |table: &str, row: String, field: &str, result: Result<(), String>| {
+        if let Err(message) = result {
+            errors.push(format!(
+                "table `{table}`, {row}, field `{field}`: {message}"
+            ));
+        }
+    };
+    let country = |c: &str| CountryCode::parse(c).map(|_| ()).map_err(|e| e.to_string());
+    let url = |u: &Option<String>| {
+        u.as_deref()
+            .map_or(Ok(()), |u| WebUrl::parse(u).map(|_| ()))
+    };
+    for r in &t.organisations {
+        check(
+            "organisations",
+            r.describe(),
+            "slug",
+            Slug::parse(&r.slug).map(|_| ()),
+        );
+        check(
+            "organisations",
+            r.describe(),
+            "country",
+            country(&r.country),
+        );
+        check("organisations", r.describe(), "website", url(&r.website));
+        check(
+            "organisations",
+            r.describe(),
+            "policy_url",
+            url(&r.policy_url),
+        );
+    }
+    for r in &t.vendors {
+        let at = r.describe();
+        check(
+            "vendors",
+            at.clone(),
+            "key",
+            VendorKey::parse(&r.key).map(|_| ()),
+        );
+        check(
+            "vendors",
+            at.clone(),
+            "role",
+            word::<Role>(&r.role).map(|_| ()),
+        );
+        check(
+            "vendors",
+            at.clone(),
+            "status",
+            word::<VendorStatus>(&r.status).map(|_| ()),
+        );
+        check("vendors", at.clone(), "website", url(&r.website));
+        check("vendors", at.clone(), "dpa_url", url(&r.dpa_url));
+        let hq = r.headquarters.as_deref().map_or(Ok(()), country);
+        check("vendors", at, "headquarters", hq);
+    }
+    for r in &t.vendor_categories {
+        let ok = word::<VendorCategory>(&r.category).map(|_| ());
+        check("vendor_categories", r.describe(), "category", ok);
+    }
+    for r in &t.vendor_certifications {
+        let ok = rules
+            .framework_id(&r.framework)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        check("vendor_certifications", r.describe(), "framework", ok);
+    }
+    for r in &t.transfers {
+        let ok = r.country.as_deref().map_or(Ok(()), country);
+        check("transfers", r.describe(), "country", ok);
+    }
+    for r in &t.transfer_mechanisms {
+        let ok = rules
+            .mechanism_id(&r.mechanism)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        check("transfer_mechanisms", r.describe(), "mechanism", ok);
+    }
+    for r in &t.transfer_data_categories {
+        let ok = word::<DataCategory>(&r.category).map(|_| ());
+        check("transfer_data_categories", r.describe(), "category", ok);
+    }
+    for r in &t.evidence {
+        check("evidence", r.describe(), "url", url(&r.url));
     }
 }

@@ -125,13 +125,7 @@ pub fn import(
         DbConnection::Postgres(_) => "postgresql",
         DbConnection::Sqlite(_) => "sqlite",
     };
-    if backend == "postgresql" {
-        let mut errors = Vec::new();
-        export.tables.nul_characters(&mut errors);
-        if !errors.is_empty() {
-            return Err(ImportError::Invalid(list(errors)));
-        }
-    }
+    // Values and control characters were checked when the file was read (checks::parse).
     let mut tables = export.tables.clone();
     tables.sort();
     conn.write_transaction(|conn| {

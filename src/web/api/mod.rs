@@ -24,24 +24,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .app_data(json_config())
-            .service(resource("/organisations", "GET").route(web::get().to(reads::organisations)))
+            .app_data(web::PayloadConfig::new(BODY_LIMIT))
             .service(
-                resource("/organisations/{org}", "GET").route(web::get().to(reads::organisation)),
+                resource("/organisations", "GET, HEAD").route(web::get().to(reads::organisations)),
             )
             .service(
-                resource("/organisations/{org}/vendors", "GET, POST")
+                resource("/organisations/{org}", "GET, HEAD")
+                    .route(web::get().to(reads::organisation)),
+            )
+            .service(
+                resource("/organisations/{org}/vendors", "GET, HEAD, POST")
                     .route(web::get().to(reads::vendors))
                     .route(web::post().to(writes::create_vendor)),
             )
             .service(
-                resource("/organisations/{org}/lookup", "GET").route(web::get().to(reads::lookup)),
+                resource("/organisations/{org}/lookup", "GET, HEAD")
+                    .route(web::get().to(reads::lookup)),
             )
             .service(
-                resource("/organisations/{org}/transfers", "GET")
+                resource("/organisations/{org}/transfers", "GET, HEAD")
                     .route(web::get().to(reads::transfers)),
             )
             .service(
-                resource("/organisations/{org}/vendors/{key}", "GET, PUT")
+                resource("/organisations/{org}/vendors/{key}", "GET, HEAD, PUT")
                     .route(web::get().to(reads::vendor))
                     .route(web::put().to(writes::update_vendor)),
             )
@@ -81,7 +86,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/assess", "POST").route(web::post().to(reads::assess)))
             .service(resource("/intake", "POST").route(web::post().to(writes::create_intake)))
-            .service(resource("/intake/{id}", "GET").route(web::get().to(reads::intake)))
+            .service(resource("/intake/{id}", "GET, HEAD").route(web::get().to(reads::intake)))
             .default_service(web::to(not_found)),
     )
     .service(

@@ -17,7 +17,7 @@ use crate::registry::{
 use crate::rules::{self, Claim, CountryCode, Facts, RuleSet};
 use crate::values::vocabulary;
 use crate::web::error::AppError;
-use crate::web::extract::{Caller, ReadIntake, ReadRegistry};
+use crate::web::extract::{Caller, JsonBody, ReadIntake, ReadRegistry};
 use crate::web::{AppState, blocking};
 
 fn bad(name: &str, problem: impl Into<String>) -> AppError {
@@ -71,21 +71,25 @@ async fn published(
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "registry",
-    responses((status = 200, body = OrganisationList), (status = 401, body = inline(Object)), (status = 403, body = inline(Object))),
+    responses((status = 200, description = "OK", body = OrganisationList), (status = 401, description = "No valid bearer token (problem+json)", body = inline(Object)), (status = 403, description = "The token lacks the scope (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn organisations(
-    _caller: Caller<ReadRegistry>,
+    caller: Caller<ReadRegistry>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let list = blocking(&state, organisation::list).await?;
     Ok(HttpResponse::Ok().json(OrganisationList {
-        data: list.iter().map(OrganisationOut::from).collect(),
+        data: list
+            .iter()
+            .filter(|o| caller.principal.may_see(&o.slug))
+            .map(OrganisationOut::from)
+            .collect(),
     }))
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}", tag = "registry",
     params(("org" = String, Path, description = "The organisation's slug")),
-    responses((status = 200, body = OrganisationOut), (status = 404, body = inline(Object))),
+    responses((status = 200, description = "OK", body = OrganisationOut), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn organisation(
     _caller: Caller<ReadRegistry>,
@@ -211,7 +215,7 @@ fn cursor(v: &Vendor) -> String {
         ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
         ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
-    responses((status = 200, body = VendorPage), (status = 400, body = inline(Object)), (status = 404, body = inline(Object))),
+    responses((status = 200, description = "OK", body = VendorPage), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn vendors(
     _caller: Caller<ReadRegistry>,
@@ -267,7 +271,7 @@ pub async fn vendors(
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/vendors/{key}", tag = "registry",
     params(("org" = String, Path), ("key" = String, Path), ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included")),
-    responses((status = 200, body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, body = inline(Object))),
+    responses((status = 200, description = "OK", body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn vendor(
     _caller: Caller<ReadRegistry>,
@@ -310,7 +314,7 @@ fn host(url: &str) -> String {
     params(("org" = String, Path),
         ("domain" = Option<String>, Query, description = "A website domain, e.g. stripe.com (subdomains match)"),
         ("name" = Option<String>, Query, description = "Part of the vendor's name, case-insensitive")),
-    responses((status = 200, body = LookupResult), (status = 400, body = inline(Object))),
+    responses((status = 200, description = "OK", body = LookupResult), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn lookup(
     _caller: Caller<ReadRegistry>,
@@ -375,7 +379,7 @@ pub async fn lookup(
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/transfers", tag = "registry",
     params(("org" = String, Path), ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
         ("country" = Option<String>, Query), ("flagged" = Option<bool>, Query)),
-    responses((status = 200, body = TransferList), (status = 400, body = inline(Object)), (status = 404, body = inline(Object))),
+    responses((status = 200, description = "OK", body = TransferList), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn transfers(
     _caller: Caller<ReadRegistry>,
@@ -410,13 +414,14 @@ pub async fn transfers(
 }
 
 #[utoipa::path(post, path = "/api/v1/assess", tag = "assess", request_body = AssessIn,
-    responses((status = 200, body = AssessmentOut), (status = 400, body = inline(Object)), (status = 422, body = inline(Object))),
+    responses((status = 200, description = "OK", body = AssessmentOut), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn assess(
     _caller: Caller<ReadRegistry>,
-    body: web::Json<AssessIn>,
+    body: JsonBody<AssessIn>,
 ) -> Result<HttpResponse, ApiError> {
-    validated(&*body)?;
+    let body = body.read()?;
+    validated(&body)?;
     let rules = RuleSet::embedded();
     let parse = |c: &str| CountryCode::parse(c).map_err(|e| bad("country", e.to_string()));
     let mut facts = Facts::to(
@@ -447,10 +452,10 @@ pub async fn assess(
 
 #[utoipa::path(get, path = "/api/v1/intake/{id}", tag = "intake",
     params(("id" = i32, Path)),
-    responses((status = 200, body = dto::IntakeOut), (status = 404, body = inline(Object))),
+    responses((status = 200, description = "OK", body = dto::IntakeOut), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["intake:write"]), ("bearer" = ["registry:read"])))]
 pub async fn intake(
-    _caller: Caller<ReadIntake>,
+    caller: Caller<ReadIntake>,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -462,7 +467,11 @@ pub async fn intake(
         Ok((intake::get(conn, id)?, intake::vendor_key(conn, id)?))
     })
     .await?;
-    let mut out = super::writes::intake_out(request.ok_or_else(not_found)?);
+    // An intake request of an organisation outside the caller's is as missing as any other.
+    let request = request
+        .filter(|r| caller.principal.may_see(&r.organisation))
+        .ok_or_else(not_found)?;
+    let mut out = super::writes::intake_out(request);
     out.vendor = vendor;
     Ok(HttpResponse::Ok().json(out))
 }

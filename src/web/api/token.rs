@@ -44,13 +44,20 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         .decode(encoded.trim())
         .ok()?;
     let (id, secret) = std::str::from_utf8(&decoded).ok()?.split_once(':')?;
-    Some((id.to_string(), secret.to_string()))
+    // A control character names no client (and PostgreSQL cannot compare a NUL).
+    let typed = [
+        ("client_id".to_string(), id.to_string()),
+        ("client_secret".to_string(), secret.to_string()),
+    ];
+    crate::values::check_pairs(&typed)
+        .is_empty()
+        .then(|| (id.to_string(), secret.to_string()))
 }
 
 #[utoipa::path(post, path = "/oauth/token", tag = "auth",
     request_body(content = String, content_type = "application/x-www-form-urlencoded",
         description = "grant_type=client_credentials, optional scope; client credentials by HTTP Basic or client_id and client_secret"),
-    responses((status = 200, body = TokenOut), (status = 400, body = inline(Object)), (status = 401, body = inline(Object))))]
+    responses((status = 200, description = "OK", body = TokenOut), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 401, description = "No valid bearer token (problem+json)", body = inline(Object))))]
 pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
     use actix_web::http::StatusCode;
     let form_type = req
@@ -72,6 +79,13 @@ pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
             "the form cannot be read",
         );
     };
+    if let Some(e) = crate::values::check_pairs(&form).into_iter().next() {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            format!("{}: {}", e.field, e.message),
+        );
+    }
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     match field("grant_type").as_deref() {
         Some("client_credentials") => {}
@@ -99,6 +113,25 @@ pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
             "client credentials are missing",
         );
     };
+    // Per client id and per address, counted before the secret is checked; then at most a few
+    // secrets are checked at once, so guessing cannot starve the public pages of CPU.
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    if let Err(seconds) = state.token_throttle.admit(&client_id, &address) {
+        let mut response = oauth_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "slow_down",
+            format!(
+                "too many token requests for this client or from this address: retry in {seconds} s"
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        return response;
+    }
     if !state.verifier.can_issue() {
         return oauth_error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -106,10 +139,18 @@ pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
             "token issuance needs an HS256 secret (JWT_SECRET)",
         );
     }
+    let Ok(_permit) = state.token_throttle.checks.acquire().await else {
+        return oauth_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "shutting down",
+        );
+    };
     let authenticated = crate::web::db(&state, move |conn| {
         clients::authenticate(conn, &client_id, &secret)
     })
     .await;
+    drop(_permit);
     let (client, allowed) = match authenticated {
         Ok(Some(found)) => found,
         Ok(None) => {
@@ -153,7 +194,12 @@ pub async fn token(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         }
         None => allowed,
     };
-    match state.verifier.issue(&client.client_id, &scopes, None) {
+    match state.verifier.issue(
+        &client.client_id,
+        &scopes,
+        client.organisations.as_deref(),
+        None,
+    ) {
         Ok((access_token, ttl)) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(TokenOut {

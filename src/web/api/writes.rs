@@ -12,7 +12,7 @@ use crate::date::today;
 use crate::registry::intake::{self, IntakeRequest, NewIntake};
 use crate::registry::{EditError, Vendor, certification, evidence, organisation, transfer, vendor};
 use crate::web::error::{AppError, FieldError};
-use crate::web::extract::{Caller, FileIntake, IfMatch, WriteRegistry};
+use crate::web::extract::{Caller, FileIntake, IfMatch, JsonBody, WriteRegistry};
 use crate::web::{AppState, blocking};
 
 fn edit_error(e: EditError) -> AppError {
@@ -49,14 +49,15 @@ async fn vendor_write(
     status: actix_web::http::StatusCode,
     write: impl FnOnce(&mut crate::db::DbConnection) -> Result<Vendor, EditError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
+    let wanted = slug.clone();
     let (vendor, exporter) = edit(state, move |conn| {
         let vendor = write(conn)?;
         let exporter =
-            organisation::country_of(conn, &slug)?.ok_or(EditError::NotFound("organisation"))?;
+            organisation::country_of(conn, &wanted)?.ok_or(EditError::NotFound("organisation"))?;
         Ok((vendor, exporter))
     })
     .await?;
-    Ok(vendor_response(status, &vendor, state, exporter))
+    Ok(vendor_response(status, &vendor, state, exporter, &slug))
 }
 
 /// A numeric id from the path; anything else names no record.
@@ -71,26 +72,35 @@ fn vendor_response(
     v: &Vendor,
     state: &AppState,
     exporter: crate::rules::CountryCode,
+    slug: &str,
 ) -> HttpResponse {
-    HttpResponse::build(status)
+    let mut response = HttpResponse::build(status);
+    if status == StatusCode::CREATED {
+        response.insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/organisations/{slug}/vendors/{}", v.key),
+        ));
+    }
+    response
         .insert_header(etag(v.version))
         .json(dto::vendor_out(v, exporter, state.rules, today()))
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors", tag = "registry", request_body = VendorIn,
     params(("org" = String, Path)),
-    responses((status = 201, body = dto::VendorOut), (status = 400, body = inline(Object)), (status = 409, body = inline(Object)),
-        (status = 413, body = inline(Object)), (status = 415, body = inline(Object)), (status = 422, body = inline(Object))),
+    responses((status = 201, description = "Created", body = dto::VendorOut, headers(("Location" = String, description = "The vendor's address"), ("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 409, description = "Conflict (problem+json)", body = inline(Object)),
+        (status = 413, description = "The body is too large (problem+json)", body = inline(Object)), (status = 415, description = "The body is not JSON (problem+json)", body = inline(Object)), (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn create_vendor(
     caller: Caller<WriteRegistry>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<VendorIn>,
+    body: JsonBody<VendorIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
     // Every invalid field at once: the validator's and the cross-field checks'.
-    let mut errors = match validator::Validate::validate(&*body) {
+    let mut errors = match validator::Validate::validate(&body) {
         Ok(()) => Vec::new(),
         Err(e) => dto::field_errors(&e),
     };
@@ -102,7 +112,7 @@ pub async fn create_vendor(
     }));
     reject(errors)?;
     let timing = body.timing();
-    let new = body.into_inner().into_new().map_err(AppError::Invalid)?;
+    let new = body.into_new().map_err(AppError::Invalid)?;
     let slug = path.into_inner();
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
         vendor::create(conn, &slug, new, &timing, &actor)
@@ -112,21 +122,50 @@ pub async fn create_vendor(
 
 #[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}", tag = "registry", request_body = VendorIn,
     params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's ETag")),
-    responses((status = 200, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
-        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    responses((status = 200, description = "OK", body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 412, description = "The record changed since the If-Match version (problem+json)", body = inline(Object)),
+        (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object)), (status = 428, description = "If-Match is missing (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn update_vendor(
     caller: Caller<WriteRegistry>,
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<VendorIn>,
+    body: JsonBody<VendorIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
-    validated(&*body)?;
+    let (slug, key) = path.into_inner();
+    // What an update cannot change is refused, never silently ignored.
+    let mut immutable = Vec::new();
+    if body.key != key {
+        immutable.push(FieldError::new(
+            "key",
+            format!("is the vendor's id and cannot be changed: send '{key}'"),
+        ));
+    }
+    if !body.transfers.is_empty() {
+        immutable.push(FieldError::new(
+            "transfers",
+            format!(
+                "cannot be changed with the vendor: add one with POST /api/v1/organisations/{slug}/vendors/{key}/transfers, change one with PUT .../transfers/{{id}}"
+            ),
+        ));
+    }
+    if !immutable.is_empty() {
+        // A vendor that does not exist is a 404 whatever the body says.
+        let (s, k) = (slug.clone(), key.clone());
+        let found = blocking(&state, move |conn| vendor::find(conn, &s, &k)).await?;
+        if !matches!(found, Some((_, Some(_)))) {
+            return Err(AppError::NotFound {
+                what: format!("vendor '{key}' in organisation '{slug}'"),
+            }
+            .into());
+        }
+    }
+    reject(immutable)?;
+    validated(&body)?;
     let fields = body.fields().map_err(AppError::Invalid)?;
     let timing = body.timing();
-    let (slug, key) = path.into_inner();
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
         vendor::update(conn, (&slug, &key), expected, fields, &timing, &actor)
     })
@@ -135,19 +174,20 @@ pub async fn update_vendor(
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/retire", tag = "registry", request_body = RetireIn,
     params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's ETag")),
-    responses((status = 200, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 409, body = inline(Object)),
-        (status = 412, body = inline(Object)), (status = 428, body = inline(Object))),
+    responses((status = 200, description = "OK", body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 409, description = "Conflict (problem+json)", body = inline(Object)),
+        (status = 412, description = "The record changed since the If-Match version (problem+json)", body = inline(Object)), (status = 428, description = "If-Match is missing (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn retire_vendor(
     caller: Caller<WriteRegistry>,
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<RetireIn>,
+    body: JsonBody<RetireIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
     let (slug, key) = path.into_inner();
-    validated(&*body)?;
+    validated(&body)?;
     let timing = crate::web::input::timing(Some(body.effective_on), &None, &body.correction_reason);
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
         vendor::retire(conn, (&slug, &key), expected, &timing, &actor)
@@ -157,23 +197,21 @@ pub async fn retire_vendor(
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/transfers", tag = "registry", request_body = TransferIn,
     params(("org" = String, Path), ("key" = String, Path)),
-    responses((status = 201, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 422, body = inline(Object))),
+    responses((status = 201, description = "Created", body = dto::VendorOut, headers(("Location" = String, description = "The vendor's address"), ("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn add_transfer(
     caller: Caller<WriteRegistry>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<TransferIn>,
+    body: JsonBody<TransferIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
-    validated(&*body)?;
+    validated(&body)?;
     reject(body.check())?;
     let (slug, key) = path.into_inner();
     let timing = body.timing();
-    let transfer = body
-        .into_inner()
-        .into_transfer()
-        .map_err(AppError::Invalid)?;
+    let transfer = body.into_transfer().map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
         transfer::add(conn, (&slug, &key), &transfer, &timing, &actor).map(|(_, vendor)| vendor)
     })
@@ -182,26 +220,24 @@ pub async fn add_transfer(
 
 #[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}/transfers/{id}", tag = "registry", request_body = TransferIn,
     params(("org" = String, Path), ("key" = String, Path), ("id" = i32, Path), ("If-Match" = String, Header, description = "The transfer's version")),
-    responses((status = 200, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
-        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    responses((status = 200, description = "OK", body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 412, description = "The record changed since the If-Match version (problem+json)", body = inline(Object)),
+        (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object)), (status = 428, description = "If-Match is missing (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn update_transfer(
     caller: Caller<WriteRegistry>,
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
-    body: web::Json<TransferIn>,
+    body: JsonBody<TransferIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
-    validated(&*body)?;
+    validated(&body)?;
     reject(body.check())?;
     let (slug, key, id) = path.into_inner();
     let id = path_id(&id, "transfer")?;
     let timing = body.timing();
-    let transfer = body
-        .into_inner()
-        .into_transfer()
-        .map_err(AppError::Invalid)?;
+    let transfer = body.into_transfer().map_err(AppError::Invalid)?;
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
         transfer::update(
             conn,
@@ -241,20 +277,21 @@ pub async fn end_transfer(
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/certifications", tag = "registry", request_body = dto::CertificationIn,
     params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's version")),
-    responses((status = 201, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
-        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    responses((status = 201, description = "Created", body = dto::VendorOut, headers(("Location" = String, description = "The vendor's address"), ("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 412, description = "The record changed since the If-Match version (problem+json)", body = inline(Object)),
+        (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object)), (status = 428, description = "If-Match is missing (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn add_certification(
     caller: Caller<WriteRegistry>,
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<dto::CertificationIn>,
+    body: JsonBody<dto::CertificationIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
-    validated(&*body)?;
+    validated(&body)?;
     let (slug, key) = path.into_inner();
-    let certification = body.into_inner().into_certification();
+    let certification = body.into_certification();
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
         certification::add(conn, (&slug, &key), expected, &certification, &actor)
     })
@@ -263,16 +300,17 @@ pub async fn add_certification(
 
 #[utoipa::path(put, path = "/api/v1/organisations/{org}/vendors/{key}/certifications/{id}", tag = "registry", request_body = dto::VerificationIn,
     params(("org" = String, Path), ("key" = String, Path), ("id" = i32, Path), ("If-Match" = String, Header, description = "The vendor's version")),
-    responses((status = 200, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
-        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    responses((status = 200, description = "OK", body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 412, description = "The record changed since the If-Match version (problem+json)", body = inline(Object)),
+        (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object)), (status = 428, description = "If-Match is missing (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn update_certification(
     caller: Caller<WriteRegistry>,
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
-    body: web::Json<dto::VerificationIn>,
+    body: JsonBody<dto::VerificationIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
     let (slug, key, id) = path.into_inner();
     let id = path_id(&id, "certification")?;
@@ -293,18 +331,19 @@ pub async fn update_certification(
 
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/evidence", tag = "registry", request_body = dto::EvidenceIn,
     params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's version")),
-    responses((status = 201, body = dto::VendorOut), (status = 404, body = inline(Object)), (status = 412, body = inline(Object)),
-        (status = 422, body = inline(Object)), (status = 428, body = inline(Object))),
+    responses((status = 201, description = "Created", body = dto::VendorOut, headers(("Location" = String, description = "The vendor's address"), ("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 412, description = "The record changed since the If-Match version (problem+json)", body = inline(Object)),
+        (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object)), (status = 428, description = "If-Match is missing (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:write"])))]
 pub async fn add_evidence(
     caller: Caller<WriteRegistry>,
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<dto::EvidenceIn>,
+    body: JsonBody<dto::EvidenceIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
-    validated(&*body)?;
+    validated(&body)?;
     let subject = body.subject().ok_or_else(|| {
         AppError::Invalid(vec![FieldError {
             field: "id".into(),
@@ -341,17 +380,23 @@ pub fn intake_out(r: IntakeRequest) -> IntakeOut {
 }
 
 #[utoipa::path(post, path = "/api/v1/intake", tag = "intake", request_body = IntakeIn,
-    responses((status = 201, body = IntakeOut, headers(("Location" = String))), (status = 404, body = inline(Object)), (status = 422, body = inline(Object))),
+    responses((status = 201, description = "Created", body = IntakeOut, headers(("Location" = String, description = "The intake request's address"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 422, description = "Invalid fields, each named (problem+json)", body = inline(Object))),
     security(("bearer" = ["intake:write"])))]
 pub async fn create_intake(
     caller: Caller<FileIntake>,
     state: web::Data<AppState>,
-    body: web::Json<IntakeIn>,
+    body: JsonBody<IntakeIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
     let actor = caller.actor();
-    validated(&*body)?;
-    let body = body.into_inner();
+    validated(&body)?;
     let slug = body.organisation.clone();
+    if !caller.principal.may_see(&slug) {
+        return Err(AppError::NotFound {
+            what: format!("organisation '{slug}'"),
+        }
+        .into());
+    }
     let created = blocking(&state, move |conn| {
         let new = NewIntake {
             vendor_name: body.vendor_name.trim(),

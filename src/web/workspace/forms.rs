@@ -29,6 +29,17 @@ impl Form {
             })
     }
 
+    /// A field holding a control character (a NUL, an escape) is a 422 naming it: nothing in a
+    /// form may hold one (tab and line ends only in text areas).
+    pub fn check_texts(&self) -> Result<(), AppError> {
+        let errors = crate::values::check_pairs(&self.0);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
     /// The field's value, trimmed; empty when absent.
     pub fn get(&self, name: &str) -> String {
         self.0
@@ -106,7 +117,7 @@ pub fn page(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(markup.into_string())
+        .body(crate::text::printable(&markup.into_string()).into_owned())
 }
 
 pub fn see_other(location: String) -> HttpResponse {

@@ -2,7 +2,6 @@
 //! session exists yet); failed attempts slow the next ones, then lock the account or address.
 
 use crate::web::error::PageError;
-use std::time::Duration;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
@@ -11,17 +10,26 @@ use serde::Deserialize;
 
 use super::{SESSION_COOKIE, SignedIn, constant_time_eq, secure_cookies, session_cookie};
 use crate::auth::sessions::{self, LoginError, SESSION_HOURS};
-use crate::auth::throttle::{self, SLOW_AFTER};
 use crate::web::error::AppError;
 use crate::web::views::workspace::login::login_page;
 use crate::web::{AppState, blocking, db};
 
 const LOGIN_CSRF_COOKIE: &str = "cb_login_csrf";
 
-/// Only workspace pages are valid targets after login (no open redirect).
+/// Only workspace pages are valid targets after login (no open redirect), and only an address
+/// that can be a `Location` header as it is: visible ASCII, no CR/LF (no header splitting),
+/// no backslash, no `//` authority.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/workspace") && !n.starts_with("//") && !n.contains('\\') => {
+        Some(n)
+            if (n == "/workspace"
+                || n.starts_with("/workspace/")
+                || n.starts_with("/workspace?"))
+                && n.bytes().all(|b| b.is_ascii_graphic())
+                && !n.contains('\\')
+                && !n.contains("/../")
+                && !n.ends_with("/..") =>
+        {
             n.to_string()
         }
         _ => "/workspace".to_string(),
@@ -79,25 +87,32 @@ pub async fn submit(
         .unwrap_or_else(|| "unknown".into());
     let next = safe_next(form.next.as_deref());
     let form = form.into_inner();
-
-    // Slow down guessing: each failure past the first few makes the next attempt wait longer.
-    let (email, addr) = (form.email.clone(), address.clone());
-    let failures = blocking(&state, move |conn| {
-        throttle::recent_failures(conn, &email, &addr)
-    })
-    .await?;
-    if failures >= SLOW_AFTER {
-        actix_web::rt::time::sleep(Duration::from_secs(
-            (failures - SLOW_AFTER + 1).min(5) as u64
-        ))
-        .await;
+    // A NUL or another control character cannot be an e-mail address or a password typed in.
+    let typed = [
+        ("email".to_string(), form.email.clone()),
+        ("password".to_string(), form.password.clone()),
+    ];
+    if let Some(e) = crate::values::check_pairs(&typed).into_iter().next() {
+        return Err(AppError::Invalid(vec![e]).into());
     }
 
-    let (email, password) = (form.email.clone(), form.password.clone());
-    let outcome = db(&state, move |conn| {
-        sessions::login(conn, &email, &password, &address)
-    })
-    .await;
+    // The attempt is reserved (and counted) before its password is checked, then waits longer
+    // the more this account failed from this address; a locked pair is refused outright.
+    let (email, addr) = (form.email.clone(), address.clone());
+    let reserved = db(&state, move |conn| sessions::reserve(conn, &email, &addr)).await;
+    let outcome = match reserved {
+        Ok(reservation) => {
+            if !reservation.delay.is_zero() {
+                actix_web::rt::time::sleep(reservation.delay).await;
+            }
+            let (email, password) = (form.email.clone(), form.password.clone());
+            db(&state, move |conn| {
+                sessions::login(conn, &email, &password, &address, reservation)
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
     let again = |status: actix_web::http::StatusCode, message: &str| {
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
@@ -118,6 +133,32 @@ pub async fn submit(
             &format!("{}.", crate::web::views::capitalised(&e.to_string())),
         )),
         Err(LoginError::Db(e)) => Err(AppError::db(e).into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_is_a_workspace_address_fit_for_a_header() {
+        for ok in [
+            "/workspace",
+            "/workspace/audit?page=2",
+            "/workspace/arturia/vendors/x",
+        ] {
+            assert_eq!(super::safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "/workspace\r\nSet-Cookie: x=1",
+            "/workspace/\nx",
+            "//evil.example",
+            "/workspaceevil",
+            "/workspace/../api",
+            "/workspace/ x",
+            "/workspace/\u{e9}",
+            "https://evil.example/workspace",
+        ] {
+            assert_eq!(super::safe_next(Some(bad)), "/workspace", "{bad:?}");
+        }
     }
 }
 

@@ -111,6 +111,7 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let organisation = req.match_info().get("org").map(str::to_string);
         // After signing in, come back to the page; a form's target cannot be opened by a GET.
         let next = match *req.method() {
             actix_web::http::Method::GET => req.uri().path_and_query().map(|p| p.to_string()),
@@ -125,7 +126,21 @@ impl FromRequest for SignedIn {
             let session = super::blocking(&state, move |conn| sessions::session(conn, &token))
                 .await
                 .map_err(PageError)?;
-            session.map(SignedIn).ok_or_else(login)
+            let mut session = session.ok_or_else(login)?;
+            // On an organisation's pages the account acts with its role there; an organisation
+            // it is not a member of does not exist for it.
+            if let Some(slug) = organisation {
+                match session.user.role_in(&slug) {
+                    Some(role) => session.user.role = role,
+                    None => {
+                        return Err(PageError(AppError::NotFound {
+                            what: format!("organisation '{slug}'"),
+                        })
+                        .into());
+                    }
+                }
+            }
+            Ok(SignedIn(session))
         })
     }
 }

@@ -73,6 +73,8 @@ async fn the_public_page_cache_sees_api_writes() {
     // An update is seen as well.
     let mut update = vendor.clone();
     update["name"] = json!("Fresh CDN GmbH");
+    // Transfers change through their own routes: an update may not carry them.
+    update.as_object_mut().unwrap().remove("transfers");
     send_if_match(
         &app,
         &token,

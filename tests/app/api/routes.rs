@@ -12,15 +12,15 @@ async fn a_wrong_method_is_a_405_naming_the_allowed_ones_and_an_unknown_route_a_
         (
             Method::DELETE,
             "/api/v1/organisations/arturia/vendors/google-analytics",
-            "GET, PUT",
+            "GET, HEAD, PUT",
         ),
         (
             Method::PATCH,
             "/api/v1/organisations/arturia/vendors",
-            "GET, POST",
+            "GET, HEAD, POST",
         ),
         (Method::GET, "/api/v1/assess", "POST"),
-        (Method::DELETE, "/api/v1/intake/1", "GET"),
+        (Method::DELETE, "/api/v1/intake/1", "GET, HEAD"),
     ] {
         let response = app.api(method.clone(), path, &token).send().await.unwrap();
         assert_eq!(response.status(), 405, "{method} {path}");

@@ -46,8 +46,14 @@ async fn client_credentials_grant_end_to_end() {
     let v = vectors();
     let jwks = JwksServer::start(&v["jwks"]);
     let app = spawn_with_jwks(&jwks, None).await;
-    let (client, secret) =
-        clients::create(&mut app.conn(), "tool", &[Scope::RegistryRead], "test").expect("a client");
+    let (client, secret) = clients::create(
+        &mut app.conn(),
+        "tool",
+        &[Scope::RegistryRead],
+        None,
+        "test",
+    )
+    .expect("a client");
     let id = client.client_id.as_str();
     let grant = [("grant_type", "client_credentials")];
 

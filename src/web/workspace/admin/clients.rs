@@ -96,8 +96,22 @@ pub async fn create_client(
         ));
     }
     let actor = forms::actor(&signed_in);
+    // The organisations ticked, if any (none: every organisation); unknown ones are refused.
+    let organisations = form.all("organisation");
+    let known = blocking(&state, crate::registry::organisation::list).await?;
+    if let Some(unknown) = organisations
+        .iter()
+        .find(|slug| !known.iter().any(|o| &o.slug == *slug))
+    {
+        return Err(AppError::Invalid(vec![FieldError {
+            field: "organisation".into(),
+            message: format!("there is no organisation '{unknown}'"),
+        }])
+        .into());
+    }
+    let organisations = (!organisations.is_empty()).then_some(organisations);
     let (client, secret) = blocking(&state, move |conn| {
-        clients::create(conn, &name, &scopes, &actor)
+        clients::create(conn, &name, &scopes, organisations.as_deref(), &actor)
     })
     .await?;
     let site = state.origin.base(&req);

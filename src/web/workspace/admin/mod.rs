@@ -36,6 +36,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/workspace/admin/users/{id}/enable",
             web::post().to(users::enable_user),
         )
+        .route(
+            "/workspace/admin/users/{id}/unlock",
+            web::post().to(users::unlock_user),
+        )
         .route(CLIENTS, web::get().to(clients::clients_page))
         .route(CLIENTS, web::post().to(clients::create_client))
         .route(

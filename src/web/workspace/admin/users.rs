@@ -44,6 +44,10 @@ pub async fn users_page(
             a.email
         )),
         (Some("enabled"), Some(a)) => Some(format!("{} can sign in again.", a.email)),
+        (Some("unlocked"), Some(a)) => Some(format!(
+            "{} is unlocked: sign-in from every address is open again.",
+            a.email
+        )),
         _ => None,
     };
     let view = UsersView::list(&accounts, done.map(Notice::Done), None);
@@ -276,4 +280,16 @@ pub async fn enable_user(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     set_access(signed_in, state, path, false).await
+}
+
+/// `POST /workspace/admin/users/{id}/unlock`: lifts the account's sign-in locks.
+pub async fn unlock_user(
+    PostedForm { signed_in, .. }: PostedForm<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = account_id(&path)?;
+    let by = signed_in.0.user.clone();
+    let outcome = blocking(&state, move |conn| Ok(users::unlock(conn, id, &by))).await?;
+    account_change(&signed_in, &state, id, "access", outcome, "unlocked").await
 }

@@ -16,6 +16,7 @@ async fn editors_and_viewers_get_403_on_every_admin_route() {
         &mut app.conn(),
         "tool",
         &[crossborder::auth::Scope::RegistryRead],
+        None,
         "test",
     )
     .unwrap();
@@ -107,6 +108,7 @@ async fn admin_forms_without_the_csrf_token_are_refused_and_change_nothing() {
         &mut app.conn(),
         "tool",
         &[crossborder::auth::Scope::RegistryRead],
+        None,
         "test",
     )
     .unwrap();

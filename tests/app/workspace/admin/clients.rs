@@ -133,6 +133,7 @@ async fn clients_made_from_the_command_line_code_path_are_audited_as_its_actor()
         &mut app.conn(),
         "nightly export",
         &[crossborder::auth::Scope::RegistryRead],
+        None,
         "cli",
     )
     .unwrap();

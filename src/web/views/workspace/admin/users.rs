@@ -63,7 +63,7 @@ fn account_state(a: &Account) -> Markup {
         @if let Some(at) = a.disabled_at {
             strong { "Disabled" } " since " (when(at))
         } @else if let Some(until) = a.locked_until {
-            strong { "Locked" } " until " (when(until)) " (too many failed sign-ins)"
+            strong { "Locked" } " until " (when(until)) " from at least one address (too many failed sign-ins there)"
         } @else {
             "Active"
         }
@@ -105,6 +105,12 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
                                 label.visually-hidden for={ "role-" (a.id) } { "Role of " (a.email) }
                                 (role_select(&format!("role-{}", a.id), "role", a.role.as_str(), role_error))
                                 button type="submit" { "Change role" span.visually-hidden { " of " (a.email) } }
+                            }
+                            @if a.locked_until.is_some() && a.disabled_at.is_none() {
+                                form.inline method="post" action={ (USERS) "/" (a.id) "/unlock" } {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button type="submit" aria-describedby=[access_error.clone()] { "Unlock " (a.email) }
+                                }
                             }
                             @if a.disabled_at.is_some() {
                                 form.inline method="post" action={ (USERS) "/" (a.id) "/enable" } {
