@@ -79,6 +79,10 @@ impl WebUrl {
     pub fn into_string(self) -> String {
         self.0
     }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// An e-mail address, checked enough to catch typos: one @, something on both sides, a dot

@@ -24,13 +24,19 @@ pub enum Scope {
     RegistryRead,
     RegistryWrite,
     IntakeWrite,
+    /// Object to an announced change on a customer's behalf.
+    ObjectionsWrite,
+    /// Register and remove an organisation's webhooks.
+    WebhooksManage,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [
+    pub const ALL: [Scope; 5] = [
         Scope::RegistryRead,
         Scope::RegistryWrite,
         Scope::IntakeWrite,
+        Scope::ObjectionsWrite,
+        Scope::WebhooksManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +44,8 @@ impl Scope {
             Scope::RegistryRead => "registry:read",
             Scope::RegistryWrite => "registry:write",
             Scope::IntakeWrite => "intake:write",
+            Scope::ObjectionsWrite => "objections:write",
+            Scope::WebhooksManage => "webhooks:manage",
         }
     }
 }
@@ -49,7 +57,9 @@ impl fmt::Display for Scope {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown scope '{0}' (registry:read, registry:write, intake:write)")]
+#[error(
+    "unknown scope '{0}' (registry:read, registry:write, intake:write, objections:write, webhooks:manage)"
+)]
 pub struct UnknownScope(pub String);
 
 impl FromStr for Scope {

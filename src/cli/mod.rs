@@ -18,6 +18,7 @@ mod serve;
 mod token;
 mod user;
 mod verify;
+mod webhook;
 
 use clap::{Parser, Subcommand};
 
@@ -76,6 +77,9 @@ enum Command {
     /// downloaded history (FILE, from /{org}/history.json). Names the first entry that does not
     /// match; exit 1 when a chain is broken.
     Verify(verify::VerifyArgs),
+    /// Manage the webhooks an organisation's changes and objections are posted to.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
 }
 
 /// Runs the command given; without one, `serve` with its flags' defaults and environment.
@@ -99,6 +103,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Assess(args) => assess::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Webhook(command) => webhook::run(command),
     }
 }
 

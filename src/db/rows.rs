@@ -277,6 +277,8 @@ pub struct OutboxEventRow {
     pub change_id: Option<i32>,
     pub created_at: NaiveDateTime,
     pub fanned_out_at: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub objection_id: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
@@ -317,4 +319,38 @@ pub struct LinkKeyRow {
     pub id: i32,
     pub secret: String,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = webhooks, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub url: String,
+    pub events: String,
+    pub secret: String,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub removed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = objections, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionRow {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub change_id: i32,
+    pub name: String,
+    pub company: String,
+    pub email: String,
+    pub reason: String,
+    pub created_at: NaiveDateTime,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub filed_by: String,
+    pub outcome: Option<String>,
+    pub outcome_note: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
 }

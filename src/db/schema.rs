@@ -238,6 +238,39 @@ diesel::table! {
         change_id -> Nullable<Integer>,
         created_at -> Timestamp,
         fanned_out_at -> Nullable<Timestamp>,
+        objection_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    objections (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        change_id -> Integer,
+        name -> Text,
+        company -> Text,
+        email -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        filed_by -> Text,
+        outcome -> Nullable<Text>,
+        outcome_note -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
     }
 }
 
@@ -290,6 +323,9 @@ diesel::joinable!(evidence -> vendors (vendor_id));
 diesel::joinable!(changes -> organisations (organisation_id));
 diesel::joinable!(versions -> vendors (vendor_id));
 diesel::joinable!(subscribers -> organisations (organisation_id));
+diesel::joinable!(objections -> changes (change_id));
+diesel::joinable!(objections -> organisations (organisation_id));
+diesel::joinable!(webhooks -> organisations (organisation_id));
 diesel::joinable!(deliveries -> outbox_events (event_id));
 diesel::joinable!(delivery_attempts -> deliveries (delivery_id));
 
@@ -315,4 +351,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliveries,
     delivery_attempts,
     link_keys,
+    webhooks,
+    objections,
 );

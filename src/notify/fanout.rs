@@ -7,12 +7,14 @@ use crate::db::{DbConnection, DbError};
 use crate::registry::link::{LinkKey, Purpose};
 use crate::registry::notice::{self, Notice};
 use crate::registry::outbox::{self, Channel, Event, NewDelivery};
-use crate::registry::subscriber;
+use crate::registry::{objection, subscriber, webhook};
 use crate::rules::RuleSet;
+use serde_json::json;
 
 use super::messages::{ChangeMessage, ChangePart, OrganisationPart, TransferPart, VendorPart};
 
-/// Queues the deliveries of `event`: one e-mail per confirmed subscriber.
+/// Queues the deliveries of `event`: one per webhook that asked for it and, for a change, one
+/// e-mail per confirmed subscriber.
 pub fn deliveries(
     conn: &mut DbConnection,
     rules: &RuleSet,
@@ -29,6 +31,39 @@ pub fn deliveries(
     };
     let message = message(&notice, rules);
     let at = now();
+    let objection = event
+        .objection_id
+        .map(|id| objection::find(conn, id))
+        .transpose()?
+        .flatten();
+    // Standard Webhooks' payload: type, timestamp, data.
+    let body = json!({
+        "type": event.kind,
+        "timestamp": at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "data": {
+            "organisation": message.organisation,
+            "change": message.change,
+            "vendor": message.vendor,
+            "objection": objection,
+        },
+    });
+    for (id, _) in webhook::wanting(conn, event.organisation_id, &event.kind)? {
+        outbox::queue(
+            conn,
+            NewDelivery {
+                org_id: event.organisation_id,
+                event_id: Some(event.id),
+                channel: Channel::Webhook,
+                recipient: &id.to_string(),
+                kind: &event.kind,
+                payload: &body,
+            },
+            at,
+        )?;
+    }
+    if event.objection_id.is_some() {
+        return Ok(());
+    }
     for s in subscriber::active(conn, event.organisation_id)? {
         let payload = serde_json::to_value(ChangeMessage {
             unsubscribe: key.sign(Purpose::Unsubscribe, s.id, None),

@@ -85,6 +85,14 @@ pub fn render(kind: &str, payload: &str, base: &str) -> Result<Rendered, String>
             &serde_json::from_str(payload).map_err(bad)?,
             base,
         )),
+        "objection.confirm" => Ok(objection_confirm(
+            &serde_json::from_str(payload).map_err(bad)?,
+            base,
+        )),
+        "objection.outcome" => Ok(objection_outcome(
+            &serde_json::from_str(payload).map_err(bad)?,
+            base,
+        )),
         other => Err(format!("no message is known for '{other}'")),
     }
 }
@@ -160,15 +168,13 @@ fn change(kind: &str, m: &ChangeMessage, base: &str) -> Rendered {
         ),
     };
     let upcoming = kind == "change.announced";
+    let object_url = format!("{base}/{}/changes/{}/object", org.slug, c.id);
     let object = match &org.privacy_contact {
         Some(contact) => format!(
-            "To object, write to {contact} before {}, the day it takes effect.",
+            "To object, before {}, the day it takes effect: {object_url} (or write to {contact}).",
             c.effective_on
         ),
-        None => format!(
-            "To object, write to {} before {}.",
-            org.name, c.effective_on
-        ),
+        None => format!("To object, before {}: {object_url}", c.effective_on),
     };
     let mut text = format!("{heading}.\n\n{}\n", c.summary);
     if let Some(reason) = &c.reason {
@@ -221,5 +227,103 @@ fn change(kind: &str, m: &ChangeMessage, base: &str) -> Rendered {
         text,
         html,
         unsubscribe: Some(unsubscribe),
+    }
+}
+
+/// A change as an objection's messages name it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ObjectedChange {
+    pub summary: String,
+    pub effective_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ObjectionConfirmMessage {
+    pub organisation: OrganisationPart,
+    pub change: ObjectedChange,
+    pub confirm: String,
+    pub expires: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ObjectionPart {
+    pub name: String,
+    pub reason: String,
+    pub received: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ObjectionOutcomeMessage {
+    pub organisation: OrganisationPart,
+    pub change: ObjectedChange,
+    pub objection: ObjectionPart,
+    pub outcome: String,
+    pub note: String,
+}
+
+fn objection_confirm(m: &ObjectionConfirmMessage, base: &str) -> Rendered {
+    let (org, c) = (&m.organisation, &m.change);
+    let link = format!("{base}/{}/objections/confirm?token={}", org.slug, m.confirm);
+    let subject = format!("Confirm your objection to {}'s change", org.name);
+    let text = format!(
+        "You objected to this change of {name}'s sub-processors, which takes effect on {on}:\n\
+         {summary}\n\nTo confirm the objection, open this link (it holds until {expires}):\n{link}\n\n\
+         If you did not object, ignore this message: nothing is recorded without the confirmation.\n",
+        name = org.name,
+        on = c.effective_on,
+        summary = c.summary,
+        expires = m.expires,
+    );
+    let html = page(
+        &subject,
+        html! {
+            p { "You objected to this change of " (org.name) "'s sub-processors, which takes effect on " (c.effective_on) ":" }
+            blockquote { (c.summary) }
+            p { a href=(link) { "Confirm the objection" } " (the link holds until " (m.expires) ")." }
+            p { "If you did not object, ignore this message: nothing is recorded without the confirmation." }
+        },
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+        unsubscribe: None,
+    }
+}
+
+fn objection_outcome(m: &ObjectionOutcomeMessage, base: &str) -> Rendered {
+    let (org, c) = (&m.organisation, &m.change);
+    let list = format!("{base}/{}/subprocessors", org.slug);
+    let said = match m.outcome.as_str() {
+        "upheld" => "upheld",
+        "resolved" => "resolved",
+        "withdrawn" => "recorded as withdrawn",
+        other => other,
+    };
+    let subject = format!("Your objection to {}'s change: {}", org.name, m.outcome);
+    let text = format!(
+        "Your objection of {received} to this change of {name}'s sub-processors (taking effect on {on}) \
+         was {said}.\n\n{summary}\n\nNote from {name}: {note}\n\nThe list: {list}\n",
+        received = m.objection.received,
+        name = org.name,
+        on = c.effective_on,
+        summary = c.summary,
+        note = m.note,
+    );
+    let html = page(
+        &subject,
+        html! {
+            p { "Your objection of " (m.objection.received) " to this change of " (org.name)
+                "'s sub-processors (taking effect on " (c.effective_on) ") was " strong { (said) } "." }
+            blockquote { (c.summary) }
+            p { "Note from " (org.name) ": " (m.note) }
+            p { a href=(list) { "The list of sub-processors" } }
+        },
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+        unsubscribe: None,
     }
 }

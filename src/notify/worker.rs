@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use crate::date::{now, today};
 use crate::db::{Database, DbError};
-use crate::registry::link;
 use crate::registry::outbox::{self, Channel, Due};
+use crate::registry::{link, webhook};
 use crate::rules::RuleSet;
 
 use super::mail::{Mailer, Outgoing};
-use super::{fanout, messages};
+use super::{fanout, messages, webhooks};
 
 /// Deliveries claimed per round.
 const BATCH: i64 = 50;
@@ -27,6 +27,8 @@ pub struct Worker {
     pub base_url: String,
     /// The time between rounds.
     pub interval: Duration,
+    /// Posts webhook deliveries.
+    pub http: reqwest::Client,
 }
 
 impl Worker {
@@ -45,7 +47,8 @@ impl Worker {
     /// One round; returns how many deliveries it attempted.
     pub async fn round(&self) -> Result<usize, DbError> {
         let (db, rules) = (self.db.clone(), self.rules);
-        let channels: Vec<Channel> = self.mailer.iter().map(|_| Channel::Email).collect();
+        let mut channels = vec![Channel::Webhook];
+        channels.extend(self.mailer.iter().map(|_| Channel::Email));
         let due = blocking(move || {
             let mut conn = db.get()?;
             let key = link::key(&mut conn)?;
@@ -78,6 +81,19 @@ impl Worker {
                 actix_web::rt::task::spawn_blocking(move || mailer.send(&message))
                     .await
                     .map_err(|e| format!("sending was interrupted: {e}"))?
+            }
+            "webhook" => {
+                let hook: i32 = d
+                    .recipient
+                    .parse()
+                    .map_err(|_| format!("'{}' names no webhook", d.recipient))?;
+                let db = self.db.clone();
+                let target = blocking(move || webhook::target(&mut *db.get()?, hook))
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or("the webhook was removed")?;
+                let id = format!("msg_{}", d.id);
+                webhooks::post(&self.http, (&target.0, &target.1), &id, &d.payload).await
             }
             other => Err(format!("no sender for channel '{other}'")),
         }

@@ -12,6 +12,7 @@ pub mod intake;
 pub mod link;
 pub mod listing;
 pub mod notice;
+pub mod objection;
 pub mod organisation;
 pub mod outbox;
 pub mod seed;
@@ -19,6 +20,7 @@ pub mod settings;
 pub mod subscriber;
 pub mod transfer;
 pub mod vendor;
+pub mod webhook;
 
 pub use certification::Certification;
 pub use change::{Change, ChangeKind};

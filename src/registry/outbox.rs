@@ -8,7 +8,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
-use strum::{Display, EnumString, IntoStaticStr};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 use crate::db::schema::{changes, deliveries, delivery_attempts, outbox_events};
 use crate::db::{DbConnection, DbError};
@@ -27,7 +27,9 @@ pub enum Channel {
 }
 
 /// What happened, as subscribers and webhooks are told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, IntoStaticStr, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, IntoStaticStr, Serialize, VariantArray,
+)]
 pub enum EventKind {
     #[strum(serialize = "change.announced")]
     #[serde(rename = "change.announced")]
@@ -38,6 +40,31 @@ pub enum EventKind {
     #[strum(serialize = "change.corrected")]
     #[serde(rename = "change.corrected")]
     ChangeCorrected,
+    #[strum(serialize = "objection.received")]
+    #[serde(rename = "objection.received")]
+    ObjectionReceived,
+}
+
+/// Records that an objection was received, to tell the organisation's webhooks. In the
+/// objection's transaction.
+pub fn queue_objection_event(
+    conn: &mut DbConnection,
+    org_id: i32,
+    objection_id: i32,
+    change_id: i32,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let kind: &str = EventKind::ObjectionReceived.into();
+    diesel::insert_into(outbox_events::table)
+        .values((
+            outbox_events::organisation_id.eq(org_id),
+            outbox_events::kind.eq(kind),
+            outbox_events::change_id.eq(Some(change_id)),
+            outbox_events::objection_id.eq(Some(objection_id)),
+            outbox_events::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Records that a change is to be told of. In the change's transaction.
@@ -97,6 +124,7 @@ pub struct Event {
     pub organisation_id: i32,
     pub kind: String,
     pub change_id: Option<i32>,
+    pub objection_id: Option<i32>,
 }
 
 /// Claims up to `limit` events not yet fanned out; `fan_out` makes their deliveries, in the same
@@ -117,6 +145,7 @@ pub fn fan_out(
                 outbox_events::organisation_id,
                 outbox_events::kind,
                 outbox_events::change_id,
+                outbox_events::objection_id,
             ));
         let events: Vec<Event> = match conn {
             DbConnection::Postgres(pg) => query.for_update().skip_locked().load(pg)?,

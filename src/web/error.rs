@@ -385,3 +385,25 @@ pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
         "Something went wrong on the server's side; it has been logged.",
     ),
 ];
+
+impl From<crate::registry::EditError> for AppError {
+    fn from(e: crate::registry::EditError) -> Self {
+        use crate::registry::EditError;
+        match e {
+            EditError::NotFound(what) => AppError::NotFound {
+                what: format!("such {what}"),
+            },
+            EditError::Stale { current, expected } => AppError::PreconditionFailed {
+                detail: format!(
+                    "the record is at version {current}, not {expected}: fetch it again and redo the change"
+                ),
+            },
+            EditError::Conflict(detail) => AppError::Conflict(detail),
+            EditError::Invalid { field, message } => AppError::Invalid(vec![FieldError {
+                field: field.into(),
+                message,
+            }]),
+            EditError::Db(e) => AppError::db(e),
+        }
+    }
+}

@@ -198,6 +198,22 @@ pub struct WriteRegistry;
 pub struct FileIntake;
 /// An intake request's status: its requester (`intake:write`) or a reader (`registry:read`).
 pub struct ReadIntake;
+/// `objections:write`.
+pub struct FileObjection;
+/// `webhooks:manage`.
+pub struct ManageWebhooks;
+
+impl Needs for FileObjection {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::ObjectionsWrite)
+    }
+}
+
+impl Needs for ManageWebhooks {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::WebhooksManage)
+    }
+}
 
 impl Needs for ReadRegistry {
     fn check(principal: &Principal) -> Result<(), AppError> {

@@ -8,6 +8,7 @@ mod feeds;
 mod filters;
 mod guard;
 mod input;
+mod objections;
 pub mod origin;
 mod public;
 pub mod startup;

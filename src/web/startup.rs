@@ -8,7 +8,7 @@ use actix_web::middleware::{Compress, DefaultHeaders, Logger, NormalizePath, Tra
 use actix_web::{App, HttpServer, web};
 
 use super::origin::Origin;
-use super::{AppState, api, public, subscriptions, workspace};
+use super::{AppState, api, objections, public, subscriptions, workspace};
 use crate::auth::{AuthError, Verifier};
 use crate::config::Settings;
 use crate::db::{Database, DbError};
@@ -111,6 +111,7 @@ impl Application {
                 None => format!("http://{}:{port}", local_host(settings.bind.ip())),
             },
             interval: settings.outbox_interval,
+            http: crate::notify::webhooks::client(),
         }
         .spawn();
         let app_state = state.clone();
@@ -136,6 +137,7 @@ impl Application {
                 .configure(api::routes)
                 .configure(workspace::routes)
                 .configure(subscriptions::routes)
+                .configure(objections::routes)
                 .configure(public::routes)
                 .default_service(web::to(public::not_found))
         })

@@ -121,7 +121,8 @@ async fn a_subscriber_confirms_then_gets_each_announcement_and_can_leave_in_one_
         "none claimed",
         "flagged",
         &notice_end,
-        "To object, write to privacy-inquiries@arturia.com",
+        "/arturia/changes/",
+        "(or write to privacy-inquiries@arturia.com)",
     ] {
         assert!(
             text.contains(expected),

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use super::TestApp;
 
 /// Every scope: what a procurement tool with full access holds.
-pub const ALL_SCOPES: &str = "registry:read registry:write intake:write";
+pub const ALL_SCOPES: &str =
+    "registry:read registry:write intake:write objections:write webhooks:manage";
 pub const PROBLEM: &str = "application/problem+json";
 pub const JSON: &str = "application/json";
 

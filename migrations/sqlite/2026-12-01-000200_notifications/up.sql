@@ -23,9 +23,10 @@ CREATE TABLE outbox_events (
     kind TEXT NOT NULL,
     change_id INTEGER REFERENCES changes (id),
     created_at TIMESTAMP NOT NULL,
-    fanned_out_at TIMESTAMP,
-    UNIQUE (kind, change_id)
+    fanned_out_at TIMESTAMP
 );
+-- One event of each kind per change: two instances queueing the same one, the second is refused.
+CREATE UNIQUE INDEX outbox_events_change ON outbox_events (kind, change_id);
 
 -- One message to one recipient. Its id is the message's identity (Message-ID, webhook-id):
 -- a retry sends the same message again.

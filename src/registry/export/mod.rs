@@ -104,6 +104,10 @@ serial_row!(VendorRow, vendors);
 
 serial_row!(SubscriberRow, subscribers);
 
+serial_row!(ObjectionRow, objections);
+
+serial_row!(WebhookRow, webhooks);
+
 serial_row!(OutboxEventRow, outbox_events);
 
 serial_row!(DeliveryRow, deliveries);
@@ -302,6 +306,10 @@ tables! {
     // Absent from files written before notices by e-mail.
     #[serde(default)]
     subscribers: SubscriberRow,
+    #[serde(default)]
+    objections: ObjectionRow,
+    #[serde(default)]
+    webhooks: WebhookRow,
     #[serde(default)]
     outbox_events: OutboxEventRow,
     #[serde(default)]

@@ -3,6 +3,7 @@
 
 pub mod dto;
 mod input;
+mod notices;
 mod openapi;
 mod output;
 mod reads;
@@ -83,6 +84,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(
                 resource("/organisations/{org}/vendors/{key}/evidence", "POST")
                     .route(web::post().to(writes::add_evidence)),
+            )
+            .service(
+                resource("/organisations/{org}/changes/{id}/objections", "POST")
+                    .route(web::post().to(notices::object)),
+            )
+            .service(
+                resource("/organisations/{org}/webhooks", "GET, POST")
+                    .route(web::get().to(notices::webhooks))
+                    .route(web::post().to(notices::add_webhook)),
+            )
+            .service(
+                resource("/organisations/{org}/webhooks/{id}", "DELETE")
+                    .route(web::delete().to(notices::remove_webhook)),
             )
             .service(resource("/assess", "POST").route(web::post().to(reads::assess)))
             .service(resource("/intake", "POST").route(web::post().to(writes::create_intake)))

@@ -10,7 +10,7 @@ use utoipa::openapi::schema::Ref;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use super::{dto, reads, token, writes};
+use super::{dto, notices, reads, token, writes};
 
 struct BearerAuth;
 
@@ -195,10 +195,11 @@ impl Modify for ErrorResponses {
         reads::organisations, reads::organisation, reads::vendors, reads::vendor, reads::lookup, reads::transfers,
         reads::assess, reads::intake, writes::create_vendor, writes::update_vendor, writes::retire_vendor,
         writes::add_transfer, writes::update_transfer, writes::end_transfer, writes::add_certification, writes::update_certification,
-        writes::add_evidence, writes::create_intake, token::token
+        writes::add_evidence, writes::create_intake, notices::object, notices::webhooks, notices::add_webhook,
+        notices::remove_webhook, token::token
     ),
     components(schemas(dto::VendorIn, dto::TransferIn, dto::RetireIn, dto::EndTransferIn, dto::AssessIn, dto::IntakeIn, dto::CertificationIn,
-        dto::VerificationIn, dto::EvidenceIn)),
+        dto::VerificationIn, dto::EvidenceIn, notices::ObjectionIn, notices::WebhookIn)),
     modifiers(&BearerAuth, &ErrorResponses)
 )]
 pub struct ApiDoc;

@@ -16,22 +16,7 @@ use crate::web::extract::{Caller, FileIntake, IfMatch, JsonBody, WriteRegistry};
 use crate::web::{AppState, blocking};
 
 fn edit_error(e: EditError) -> AppError {
-    match e {
-        EditError::NotFound(what) => AppError::NotFound {
-            what: format!("such {what}"),
-        },
-        EditError::Stale { current, expected } => AppError::PreconditionFailed {
-            detail: format!(
-                "the record is at version {current}, not {expected}: fetch it again and redo the change"
-            ),
-        },
-        EditError::Conflict(detail) => AppError::Conflict(detail),
-        EditError::Invalid { field, message } => AppError::Invalid(vec![FieldError {
-            field: field.into(),
-            message,
-        }]),
-        EditError::Db(e) => AppError::db(e),
-    }
+    e.into()
 }
 
 async fn edit<T: Send + 'static>(

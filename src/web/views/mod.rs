@@ -1,6 +1,7 @@
 //! maud components: the page shell and the small pieces pages are made of.
 
 mod index;
+pub mod objections;
 mod subprocessors;
 pub mod subscriptions;
 pub mod table;

@@ -9,7 +9,7 @@ use crate::audit;
 use crate::date::today;
 use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, PendingSummary};
-use crate::registry::{Registry, VendorStatus, organisation};
+use crate::registry::{Registry, VendorStatus, objection, organisation};
 use crate::rules::{RuleSet, Severity, Verdict};
 use crate::web::views::workspace::dashboard::{Attention, Item, Review, dashboard_page};
 use crate::web::{AppState, blocking};
@@ -18,6 +18,7 @@ struct Data {
     registries: Vec<Registry>,
     pending: Vec<PendingSummary>,
     recent: Vec<audit::Summary>,
+    objections: Vec<objection::Open>,
 }
 
 fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
@@ -25,6 +26,7 @@ fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
         registries: organisation::registries(conn)?,
         pending: intake::pending_summaries(conn)?,
         recent: audit::latest(conn, 10)?,
+        objections: objection::open(conn)?,
     })
 }
 
@@ -37,7 +39,14 @@ pub async fn dashboard(
     let editor = signed_in.0.user.role >= crate::auth::users::Role::Editor;
     let items = items(&data, state.rules, today);
     let attention = attention(&items, &data, editor, today);
-    let page = dashboard_page(&signed_in.0, &attention, &data.pending, &data.recent, today);
+    let page = dashboard_page(
+        &signed_in.0,
+        &attention,
+        &data.pending,
+        &data.recent,
+        today,
+        (&data.objections, state.mail_enabled),
+    );
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))

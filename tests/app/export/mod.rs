@@ -12,12 +12,12 @@ mod sqlite;
 use crate::support::Postgres;
 use assert_cmd::Command;
 use chrono::NaiveDate;
-use crossborder::db::schema::{changes, login_attempts, sessions, users};
+use crossborder::db::schema::{changes, login_attempts, objections, sessions, users};
 use crossborder::db::{Database, DatabaseUrl};
 use crossborder::registry::intake::{self, NewIntake};
 use crossborder::registry::link;
 use crossborder::registry::outbox::{self, Channel, EventKind};
-use crossborder::registry::subscriber;
+use crossborder::registry::{subscriber, webhook};
 use crossborder::values::EmailAddress;
 use diesel::prelude::*;
 use serde_json::Value;
@@ -200,6 +200,25 @@ fn populated(url: &str) {
         .first(&mut *conn)
         .unwrap();
     outbox::queue_event(&mut conn, org, EventKind::ChangeAnnounced, change, at).unwrap();
+    let url = crossborder::values::WebUrl::parse("https://hooks.example.com/crossborder").unwrap();
+    webhook::add(&mut conn, "arturia", &url, &[EventKind::ObjectionReceived], "test").unwrap();
+    // An objection as filed then (the seeded changes are past: none is open today).
+    let objection: i32 = diesel::insert_into(objections::table)
+        .values((
+            objections::organisation_id.eq(org),
+            objections::change_id.eq(change),
+            objections::name.eq("Ana Lima"),
+            objections::company.eq("Customer SA"),
+            objections::email.eq("ana@customer.example"),
+            objections::reason.eq("Our data may not go there.\nSee our DPA."),
+            objections::created_at.eq(at),
+            objections::confirmed_at.eq(Some(at)),
+            objections::filed_by.eq("public"),
+        ))
+        .returning(objections::id)
+        .get_result(&mut *conn)
+        .unwrap();
+    outbox::queue_objection_event(&mut conn, org, objection, change, at).unwrap();
 }
 
 fn tables(export: &str) -> serde_json::Map<String, Value> {

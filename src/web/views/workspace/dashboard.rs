@@ -7,6 +7,7 @@ use maud::{Markup, html};
 use crate::audit::Summary;
 use crate::auth::sessions::Session;
 use crate::registry::intake::PendingSummary;
+use crate::registry::objection::Open;
 use crate::registry::{Registry, Transfer, Vendor};
 use crate::rules::Assessment;
 use crate::web::views::table::Table;
@@ -41,6 +42,7 @@ pub fn dashboard_page(
     pending: &[PendingSummary],
     recent: &[Summary],
     today: NaiveDate,
+    (objections, mail_enabled): (&[Open], bool),
 ) -> Markup {
     layout(
         "Workspace",
@@ -48,12 +50,19 @@ pub fn dashboard_page(
         html! {
             (super::bar(session, "/workspace"))
             h1 { "What needs attention" }
+            @if !mail_enabled {
+                p.warning role="status" {
+                    "Mail is not configured: nobody can subscribe, objectors cannot confirm, and no notice is sent by e-mail "
+                    "(start the service with --smtp-url and --mail-from). Webhooks are still delivered."
+                }
+            }
             dl.summary {
                 div.flagged { dt { "Flagged transfers" } dd { (need.flagged.len()) " (" (need.critical) " critical)" } }
                 div { dt { "No transfer impact assessment" } dd { (need.without_tia.len()) } }
                 div { dt { "Vendors without a DPA" } dd { (need.without_dpa.len()) } }
                 div { dt { "Reviews due in 30 days" } dd { (need.reviews.len()) } }
                 div { dt { "Pending intake requests" } dd { (pending.len()) } }
+                div { dt { "Open objections" } dd { (objections.len()) } }
             }
             section aria-labelledby="flagged-title" {
                 h2 #flagged-title { "Flagged transfers, most severe first" }
@@ -99,6 +108,27 @@ pub fn dashboard_page(
                 h2 #intake-title { "Pending intake requests" }
                 @if pending.is_empty() { p { "None." } }
                 ul { @for p in pending { li { "#" (p.id) " " (p.vendor_name) " for " (p.organisation) ", asked by " (p.requester) " on " (p.created_at.format("%Y-%m-%d")) } } }
+            }
+            section aria-labelledby="objections-title" {
+                h2 #objections-title { "Open objections, soonest deadline first" }
+                @if objections.is_empty() { p { "None." } }
+                @else {
+                    (Table::new("vendors", html! { "Objections to announced changes with no outcome yet, on " (today) }, &["Organisation", "Change", "From", "Deadline", "Outcome"]).render(html! {
+                        @for o in objections {
+                            tr {
+                                th scope="row" data-label="Organisation" { (o.organisation) }
+                                td data-label="Change" { (o.summary) }
+                                td data-label="From" { (o.objection.name) ", " (o.objection.company) p.reason { (o.objection.reason) } }
+                                td data-label="Deadline" {
+                                    (o.deadline)
+                                    @let left = (o.deadline - today).num_days();
+                                    @if left > 0 { " (" (left) @if left == 1 { " day" } @else { " days" } " left)" } @else { " (in effect)" }
+                                }
+                                td data-label="Outcome" { a href={ "/workspace/" (o.organisation) "/objections/" (o.objection.id) } { "Record the outcome of objection " (o.objection.id) } }
+                            }
+                        }
+                    }))
+                }
             }
             section aria-labelledby="recent-title" {
                 h2 #recent-title { "Recent changes" }

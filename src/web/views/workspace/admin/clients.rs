@@ -21,6 +21,8 @@ fn scope_purpose(scope: Scope) -> &'static str {
         Scope::RegistryRead => "read the registry (vendors, transfers, assessments)",
         Scope::RegistryWrite => "add and change vendors and transfers",
         Scope::IntakeWrite => "file intake requests for new vendors",
+        Scope::ObjectionsWrite => "object to announced changes on a customer's behalf",
+        Scope::WebhooksManage => "register and remove the organisation's webhooks",
     }
 }
 
