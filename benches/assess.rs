@@ -1,12 +1,15 @@
-//! Assessing a batch of one million mixed transfers, reason text included.
-//! Goal (issue #2): under 0.5 s on one core. Run: `cargo bench --bench assess`.
+//! Assessing a batch of one million mixed transfers, reason text included, for exporters under
+//! the three regimes (EU/EEA, UK, Swiss) and outside them: the regime is chosen inside the loop.
+//! Goal (issues #2, #14): under 0.5 s on one core. Run: `cargo bench --bench assess`.
 
 use std::hint::black_box;
 
 use chrono::{Duration, NaiveDate};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use crossborder::rules::{Claim, CountryCode, Facts, RuleSet, assess};
+use crossborder::rules::{
+    Certified, Claim, CountryCode, Facts, Parts, RuleSet, ScopeExclusion, assess,
+};
 
 const BATCH: usize = 1_000_000;
 
@@ -25,16 +28,16 @@ impl Lcg {
 
 fn batch(rules: &RuleSet) -> Vec<(Facts, NaiveDate)> {
     let exporters = [
-        "FR", "DE", "SE", "LU", "IE", "NO", "GB", "HR", "PL", "US", "CH",
+        "FR", "DE", "SE", "LU", "IE", "NO", "GB", "HR", "PL", "US", "CH", "GB", "CH", "LI",
     ];
     let importers = [
         "US", "IN", "JP", "GB", "CH", "BR", "DE", "CA", "KR", "CN", "IO-EPO", "NO", "AU",
     ];
     let mechanisms: Vec<_> = rules
-        .mechanisms
-        .iter()
+        .mechanisms()
         .map(|m| rules.mechanism_id(m.id()).unwrap())
         .collect();
+    let exclusions: Vec<ScopeExclusion> = ScopeExclusion::all().collect();
     let frameworks: Vec<_> = ["safe_harbour", "privacy_shield", "dpf"]
         .iter()
         .map(|f| rules.framework_id(f).unwrap())
@@ -56,7 +59,19 @@ fn batch(rules: &RuleSet) -> Vec<(Facts, NaiveDate)> {
                 });
             }
             if rng.next(3) == 0 {
-                facts.certified.push(frameworks[rng.next(frameworks.len())]);
+                let parts = match rng.next(3) {
+                    0 => Parts::ALL,
+                    n => Parts::of(n),
+                };
+                facts.certified.push(Certified {
+                    framework: frameworks[rng.next(frameworks.len())],
+                    parts,
+                });
+            }
+            if rng.next(8) == 0 {
+                facts
+                    .outside_scope
+                    .push(exclusions[rng.next(exclusions.len())]);
             }
             facts.tia = rng.next(2) == 0;
             facts.processing_changed = rng.next(10) == 0;

@@ -61,6 +61,7 @@ diesel::table! {
         certified_from -> Date,
         certified_until -> Nullable<Date>,
         verified_on -> Date,
+        parts -> Text,
     }
 }
 
@@ -77,6 +78,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        outside_scope -> Text,
     }
 }
 

@@ -66,6 +66,8 @@ pub fn verdict_badge(a: &Assessment) -> Markup {
             ("✓", "warning")
         }
         Verdict::Safeguarded => ("✓", "ok"),
+        Verdict::Domestic => ("✓", "ok"),
+        Verdict::Unverified => ("?", "warning"),
         Verdict::Derogation => ("⚠", "warning"),
         Verdict::Unsafeguarded => ("✗", "critical"),
     };
@@ -98,13 +100,25 @@ pub fn mechanism_name(rules: &RuleSet, id: &str) -> String {
         .map(|m| rules.mechanism(m).short.clone())
         .or_else(|_| {
             rules
-                .adequacy
-                .iter()
-                .find(|a| a.citation.rule == id)
-                .map(|a| format!("adequacy decision for {}", a.country.name()))
+                .adequacy(id)
+                .map(|a| match a.countries.as_slice() {
+                    [one] => format!("adequacy decision for {}", one.name()),
+                    _ => a.scope.clone(),
+                })
                 .ok_or(())
         })
         .unwrap_or_else(|_| id.to_string())
+}
+
+/// A mechanism's name as the regime that assessed calls it (`dpf` is the UK Extension for a
+/// UK exporter), else as [`mechanism_name`] does.
+pub fn mechanism_name_in(rules: &RuleSet, regime: Option<&str>, id: &str) -> String {
+    regime
+        .and_then(|r| rules.regime(r))
+        .zip(rules.mechanism_id(id).ok())
+        .and_then(|(r, m)| r.mechanism(m).filter(|_| r.accepts(m)))
+        .map(|m| m.short.clone())
+        .unwrap_or_else(|| mechanism_name(rules, id))
 }
 
 /// The stylesheet, served by the app (no external CDN).

@@ -154,6 +154,13 @@ pub async fn add_certification(
             message: format!("'{framework}' is not a framework of the rules data"),
         });
     }
+    let parts = form.all("parts");
+    if let Err(message) = state.rules.parts(parts.iter().map(String::as_str)) {
+        errors.push(FieldError {
+            field: "parts".into(),
+            message,
+        });
+    }
     let from = form.required_date("from", &mut errors);
     let until = form.date("until", &mut errors);
     let verified_on = form.required_date("verified_on", &mut errors);
@@ -168,6 +175,7 @@ pub async fn add_certification(
     let certification = Certification {
         id: 0,
         framework,
+        parts,
         from,
         until,
         verified_on,
