@@ -446,7 +446,14 @@ pub async fn assess(
     }
     facts.tia = body.tia;
     facts.processing_changed = body.processing_changed;
-    rules.check(&facts).map_err(|e| bad(e.field, e.message))?;
+    // Facts no regime can assess (an international organisation as exporter, another regime's
+    // tool): the same 422 as a field that fails validation.
+    rules.check(&facts).map_err(|e| {
+        AppError::Invalid(vec![crate::web::error::FieldError {
+            field: e.field.into(),
+            message: e.message,
+        }])
+    })?;
     let assessment = rules::assess(&facts, rules, body.as_of.unwrap_or_else(today));
     Ok(HttpResponse::Ok().json(AssessmentOut::from(&assessment)))
 }

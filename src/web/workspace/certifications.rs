@@ -154,7 +154,11 @@ pub async fn add_certification(
             message: format!("'{framework}' is not a framework of the rules data"),
         });
     }
-    let parts = form.all("parts");
+    // No part ticked (a client posting the older form): the EU list, as the API's default.
+    let mut parts = form.all("parts");
+    if parts.is_empty() {
+        parts.push("eu".to_string());
+    }
     if let Err(message) = state.rules.parts(parts.iter().map(String::as_str)) {
         errors.push(FieldError {
             field: "parts".into(),
