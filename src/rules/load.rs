@@ -417,6 +417,7 @@ impl Loader {
         let rules = Regime {
             regime: file.regime,
             name: file.name,
+            tag: format!("[{}] ", file.label),
             label: file.label,
             area: file.area,
             tia: TiaRule {

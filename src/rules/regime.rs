@@ -32,6 +32,8 @@ pub struct Regime {
     pub label: String,
     /// Where its exporters are ("the UK").
     pub area: String,
+    /// What every reason starts with ("[UK law] "), made once at load.
+    pub tag: String,
     pub tia: TiaRule,
     pub derogation_guidance: Citation,
     pub laws: Vec<Law>,

@@ -20,6 +20,8 @@ pub struct RuleSet {
     pub regimes: Vec<Regime>,
     names: Vec<String>,
     ids: HashMap<String, MechanismId>,
+    /// "the EU/EEA, the UK, Switzerland", for reasons when none governs the exporter.
+    pub areas: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,10 +101,16 @@ impl RuleSet {
         for r in &mut regimes {
             r.link(&ids);
         }
+        let areas = regimes
+            .iter()
+            .map(|r| r.area.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         Ok(RuleSet {
             regimes,
             names,
             ids,
+            areas,
         })
     }
 

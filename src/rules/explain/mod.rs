@@ -34,7 +34,7 @@ pub(super) fn explain<'r>(decision: Decision<'_, 'r>, rules: &'r Regime) -> Asse
         Step::ThirdCountry(transfer) => words.third_country(transfer),
     };
     a.regime = Some(&rules.regime);
-    a.reason.insert_str(0, &format!("[{}] ", rules.label));
+    a.reason.insert_str(0, &rules.tag);
     a
 }
 
@@ -55,12 +55,7 @@ pub(super) fn no_regime<'r>(facts: &Facts, all: &'r RuleSet, as_of: NaiveDate) -
     let joins = governing()
         .filter(|(_, m)| !m.period.started(as_of))
         .min_by_key(|(_, m)| m.period.valid_from);
-    let areas = all
-        .regimes
-        .iter()
-        .map(|r| r.area.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let areas = &all.areas;
     let (reason, references) = match (left, joins) {
         (Some((r, m)), _) => (
             format!(
