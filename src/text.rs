@@ -18,6 +18,7 @@ pub fn assessment(a: &Assessment) -> String {
         (label, value) if label == value => label.to_string(),
         (label, value) => format!("{label} ({value})"),
     };
+    let _ = writeln!(out, "Regime:     {}", a.regime.unwrap_or("none"));
     let _ = writeln!(out, "Verdict:    {verdict} — {flag}{}", a.severity.as_str());
     let _ = writeln!(out, "Reason:     {}", a.reason);
     let _ = writeln!(out, "Mechanism:  {}", a.mechanism.unwrap_or("none"));
@@ -36,10 +37,15 @@ pub fn assessment(a: &Assessment) -> String {
 pub fn rules_in_force(r: &InForce) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — in force on {}", r.name, r.as_of);
+    let _ = writeln!(out, "Regime: {} ({})", r.regime, r.label);
 
     let _ = writeln!(out, "\nLaw governing exporters:");
     if r.laws.is_empty() {
-        let _ = writeln!(out, "  none: no EU rules on transfers applied on this date");
+        let _ = writeln!(
+            out,
+            "  none: no transfer rules of {} applied on this date",
+            r.label
+        );
     }
     for l in &r.laws {
         let _ = writeln!(
@@ -51,7 +57,11 @@ pub fn rules_in_force(r: &InForce) -> String {
         );
     }
 
-    let _ = writeln!(out, "\nInside the EU/EEA ({} places):", r.inside.len());
+    let _ = writeln!(
+        out,
+        "\nInside (no transfer, or a domestic one) ({} places):",
+        r.inside.len()
+    );
     for i in &r.inside {
         let status = match i.status {
             crate::rules::MembershipStatus::Member => "member",
@@ -86,6 +96,13 @@ pub fn rules_in_force(r: &InForce) -> String {
         );
         let partial = if a.partial_scope { "only: " } else { "" };
         let _ = writeln!(out, "         scope: {partial}{}", a.scope);
+        if !a.excludes.is_empty() {
+            let _ = writeln!(
+                out,
+                "         not if the record states: {}",
+                a.excludes.join(", ")
+            );
+        }
         if let Some(groups) = &a.binds_only {
             let _ = writeln!(out, "         binds exporters in: {}", groups.join(", "));
         }
@@ -99,6 +116,10 @@ pub fn rules_in_force(r: &InForce) -> String {
         ),
         ("Appropriate safeguards (Art. 46/47)", &r.safeguards),
         ("Derogations (Art. 49; exceptions, flagged)", &r.derogations),
+        (
+            "A safeguard claimed but not named (verdict unverified, flagged)",
+            &r.unnamed,
+        ),
     ] {
         let _ = writeln!(out, "\n{title}:");
         if list.is_empty() {
@@ -120,6 +141,17 @@ pub fn rules_in_force(r: &InForce) -> String {
             }
             let _ = writeln!(out, "  {:<32} {}", "", cite(m.source));
         }
+    }
+
+    let _ = writeln!(
+        out,
+        "\nOpen points (not verified, or unsettled in the sources):"
+    );
+    if r.open_points.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for p in r.open_points {
+        let _ = writeln!(out, "  - {} [{}]", p.text, p.id);
     }
     out
 }

@@ -56,16 +56,18 @@ fn assess_json_is_one_object_with_the_contract_keys() {
             "mechanism",
             "reason",
             "references",
+            "regime",
             "severity",
             "verdict"
         ]
     );
+    assert_eq!(v["regime"], "eu");
     assert_eq!(v["verdict"], "unsafeguarded");
     assert_eq!(v["flagged"], true);
     assert_eq!(v["severity"], "critical");
     assert_eq!(
         v["reason"],
-        "The EU-US Privacy Shield was invalidated on 2020-07-16 (CJEU C-311/18)."
+        "[EU/EEA law] The EU-US Privacy Shield was invalidated on 2020-07-16 (CJEU C-311/18)."
     );
     assert_eq!(v["mechanism"], Value::Null);
     assert!(
@@ -196,11 +198,13 @@ fn assess_without_json_prints_a_short_human_answer() {
     .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.starts_with("Verdict:    derogation only (derogation) — FLAGGED, warning\n"),
+        text.starts_with(
+            "Regime:     eu\nVerdict:    derogation only (derogation) — FLAGGED, warning\n"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("Reason:     Only a derogation is claimed"),
+        text.contains("Reason:     [EU/EEA law] Only a derogation is claimed"),
         "{text}"
     );
     assert!(text.contains("GDPR Art. 49(1)(a)"), "{text}");
@@ -386,7 +390,9 @@ fn rules_prints_what_is_in_force_on_the_date() {
     .unwrap();
     assert!(text.contains("EU-US Data Privacy Framework"), "{text}");
     assert!(
-        text.contains("Commission Implementing Decision (EU) 2023/1795 [OJ]"),
+        text.contains(
+            "Commission Implementing Decision (EU) 2023/1795, OJ 2023 L 231, p. 118 [OJ]"
+        ),
         "{text}"
     );
 }
@@ -676,4 +682,247 @@ fn verify_checks_the_chain_and_names_the_entry_changed_in_the_database() {
         run(&["verify", bad.to_str().unwrap()]).status.code(),
         Some(2)
     );
+}
+
+// --- regimes (issue 14): dated scenarios beyond the references' own examples ------------------
+
+fn verdict(args: &[&str]) -> (String, String, String) {
+    let mut all = vec!["assess"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let v = json(&all);
+    (
+        v["regime"].as_str().unwrap_or("none").to_string(),
+        v["verdict"].as_str().unwrap().to_string(),
+        v["reason"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn exporters_in_the_eu_the_eea_the_uk_and_switzerland_are_assessed_under_their_own_law() {
+    // An Irish exporter to the US on the DPF's first anniversary, certified for the EU part.
+    let (r, v, _) = verdict(&[
+        "--exporter",
+        "IE",
+        "--importer",
+        "US",
+        "--certified",
+        "dpf:eu",
+        "--as-of",
+        "2024-07-10",
+    ]);
+    assert_eq!((r.as_str(), v.as_str()), ("eu", "adequate"));
+    // An Icelandic exporter to Brazil: the decision does not bind the EEA EFTA states yet.
+    let (r, v, _) = verdict(&[
+        "--exporter",
+        "IS",
+        "--importer",
+        "BR",
+        "--as-of",
+        "2026-11-30",
+    ]);
+    assert_eq!((r.as_str(), v.as_str()), ("eu", "unsafeguarded"));
+    // A UK exporter to the same certified importer, EU part only: not covered in the UK.
+    let (r, v, reason) = verdict(&[
+        "--exporter",
+        "GB",
+        "--importer",
+        "US",
+        "--certified",
+        "dpf:eu",
+        "--as-of",
+        "2024-07-10",
+    ]);
+    assert_eq!((r.as_str(), v.as_str()), ("uk", "unsafeguarded"));
+    assert!(reason.contains("UK Extension"), "{reason}");
+    // The same UK exporter a year before Brexit: EU law, the bridge does not matter (exporter side).
+    let (r, v, _) = verdict(&[
+        "--exporter",
+        "GB",
+        "--importer",
+        "FR",
+        "--as-of",
+        "2020-01-15",
+    ]);
+    assert_eq!((r.as_str(), v.as_str()), ("eu", "intra_eea"));
+    // ... and after: France is adequate for UK law.
+    let (r, v, _) = verdict(&[
+        "--exporter",
+        "GB",
+        "--importer",
+        "FR",
+        "--as-of",
+        "2021-01-15",
+    ]);
+    assert_eq!((r.as_str(), v.as_str()), ("uk", "adequate"));
+    let (r, v, _) = verdict(&["--exporter", "gb", "--importer", "gb"]);
+    assert_eq!((r.as_str(), v.as_str()), ("uk", "domestic"));
+    // A Swiss exporter on old SCCs, one day after the EU's grace and one day after its own.
+    let (r, v, _) = verdict(&[
+        "--exporter",
+        "CH",
+        "--importer",
+        "IN",
+        "--mechanism",
+        "scc_2010:2020-03-01",
+        "--tia",
+        "--as-of",
+        "2022-12-28",
+    ]);
+    assert_eq!((r.as_str(), v.as_str()), ("ch", "safeguarded"));
+    let (_, v, _) = verdict(&[
+        "--exporter",
+        "CH",
+        "--importer",
+        "IN",
+        "--mechanism",
+        "scc_2010:2020-03-01",
+        "--tia",
+        "--as-of",
+        "2023-01-01",
+    ]);
+    assert_eq!(v, "unsafeguarded");
+    // A Swiss exporter to the US in the gap between the Privacy Shield and the Swiss-U.S. DPF.
+    let (_, v, _) = verdict(&[
+        "--exporter",
+        "CH",
+        "--importer",
+        "US",
+        "--certified",
+        "privacy_shield",
+        "--certified",
+        "dpf",
+        "--as-of",
+        "2022-05-01",
+    ]);
+    assert_eq!(v, "unsafeguarded");
+    // A Korean religious organisation: outside the EU decision, safeguarded by the SCCs.
+    let (_, v, _) = verdict(&[
+        "--exporter",
+        "FR",
+        "--importer",
+        "KR",
+        "--outside-scope",
+        "kr_religious",
+        "--mechanism",
+        "scc_2021",
+        "--tia",
+    ]);
+    assert_eq!(v, "safeguarded");
+    // A safeguard claimed but not named.
+    let (_, v, reason) = verdict(&[
+        "--exporter",
+        "SE",
+        "--importer",
+        "US",
+        "--mechanism",
+        "unnamed_safeguard",
+        "--as-of",
+        "2024-01-01",
+    ]);
+    assert_eq!(v, "unverified");
+    assert!(reason.contains("claimed but not named"), "{reason}");
+    // Nobody governs a US exporter.
+    let (r, v, _) = verdict(&["--exporter", "US", "--importer", "FR"]);
+    assert_eq!((r.as_str(), v.as_str()), ("none", "out_of_scope"));
+}
+
+#[test]
+fn invalid_combinations_are_bad_input() {
+    refused(
+        &["assess", "--exporter", "IO-EPO", "--importer", "US"],
+        &[
+            "exporter",
+            "international organisation",
+            "never an exporter",
+        ],
+    );
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "CH",
+            "--importer",
+            "IN",
+            "--mechanism",
+            "idta",
+        ],
+        &["mechanisms", "'idta'", "Swiss law"],
+    );
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "FR",
+            "--importer",
+            "JP",
+            "--outside-scope",
+            "kr_religious",
+        ],
+        &["outside_scope", "South Korea"],
+    );
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "FR",
+            "--importer",
+            "KR",
+            "--outside-scope",
+            "kr_atheist",
+        ],
+        &["--outside-scope", "unknown scope condition 'kr_atheist'"],
+    );
+    refused(
+        &[
+            "assess",
+            "--exporter",
+            "GB",
+            "--importer",
+            "US",
+            "--certified",
+            "dpf:us",
+        ],
+        &["--certified", "unknown part 'us'", "eu, uk, ch"],
+    );
+    refused(
+        &["rules", "--regime", "fr"],
+        &["--regime", "unknown regime 'fr'", "eu, uk, ch"],
+    );
+}
+
+#[test]
+fn rules_shows_each_regime_and_its_open_points() {
+    let uk = json(&["rules", "--regime", "uk", "--as-of", "2024-01-01", "--json"]);
+    assert_eq!(uk["regime"], "uk");
+    let safeguards: Vec<&str> = uk["safeguards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        safeguards.contains(&"idta") && !safeguards.contains(&"scc_2021"),
+        "{safeguards:?}"
+    );
+    assert!(!uk["open_points"].as_array().unwrap().is_empty());
+    let ch = json(&["rules", "--regime", "ch", "--as-of", "2024-10-01", "--json"]);
+    assert!(
+        ch["frameworks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "Swiss-U.S. Data Privacy Framework"),
+        "{ch}"
+    );
+    let text = String::from_utf8(
+        crossborder(&["rules", "--as-of", "2024-01-01"])
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
+    assert!(text.contains("Open points"), "{text}");
+    assert!(text.contains("unnamed_safeguard"), "{text}");
 }

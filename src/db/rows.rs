@@ -73,6 +73,13 @@ pub struct VendorCertificationRow {
     pub certified_from: NaiveDate,
     pub certified_until: Option<NaiveDate>,
     pub verified_on: NaiveDate,
+    /// Regime ids, comma-separated; exports written before issue 14 have none: the EU list.
+    #[serde(default = "eu_part")]
+    pub parts: String,
+}
+
+fn eu_part() -> String {
+    "eu".to_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
@@ -93,6 +100,9 @@ pub struct TransferRow {
     /// The day an ended transfer stops (export files before it have none).
     #[serde(default)]
     pub ended_from: Option<NaiveDate>,
+    /// Scope condition ids, comma-separated ('' for none).
+    #[serde(default)]
+    pub outside_scope: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]

@@ -61,6 +61,7 @@ diesel::table! {
         certified_from -> Date,
         certified_until -> Nullable<Date>,
         verified_on -> Date,
+        parts -> Text,
     }
 }
 
@@ -78,6 +79,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         ended_from -> Nullable<Date>,
+        outside_scope -> Text,
     }
 }
 

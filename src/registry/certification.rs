@@ -22,10 +22,21 @@ pub struct Certification {
     #[serde(skip)]
     pub id: i32,
     pub framework: String,
+    /// The parts of the framework's list it covers, as regime ids (`eu`, `uk` for the DPF's UK
+    /// Extension, `ch` for the Swiss-U.S. DPF): one certification answers for every regime.
+    pub parts: Vec<String>,
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,
     pub verified_on: NaiveDate,
     pub evidence: Vec<Evidence>,
+}
+
+/// The stored parts ("eu,uk").
+fn parts_of(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl Certification {
@@ -52,7 +63,12 @@ pub(super) fn load(
     let rules = RuleSet::embedded();
     let mut by_vendor: HashMap<i32, Vec<Certification>> = HashMap::new();
     for c in rows {
-        if let Err(e) = rules.framework_id(&c.framework) {
+        let parts = parts_of(&c.parts);
+        if let Err(e) = rules
+            .framework_id(&c.framework)
+            .map_err(|e| e.to_string())
+            .and_then(|_| rules.parts(parts.iter().map(String::as_str)))
+        {
             return Err(DbError::Corrupt(format!(
                 "vendor_certifications row id {}: {e}",
                 c.id
@@ -64,6 +80,7 @@ pub(super) fn load(
             .push(Certification {
                 id: c.id,
                 framework: c.framework,
+                parts,
                 from: c.certified_from,
                 until: c.certified_until,
                 verified_on: c.verified_on,
@@ -83,6 +100,7 @@ pub(super) fn insert(
         .values((
             vendor_certifications::vendor_id.eq(vendor_id),
             vendor_certifications::framework.eq(&c.framework),
+            vendor_certifications::parts.eq(c.parts.join(",")),
             vendor_certifications::certified_from.eq(c.from),
             vendor_certifications::certified_until.eq(c.until),
             vendor_certifications::verified_on.eq(c.verified_on),

@@ -76,17 +76,28 @@ impl VendorRow<'_> {
                 .mechanisms
                 .iter()
                 .map(|m| {
-                    let name = rules
-                        .mechanism_id(&m.id)
-                        .map_or(m.id.clone(), |id| rules.mechanism(id).short.clone());
+                    let regime = t.assessment.regime.and_then(|r| rules.regime(r));
+                    let name = rules.mechanism_id(&m.id).map_or(m.id.clone(), |id| {
+                        regime
+                            .and_then(|r| r.mechanism(id).filter(|_| r.accepts(id)))
+                            .unwrap_or_else(|| rules.mechanism(id))
+                            .short
+                            .clone()
+                    });
                     match m.signed_on {
                         Some(d) => format!("{name} (signed {d})"),
                         None => name,
                     }
                 })
                 .collect();
+            let under = t
+                .assessment
+                .regime
+                .and_then(|r| rules.regime(r))
+                .map(|r| format!(" under {}", r.label))
+                .unwrap_or_default();
             lines.push(format!(
-                "To {place}: {}; safeguard: {}; verdict: {}",
+                "To {place}: {}; safeguard: {}; verdict: {}{under}",
                 if data.is_empty() {
                     "data not stated".to_string()
                 } else {

@@ -19,7 +19,7 @@ use crate::date::now;
 use crate::db::rows::TransferRow;
 use crate::db::schema::{transfer_data_categories, transfer_mechanisms, transfers};
 use crate::db::{DbConnection, DbError};
-use crate::rules::{CountryCode, RuleSet};
+use crate::rules::{Claim, CountryCode, Facts, RuleSet, ScopeExclusion};
 
 #[derive(
     Debug,
@@ -97,6 +97,9 @@ pub struct Transfer {
     pub tia_on: Option<NaiveDate>,
     pub supplementary_measures: Option<String>,
     pub notes: Option<String>,
+    /// Why the importer is outside an adequacy decision's scope (TRANSFER-RULES.md §2.1).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outside_scope: Vec<ScopeExclusion>,
     pub evidence: Vec<Evidence>,
     #[serde(skip)]
     pub version: i32,
@@ -114,6 +117,29 @@ impl Transfer {
             |c| c.name().to_string(),
         )
     }
+}
+
+/// The stored form of `outside_scope`: ids, comma-separated.
+pub(super) fn scope_text(outside_scope: &[ScopeExclusion]) -> String {
+    outside_scope
+        .iter()
+        .map(|e| e.id())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `outside_scope` as stored; an unknown id is corrupt data, named with its row.
+fn stored_scope(text: &str, transfer_id: i32) -> Result<Vec<ScopeExclusion>, DbError> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            ScopeExclusion::parse(s).map_err(|e| {
+                DbError::Corrupt(format!(
+                    "transfers row id {transfer_id}, outside_scope: {e}"
+                ))
+            })
+        })
+        .collect()
 }
 
 /// `transfer_mechanisms`: transfer, position, mechanism id, signing date.
@@ -191,6 +217,7 @@ pub(super) fn load(
             tia_on: t.tia_on,
             supplementary_measures: t.supplementary_measures,
             notes: t.notes,
+            outside_scope: stored_scope(&t.outside_scope, t.id)?,
             evidence: evidence.remove(&t.id).unwrap_or_default(),
             version: t.version,
         };
@@ -221,6 +248,7 @@ pub(super) fn insert(
             transfers::tia_on.eq(t.tia_on),
             transfers::supplementary_measures.eq(&t.supplementary_measures),
             transfers::notes.eq(&t.notes),
+            transfers::outside_scope.eq(scope_text(&t.outside_scope)),
             transfers::version.eq(1),
             transfers::created_at.eq(at),
             transfers::updated_at.eq(at),
@@ -258,6 +286,28 @@ fn insert_claims(conn: &mut DbConnection, id: i32, t: &Transfer) -> QueryResult<
     Ok(())
 }
 
+/// Refuses a transfer no regime of the exporter can assess: a tool of another regime (the IDTA
+/// for a Swiss organisation), a scope condition about another country (`RuleSet::check`).
+pub(super) fn check(t: &Transfer, exporter: CountryCode) -> Result<(), EditError> {
+    let rules = RuleSet::embedded();
+    let mut facts = Facts::to(exporter, t.country);
+    for m in &t.mechanisms {
+        let mechanism = rules.mechanism_id(&m.id).map_err(|e| EditError::Invalid {
+            field: "mechanisms",
+            message: e.to_string(),
+        })?;
+        facts.claims.push(Claim {
+            mechanism,
+            signed: m.signed_on,
+        });
+    }
+    facts.outside_scope = t.outside_scope.clone();
+    rules.check(&facts).map_err(|e| EditError::Invalid {
+        field: e.field,
+        message: e.message,
+    })
+}
+
 /// Adds a transfer to a vendor; returns its id and the vendor as it is now.
 pub fn add(
     conn: &mut DbConnection,
@@ -268,6 +318,7 @@ pub fn add(
 ) -> Result<(i32, Vendor), EditError> {
     conn.write_transaction(|conn| {
         let org = organisation::lock(conn, slug)?;
+        check(transfer, org.country)?;
         let mut vendor =
             vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
         let history = history::load_vendor(conn, vendor.id)?;
@@ -325,6 +376,7 @@ pub fn update(
     conn.write_transaction(|conn| {
         // As for vendors: the lock first, then the version read under it.
         let org = organisation::lock(conn, slug)?;
+        check(new, org.country)?;
         let mut vendor =
             vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
         let history = history::load_vendor(conn, vendor.id)?;
@@ -348,6 +400,7 @@ pub fn update(
             transfers::tia_on.eq(new.tia_on),
             transfers::supplementary_measures.eq(&new.supplementary_measures),
             transfers::notes.eq(&new.notes),
+            transfers::outside_scope.eq(scope_text(&new.outside_scope)),
         ))
         .execute(conn)?;
         if bumped == 0 {

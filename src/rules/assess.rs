@@ -1,13 +1,14 @@
 //! `assess`: is one transfer of personal data covered on one date? A pure function of the facts,
-//! the rules and the date, evaluated in the order of TRANSFER-RULES.md §6: [`decide`] finds the
-//! step and the rules that decide, [`explain`] puts the decision into words.
+//! the rules and the date. The exporter's country and the date choose the regime (EU/EEA, UK,
+//! Swiss); under it, in the order of TRANSFER-RULES.md §6, [`decide`] finds the step and the
+//! rules that decide, [`explain`] puts the decision into words.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::citation::Citation;
 use super::decide::decide;
-use super::explain::explain;
+use super::explain::{explain, no_regime};
 use super::facts::Facts;
 use super::ruleset::RuleSet;
 
@@ -18,6 +19,8 @@ pub enum Verdict {
     IntraEea,
     Adequate,
     Safeguarded,
+    Domestic,
+    Unverified,
     Derogation,
     Unsafeguarded,
 }
@@ -29,6 +32,8 @@ impl Verdict {
             Verdict::IntraEea => "intra_eea",
             Verdict::Adequate => "adequate",
             Verdict::Safeguarded => "safeguarded",
+            Verdict::Domestic => "domestic",
+            Verdict::Unverified => "unverified",
             Verdict::Derogation => "derogation",
             Verdict::Unsafeguarded => "unsafeguarded",
         }
@@ -41,14 +46,31 @@ impl Verdict {
             Verdict::IntraEea => "inside the EEA",
             Verdict::Adequate => "adequate",
             Verdict::Safeguarded => "safeguarded",
+            Verdict::Domestic => "domestic",
+            Verdict::Unverified => "safeguard claimed, not named",
             Verdict::Derogation => "derogation only",
             Verdict::Unsafeguarded => "no safeguard",
         }
     }
 
     pub fn is_flagged(self) -> bool {
-        matches!(self, Verdict::Derogation | Verdict::Unsafeguarded)
+        matches!(
+            self,
+            Verdict::Unverified | Verdict::Derogation | Verdict::Unsafeguarded
+        )
     }
+
+    /// Every verdict, in order of gravity.
+    pub const ALL: [Verdict; 8] = [
+        Verdict::OutOfScope,
+        Verdict::IntraEea,
+        Verdict::Adequate,
+        Verdict::Safeguarded,
+        Verdict::Domestic,
+        Verdict::Unverified,
+        Verdict::Derogation,
+        Verdict::Unsafeguarded,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -75,6 +97,8 @@ impl Severity {
 /// the rule set, so assessing allocates only the sentences.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment<'r> {
+    /// The regime that assessed (`eu`, `uk`, `ch`); `None` when none governs the exporter.
+    pub regime: Option<&'r str>,
     pub verdict: Verdict,
     pub flagged: bool,
     pub severity: Severity,
@@ -86,8 +110,14 @@ pub struct Assessment<'r> {
     pub hints: Vec<String>,
 }
 
-/// Assesses one transfer on `as_of` under `rules`: `decide` which step of §6 holds and which
-/// rules decided, then `explain` it. The facts' mechanism ids must come from the same rule set.
+/// Assesses one transfer on `as_of`: the regime of the exporter on that date, then `decide`
+/// which step of §6 holds and which rules decided, then `explain` it. The facts' ids must come
+/// from the same rule set, and the facts should have passed [`RuleSet::check`].
 pub fn assess<'r>(facts: &Facts, rules: &'r RuleSet, as_of: NaiveDate) -> Assessment<'r> {
-    explain(decide(facts, rules, as_of), rules)
+    match rules.regime_for(facts.exporter, as_of) {
+        Some((position, regime, membership)) => {
+            explain(decide(facts, rules, position, membership, as_of), regime)
+        }
+        None => no_regime(facts, rules, as_of),
+    }
 }

@@ -1,4 +1,5 @@
-//! The rules in force on one date, as `crossborder rules` shows them.
+//! The rules of one regime in force on one date, as `crossborder rules` shows them, with the
+//! points of its reference still open.
 
 use std::collections::BTreeMap;
 
@@ -9,13 +10,14 @@ use super::citation::Citation;
 use super::country::CountryCode;
 use super::ids::LawId;
 use super::law::MembershipStatus;
-use super::mechanism::MechanismKind;
-use super::ruleset::RuleSet;
+use super::mechanism::{MechanismKind, OpenPoint};
+use super::regime::Regime;
 
 #[derive(Debug, Serialize)]
 pub struct InForce<'r> {
     pub regime: &'r str,
     pub name: &'r str,
+    pub label: &'r str,
     pub as_of: NaiveDate,
     /// Which law governs exporters of each group.
     pub laws: Vec<LawInForce<'r>>,
@@ -25,6 +27,10 @@ pub struct InForce<'r> {
     pub frameworks: Vec<MechanismInForce<'r>>,
     pub safeguards: Vec<MechanismInForce<'r>>,
     pub derogations: Vec<MechanismInForce<'r>>,
+    /// Claims of a safeguard that name none (verdict `unverified`).
+    pub unnamed: Vec<MechanismInForce<'r>>,
+    /// Points of the reference not verified or still open, whatever the date.
+    pub open_points: &'r [OpenPoint],
 }
 
 #[derive(Debug, Serialize)]
@@ -51,6 +57,9 @@ pub struct AdequacyInForce<'r> {
     pub country_name: &'static str,
     pub scope: &'r str,
     pub partial_scope: bool,
+    /// Scope conditions a record can state to put an importer outside it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excludes: Vec<&'static str>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     /// The groups whose exporters it binds, when not all.
@@ -76,7 +85,7 @@ pub struct MechanismInForce<'r> {
     pub source: &'r Citation,
 }
 
-impl RuleSet {
+impl Regime {
     pub fn in_force(&self, as_of: NaiveDate) -> InForce<'_> {
         let laws: Vec<LawInForce> = self
             .applications
@@ -117,11 +126,13 @@ impl RuleSet {
             .adequacy
             .iter()
             .filter(|a| a.period.contains(as_of))
-            .map(|a| AdequacyInForce {
-                country: a.country,
-                country_name: a.country.name(),
+            .flat_map(|a| a.countries.iter().map(move |&c| (a, c)))
+            .map(|(a, country)| AdequacyInForce {
+                country,
+                country_name: country.name(),
                 scope: &a.scope,
                 partial_scope: a.partial_scope,
+                excludes: a.excludes.iter().map(|e| e.id()).collect(),
                 valid_from: a.period.valid_from,
                 valid_until: a.period.valid_until,
                 binds_only: a
@@ -132,8 +143,8 @@ impl RuleSet {
             })
             .collect();
 
-        let (mut frameworks, mut safeguards, mut derogations) =
-            (Vec::new(), Vec::new(), Vec::new());
+        let (mut frameworks, mut safeguards, mut derogations, mut unnamed) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for m in &self.mechanisms {
             if !m.period.contains(as_of) {
                 continue;
@@ -190,12 +201,19 @@ impl RuleSet {
                         derogations.push(entry);
                     }
                 }
+                MechanismKind::Unnamed { .. } => {
+                    if !entry.basis.is_empty() {
+                        unnamed.push(entry);
+                    }
+                }
+                MechanismKind::Refused { .. } => {}
             }
         }
 
         InForce {
             regime: &self.regime,
             name: &self.name,
+            label: &self.label,
             as_of,
             laws,
             inside,
@@ -203,6 +221,8 @@ impl RuleSet {
             frameworks,
             safeguards,
             derogations,
+            unnamed,
+            open_points: &self.open_points,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Loading the rules file: every row of [`RulesFile`] checked (ids, dates, country codes, the
-//! ids a row names) and turned into the typed rows of a [`RuleSet`]. Every invalid row is
+//! Loading a regime's rules file: every row of [`RulesFile`] checked (ids, dates, country codes,
+//! the ids a row names) and turned into the typed rows of a [`Regime`]. Every invalid row is
 //! reported, not only the first.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -10,19 +10,20 @@ use chrono::NaiveDate;
 use super::citation::{Citation, Confidence, Period};
 use super::country::CountryCode;
 use super::ids::{GroupId, LawId, TransitionId};
-use super::law::{Adequacy, Application, Group, Law, Membership, MembershipStatus};
-use super::mechanism::{Mechanism, MechanismKind, TiaRule, Transition};
-use super::ruleset::{RuleSet, RulesError};
+use super::law::{Adequacy, Application, Group, Inside, Law, Membership, MembershipStatus};
+use super::mechanism::{DestinationNote, Mechanism, MechanismKind, OpenPoint, TiaRule, Transition};
+use super::regime::{Regime, RulesError};
+use super::scope::ScopeExclusion;
 use super::source::RulesFile;
 
-impl RuleSet {
-    pub fn from_toml(text: &str) -> Result<RuleSet, RulesError> {
+impl Regime {
+    pub fn from_toml(text: &str) -> Result<Regime, RulesError> {
         let file: RulesFile = toml::from_str(text)?;
         Loader::default().load(file)
     }
 }
 
-/// Builds a [`RuleSet`] from the file's rows, collecting every invalid row.
+/// Builds a [`Regime`] from the file's rows, collecting every invalid row.
 #[derive(Default)]
 struct Loader {
     errors: Vec<String>,
@@ -132,7 +133,14 @@ impl Loader {
         out
     }
 
-    fn load(mut self, file: RulesFile) -> Result<RuleSet, RulesError> {
+    fn countries(&mut self, row: &str, codes: &[String]) -> Vec<CountryCode> {
+        if codes.is_empty() {
+            self.fail(row, "lists no country");
+        }
+        codes.iter().filter_map(|c| self.country(row, c)).collect()
+    }
+
+    fn load(mut self, file: RulesFile) -> Result<Regime, RulesError> {
         let laws: Vec<Law> = file
             .law
             .into_iter()
@@ -147,6 +155,8 @@ impl Loader {
                     adequacy_basis: row.adequacy_basis,
                     safeguards_basis: row.safeguards_basis,
                     derogations_basis: row.derogations_basis,
+                    adequacy_term: row.adequacy_term,
+                    tia_basis: row.tia_basis,
                 }
             })
             .collect();
@@ -157,9 +167,22 @@ impl Loader {
                 self.id("group", &row.id);
                 self.groups
                     .insert(row.id.clone(), GroupId(self.groups.len() as u16));
+                let inside = match row.inside.as_deref() {
+                    None | Some("intra_eea") => Inside::IntraEea,
+                    Some("domestic") => Inside::Domestic,
+                    Some(other) => {
+                        let name = format!("group '{}'", row.id);
+                        self.fail(
+                            &name,
+                            format!("unknown inside '{other}' (intra_eea or domestic)"),
+                        );
+                        Inside::IntraEea
+                    }
+                };
                 Group {
                     id: row.id,
                     name: row.name,
+                    inside,
                 }
             })
             .collect();
@@ -195,15 +218,21 @@ impl Loader {
                         MembershipStatus::Member
                     }
                 };
-                if row.countries.is_empty() {
-                    self.fail(&name, "lists no country");
+                let countries = self.countries(&name, &row.countries);
+                if (row.exporter_groups.is_some() || row.exporter_countries.is_some())
+                    && status != MembershipStatus::Bridge
+                {
+                    self.fail(&name, "only a bridge names the exporters it binds");
                 }
-                let countries = row
-                    .countries
-                    .iter()
-                    .filter_map(|c| self.country(&name, c))
-                    .collect();
+                let exporter_groups = row
+                    .exporter_groups
+                    .map(|groups| groups.iter().map(|g| self.group(&name, g)).collect());
+                let exporter_countries = row
+                    .exporter_countries
+                    .map(|codes| self.countries(&name, &codes));
                 Membership {
+                    exporter_groups,
+                    exporter_countries,
                     group: self.group(&name, &row.group),
                     status,
                     countries,
@@ -222,8 +251,27 @@ impl Loader {
                 let exporter_groups = row
                     .exporter_groups
                     .map(|groups| groups.iter().map(|g| self.group(&name, g)).collect());
+                let countries = match (row.country, row.countries) {
+                    (Some(c), None) => vec![self.country(&name, &c)?],
+                    (None, Some(list)) => self.countries(&name, &list),
+                    _ => {
+                        self.fail(&name, "give either country or countries");
+                        return None;
+                    }
+                };
+                let mut excludes = Vec::new();
+                for e in &row.excludes {
+                    match ScopeExclusion::parse(e) {
+                        Ok(e) if countries.iter().any(|c| e.countries().contains(c)) => {
+                            excludes.push(e)
+                        }
+                        Ok(e) => self.fail(&name, format!("excludes '{e}', about another country")),
+                        Err(err) => self.fail(&name, err),
+                    }
+                }
                 Some(Adequacy {
-                    country: self.country(&name, &row.country)?,
+                    countries,
+                    excludes,
                     scope: row.scope,
                     partial_scope: row.partial_scope,
                     exporter_groups,
@@ -264,6 +312,7 @@ impl Loader {
                         country,
                         list: row.list,
                         invalidated_by: row.invalidated_by,
+                        risk: row.risk,
                     },
                     citation: citation(row.id, row.reference, row.confidence, row.note),
                 });
@@ -290,6 +339,7 @@ impl Loader {
                     family: row.family,
                     new_contracts_until: row.new_contracts_until,
                     transition,
+                    doubt: row.doubt.map(|d| (d.from, d.hint)),
                     basis,
                 },
                 citation: citation(row.id, row.reference, row.confidence, row.note),
@@ -311,14 +361,67 @@ impl Loader {
             });
         }
 
+        for row in file.unnamed {
+            let name = self.id("unnamed", &row.id);
+            let period = self.period(&name, row.valid_from, row.valid_until);
+            let basis = self.basis(&name, row.basis, laws.len());
+            mechanisms.push(Mechanism {
+                short: row.name.clone(),
+                name: row.name,
+                period,
+                kind: MechanismKind::Unnamed {
+                    basis,
+                    hint: row.hint,
+                },
+                citation: citation(row.id, row.reference, row.confidence, row.note),
+            });
+        }
+        for row in file.refused {
+            self.id("refused", &row.id);
+            mechanisms.push(Mechanism {
+                short: row.name.clone(),
+                name: row.name,
+                period: Period::default(),
+                kind: MechanismKind::Refused { reason: row.reason },
+                citation: citation(row.id, row.reference, row.confidence, None),
+            });
+        }
+        let destination_notes = file
+            .destination_note
+            .into_iter()
+            .map(|row| {
+                let name = self.id("destination_note", &row.id);
+                DestinationNote {
+                    countries: self.countries(&name, &row.countries),
+                    hint: row.hint,
+                    citation: citation(row.id, row.reference, row.confidence, None),
+                }
+            })
+            .collect();
+        let open_points = file
+            .open_point
+            .into_iter()
+            .map(|row| {
+                self.id("open_point", &row.id);
+                OpenPoint {
+                    id: row.id,
+                    text: row.text,
+                }
+            })
+            .collect();
+
         if !self.errors.is_empty() {
             return Err(RulesError::Invalid(self.errors));
         }
 
-        let rules = RuleSet {
+        let rules = Regime {
             regime: file.regime,
             name: file.name,
+            tag: format!("[{}] ", file.label),
+            label: file.label,
+            area: file.area,
             tia: TiaRule {
+                name: file.tia.name,
                 expected_from: file.tia.expected_from,
                 citation: citation("tia".into(), file.tia.reference, file.tia.confidence, None),
             },
@@ -335,8 +438,11 @@ impl Loader {
             adequacy,
             mechanisms,
             transitions,
+            destination_notes,
+            open_points,
             by_country: Vec::new(),
-            mechanism_ids: HashMap::new(),
+            ids: Vec::new(),
+            rows: Vec::new(),
         };
         Ok(rules.indexed())
     }

@@ -2,6 +2,7 @@
 //! safeguards, Art. 49 derogations), the sunset rules for old contracts, and the TIA rule.
 
 use chrono::NaiveDate;
+use serde::Serialize;
 
 use super::citation::{Citation, Period};
 use super::country::CountryCode;
@@ -31,17 +32,28 @@ pub enum MechanismKind {
         country: CountryCode,
         list: String,
         invalidated_by: Option<String>,
+        /// A hint given with every `adequate` verdict it decides.
+        risk: Option<String>,
     },
     /// An Art. 46/47 safeguard.
     Safeguard {
         family: Option<String>,
         new_contracts_until: Option<NaiveDate>,
         transition: Option<TransitionId>,
+        /// A doubt on the sunset: from this date, accepted old contracts carry the hint.
+        doubt: Option<(NaiveDate, String)>,
         /// The article that makes it a transfer tool, per law (indexed like `RuleSet::laws`).
         basis: Vec<Option<String>>,
     },
     /// An Art. 49 derogation.
     Derogation { basis: Vec<Option<String>> },
+    /// A safeguard the source says is used without naming it (§6 step 5).
+    Unnamed {
+        basis: Vec<Option<String>>,
+        hint: String,
+    },
+    /// An id of another regime that this one does not accept, and why.
+    Refused { reason: String },
 }
 
 impl MechanismKind {
@@ -50,6 +62,8 @@ impl MechanismKind {
             MechanismKind::Framework { .. } => "framework",
             MechanismKind::Safeguard { .. } => "safeguard",
             MechanismKind::Derogation { .. } => "derogation",
+            MechanismKind::Unnamed { .. } => "unnamed",
+            MechanismKind::Refused { .. } => "refused",
         }
     }
 
@@ -57,9 +71,12 @@ impl MechanismKind {
     pub fn basis(&self, law: LawId) -> Option<&str> {
         match self {
             MechanismKind::Framework { .. } => Some(""),
-            MechanismKind::Safeguard { basis, .. } | MechanismKind::Derogation { basis } => {
+            MechanismKind::Safeguard { basis, .. }
+            | MechanismKind::Derogation { basis }
+            | MechanismKind::Unnamed { basis, .. } => {
                 basis.get(law.index()).and_then(|b| b.as_deref())
             }
+            MechanismKind::Refused { .. } => None,
         }
     }
 }
@@ -78,5 +95,22 @@ pub struct Transition {
 #[derive(Debug, Clone)]
 pub struct TiaRule {
     pub citation: Citation,
+    /// "transfer impact assessment"; "transfer risk assessment" in the UK.
+    pub name: String,
     pub expected_from: NaiveDate,
+}
+
+/// A hint for destinations whose status is debated (Svalbard, French overseas collectivities).
+#[derive(Debug, Clone)]
+pub struct DestinationNote {
+    pub citation: Citation,
+    pub countries: Vec<CountryCode>,
+    pub hint: String,
+}
+
+/// A point of the reference not verified or still open.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenPoint {
+    pub id: String,
+    pub text: String,
 }

@@ -1,4 +1,5 @@
-//! The transfer rules engine: dated EU transfer law as data (`seeds/rules/`), and [`assess`].
+//! The transfer rules engine: dated transfer law of three regimes (EU/EEA, UK, Swiss) as data
+//! (`seeds/rules/`), and [`assess`].
 //!
 //! Pure: no I/O, no web, no database. The rules are compiled into the binary and validated when
 //! first used ([`RuleSet::embedded`]).
@@ -14,7 +15,9 @@ mod in_force;
 mod law;
 mod load;
 mod mechanism;
+mod regime;
 mod ruleset;
+mod scope;
 mod source;
 
 #[cfg(test)]
@@ -23,9 +26,11 @@ mod tests;
 pub use assess::{Assessment, Severity, Verdict, assess};
 pub use citation::{Citation, Confidence, Period};
 pub use country::{CountryCode, UnknownCountry};
-pub use facts::{Claim, Facts};
+pub use facts::{Certified, Claim, Facts, Parts};
 pub use ids::{GroupId, LawId, MechanismId, TransitionId};
 pub use in_force::InForce;
-pub use law::{Adequacy, Application, Group, Law, Membership, MembershipStatus};
-pub use mechanism::{Mechanism, MechanismKind, Transition};
-pub use ruleset::{RuleSet, RulesError, UnknownMechanism};
+pub use law::{Adequacy, Application, Group, Inside, Law, Membership, MembershipStatus};
+pub use mechanism::{DestinationNote, Mechanism, MechanismKind, OpenPoint, Transition};
+pub use regime::{Regime, RulesError};
+pub use ruleset::{InvalidFacts, RuleSet, UnknownMechanism};
+pub use scope::{ScopeExclusion, UnknownExclusion};

@@ -1,50 +1,27 @@
-//! The validated rules of one regime, indexed by country for the engine, and the questions the
-//! engine asks of them.
+//! All the regimes the engine knows (`eu.toml`, `uk.toml`, `ch.toml`), one id space for the
+//! mechanisms they name, the choice of a regime by exporter and date, and the check of a
+//! transfer's facts against them (bad input is refused at the edge, never assessed).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 
-use super::citation::Citation;
 use super::country::CountryCode;
-use super::ids::{AdequacyId, GroupId, LawId, MechanismId, MembershipId, TransitionId};
-use super::law::{Adequacy, Application, Group, Law, Membership};
-use super::mechanism::{Mechanism, MechanismKind, TiaRule, Transition};
-
-/// Rows that concern one country, so an assessment never scans all rules.
-#[derive(Debug, Clone, Default)]
-pub(super) struct CountryRules {
-    memberships: Vec<MembershipId>,
-    adequacy: Vec<AdequacyId>,
-    frameworks: Vec<MechanismId>,
-}
+use super::facts::{Facts, Parts};
+use super::ids::MechanismId;
+use super::law::{Adequacy, Membership};
+use super::mechanism::{Mechanism, MechanismKind};
+use super::regime::{Regime, RulesError};
 
 #[derive(Debug)]
 pub struct RuleSet {
-    pub regime: String,
-    pub name: String,
-    pub tia: TiaRule,
-    pub derogation_guidance: Citation,
-    pub laws: Vec<Law>,
-    pub groups: Vec<Group>,
-    pub applications: Vec<Application>,
-    pub memberships: Vec<Membership>,
-    pub adequacy: Vec<Adequacy>,
-    pub mechanisms: Vec<Mechanism>,
-    pub transitions: Vec<Transition>,
-    /// Filled by [`RuleSet::indexed`].
-    pub(super) by_country: Vec<CountryRules>,
-    pub(super) mechanism_ids: HashMap<String, MechanismId>,
-}
-
-/// The rules file could not be loaded: a parse error with its line, or every invalid row.
-#[derive(Debug, thiserror::Error)]
-pub enum RulesError {
-    #[error("rules file does not parse: {0}")]
-    Parse(#[from] toml::de::Error),
-    #[error("rules file has {} invalid row(s):\n{}", .0.len(), .0.join("\n"))]
-    Invalid(Vec<String>),
+    /// In order of precedence when an id is described without a regime: the EU first.
+    pub regimes: Vec<Regime>,
+    names: Vec<String>,
+    ids: HashMap<String, MechanismId>,
+    /// "the EU/EEA, the UK, Switzerland", for reasons when none governs the exporter.
+    pub areas: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,14 +31,29 @@ pub struct UnknownMechanism {
     pub valid: String,
 }
 
+/// Facts that describe no possible transfer: the field and the problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidFacts {
+    pub field: &'static str,
+    pub message: String,
+}
+
 static EMBEDDED: LazyLock<RuleSet> = LazyLock::new(|| {
     // Compiled-in data: the tests load it, so a bad row fails the build's tests, not a user.
-    RuleSet::from_toml(include_str!("../../seeds/rules/eu.toml"))
-        .unwrap_or_else(|e| panic!("seeds/rules/eu.toml: {e}"))
+    let load = |file: &str, text: &str| {
+        Regime::from_toml(text).unwrap_or_else(|e| panic!("seeds/rules/{file}: {e}"))
+    };
+    RuleSet::new(vec![
+        load("eu.toml", include_str!("../../seeds/rules/eu.toml")),
+        load("uk.toml", include_str!("../../seeds/rules/uk.toml")),
+        load("ch.toml", include_str!("../../seeds/rules/ch.toml")),
+    ])
+    .unwrap_or_else(|e| panic!("seeds/rules: {e}"))
 });
 
 impl RuleSet {
-    /// The EU/EEA rules compiled into the binary.
+    /// The EU/EEA, UK and Swiss rules compiled into the binary.
     pub fn embedded() -> &'static RuleSet {
         &EMBEDDED
     }
@@ -71,164 +63,272 @@ impl RuleSet {
         self.mechanism_id(id)
             .map(|m| self.mechanism(m).short.clone())
             .or_else(|_| {
-                self.adequacy
-                    .iter()
-                    .find(|a| a.citation.rule == id)
-                    .map(|a| format!("adequacy decision for {}", a.country.name()))
+                self.adequacy(id)
+                    .map(|a| match a.countries.as_slice() {
+                        [one] => format!("adequacy decision for {}", one.name()),
+                        _ => a.scope.clone(),
+                    })
                     .ok_or(())
             })
             .unwrap_or_else(|_| id.to_string())
     }
 
-    /// Builds the per-country and per-id indices of validated rows.
-    pub(super) fn indexed(mut self) -> RuleSet {
-        let mut by_country = vec![CountryRules::default(); CountryCode::count()];
-        for (i, m) in self.memberships.iter().enumerate() {
-            for c in &m.countries {
-                by_country[c.index()]
-                    .memberships
-                    .push(MembershipId(i as u16));
+    /// Joins regimes: one id per mechanism name, across all of them. At most 8 regimes (a
+    /// certification's parts are a byte).
+    pub fn new(mut regimes: Vec<Regime>) -> Result<RuleSet, RulesError> {
+        let mut errors = Vec::new();
+        if regimes.len() > 8 {
+            errors.push("  more than 8 regimes".to_string());
+        }
+        let mut names: Vec<String> = Vec::new();
+        let mut ids: HashMap<String, MechanismId> = HashMap::new();
+        for (i, r) in regimes.iter().enumerate() {
+            if regimes[..i].iter().any(|o| o.regime == r.regime) {
+                errors.push(format!("  regime '{}': duplicate id", r.regime));
+            }
+            for m in &r.mechanisms {
+                if !ids.contains_key(m.id()) {
+                    ids.insert(m.id().to_string(), MechanismId(names.len() as u16));
+                    names.push(m.id().to_string());
+                }
             }
         }
-        for (i, a) in self.adequacy.iter().enumerate() {
-            by_country[a.country.index()]
-                .adequacy
-                .push(AdequacyId(i as u16));
-        }
-        for (i, m) in self.mechanisms.iter().enumerate() {
-            if let MechanismKind::Framework { country, .. } = m.kind {
-                by_country[country.index()]
-                    .frameworks
-                    .push(MechanismId(i as u16));
+        // A refused id must be a real mechanism somewhere, or it refuses a typo.
+        for r in &regimes {
+            for m in &r.mechanisms {
+                let real = regimes.iter().any(|o| {
+                    o.mechanisms.iter().any(|x| {
+                        x.id() == m.id() && !matches!(x.kind, MechanismKind::Refused { .. })
+                    })
+                });
+                if !real {
+                    errors.push(format!(
+                        "  regime '{}': refused '{}' is a mechanism of no regime",
+                        r.regime,
+                        m.id()
+                    ));
+                }
             }
         }
-        self.mechanism_ids = self
-            .mechanisms
+        if !errors.is_empty() {
+            return Err(RulesError::Invalid(errors));
+        }
+        for r in &mut regimes {
+            r.link(&ids);
+        }
+        let areas = regimes
+            .iter()
+            .map(|r| r.area.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ok(RuleSet {
+            regimes,
+            names,
+            ids,
+            areas,
+        })
+    }
+
+    pub fn regime(&self, id: &str) -> Option<&Regime> {
+        self.regimes.iter().find(|r| r.regime == id.trim())
+    }
+
+    /// The regime ids, for messages ("eu, uk, ch").
+    pub fn regime_ids(&self) -> String {
+        self.regimes
+            .iter()
+            .map(|r| r.regime.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The parts of a framework's list named by regime ids ("eu", "uk"): a certification's.
+    pub fn parts<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<Parts, String> {
+        let mut parts = Parts(0);
+        for id in ids.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
+            let i = self
+                .regimes
+                .iter()
+                .position(|r| r.regime == id)
+                .ok_or_else(|| {
+                    format!(
+                        "unknown part '{id}'; parts are regime ids: {}",
+                        self.regime_ids()
+                    )
+                })?;
+            parts = parts.with(i);
+        }
+        if parts.0 == 0 {
+            return Err(format!(
+                "no part given; parts are regime ids: {}",
+                self.regime_ids()
+            ));
+        }
+        Ok(parts)
+    }
+
+    /// The regime that governs an exporter in `country` on `date` (DESIGN.md §4: the regime
+    /// follows the exporter), its position, and the membership that makes it so.
+    pub fn regime_for(
+        &self,
+        country: CountryCode,
+        date: NaiveDate,
+    ) -> Option<(usize, &Regime, &Membership)> {
+        self.regimes
             .iter()
             .enumerate()
-            .map(|(i, m)| (m.id().to_string(), MechanismId(i as u16)))
-            .collect();
-        self.by_country = by_country;
-        self
+            .find_map(|(i, r)| r.governs(country, date).map(|m| (i, r, m)))
     }
 
-    pub fn mechanism(&self, id: MechanismId) -> &Mechanism {
-        &self.mechanisms[id.index()]
-    }
-
-    pub fn law(&self, id: LawId) -> &Law {
-        &self.laws[id.index()]
-    }
-
-    pub fn group(&self, id: GroupId) -> &Group {
-        &self.groups[id.index()]
-    }
-
-    pub fn transition(&self, id: TransitionId) -> &Transition {
-        &self.transitions[id.index()]
-    }
-
-    /// Looks up a mechanism by its id in the rules data (`scc_2021`, `dpf`, `consent`...).
+    /// Looks up a mechanism by its id in the rules data (`scc_2021`, `idta`, `consent`...).
     pub fn mechanism_id(&self, id: &str) -> Result<MechanismId, UnknownMechanism> {
-        self.mechanism_ids
+        self.ids
             .get(id.trim())
             .copied()
             .ok_or_else(|| UnknownMechanism {
                 given: id.to_string(),
-                valid: self
-                    .mechanisms
-                    .iter()
-                    .map(|m| m.id())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                valid: self.names.join(", "),
             })
     }
 
-    /// Looks up a framework whose list an importer can be certified on.
+    /// Looks up a framework whose list an importer can be certified on (in some regime).
     pub fn framework_id(&self, id: &str) -> Result<MechanismId, UnknownMechanism> {
-        let frameworks = || {
-            self.mechanisms
-                .iter()
-                .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
-        };
-        match self.mechanism_ids.get(id.trim()) {
-            Some(&mid) if matches!(self.mechanism(mid).kind, MechanismKind::Framework { .. }) => {
-                Ok(mid)
-            }
+        match self.ids.get(id.trim()) {
+            Some(&mid) if self.is_framework(mid) => Ok(mid),
             _ => Err(UnknownMechanism {
                 given: id.to_string(),
-                valid: frameworks().map(|m| m.id()).collect::<Vec<_>>().join(", "),
+                valid: self
+                    .mechanisms()
+                    .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
+                    .map(|m| m.id())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             }),
         }
     }
 
-    pub fn memberships_of(&self, country: CountryCode) -> impl Iterator<Item = &Membership> {
-        self.by_country[country.index()]
-            .memberships
+    fn is_framework(&self, id: MechanismId) -> bool {
+        self.regimes.iter().any(|r| {
+            r.mechanism(id)
+                .is_some_and(|m| matches!(m.kind, MechanismKind::Framework { .. }))
+        })
+    }
+
+    /// The id's row in the first regime that accepts it (its usual name and kind).
+    pub fn mechanism(&self, id: MechanismId) -> &Mechanism {
+        self.regimes
             .iter()
-            .map(|&i| &self.memberships[i.index()])
+            .find_map(|r| r.mechanism(id).filter(|_| r.accepts(id)))
+            .or_else(|| self.regimes.iter().find_map(|r| r.mechanism(id)))
+            .expect("every id comes from a regime's rows")
     }
 
-    pub fn adequacy_for(&self, country: CountryCode) -> impl Iterator<Item = &Adequacy> {
-        self.by_country[country.index()]
-            .adequacy
+    /// Every mechanism once, by id, as [`RuleSet::mechanism`] describes it.
+    pub fn mechanisms(&self) -> impl Iterator<Item = &Mechanism> {
+        (0..self.names.len()).map(|i| self.mechanism(MechanismId(i as u16)))
+    }
+
+    /// An adequacy decision by its id, in any regime.
+    pub fn adequacy(&self, id: &str) -> Option<&Adequacy> {
+        self.regimes
             .iter()
-            .map(|&i| &self.adequacy[i.index()])
+            .flat_map(|r| &r.adequacy)
+            .find(|a| a.citation.rule == id)
     }
 
-    pub fn frameworks_for(
-        &self,
-        country: CountryCode,
-    ) -> impl Iterator<Item = (MechanismId, &Mechanism)> {
-        self.by_country[country.index()]
-            .frameworks
-            .iter()
-            .map(|&i| (i, self.mechanism(i)))
+    /// The regimes that govern exporters in `country` on some date.
+    pub fn regimes_of(&self, country: CountryCode) -> impl Iterator<Item = &Regime> {
+        self.regimes.iter().filter(move |r| r.ever_governs(country))
     }
 
-    /// The law applying to exporters of `group` on `date`.
-    pub fn application(&self, group: GroupId, date: NaiveDate) -> Option<&Application> {
-        self.applications
-            .iter()
-            .find(|a| a.group == group && a.period.contains(date))
+    /// Refuses facts that describe no possible transfer (TRANSFER-RULES.md §1.4, §2.1;
+    /// REGIMES-UK-CH.md §0): an international organisation as exporter, a mechanism or framework
+    /// that no regime governing the exporter knows (a UK-only tool for a Swiss exporter), a
+    /// scope condition about another country than the destination.
+    pub fn check(&self, facts: &Facts) -> Result<(), InvalidFacts> {
+        let exporter = facts.exporter;
+        if exporter.is_organisation() {
+            return Err(InvalidFacts {
+                field: "exporter",
+                message: format!(
+                    "{} ({exporter}) is an international organisation: it can be an importer, never an exporter (GDPR Art. 44; TRANSFER-RULES.md §1.4)",
+                    exporter.name_at_start()
+                ),
+            });
+        }
+        let regimes: Vec<&Regime> = self.regimes_of(exporter).collect();
+        // An exporter no regime governs is out of scope whatever it claims.
+        if !regimes.is_empty() {
+            let unknown = |id: MechanismId, field: &'static str, what: &str| InvalidFacts {
+                field,
+                message: format!(
+                    "'{}' is not {what} under {} ({}), which govern{} exporters in {} ({exporter}); valid there: {}",
+                    self.names[id.index()],
+                    regimes
+                        .iter()
+                        .map(|r| r.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    regimes
+                        .iter()
+                        .map(|r| r.regime.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if regimes.len() == 1 { "s" } else { "" },
+                    exporter.name_in_sentence(),
+                    self.valid_ids(&regimes, field == "certified")
+                ),
+            };
+            for c in &facts.claims {
+                if !regimes.iter().any(|r| r.mechanism(c.mechanism).is_some()) {
+                    return Err(unknown(c.mechanism, "mechanisms", "a transfer mechanism"));
+                }
+            }
+            for c in &facts.certified {
+                let known = regimes.iter().any(|r| {
+                    r.mechanism(c.framework)
+                        .is_some_and(|m| matches!(m.kind, MechanismKind::Framework { .. }))
+                });
+                if !known {
+                    return Err(unknown(c.framework, "certified", "a framework"));
+                }
+            }
+        }
+        for e in &facts.outside_scope {
+            if facts.importer.is_none_or(|i| !e.countries().contains(&i)) {
+                let countries: Vec<String> = e
+                    .countries()
+                    .iter()
+                    .map(|c| format!("{} ({c})", c.name_in_sentence()))
+                    .collect();
+                return Err(InvalidFacts {
+                    field: "outside_scope",
+                    message: format!(
+                        "'{e}' concerns importers in {}, and this transfer goes to {}",
+                        countries.join(" or "),
+                        facts.importer.map_or_else(
+                            || "an unnamed destination".to_string(),
+                            |i| format!("{} ({i})", i.name_in_sentence())
+                        )
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
-    /// Whether a safeguarded transfer should have a transfer impact assessment on `date`.
-    pub fn tia_expected(&self, date: NaiveDate) -> bool {
-        date >= self.tia.expected_from
-    }
-
-    /// The first day no new contract may be signed on `m`, and the rule that says so: its own
-    /// cutoff or its sunset's, whichever comes first.
-    pub fn signing_cutoff<'r>(&'r self, m: &'r Mechanism) -> Option<(NaiveDate, &'r Citation)> {
-        let MechanismKind::Safeguard {
-            new_contracts_until,
-            transition,
-            ..
-        } = &m.kind
-        else {
-            return None;
-        };
-        let own = new_contracts_until.map(|d| (d, &m.citation));
-        let sunset = transition.map(|t| {
-            let t = self.transition(t);
-            (t.new_contracts_until, &t.citation)
-        });
-        own.into_iter().chain(sunset).min_by_key(|(d, _)| *d)
-    }
-
-    /// The newest set of standard contractual clauses open to new contracts on `date` under `law`.
-    pub fn recommended_scc(&self, law: LawId, date: NaiveDate) -> Option<&Mechanism> {
-        self.mechanisms
-            .iter()
-            .filter(|m| {
-                matches!(&m.kind, MechanismKind::Safeguard { family: Some(f), .. } if f == "scc")
-                    && m.kind.basis(law).is_some()
-                    && m.period.contains(date)
-                    && self
-                        .signing_cutoff(m)
-                        .is_none_or(|(cutoff, _)| date < cutoff)
+    fn valid_ids(&self, regimes: &[&Regime], frameworks_only: bool) -> String {
+        (0..self.names.len())
+            .map(|i| MechanismId(i as u16))
+            .filter(|&id| {
+                regimes.iter().any(|r| {
+                    r.mechanism(id).is_some_and(|m| {
+                        !frameworks_only || matches!(m.kind, MechanismKind::Framework { .. })
+                    })
+                })
             })
-            .max_by_key(|m| m.period.valid_from)
+            .map(|id| self.names[id.index()].as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }

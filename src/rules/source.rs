@@ -1,5 +1,5 @@
-//! The rules file as a lawyer writes it (`seeds/rules/eu.toml`): plain rows with string ids,
-//! before validation. `load.rs` turns these into the checked, indexed [`RuleSet`].
+//! A regime's rules file as a lawyer writes it (`seeds/rules/eu.toml`, `uk.toml`, `ch.toml`):
+//! plain rows with string ids, before validation. `load.rs` turns these into the checked, indexed [`RuleSet`].
 //!
 //! [`RuleSet`]: super::RuleSet
 
@@ -15,6 +15,10 @@ use super::Confidence;
 pub struct RulesFile {
     pub regime: String,
     pub name: String,
+    /// How a sentence names the regime ("EU/EEA law").
+    pub label: String,
+    /// Where its exporters are ("the EU/EEA").
+    pub area: String,
     pub tia: TiaRow,
     pub derogations: GuidanceRow,
     pub law: Vec<LawRow>,
@@ -26,11 +30,26 @@ pub struct RulesFile {
     pub safeguard: Vec<SafeguardRow>,
     pub transition: Vec<TransitionRow>,
     pub derogation: Vec<DerogationRow>,
+    /// Claims that a safeguard is used without naming it (verdict `unverified`).
+    #[serde(default)]
+    pub unnamed: Vec<UnnamedRow>,
+    /// Ids of other regimes that this one knows but refuses, with the reason.
+    #[serde(default)]
+    pub refused: Vec<RefusedRow>,
+    /// Hints shown for destinations whose status is debated.
+    #[serde(default)]
+    pub destination_note: Vec<DestinationNoteRow>,
+    /// Points of the reference not verified or still open, shown by `crossborder rules`.
+    #[serde(default)]
+    pub open_point: Vec<OpenPointRow>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TiaRow {
+    /// What the regime calls it ("transfer risk assessment" in the UK).
+    #[serde(default = "tia_name")]
+    pub name: String,
     pub expected_from: NaiveDate,
     pub reference: String,
     pub confidence: Confidence,
@@ -52,6 +71,11 @@ pub struct LawRow {
     pub adequacy_basis: String,
     pub safeguards_basis: String,
     pub derogations_basis: String,
+    /// The words for an adequacy finding under this law ("adequacy decision").
+    #[serde(default = "adequacy_term")]
+    pub adequacy_term: String,
+    /// A provision that makes the TIA part of the safeguard itself, cited when none is on record.
+    pub tia_basis: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +83,8 @@ pub struct LawRow {
 pub struct GroupRow {
     pub id: String,
     pub name: String,
+    /// The verdict for a destination inside: `intra_eea` (default) or `domestic`.
+    pub inside: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,6 +107,9 @@ pub struct MembershipRow {
     pub group: String,
     pub status: String,
     pub countries: Vec<String>,
+    /// A bridge binds only these exporters' groups and countries, when given.
+    pub exporter_groups: Option<Vec<String>>,
+    pub exporter_countries: Option<Vec<String>>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub reference: String,
@@ -92,8 +121,13 @@ pub struct MembershipRow {
 #[serde(deny_unknown_fields)]
 pub struct AdequacyRow {
     pub id: String,
-    pub country: String,
+    /// One destination, or several in `countries`.
+    pub country: Option<String>,
+    pub countries: Option<Vec<String>>,
     pub scope: String,
+    /// Scope conditions (`scope.toml`) that put an importer outside this decision.
+    #[serde(default)]
+    pub excludes: Vec<String>,
     #[serde(default)]
     pub partial_scope: bool,
     pub exporter_groups: Option<Vec<String>>,
@@ -114,6 +148,8 @@ pub struct FrameworkRow {
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub invalidated_by: Option<String>,
+    /// A hint given with every verdict the framework decides (a pending challenge).
+    pub risk: Option<String>,
     pub reference: String,
     pub confidence: Confidence,
     pub note: Option<String>,
@@ -131,6 +167,8 @@ pub struct SafeguardRow {
     pub valid_until: Option<NaiveDate>,
     pub new_contracts_until: Option<NaiveDate>,
     pub transition: Option<String>,
+    /// A doubt on the sunset: a hint for contracts accepted from `from` on.
+    pub doubt: Option<DoubtRow>,
     pub basis: BTreeMap<String, String>,
     pub reference: String,
     pub confidence: Confidence,
@@ -161,4 +199,60 @@ pub struct DerogationRow {
     pub reference: Option<String>,
     pub confidence: Confidence,
     pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoubtRow {
+    pub from: NaiveDate,
+    pub hint: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnnamedRow {
+    pub id: String,
+    pub name: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub basis: BTreeMap<String, String>,
+    pub hint: String,
+    pub reference: String,
+    pub confidence: Confidence,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusedRow {
+    pub id: String,
+    pub name: String,
+    pub reason: String,
+    pub reference: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DestinationNoteRow {
+    pub id: String,
+    pub countries: Vec<String>,
+    pub hint: String,
+    pub reference: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenPointRow {
+    pub id: String,
+    pub text: String,
+}
+
+fn tia_name() -> String {
+    "transfer impact assessment".to_string()
+}
+
+fn adequacy_term() -> String {
+    "adequacy decision".to_string()
 }

@@ -7,13 +7,13 @@ use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
-use super::views::mechanism_name;
+use super::views::mechanism_name_in;
 use crate::registry::listing::{Filters, Listing, Summary, VendorRow};
 use crate::registry::{
     Certification, Change, ChangeKind, DataCategory, Evidence, Organisation, Role, VendorCategory,
     VendorStatus,
 };
-use crate::rules::{Assessment, CountryCode, RuleSet};
+use crate::rules::{Assessment, CountryCode, RuleSet, ScopeExclusion};
 
 #[derive(Serialize)]
 struct PublicList<'a> {
@@ -106,6 +106,9 @@ struct TransferJson<'a> {
     mechanisms: Vec<MechanismJson<'a>>,
     tia_on: Option<NaiveDate>,
     supplementary_measures: Option<&'a str>,
+    /// Why the importer is outside an adequacy decision's scope, when the record says so.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    outside_scope: &'a [ScopeExclusion],
     evidence: &'a [Evidence],
     assessment: &'a Assessment<'static>,
 }
@@ -142,12 +145,13 @@ fn vendor_json<'a>(row: &'a VendorRow<'a>, rules: &RuleSet) -> VendorJson<'a> {
                     .iter()
                     .map(|m| MechanismJson {
                         id: &m.id,
-                        name: mechanism_name(rules, &m.id),
+                        name: mechanism_name_in(rules, t.assessment.regime, &m.id),
                         signed_on: m.signed_on,
                     })
                     .collect(),
                 tia_on: t.transfer.tia_on,
                 supplementary_measures: t.transfer.supplementary_measures.as_deref(),
+                outside_scope: &t.transfer.outside_scope,
                 evidence: &t.transfer.evidence,
                 assessment: &t.assessment,
             })
@@ -228,6 +232,7 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
         "location",
         "data_categories",
         "mechanisms",
+        "regime",
         "verdict",
         "flagged",
         "severity",
@@ -255,7 +260,7 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
             &categories,
             &v.purpose,
         ];
-        let mut transfers: Vec<[String; 9]> = row
+        let mut transfers: Vec<[String; 10]> = row
             .transfers
             .iter()
             .map(|t| {
@@ -281,6 +286,7 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
                     tr.location.clone().unwrap_or_default(),
                     data,
                     mechanisms,
+                    t.assessment.regime.unwrap_or("").to_string(),
                     t.assessment.verdict.as_str().to_string(),
                     t.assessment.flagged.to_string(),
                     t.assessment.severity.as_str().to_string(),

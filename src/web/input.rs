@@ -15,7 +15,7 @@ use crate::registry::{
     ClaimedMechanism, DataCategory, Evidence, NewVendor, Role, Transfer, VendorCategory,
     VendorFields, VendorStatus,
 };
-use crate::rules::{CountryCode, RuleSet};
+use crate::rules::{CountryCode, RuleSet, ScopeExclusion};
 use crate::values::{FieldError, VendorKey, WebUrl, word};
 
 #[derive(Serialize, Deserialize, ToSchema, Clone)]
@@ -116,6 +116,14 @@ pub(crate) fn valid_countries(values: &[String]) -> Result<(), ValidationError> 
         return Err(error("countries", "name at least one country".into()));
     }
     values.iter().try_for_each(|c| valid_country(c))
+}
+
+pub(crate) fn valid_outside_scope(values: &[String]) -> Result<(), ValidationError> {
+    values.iter().try_for_each(|v| {
+        ScopeExclusion::parse(v)
+            .map(|_| ())
+            .map_err(|e| error("outside_scope", e.to_string()))
+    })
 }
 
 pub(crate) fn valid_mechanisms(values: &[MechanismClaim]) -> Result<(), ValidationError> {
@@ -331,6 +339,12 @@ pub struct TransferIn {
     pub supplementary_measures: Option<String>,
     #[validate(length(max = 4000))]
     pub notes: Option<String>,
+    /// Why the importer is outside an adequacy decision's scope, so that decision does not
+    /// cover it: ids such as `kr_religious`, `ca_not_pipeda`, `manual_only` (TRANSFER-RULES.md
+    /// §2.1), each about the transfer's country.
+    #[serde(default)]
+    #[validate(custom(function = "valid_outside_scope"))]
+    pub outside_scope: Vec<String>,
     /// Documents and quotes backing the transfer. On an update they are added to what the
     /// transfer has: evidence is never removed.
     #[serde(default)]
@@ -392,6 +406,18 @@ impl TransferIn {
                 })
             })
             .collect::<Result<_, Vec<FieldError>>>()?;
+        let mut outside_scope: Vec<ScopeExclusion> = self
+            .outside_scope
+            .iter()
+            .map(|e| {
+                parsed(
+                    "outside_scope",
+                    ScopeExclusion::parse(e).map_err(|e| e.to_string()),
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        outside_scope.sort();
+        outside_scope.dedup();
         Ok(Transfer {
             id: 0,
             position: 0,
@@ -406,6 +432,7 @@ impl TransferIn {
             tia_on: self.tia_on,
             supplementary_measures: self.supplementary_measures,
             notes: self.notes,
+            outside_scope,
             evidence: self
                 .evidence
                 .into_iter()

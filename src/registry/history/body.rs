@@ -9,7 +9,7 @@ use strum::{Display, EnumString, IntoStaticStr};
 use crate::registry::certification::Certification;
 use crate::registry::transfer::{ClaimedMechanism, DataCategory, Transfer};
 use crate::registry::vendor::{Role, Vendor, VendorCategory, VendorStatus};
-use crate::rules::CountryCode;
+use crate::rules::{CountryCode, ScopeExclusion};
 
 /// Which fact of a vendor a version is of.
 #[derive(
@@ -61,15 +61,30 @@ pub struct TransferBody {
     pub mechanisms: Vec<MechanismBody>,
     pub tia_on: Option<NaiveDate>,
     pub supplementary_measures: Option<String>,
+    /// Absent in versions written before issue 14, and when empty: the canonical text of a
+    /// transfer that states no scope condition is unchanged, so old hashes still verify.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outside_scope: Vec<ScopeExclusion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificationBody {
     pub framework: String,
+    /// Absent in versions written before issue 14 (the EU list), and when only `eu`.
+    #[serde(default = "eu_only", skip_serializing_if = "is_eu_only")]
+    pub parts: Vec<String>,
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,
     pub verified_on: NaiveDate,
+}
+
+fn eu_only() -> Vec<String> {
+    vec!["eu".to_string()]
+}
+
+fn is_eu_only(parts: &[String]) -> bool {
+    parts == ["eu"]
 }
 
 /// Canonical JSON: object keys sorted (serde_json's map is ordered), no spaces.
@@ -118,6 +133,7 @@ impl TransferBody {
                 .collect(),
             tia_on: t.tia_on,
             supplementary_measures: t.supplementary_measures.clone(),
+            outside_scope: t.outside_scope.clone(),
         }
     }
 
@@ -139,6 +155,7 @@ impl TransferBody {
                 .collect(),
             tia_on: self.tia_on,
             supplementary_measures: self.supplementary_measures.clone(),
+            outside_scope: self.outside_scope.clone(),
             notes: current.and_then(|t| t.notes.clone()),
             evidence: current.map(|t| t.evidence.clone()).unwrap_or_default(),
             version: current.map_or(0, |t| t.version),
@@ -150,6 +167,7 @@ impl CertificationBody {
     pub fn of(c: &Certification) -> Self {
         CertificationBody {
             framework: c.framework.clone(),
+            parts: c.parts.clone(),
             from: c.from,
             until: c.until,
             verified_on: c.verified_on,
@@ -160,6 +178,7 @@ impl CertificationBody {
         Certification {
             id,
             framework: self.framework.clone(),
+            parts: self.parts.clone(),
             from: self.from,
             until: self.until,
             verified_on: self.verified_on,

@@ -114,6 +114,7 @@ pub(super) fn proposed_vendor(request: &IntakeRequest, key: String) -> Vendor {
                 tia_on: None,
                 supplementary_measures: None,
                 notes: None,
+                outside_scope: Vec::new(),
                 evidence: Vec::new(),
                 version: 1,
             }

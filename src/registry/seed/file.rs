@@ -11,7 +11,7 @@ use crate::registry::{
     Certification, ClaimedMechanism, DataCategory, Evidence, Organisation, Role, Transfer, Vendor,
     VendorCategory, VendorStatus,
 };
-use crate::rules::{CountryCode, RuleSet};
+use crate::rules::{Claim, CountryCode, Facts, RuleSet, ScopeExclusion};
 use crate::values::{Slug, VendorKey, WebUrl};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/seeds/organisations");
@@ -77,6 +77,8 @@ struct VendorEntry {
 #[serde(deny_unknown_fields)]
 struct CertificationEntry {
     framework: String,
+    /// Regime ids of the list's parts (`eu`, `uk`, `ch`); default the EU list.
+    parts: Option<Vec<String>>,
     from: NaiveDate,
     until: Option<NaiveDate>,
     verified: NaiveDate,
@@ -95,6 +97,8 @@ struct TransferEntry {
     tia_date: Option<NaiveDate>,
     supplementary_measures: Option<String>,
     notes: Option<String>,
+    #[serde(default)]
+    outside_scope: Vec<ScopeExclusion>,
     evidence: Option<EvidenceEntry>,
 }
 
@@ -213,6 +217,10 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
                 if let Err(e) = rules.framework_id(&c.framework) {
                     problems.push(format!("{at} field framework: {e}"));
                 }
+                let parts = c.parts.unwrap_or_else(|| vec!["eu".to_string()]);
+                if let Err(e) = rules.parts(parts.iter().map(String::as_str)) {
+                    problems.push(format!("{at} field parts: {e}"));
+                }
                 if let Some(until) = c.until.filter(|u| *u <= c.from) {
                     problems.push(format!(
                         "{at} field until: {until} is not after from {}",
@@ -222,6 +230,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
                 Certification {
                     id: 0,
                     framework: c.framework,
+                    parts,
                     from: c.from,
                     until: c.until,
                     verified_on: c.verified,
@@ -238,7 +247,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
                 if t.country.is_none() && t.location.as_deref().is_none_or(|l| l.trim().is_empty()) {
                     problems.push(format!("{at} field country: give the country, or a location when the source names none"));
                 }
-                let mechanisms = t
+                let mechanisms: Vec<ClaimedMechanism> = t
                     .mechanisms
                     .into_iter()
                     .enumerate()
@@ -255,6 +264,22 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
                 let mut data_categories = t.data_categories;
                 data_categories.sort();
                 data_categories.dedup();
+                // The same checks as `assess` makes: a tool no regime of this exporter knows,
+                // a scope condition about another country.
+                let mut facts = Facts::to(organisation.country, t.country);
+                facts.claims = mechanisms
+                    .iter()
+                    .filter_map(|m: &ClaimedMechanism| {
+                        Some(Claim {
+                            mechanism: rules.mechanism_id(&m.id).ok()?,
+                            signed: m.signed_on,
+                        })
+                    })
+                    .collect();
+                facts.outside_scope = t.outside_scope.clone();
+                if let Err(e) = rules.check(&facts) {
+                    problems.push(format!("{at} field {e}"));
+                }
                 Transfer {
                     id: 0,
                     position: 0,
@@ -265,6 +290,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
                     tia_on: t.tia_date,
                     supplementary_measures: t.supplementary_measures,
                     notes: t.notes,
+                    outside_scope: t.outside_scope,
                     evidence: evidence(t.evidence),
                     version: 1,
                 }

@@ -43,6 +43,7 @@ pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
                         tia_on: (n % 2 == 0).then_some(start),
                         supplementary_measures: None,
                         notes: None,
+                        outside_scope: vec![],
                         evidence: vec![],
                         version: 1,
                     }
@@ -70,6 +71,7 @@ pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
                     vec![Certification {
                         id: 0,
                         framework: "dpf".into(),
+                        parts: vec!["eu".into()],
                         from: NaiveDate::from_ymd_opt(2023, 7, 10).expect("valid date"),
                         until: None,
                         verified_on: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),

@@ -16,7 +16,7 @@ use super::certification::Certification;
 use super::evidence::Evidence;
 use super::transfer::Transfer;
 use crate::db::schema::vendors;
-use crate::rules::{self, Assessment, Claim, CountryCode, Facts, RuleSet};
+use crate::rules::{self, Assessment, Certified, Claim, CountryCode, Facts, RuleSet};
 
 pub use lifecycle::{NewVendor, VendorFields};
 pub use read::{all, find, find_in};
@@ -246,9 +246,15 @@ impl Vendor {
             .certifications
             .iter()
             .filter(|c| c.holds_on(date))
-            .filter_map(|c| rules.framework_id(&c.framework).ok())
+            .filter_map(|c| {
+                Some(Certified {
+                    framework: rules.framework_id(&c.framework).ok()?,
+                    parts: rules.parts(c.parts.iter().map(String::as_str)).ok()?,
+                })
+            })
             .collect();
         facts.tia = transfer.tia_on.is_some_and(|d| d <= date);
+        facts.outside_scope = transfer.outside_scope.clone();
         facts
     }
 

@@ -34,6 +34,9 @@ pub fn create(
         new.fields.active_from = new.fields.active_from.or(timing.effective_on);
         let timing = Timing::on(new.fields.active_from).with_reasons(timing);
         let vendor = lifecycle::new_vendor(new, today, org.notice_end(today))?;
+        for t in &vendor.transfers {
+            transfer::check(t, org.country)?;
+        }
         add(conn, &org, &vendor, &timing, actor)
     })
 }

@@ -8,8 +8,10 @@ use crate::rules::citation::Citation;
 use crate::rules::country::CountryCode;
 use crate::rules::facts::Claim;
 use crate::rules::ids::{LawId, MechanismId};
-use crate::rules::law::Law;
+use crate::rules::law::{Adequacy, Law};
 use crate::rules::mechanism::{Mechanism, MechanismKind, Transition};
+use crate::rules::regime::Regime;
+use crate::rules::scope::ScopeExclusion;
 
 /// How an accepted safeguard covers the transfer.
 pub(in crate::rules) enum Acceptance<'r> {
@@ -48,6 +50,12 @@ pub(in crate::rules) enum Failure<'r> {
         cutoff: NaiveDate,
         rule: &'r Citation,
     },
+    /// The record says the importer is outside the decision's scope (§2.1).
+    OutsideScope(&'r Adequacy, ScopeExclusion),
+    /// The regime does not know the id (another regime's tool).
+    NotInRegime(&'r Mechanism, &'r Regime),
+    /// The regime knows the id and refuses it (the EU 2021 SCCs alone in the UK).
+    Refused(&'r Mechanism),
 }
 
 impl<'r> Failure<'r> {
@@ -58,7 +66,10 @@ impl<'r> Failure<'r> {
             | Failure::SignedDateNeeded { rule, .. }
             | Failure::ProcessingChanged { rule, .. } => rule,
             Failure::TransitionEnded(_, t) => &t.citation,
-            Failure::WrongCountry(m, _)
+            Failure::OutsideScope(a, _) => &a.citation,
+            Failure::NotInRegime(_, r) => &r.applications[0].citation,
+            Failure::Refused(m)
+            | Failure::WrongCountry(m, _)
             | Failure::NotYet(m, _)
             | Failure::Ended(m, _)
             | Failure::NotCertified(m, _)
@@ -87,7 +98,7 @@ impl<'r> Decider<'_, 'r> {
         } else if let Some(until) = m.period.valid_until.filter(|_| m.period.ended(self.as_of)) {
             Failure::Ended(m, until)
         } else {
-            debug_assert!(!self.facts.certified.contains(&id));
+            debug_assert!(!self.facts.is_certified(id, self.position));
             Failure::NotCertified(m, list)
         }
     }

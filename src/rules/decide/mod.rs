@@ -1,6 +1,7 @@
-//! `decide`: the steps of TRANSFER-RULES.md §6, in order, from the facts to a [`Decision`]: which
-//! step ended the assessment and which rows (membership, law, adequacy decision, framework,
-//! safeguard, derogation, failed claims) decided it. No words here: [`explain`] writes them.
+//! `decide`: the steps of TRANSFER-RULES.md §6 (REGIMES-UK-CH.md A7, B8 for the UK and Swiss
+//! regimes), in order, from the facts to a [`Decision`]: which step ended the assessment and
+//! which rows (membership, law, adequacy decision, framework, safeguard, derogation, failed
+//! claims) decided it. No words here: [`explain`] writes them.
 //!
 //! [`explain`]: super::explain
 
@@ -15,6 +16,7 @@ use super::facts::{Claim, Facts};
 use super::ids::MechanismId;
 use super::law::{Adequacy, Application, Membership};
 use super::mechanism::{Mechanism, MechanismKind};
+use super::regime::Regime;
 use super::ruleset::RuleSet;
 
 /// What decided one assessment, with the facts and the date it was made on.
@@ -24,22 +26,17 @@ pub(super) struct Decision<'a, 'r> {
     pub step: Step<'r>,
 }
 
-/// The step of §6 that ended the assessment.
+/// The step of §6 that ended the assessment, under the regime of the exporter.
 pub(super) enum Step<'r> {
-    /// Step 1: the exporter is not established in the EU/EEA on the date; the membership it
-    /// left most recently, or the one it joins next, if any.
-    ExporterOutside {
-        left: Option<&'r Membership>,
-        joins: Option<&'r Membership>,
-    },
     /// Step 1: the exporter is inside, but no law on transfers applied to its group yet; the
     /// first one to apply, if any.
     NoLawYet {
         membership: &'r Membership,
         next: Option<&'r Application>,
     },
-    /// Step 2: the destination is inside the EU/EEA, or treated so.
-    IntraEea {
+    /// Step 2: the destination is inside the exporter's area (the EU/EEA, or treated so; the
+    /// UK or Switzerland itself under their regimes).
+    Inside {
         application: &'r Application,
         importer: CountryCode,
         inside: &'r Membership,
@@ -72,9 +69,11 @@ pub(super) enum Cover<'r> {
         acceptance: Acceptance<'r>,
         tia: Tia,
     },
-    /// Step 5: only a derogation.
+    /// Step 5: a safeguard claimed but not named.
+    Unverified(&'r Mechanism),
+    /// Step 6: only a derogation.
     Derogation(&'r Mechanism),
-    /// Step 6: nothing valid.
+    /// Step 7: nothing valid.
     Nothing,
 }
 
@@ -86,40 +85,42 @@ pub(super) enum Tia {
     Missing,
 }
 
-/// Decides one transfer on `as_of` under `rules`.
+/// Decides one transfer on `as_of` under the regime at `position` in `all`, which governs the
+/// exporter through `membership` on that date.
 pub(super) fn decide<'a, 'r>(
     facts: &'a Facts,
-    rules: &'r RuleSet,
+    all: &'r RuleSet,
+    position: usize,
+    membership: &'r Membership,
     as_of: NaiveDate,
 ) -> Decision<'a, 'r> {
     let step = Decider {
         facts,
-        rules,
+        rules: &all.regimes[position],
+        all,
+        position,
         as_of,
     }
-    .step();
+    .step(membership);
     Decision { facts, as_of, step }
 }
 
 pub(super) struct Decider<'a, 'r> {
     facts: &'a Facts,
-    rules: &'r RuleSet,
+    /// The regime that assesses, and its position (a certification's part).
+    rules: &'r Regime,
+    position: usize,
+    /// Every regime, for the names of ids this one does not know.
+    all: &'r RuleSet,
     as_of: NaiveDate,
 }
 
 impl<'r> Decider<'_, 'r> {
-    fn step(&self) -> Step<'r> {
+    fn step(&self, membership: &'r Membership) -> Step<'r> {
         let exporter = self.facts.exporter;
         let as_of = self.as_of;
 
-        // 1. An exporter outside the EU/EEA on the date: EU transfer rules are not assessed.
-        let Some(membership) = self
-            .rules
-            .memberships_of(exporter)
-            .find(|m| m.status.governs_exporters() && m.period.contains(as_of))
-        else {
-            return self.exporter_outside();
-        };
+        // 1. The regime governs the exporter (chosen by `assess`); its law may not apply yet.
         let Some(application) = self.rules.application(membership.group, as_of) else {
             let next = self
                 .rules
@@ -130,36 +131,21 @@ impl<'r> Decider<'_, 'r> {
             return Step::NoLawYet { membership, next };
         };
 
-        // 2. A destination inside the EU/EEA (or treated so) on the date: no transfer.
+        // 2. A destination inside the area (or treated so) on the date: no transfer. A bridge
+        // counts only for the exporters it binds.
         if let Some(importer) = self.facts.importer
             && let Some(inside) = self
                 .rules
                 .memberships_of(importer)
-                .find(|m| m.period.contains(as_of))
+                .find(|m| m.period.contains(as_of) && m.admits(membership.group, exporter))
         {
-            return Step::IntraEea {
+            return Step::Inside {
                 application,
                 importer,
                 inside,
             };
         }
         Step::ThirdCountry(self.third_country(application))
-    }
-
-    fn exporter_outside(&self) -> Step<'r> {
-        let as_of = self.as_of;
-        let governing = || {
-            self.rules
-                .memberships_of(self.facts.exporter)
-                .filter(|m| m.status.governs_exporters())
-        };
-        let left = governing()
-            .filter(|m| m.period.ended(as_of))
-            .max_by_key(|m| m.period.valid_until);
-        let joins = governing()
-            .filter(|m| !m.period.started(as_of))
-            .min_by_key(|m| m.period.valid_from);
-        Step::ExporterOutside { left, joins }
     }
 
     fn third_country(&self, application: &'r Application) -> ThirdCountry<'r> {
@@ -173,8 +159,9 @@ impl<'r> Decider<'_, 'r> {
             failures: Vec::new(),
         };
 
-        // 3. Adequacy: a decision in force that binds this exporter, or a framework whose list
-        // the importer is on. The newest decision wins.
+        // 3. Adequacy: a decision in force that binds this exporter and whose scope the record
+        // does not exclude (§2.1), or a framework whose list the importer is on. The newest
+        // decision wins.
         let mut decision: Option<&'r Adequacy> = None;
         for a in self.importer().flat_map(|c| self.rules.adequacy_for(c)) {
             if !a.period.contains(as_of) {
@@ -182,6 +169,14 @@ impl<'r> Decider<'_, 'r> {
             }
             if !a.binds(group) {
                 transfer.not_binding.push(a);
+                continue;
+            }
+            if let Some(&e) = a
+                .excludes
+                .iter()
+                .find(|e| self.facts.outside_scope.contains(e))
+            {
+                transfer.failures.push(Failure::OutsideScope(a, e));
                 continue;
             }
             if decision.is_none_or(|d| a.period.valid_from > d.period.valid_from) {
@@ -193,7 +188,7 @@ impl<'r> Decider<'_, 'r> {
             return transfer;
         }
         for (id, fw) in self.importer().flat_map(|c| self.rules.frameworks_for(c)) {
-            if fw.period.contains(as_of) && self.facts.certified.contains(&id) {
+            if fw.period.contains(as_of) && self.facts.is_certified(id, self.position) {
                 transfer.cover = Cover::Framework(id, fw);
                 return transfer;
             }
@@ -203,8 +198,13 @@ impl<'r> Decider<'_, 'r> {
         let failures = &mut transfer.failures;
         let mut safeguard: Option<(&'r Mechanism, Claim, Acceptance<'r>)> = None;
         let mut derogation: Option<&'r Mechanism> = None;
+        let mut unnamed: Option<&'r Mechanism> = None;
         for claim in &self.facts.claims {
-            let m = self.rules.mechanism(claim.mechanism);
+            let Some(m) = self.rules.mechanism(claim.mechanism) else {
+                let other = self.all.mechanism(claim.mechanism);
+                failures.push(Failure::NotInRegime(other, self.rules));
+                continue;
+            };
             match &m.kind {
                 MechanismKind::Framework { .. } => {
                     failures.push(self.framework_failure(claim.mechanism, m))
@@ -232,12 +232,24 @@ impl<'r> Decider<'_, 'r> {
                     }
                     Err(f) => failures.push(f),
                 },
+                MechanismKind::Unnamed { .. } => match self.check_period_and_law(m, law) {
+                    Ok(()) => unnamed = unnamed.or(Some(m)),
+                    Err(f) => failures.push(f),
+                },
+                MechanismKind::Refused { .. } => failures.push(Failure::Refused(m)),
             }
         }
         // A certification on a framework no longer (or not yet) in force covers nothing.
-        for &id in &self.facts.certified {
+        for c in &self.facts.certified {
+            let id = c.framework;
             let claimed = self.facts.claims.iter().any(|c| c.mechanism == id);
-            let m = self.rules.mechanism(id);
+            let Some(m) = self
+                .rules
+                .mechanism(id)
+                .filter(|_| c.parts.has(self.position))
+            else {
+                continue;
+            };
             if let MechanismKind::Framework { country, .. } = m.kind
                 && !claimed
                 && Some(country) == self.facts.importer
@@ -262,11 +274,14 @@ impl<'r> Decider<'_, 'r> {
                 acceptance,
                 tia,
             }
+        } else if let Some(m) = unnamed {
+            // 5. A safeguard claimed but not named: it cannot be checked against the date.
+            Cover::Unverified(m)
         } else if let Some(m) = derogation {
-            // 5. A derogation only.
+            // 6. A derogation only (Art. 49(1): only in the absence of Art. 46 safeguards).
             Cover::Derogation(m)
         } else {
-            // 6. Nothing valid.
+            // 7. Nothing valid.
             Cover::Nothing
         };
         transfer

@@ -14,12 +14,14 @@ impl<'r> Explainer<'_, 'r> {
     pub(super) fn adequate_by_decision(
         &self,
         a: &'r Adequacy,
+        law: LawId,
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
     ) -> Assessment<'r> {
-        let importer = a.country;
+        let importer = self.facts.importer.unwrap_or(a.countries[0]);
         let reason = format!(
-            "The adequacy decision for {} ({importer}), {}, in force since {}, covers this transfer on {}.",
+            "The {} for {} ({importer}), {}, in force since {}, covers this transfer on {}.",
+            self.rules.law(law).adequacy_term,
             importer.name_in_sentence(),
             a.citation.reference,
             a.period
@@ -33,6 +35,13 @@ impl<'r> Explainer<'_, 'r> {
                 a.scope
             ));
         }
+        if !a.excludes.is_empty() {
+            let ids: Vec<&str> = a.excludes.iter().map(|e| e.id()).collect();
+            hints.push(format!(
+                "If the importer is outside that scope, record why (outside scope: {}): the decision then does not cover it.",
+                ids.join(", ")
+            ));
+        }
         if let Some(last) = a.period.last_day() {
             hints.push(format!(
                 "The decision applies until {last}: watch for its renewal."
@@ -41,6 +50,7 @@ impl<'r> Explainer<'_, 'r> {
         self.confidence_hint(&a.citation, &mut hints);
         references.push(&a.citation);
         Assessment {
+            regime: None,
             verdict: Verdict::Adequate,
             flagged: false,
             severity: Severity::Ok,
@@ -58,7 +68,7 @@ impl<'r> Explainer<'_, 'r> {
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
     ) -> Assessment<'r> {
-        let MechanismKind::Framework { list, .. } = &fw.kind else {
+        let MechanismKind::Framework { list, risk, .. } = &fw.kind else {
             unreachable!("frameworks_for yields frameworks")
         };
         let reason = format!(
@@ -76,7 +86,7 @@ impl<'r> Explainer<'_, 'r> {
                 .facts
                 .claims
                 .iter()
-                .map(|c| self.rules.mechanism(c.mechanism))
+                .filter_map(|c| self.rules.mechanism(c.mechanism))
                 .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
                 .map(|m| m.name.as_str())
                 .collect();
@@ -93,9 +103,13 @@ impl<'r> Explainer<'_, 'r> {
                 )
             });
         }
+        if let Some(risk) = risk {
+            hints.push(risk.clone());
+        }
         self.confidence_hint(&fw.citation, &mut hints);
         references.push(&fw.citation);
         Assessment {
+            regime: None,
             verdict: Verdict::Adequate,
             flagged: false,
             severity: Severity::Ok,
@@ -142,6 +156,14 @@ impl<'r> Explainer<'_, 'r> {
         references.push(&m.citation);
         if let Acceptance::Grandfathered { rule, .. } = &acceptance {
             references.push(rule);
+            if let MechanismKind::Safeguard {
+                doubt: Some((from, hint)),
+                ..
+            } = &m.kind
+                && as_of >= *from
+            {
+                hints.push(hint.clone());
+            }
             if let Some(newest) = self.rules.recommended_scc(law, as_of) {
                 hints.push(format!(
                     "Replace the {} with the {} ({}).",
@@ -149,18 +171,24 @@ impl<'r> Explainer<'_, 'r> {
                 ));
             }
         }
+        let tia_name = &self.rules.tia.name;
         if tia != Tia::NotExpected {
             reason.pop();
-            reason.push_str(if tia == Tia::OnRecord {
-                "; a transfer impact assessment is on record."
+            if tia == Tia::OnRecord {
+                reason.push_str(&format!("; a {tia_name} is on record."));
             } else {
-                "; no transfer impact assessment is on record."
-            });
+                reason.push_str(&format!("; no {tia_name} is on record"));
+                // Where the law makes the assessment part of the safeguard, say so.
+                match &self.rules.law(law).tia_basis {
+                    Some(basis) => reason.push_str(&format!(" ({basis}).")),
+                    None => reason.push('.'),
+                }
+            }
         }
         let severity = if tia == Tia::Missing {
             references.push(&self.rules.tia.citation);
             hints.push(format!(
-                "Record a transfer impact assessment ({}).",
+                "Record a {tia_name} ({}).",
                 self.rules.tia.citation.reference
             ));
             Severity::Warning
@@ -178,6 +206,7 @@ impl<'r> Explainer<'_, 'r> {
         self.confidence_hint(&m.citation, &mut hints);
         self.also(failures, &mut references, &mut hints);
         Assessment {
+            regime: None,
             verdict: Verdict::Safeguarded,
             flagged: false,
             severity,

@@ -12,91 +12,114 @@ use super::citation::Citation;
 use super::country::CountryCode;
 use super::decide::{Cover, Decision, Failure, Step, ThirdCountry};
 use super::facts::Facts;
-use super::law::{Application, Membership, MembershipStatus};
+use super::law::{Application, Inside, Membership, MembershipStatus};
+use super::regime::Regime;
 use super::ruleset::RuleSet;
 
-/// Words for `decision`; the citations are borrowed from `rules`.
-pub(super) fn explain<'r>(decision: Decision<'_, 'r>, rules: &'r RuleSet) -> Assessment<'r> {
+/// Words for `decision` under `rules`, the regime that decided; the citations are borrowed from
+/// it. The reason starts with the regime's label ("[UK law] ...").
+pub(super) fn explain<'r>(decision: Decision<'_, 'r>, rules: &'r Regime) -> Assessment<'r> {
     let words = Explainer {
         facts: decision.facts,
         rules,
         as_of: decision.as_of,
     };
-    match decision.step {
-        Step::ExporterOutside { left, joins } => words.exporter_outside(left, joins),
+    let mut a = match decision.step {
         Step::NoLawYet { membership, next } => words.no_law_yet(membership, next),
-        Step::IntraEea {
+        Step::Inside {
             application,
             importer,
             inside,
-        } => words.intra_eea(application, importer, inside),
+        } => words.inside(application, importer, inside),
         Step::ThirdCountry(transfer) => words.third_country(transfer),
+    };
+    a.regime = Some(&rules.regime);
+    a.reason.insert_str(0, &rules.tag);
+    a
+}
+
+/// No regime governs the exporter on the date (TRANSFER-RULES.md §6 step 1): the regime it left
+/// most recently, or the one it comes under next, if any.
+pub(super) fn no_regime<'r>(facts: &Facts, all: &'r RuleSet, as_of: NaiveDate) -> Assessment<'r> {
+    let exporter = facts.exporter;
+    let governing = || {
+        all.regimes.iter().flat_map(move |r| {
+            r.memberships_of(exporter)
+                .filter(|m| m.status.governs_exporters())
+                .map(move |m| (r, m))
+        })
+    };
+    let left = governing()
+        .filter(|(_, m)| m.period.ended(as_of))
+        .max_by_key(|(_, m)| m.period.valid_until);
+    let joins = governing()
+        .filter(|(_, m)| !m.period.started(as_of))
+        .min_by_key(|(_, m)| m.period.valid_from);
+    let areas = &all.areas;
+    let (reason, references) = match (left, joins) {
+        (Some((r, m)), _) => (
+            format!(
+                "{} ({exporter}) has been outside {} since {}, and no other regime modelled here ({areas}) governs its exporters on {as_of}.",
+                exporter.name_at_start(),
+                r.area,
+                m.period.valid_until.unwrap_or(as_of)
+            ),
+            vec![&m.citation],
+        ),
+        (None, Some((r, m))) => (
+            format!(
+                "{} ({exporter}) joins {} only on {}, so no transfer rules modelled here apply to this exporter on {as_of}.",
+                exporter.name_at_start(),
+                r.area,
+                m.period.valid_from.unwrap_or(as_of)
+            ),
+            vec![&m.citation],
+        ),
+        (None, None) => (
+            format!(
+                "{} ({exporter}) is not in {areas} on {as_of}: no transfer rules modelled here apply to this exporter.",
+                exporter.name_at_start()
+            ),
+            Vec::new(),
+        ),
+    };
+    Assessment {
+        regime: None,
+        verdict: Verdict::OutOfScope,
+        flagged: false,
+        severity: Severity::Info,
+        reason,
+        mechanism: None,
+        references,
+        hints: vec![format!(
+            "Assess this transfer under the data protection law that applies in {} instead.",
+            exporter.name_in_sentence()
+        )],
     }
 }
 
 struct Explainer<'a, 'r> {
     facts: &'a Facts,
-    rules: &'r RuleSet,
+    rules: &'r Regime,
     as_of: NaiveDate,
 }
 
 impl<'r> Explainer<'_, 'r> {
-    fn exporter_outside(
-        &self,
-        left: Option<&'r Membership>,
-        joins: Option<&'r Membership>,
-    ) -> Assessment<'r> {
-        let exporter = self.facts.exporter;
-        let as_of = self.as_of;
-        let (reason, references) = match (left, joins) {
-            (Some(m), _) => (
-                format!(
-                    "{} ({exporter}) has been outside the EU/EEA since {}, so EU rules on transfers do not apply to this exporter on {as_of}.",
-                    exporter.name_at_start(),
-                    m.period.valid_until.unwrap_or(as_of)
-                ),
-                vec![&m.citation],
-            ),
-            (None, Some(m)) => (
-                format!(
-                    "{} ({exporter}) joins the EU/EEA only on {}, so EU rules on transfers do not apply to this exporter on {as_of}.",
-                    exporter.name_at_start(),
-                    m.period.valid_from.unwrap_or(as_of)
-                ),
-                vec![&m.citation],
-            ),
-            (None, None) => (
-                format!(
-                    "{} ({exporter}) is not in the EU/EEA on {as_of}, so EU rules on transfers do not apply to this exporter.",
-                    exporter.name_at_start()
-                ),
-                Vec::new(),
-            ),
-        };
-        Assessment {
-            verdict: Verdict::OutOfScope,
-            flagged: false,
-            severity: Severity::Info,
-            reason,
-            mechanism: None,
-            references,
-            hints: vec![format!(
-                "Assess this transfer under the data protection law that applies in {} instead.",
-                exporter.name_in_sentence()
-            )],
-        }
-    }
-
     fn no_law_yet(
         &self,
         membership: &'r Membership,
         next: Option<&'r Application>,
     ) -> Assessment<'r> {
         let exporter = self.facts.exporter;
+        let mut hints = Vec::new();
+        if let Some(note) = &membership.citation.note {
+            hints.push(note.clone());
+        }
         let (reason, references) = match next {
             Some(a) => (
                 format!(
-                    "No EU rules on transfers applied to exporters in {} ({exporter}) on {}: {} applies there from {}.",
+                    "No transfer rules of {} applied to exporters in {} ({exporter}) on {}: {} applies there from {}.",
+                    self.rules.label,
                     exporter.name_in_sentence(),
                     self.as_of,
                     self.rules.law(a.law).name,
@@ -106,7 +129,8 @@ impl<'r> Explainer<'_, 'r> {
             ),
             None => (
                 format!(
-                    "No EU rules on transfers apply to exporters in {} ({exporter}) on {}.",
+                    "No transfer rules of {} apply to exporters in {} ({exporter}) on {}.",
+                    self.rules.label,
                     exporter.name_in_sentence(),
                     self.as_of
                 ),
@@ -114,17 +138,19 @@ impl<'r> Explainer<'_, 'r> {
             ),
         };
         Assessment {
+            regime: None,
             verdict: Verdict::OutOfScope,
             flagged: false,
             severity: Severity::Info,
             reason,
             mechanism: None,
             references,
-            hints: Vec::new(),
+            hints,
         }
     }
 
-    fn intra_eea(
+    /// Step 2: inside the EU/EEA, or the exporter's own country under a national regime.
+    fn inside(
         &self,
         application: &'r Application,
         importer: CountryCode,
@@ -132,6 +158,31 @@ impl<'r> Explainer<'_, 'r> {
     ) -> Assessment<'r> {
         let as_of = self.as_of;
         let status = inside.status;
+        let group = self.rules.group(inside.group);
+        if group.inside == Inside::Domestic {
+            return Assessment {
+                regime: None,
+                verdict: Verdict::Domestic,
+                flagged: false,
+                severity: Severity::Ok,
+                reason: format!(
+                    "{} ({importer}) is where the exporter is established: not a restricted transfer under {} ({}).",
+                    importer.name_at_start(),
+                    self.rules.law(application.law).name,
+                    self.rules.law(application.law).transfer_rules
+                ),
+                mechanism: None,
+                references: vec![&application.citation, &inside.citation],
+                hints: if self.facts.claims.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![
+                        "No transfer mechanism is needed inside the exporter's own country."
+                            .to_string(),
+                    ]
+                },
+            };
+        }
         let reason = match status {
             MembershipStatus::Member => format!(
                 "{} ({importer}) is in the {} on {as_of}: there is no transfer to a third country ({}).",
@@ -163,6 +214,7 @@ impl<'r> Explainer<'_, 'r> {
             self.confidence_hint(&inside.citation, &mut hints);
         }
         Assessment {
+            regime: None,
             verdict: Verdict::IntraEea,
             flagged: false,
             severity: Severity::Ok,
@@ -173,15 +225,23 @@ impl<'r> Explainer<'_, 'r> {
         }
     }
 
-    /// Steps 3 to 6. Hints on adequacy decisions that do not bind the exporter come first.
+    /// Steps 3 to 7. Hints on the destination and on adequacy decisions that do not bind the
+    /// exporter come first.
     fn third_country(&self, transfer: ThirdCountry<'r>) -> Assessment<'r> {
         let law = transfer.application.law;
-        let references = vec![&transfer.application.citation];
+        let mut references = vec![&transfer.application.citation];
         let mut hints = Vec::new();
+        for n in self.importer().flat_map(|c| self.rules.notes_for(c)) {
+            hints.push(n.hint.clone());
+            references.push(&n.citation);
+        }
         for a in &transfer.not_binding {
             hints.push(format!(
                 "The adequacy decision for {} ({}) does not bind exporters in the {} on {}.{}",
-                a.country.name_in_sentence(),
+                self.facts
+                    .importer
+                    .unwrap_or(a.countries[0])
+                    .name_in_sentence(),
                 a.citation.reference,
                 self.rules.group(transfer.application.group).name,
                 self.as_of,
@@ -194,7 +254,7 @@ impl<'r> Explainer<'_, 'r> {
         }
         let failures = &transfer.failures;
         match transfer.cover {
-            Cover::Decision(a) => self.adequate_by_decision(a, references, hints),
+            Cover::Decision(a) => self.adequate_by_decision(a, law, references, hints),
             Cover::Framework(id, fw) => self.adequate_by_framework(id, fw, references, hints),
             Cover::Safeguard {
                 mechanism,
@@ -204,6 +264,7 @@ impl<'r> Explainer<'_, 'r> {
             } => self.safeguarded(
                 mechanism, claim, acceptance, tia, law, references, hints, failures,
             ),
+            Cover::Unverified(m) => self.unverified(m, law, references, hints, failures),
             Cover::Derogation(m) => {
                 self.uncovered_hints(law, &mut hints);
                 self.derogation(m, law, references, hints, failures)
@@ -229,6 +290,10 @@ impl<'r> Explainer<'_, 'r> {
             }
             hints.push(format!("Also: {}", self.failure(f)));
         }
+    }
+
+    fn importer(&self) -> impl Iterator<Item = CountryCode> + use<> {
+        self.facts.importer.into_iter()
     }
 
     fn confidence_hint(&self, citation: &Citation, hints: &mut Vec<String>) {

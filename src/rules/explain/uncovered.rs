@@ -9,6 +9,38 @@ use crate::rules::ids::LawId;
 use crate::rules::mechanism::{Mechanism, MechanismKind};
 
 impl<'r> Explainer<'_, 'r> {
+    /// Step 5: the source says a safeguard is used but names none (TRANSFER-RULES.md §6).
+    pub(super) fn unverified(
+        &self,
+        m: &'r Mechanism,
+        law: LawId,
+        mut references: Vec<&'r Citation>,
+        mut hints: Vec<String>,
+        failures: &[Failure<'r>],
+    ) -> Assessment<'r> {
+        let reason = format!(
+            "A safeguard is claimed but not named ({}), so it cannot be checked against {}.",
+            m.kind.basis(law).unwrap_or(&m.citation.reference),
+            self.as_of
+        );
+        if let MechanismKind::Unnamed { hint, .. } = &m.kind {
+            hints.push(hint.clone());
+        }
+        references.push(&m.citation);
+        self.confidence_hint(&m.citation, &mut hints);
+        self.also(failures, &mut references, &mut hints);
+        Assessment {
+            regime: None,
+            verdict: Verdict::Unverified,
+            flagged: true,
+            severity: Severity::Warning,
+            reason,
+            mechanism: Some(m.id()),
+            references,
+            hints,
+        }
+    }
+
     pub(super) fn derogation(
         &self,
         m: &'r Mechanism,
@@ -27,6 +59,7 @@ impl<'r> Explainer<'_, 'r> {
         references.push(&self.rules.derogation_guidance);
         self.also(failures, &mut references, &mut hints);
         Assessment {
+            regime: None,
             verdict: Verdict::Derogation,
             flagged: true,
             severity: Severity::Warning,
@@ -80,6 +113,7 @@ impl<'r> Explainer<'_, 'r> {
             }
         };
         Assessment {
+            regime: None,
             verdict: Verdict::Unsafeguarded,
             flagged: true,
             severity: Severity::Critical,
@@ -136,6 +170,19 @@ impl<'r> Explainer<'_, 'r> {
                 ));
             }
         }
+    }
+
+    /// "adequacy decision for South Korea" (in the words of the law in force).
+    fn decision_words(&self, a: &crate::rules::law::Adequacy) -> String {
+        let term = self
+            .rules
+            .governs(self.facts.exporter, self.as_of)
+            .and_then(|m| self.rules.application(m.group, self.as_of))
+            .map_or("adequacy decision", |app| {
+                self.rules.law(app.law).adequacy_term.as_str()
+            });
+        let country = self.facts.importer.unwrap_or(a.countries[0]);
+        format!("{term} for {}", country.name_in_sentence())
     }
 
     /// Why a claim covers nothing, in one sentence.
@@ -220,6 +267,23 @@ impl<'r> Explainer<'_, 'r> {
                 "From {cutoff} contracts on the {} count only while the processing they cover is unchanged ({}), and it has changed.",
                 m.short, rule.reference
             ),
+            Failure::OutsideScope(a, e) => format!(
+                "The {} ({}) does not cover this importer, which the record places outside its scope: {} ({e}).",
+                self.decision_words(a),
+                a.citation.reference,
+                e.label()
+            ),
+            Failure::NotInRegime(m, r) => format!(
+                "The {} is not a transfer tool under {} ({}), which governs this exporter on {as_of}.",
+                m.short, r.label, r.name
+            ),
+            Failure::Refused(m) => match &m.kind {
+                MechanismKind::Refused { reason } => reason.clone(),
+                _ => format!(
+                    "The {} is not accepted under {}.",
+                    m.short, self.rules.label
+                ),
+            },
         }
     }
 }

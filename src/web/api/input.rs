@@ -20,6 +20,11 @@ pub struct CertificationIn {
     /// A framework id of the rules data: safe_harbour, privacy_shield or dpf.
     #[validate(custom(function = "valid_framework"))]
     pub framework: String,
+    /// The parts of the list the vendor is on, as regime ids: `eu` (the EU-U.S. DPF), `uk` (its
+    /// UK Extension), `ch` (the Swiss-U.S. DPF). Default `["eu"]`.
+    #[serde(default = "eu_part")]
+    #[validate(custom(function = "valid_parts"))]
+    pub parts: Vec<String>,
     /// The first day the vendor is on the list.
     pub from: NaiveDate,
     /// The first day it no longer is, if it has left the list.
@@ -36,6 +41,7 @@ impl CertificationIn {
         Certification {
             id: 0,
             framework: self.framework.trim().to_string(),
+            parts: normalised_parts(&self.parts),
             from: self.from,
             until: self.until,
             verified_on: self.verified_on,
@@ -103,6 +109,27 @@ fn valid_evidence_subject(value: &str) -> Result<(), ValidationError> {
         .ok_or_else(|| error("about", "one of vendor, transfer, certification".into()))
 }
 
+fn eu_part() -> Vec<String> {
+    vec!["eu".to_string()]
+}
+
+/// Trimmed, in the rule set's order of regimes, each once.
+fn normalised_parts(parts: &[String]) -> Vec<String> {
+    RuleSet::embedded()
+        .regimes
+        .iter()
+        .map(|r| r.regime.clone())
+        .filter(|id| parts.iter().any(|p| p.trim() == id))
+        .collect()
+}
+
+fn valid_parts(values: &[String]) -> Result<(), ValidationError> {
+    RuleSet::embedded()
+        .parts(values.iter().map(String::as_str))
+        .map(|_| ())
+        .map_err(|e| error("parts", e))
+}
+
 fn valid_framework(value: &str) -> Result<(), ValidationError> {
     RuleSet::embedded()
         .framework_id(value)
@@ -152,10 +179,16 @@ pub struct AssessIn {
     #[serde(default)]
     #[validate(custom(function = "valid_mechanisms"))]
     pub mechanisms: Vec<MechanismClaim>,
-    /// Frameworks whose list the importer is on: safe_harbour, privacy_shield, dpf.
+    /// Frameworks whose list the importer is on: safe_harbour, privacy_shield, dpf; each reads
+    /// as the part of the regime that assesses (`dpf` for a UK exporter: the UK Extension).
     #[serde(default)]
     #[validate(custom(function = "valid_frameworks"))]
     pub certified: Vec<String>,
+    /// Why the importer is outside an adequacy decision's scope: ids such as `kr_religious`,
+    /// `ca_not_pipeda`, `manual_only` (TRANSFER-RULES.md §2.1).
+    #[serde(default)]
+    #[validate(custom(function = "crate::web::input::valid_outside_scope"))]
+    pub outside_scope: Vec<String>,
     #[serde(default)]
     pub tia: bool,
     #[serde(default)]

@@ -58,7 +58,13 @@ pub struct ReferenceOut {
 
 #[derive(Serialize, ToSchema)]
 pub struct AssessmentOut {
-    /// out_of_scope, intra_eea, adequate, safeguarded, derogation or unsafeguarded.
+    /// The regime that assessed, chosen by the exporter's country and the date: eu (EU/EEA
+    /// law), uk (UK law, GB exporters from 2021-01-01) or ch (Swiss law); null when none
+    /// governs the exporter (out_of_scope).
+    pub regime: Option<String>,
+    /// out_of_scope, intra_eea, adequate, safeguarded, domestic (exporter and importer in the
+    /// same country under the UK or Swiss regime), unverified (a safeguard claimed but not
+    /// named: flagged, warning), derogation or unsafeguarded.
     pub verdict: String,
     pub flagged: bool,
     /// info, ok, warning or critical.
@@ -72,6 +78,7 @@ pub struct AssessmentOut {
 impl From<&Assessment<'_>> for AssessmentOut {
     fn from(a: &Assessment<'_>) -> Self {
         AssessmentOut {
+            regime: a.regime.map(str::to_string),
             verdict: a.verdict.as_str().into(),
             flagged: a.flagged,
             severity: a.severity.as_str().into(),
@@ -104,6 +111,8 @@ pub struct TransferOut {
     pub tia_on: Option<NaiveDate>,
     pub supplementary_measures: Option<String>,
     pub notes: Option<String>,
+    /// Why the importer is outside an adequacy decision's scope (scope condition ids).
+    pub outside_scope: Vec<String>,
     pub evidence: Vec<EvidenceIo>,
     /// The verdict on the date asked (`as_of`, default today).
     pub assessment: AssessmentOut,
@@ -115,6 +124,8 @@ pub struct CertificationOut {
     pub id: i32,
     /// safe_harbour, privacy_shield or dpf.
     pub framework: String,
+    /// The parts of the list, as regime ids: eu, uk (the DPF's UK Extension), ch (Swiss-U.S.).
+    pub parts: Vec<String>,
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,
     pub verified_on: NaiveDate,
@@ -183,6 +194,7 @@ pub fn transfer_out(
         tia_on: t.tia_on,
         supplementary_measures: t.supplementary_measures.clone(),
         notes: t.notes.clone(),
+        outside_scope: t.outside_scope.iter().map(|e| e.to_string()).collect(),
         evidence: evidence_out(&t.evidence),
         assessment: AssessmentOut::from(&vendor.assess(t, exporter, rules, as_of)),
     }
@@ -223,6 +235,7 @@ pub fn vendor_out(
             .map(|c: &Certification| CertificationOut {
                 id: c.id,
                 framework: c.framework.clone(),
+                parts: c.parts.clone(),
                 from: c.from,
                 until: c.until,
                 verified_on: c.verified_on,

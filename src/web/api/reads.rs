@@ -14,7 +14,7 @@ use crate::date::{parse_date, today};
 use crate::registry::{
     Registry, Role, Vendor, VendorCategory, VendorStatus, history, intake, organisation,
 };
-use crate::rules::{self, Claim, CountryCode, Facts, RuleSet};
+use crate::rules::{self, Certified, Claim, CountryCode, Facts, RuleSet, ScopeExclusion};
 use crate::values::vocabulary;
 use crate::web::error::AppError;
 use crate::web::extract::{Caller, JsonBody, ReadIntake, ReadRegistry};
@@ -438,14 +438,27 @@ pub async fn assess(
         });
     }
     for f in &body.certified {
-        facts.certified.push(
+        facts.certified.push(Certified::all(
             rules
                 .framework_id(f)
                 .map_err(|e| bad("certified", e.to_string()))?,
-        );
+        ));
+    }
+    for e in &body.outside_scope {
+        facts
+            .outside_scope
+            .push(ScopeExclusion::parse(e).map_err(|e| bad("outside_scope", e.to_string()))?);
     }
     facts.tia = body.tia;
     facts.processing_changed = body.processing_changed;
+    // Facts no regime can assess (an international organisation as exporter, another regime's
+    // tool): the same 422 as a field that fails validation.
+    rules.check(&facts).map_err(|e| {
+        AppError::Invalid(vec![crate::web::error::FieldError {
+            field: e.field.into(),
+            message: e.message,
+        }])
+    })?;
     let assessment = rules::assess(&facts, rules, body.as_of.unwrap_or_else(today));
     Ok(HttpResponse::Ok().json(AssessmentOut::from(&assessment)))
 }

@@ -68,6 +68,8 @@ pub fn verdict_badge(a: &Assessment) -> Markup {
             ("✓", "warning")
         }
         Verdict::Safeguarded => ("✓", "ok"),
+        Verdict::Domestic => ("✓", "ok"),
+        Verdict::Unverified => ("?", "warning"),
         Verdict::Derogation => ("⚠", "warning"),
         Verdict::Unsafeguarded => ("✗", "critical"),
     };
@@ -96,6 +98,17 @@ pub fn country_name(code: CountryCode) -> Markup {
 /// A mechanism's name from the rules data, or its id when the rules no longer know it.
 pub fn mechanism_name(rules: &RuleSet, id: &str) -> String {
     rules.name_of(id)
+}
+
+/// A mechanism's name as the regime that assessed calls it (`dpf` is the UK Extension for a
+/// UK exporter), else as [`mechanism_name`] does.
+pub fn mechanism_name_in(rules: &RuleSet, regime: Option<&str>, id: &str) -> String {
+    regime
+        .and_then(|r| rules.regime(r))
+        .zip(rules.mechanism_id(id).ok())
+        .and_then(|(r, m)| r.mechanism(m).filter(|_| r.accepts(m)))
+        .map(|m| m.short.clone())
+        .unwrap_or_else(|| mechanism_name(rules, id))
 }
 
 /// The stylesheet, served by the app (no external CDN).

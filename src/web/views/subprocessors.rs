@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use strum::VariantArray;
 
 use super::table::Table;
-use super::{capitalised, country_name, layout, mechanism_name, verdict_badge};
+use super::{capitalised, country_name, layout, mechanism_name_in, verdict_badge};
 use crate::registry::listing::{Listing, TransferRow, VendorRow};
 use crate::registry::{Change, ChangeKind, DataCategory, VendorCategory};
 use crate::rules::{CountryCode, RuleSet};
@@ -317,11 +317,11 @@ fn transfer_item(row: &TransferRow, rules: &RuleSet) -> Markup {
                 @if t.mechanisms.is_empty() { "none" }
                 @for (i, m) in t.mechanisms.iter().enumerate() {
                     @if i > 0 { "; " }
-                    (mechanism_name(rules, &m.id))
+                    (mechanism_name_in(rules, a.regime, &m.id))
                     @if let Some(d) = m.signed_on { " (signed " (d) ")" }
                 }
                 @if let Some(accepted) = a.mechanism {
-                    ". Covered by: " (mechanism_name(rules, accepted))
+                    ". Covered by: " (mechanism_name_in(rules, a.regime, accepted))
                 }
             }
             p.reason { (a.reason) }

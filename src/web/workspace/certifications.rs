@@ -154,6 +154,17 @@ pub async fn add_certification(
             message: format!("'{framework}' is not a framework of the rules data"),
         });
     }
+    // No part ticked (a client posting the older form): the EU list, as the API's default.
+    let mut parts = form.all("parts");
+    if parts.is_empty() {
+        parts.push("eu".to_string());
+    }
+    if let Err(message) = state.rules.parts(parts.iter().map(String::as_str)) {
+        errors.push(FieldError {
+            field: "parts".into(),
+            message,
+        });
+    }
     let from = form.required_date("from", &mut errors);
     let until = form.date("until", &mut errors);
     let verified_on = form.required_date("verified_on", &mut errors);
@@ -168,6 +179,7 @@ pub async fn add_certification(
     let certification = Certification {
         id: 0,
         framework,
+        parts,
         from,
         until,
         verified_on,

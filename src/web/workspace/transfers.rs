@@ -57,6 +57,7 @@ pub(super) fn form_field(api_field: &str) -> String {
         "tia_on" => "transfer_tia_on",
         "supplementary_measures" => "transfer_measures",
         "notes" => "transfer_notes",
+        "outside_scope" => "transfer_outside_scope",
         other if other.starts_with("evidence") => "transfer_evidence",
         other => return other.to_string(),
     }
@@ -105,6 +106,7 @@ pub(super) fn transfer_input(f: &Form, errors: &mut Vec<FieldError>) -> Option<T
         tia_on: f.date("transfer_tia_on", errors),
         supplementary_measures: f.opt("transfer_measures"),
         notes: f.opt("transfer_notes"),
+        outside_scope: f.all("transfer_outside_scope"),
         evidence: Vec::new(),
         effective_on: f.date("effective_on", errors),
         urgent_reason: f.opt("urgent_reason"),
@@ -167,6 +169,9 @@ fn transfer_as_form(t: &Transfer) -> Form {
     for m in &t.mechanisms {
         pairs.push(("transfer_mechanism".into(), m.id.clone()));
         pairs.push(("transfer_signed_on".into(), shown(m.signed_on)));
+    }
+    for e in &t.outside_scope {
+        pairs.push(("transfer_outside_scope".into(), e.to_string()));
     }
     for (name, value) in [
         ("transfer_tia_on", shown(t.tia_on)),

@@ -65,8 +65,9 @@ async fn assess_answers_as_the_command_line_does() {
     assert_eq!(body["severity"], "critical");
     assert_eq!(
         body["reason"],
-        "The EU-US Privacy Shield was invalidated on 2020-07-16 (CJEU C-311/18)."
+        "[EU/EEA law] The EU-US Privacy Shield was invalidated on 2020-07-16 (CJEU C-311/18)."
     );
+    assert_eq!(body["regime"], "eu");
     assert!(body["mechanism"].is_null());
     same_as_cli(
         body,
@@ -171,4 +172,51 @@ async fn assess_with_invalid_facts_is_422_listing_each_field() {
     )
     .await;
     reply.problem(400);
+}
+
+#[actix_web::test]
+async fn assess_names_the_regime_and_refuses_combinations_no_regime_can_assess() {
+    let (app, token) = app_and_token().await;
+    let reply = post(
+        &app,
+        &token,
+        "/api/v1/assess",
+        &json!({"exporter": "GB", "importer": "US", "certified": ["dpf"], "as_of": "2024-01-01"}),
+    )
+    .await;
+    let body = reply.ok(200);
+    assert_eq!(body["regime"], "uk");
+    assert_eq!(body["verdict"], "adequate");
+    let reply = post(
+        &app,
+        &token,
+        "/api/v1/assess",
+        &json!({"exporter": "FR", "importer": "KR", "outside_scope": ["kr_political_party"],
+                "mechanisms": [{"id": "unnamed_safeguard"}], "as_of": "2024-01-01"}),
+    )
+    .await;
+    let body = reply.ok(200);
+    assert_eq!(body["verdict"], "unverified");
+    assert_eq!(body["flagged"], true);
+    assert_eq!(body["severity"], "warning");
+
+    for (facts, field) in [
+        (json!({"exporter": "IO-EPO", "importer": "US"}), "exporter"),
+        (
+            json!({"exporter": "CH", "importer": "IN", "mechanisms": [{"id": "uk_addendum"}]}),
+            "mechanisms",
+        ),
+        (
+            json!({"exporter": "FR", "importer": "JP", "outside_scope": ["kr_religious"]}),
+            "outside_scope",
+        ),
+        (
+            json!({"exporter": "FR", "importer": "KR", "outside_scope": ["kr_atheist"]}),
+            "outside_scope",
+        ),
+    ] {
+        let reply = post(&app, &token, "/api/v1/assess", &facts).await;
+        reply.problem(422);
+        assert_eq!(reply.fields(), [field], "{:#}", reply.body);
+    }
 }

@@ -156,3 +156,95 @@ async fn a_transfer_update_adds_to_its_evidence_and_never_drops_it() {
     .await;
     assert_eq!(reply.ok(200)["transfers"][0]["evidence"], json!(expected));
 }
+
+#[actix_web::test]
+async fn a_transfer_states_a_scope_condition_and_tools_of_another_regime_are_refused() {
+    let (app, token) = app_and_token().await;
+    let mut vendor = new_vendor("example-church", "Example Church Software");
+    vendor["transfers"] = json!([]);
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
+    let base = "/api/v1/organisations/arturia/vendors/example-church/transfers";
+
+    // Outside the Korean decision's scope (TRANSFER-RULES.md §2.1): not adequate any more.
+    let reply = post(
+        &app,
+        &token,
+        base,
+        &json!({"country": "KR", "outside_scope": ["kr_religious"]}),
+    )
+    .await;
+    let body = reply.ok(201);
+    let transfer = &body["transfers"][0];
+    assert_eq!(transfer["outside_scope"], json!(["kr_religious"]));
+    assert_eq!(transfer["assessment"]["regime"], "eu");
+    assert_eq!(transfer["assessment"]["verdict"], "unsafeguarded");
+    assert!(
+        transfer["assessment"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("outside its scope"),
+        "{transfer:#}"
+    );
+
+    // A condition about another country, an unknown one, a UK-only tool for a French exporter:
+    // 422 naming the field, nothing written.
+    for (body, field) in [
+        (
+            json!({"country": "JP", "outside_scope": ["kr_religious"]}),
+            "outside_scope",
+        ),
+        (
+            json!({"country": "KR", "outside_scope": ["kr_atheist"]}),
+            "outside_scope",
+        ),
+        (
+            json!({"country": "IN", "mechanisms": [{"id": "idta"}]}),
+            "mechanisms",
+        ),
+    ] {
+        let reply = post(&app, &token, base, &body).await;
+        reply.problem(422);
+        assert_eq!(reply.fields(), [field], "{:#}", reply.body);
+    }
+    let reply = get(
+        &app,
+        &token,
+        "/api/v1/organisations/arturia/vendors/example-church",
+    )
+    .await;
+    assert_eq!(reply.ok(200)["transfers"].as_array().unwrap().len(), 1);
+
+    // A certification records the parts of the list it is on.
+    let reply = get(
+        &app,
+        &token,
+        "/api/v1/organisations/arturia/vendors/example-church",
+    )
+    .await;
+    let etag = reply.etag.clone().expect("an ETag");
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/organisations/arturia/vendors/example-church/certifications",
+        &etag,
+        &json!({"framework": "dpf", "parts": ["uk", "eu"], "from": "2024-01-01", "verified_on": "2024-06-01"}),
+    )
+    .await;
+    let etag = reply.etag.clone().expect("an ETag");
+    let body = reply.ok(201);
+    assert_eq!(body["certifications"][0]["parts"], json!(["eu", "uk"]));
+    let reply = send_if_match(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/organisations/arturia/vendors/example-church/certifications",
+        &etag,
+        &json!({"framework": "dpf", "parts": ["us"], "from": "2024-01-01", "verified_on": "2024-06-01"}),
+    )
+    .await;
+    reply.problem(422);
+    assert_eq!(reply.fields(), ["parts"]);
+}

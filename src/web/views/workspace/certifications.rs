@@ -120,8 +120,7 @@ impl SmallForm<'_> {
 /// of the certification form.
 pub fn frameworks(rules: &RuleSet) -> impl Iterator<Item = &Mechanism> {
     rules
-        .mechanisms
-        .iter()
+        .mechanisms()
         .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
 }
 
@@ -133,6 +132,17 @@ pub fn certification_fields(f: &Form, errors: &[FieldError], rules: &RuleSet) ->
                 @for m in frameworks(rules) { option value=(m.id()) selected[f.get("framework") == m.id()] { (m.name) } }
             }
             (field_error(errors, "framework"))
+        }
+        fieldset #parts aria-invalid=[invalid(errors, "parts")] aria-describedby=[described_by(errors, "parts")] {
+            legend { "Parts of the list the vendor is on (each regime reads its own part)" }
+            @for r in &rules.regimes {
+                @let checked = f.has("parts", &r.regime) || (f.all("parts").is_empty() && r.regime == "eu");
+                div.check {
+                    input type="checkbox" id={ "part-" (r.regime) } name="parts" value=(r.regime) checked[checked];
+                    label for={ "part-" (r.regime) } { (r.label) " (" (r.regime) ")" }
+                }
+            }
+            (field_error(errors, "parts"))
         }
         (input(f, errors, ("from", "On the list from (required)"), "date", true))
         (input(f, errors, ("until", "Off the list from (leave empty while it holds)"), "date", false))

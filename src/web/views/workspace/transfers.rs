@@ -10,7 +10,7 @@ use super::form::{
 };
 use crate::auth::sessions::Session;
 use crate::registry::{DataCategory, Vendor};
-use crate::rules::{CountryCode, RuleSet};
+use crate::rules::{CountryCode, RuleSet, ScopeExclusion};
 use crate::web::error::FieldError;
 use crate::web::workspace::forms::Form;
 
@@ -85,7 +85,7 @@ pub fn transfer_fields(
                         select id=(select_id) name="transfer_mechanism"
                             aria-invalid=[invalid(errors, &select_id)] aria-describedby=[described_by(errors, &select_id)] {
                             option value="" { "None" }
-                            @for m in &rules.mechanisms {
+                            @for m in rules.mechanisms() {
                                 option value=(m.id()) selected[mechanism == m.id()] { (m.short) " (" (m.id()) ")" }
                             }
                         }
@@ -99,6 +99,19 @@ pub fn transfer_fields(
                     }
                 }
             }
+        }
+        fieldset #transfer_outside_scope aria-describedby=[described_by(errors, "transfer_outside_scope")] {
+            legend { "Importer outside an adequacy decision's scope (only if the source says so)" }
+            @for e in ScopeExclusion::all() {
+                div.check {
+                    input type="checkbox" id={ "scope-" (e) } name="transfer_outside_scope" value=(e) checked[f.has("transfer_outside_scope", e.id())];
+                    label for={ "scope-" (e) } {
+                        @for (i, c) in e.countries().iter().enumerate() { @if i > 0 { ", " } (c.as_str()) }
+                        ": " (e.label())
+                    }
+                }
+            }
+            (field_error(errors, "transfer_outside_scope"))
         }
         (input(f, errors, ("transfer_tia_on", "Transfer impact assessment done on"), "date", false))
         (textarea(f, errors, ("transfer_measures", "Supplementary measures")))
