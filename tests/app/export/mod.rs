@@ -201,7 +201,14 @@ fn populated(url: &str) {
         .unwrap();
     outbox::queue_event(&mut conn, org, EventKind::ChangeAnnounced, change, at).unwrap();
     let url = crossborder::values::WebUrl::parse("https://hooks.example.com/crossborder").unwrap();
-    webhook::add(&mut conn, "arturia", &url, &[EventKind::ObjectionReceived], "test").unwrap();
+    webhook::add(
+        &mut conn,
+        "arturia",
+        &url,
+        &[EventKind::ObjectionReceived],
+        "test",
+    )
+    .unwrap();
     // An objection as filed then (the seeded changes are past: none is open today).
     let objection: i32 = diesel::insert_into(objections::table)
         .values((
