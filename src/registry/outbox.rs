@@ -342,3 +342,36 @@ mod tests {
         assert_eq!(n, 21);
     }
 }
+
+/// One message sent (or tried) about a change: the proof of notice.
+#[derive(Debug, Clone, Queryable)]
+pub struct Sent {
+    pub channel: String,
+    pub recipient: String,
+    pub kind: String,
+    pub queued_at: NaiveDateTime,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub attempts: i32,
+    pub failed_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+/// Every delivery about change `change_id` of organisation `org_id`, in the order queued.
+pub fn proof(conn: &mut DbConnection, org_id: i32, change_id: i32) -> Result<Vec<Sent>, DbError> {
+    Ok(deliveries::table
+        .inner_join(outbox_events::table)
+        .filter(deliveries::organisation_id.eq(org_id))
+        .filter(outbox_events::change_id.eq(change_id))
+        .order(deliveries::id)
+        .select((
+            deliveries::channel,
+            deliveries::recipient,
+            deliveries::kind,
+            deliveries::created_at,
+            deliveries::delivered_at,
+            deliveries::attempts,
+            deliveries::failed_at,
+            deliveries::last_error,
+        ))
+        .load(conn)?)
+}

@@ -6,9 +6,12 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use crossborder::auth::users::Role;
+use reqwest::Method;
+
 use crate::support::{
-    ALL_SCOPES, Received, SmtpServer, TestApp, create_vendor, new_vendor, spawn_app,
-    spawn_app_with_mail,
+    ALL_SCOPES, Received, Receiver, SmtpServer, TestApp, create_vendor, get_as, new_vendor,
+    post_as, send, sign_in, spawn_app, spawn_app_with, spawn_app_with_mail,
 };
 
 async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String) {
@@ -167,4 +170,230 @@ async fn without_a_mail_server_nobody_can_subscribe_and_the_page_says_so() {
     )
     .await;
     assert_eq!(status, 404);
+}
+
+/// The Standard Webhooks signature, computed here apart from the service's own code.
+fn verifies(secret: &str, hook: &crate::support::Hook) -> bool {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use hmac::{KeyInit, Mac};
+    let key = STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{}.{}.{}", hook.id, hook.timestamp, hook.body).as_bytes());
+    let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+    hook.signature.split(' ').any(|s| s == expected)
+}
+
+/// The newest change of Arturia (the one just announced).
+fn last_change(app: &TestApp) -> i32 {
+    use crossborder::db::schema::changes;
+    use diesel::prelude::*;
+    changes::table
+        .select(diesel::dsl::max(changes::id))
+        .first::<Option<i32>>(&mut *app.conn())
+        .unwrap()
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_webhook_gets_each_event_signed_and_retried_with_the_same_id_until_it_answers() {
+    let receiver = Receiver::start(1);
+    let app = spawn_app_with(|s| s.outbox_interval = Duration::from_millis(50)).await;
+    let token = app.token("procurement-tool", ALL_SCOPES);
+    let hooks = "/api/v1/organisations/arturia/webhooks";
+    let bad = json!({"url": "ftp://example.com", "events": ["change.announced", "change.nothing"]});
+    let problem = send(app.api(Method::POST, hooks, &token).json(&bad)).await;
+    let fields: Vec<String> = problem.problem(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["url", "events"]);
+    let body = json!({"url": receiver.url, "events": ["change.announced", "objection.received"]});
+    let created = send(app.api(Method::POST, hooks, &token).json(&body)).await;
+    let created = created.ok(201).clone();
+    let secret = created["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("whsec_"));
+    let listed = send(app.api(Method::GET, hooks, &token)).await;
+    assert!(listed.ok(200).to_string().contains(&receiver.url));
+    assert!(
+        !listed.ok(200).to_string().contains(&secret),
+        "the secret is shown once"
+    );
+
+    announce_vendor(&app, "hooked-cdn", "Hooked CDN").await;
+    // The receiver is down for the first attempt: the delivery waits, then is sent again.
+    let first = receiver.wait_for(1).await;
+    assert_eq!(first.len(), 1);
+    {
+        use crossborder::db::schema::deliveries;
+        use diesel::prelude::*;
+        let mut conn = app.conn();
+        let start = std::time::Instant::now();
+        loop {
+            let attempts: i32 = deliveries::table
+                .filter(deliveries::channel.eq("webhook"))
+                .select(deliveries::attempts)
+                .first(&mut *conn)
+                .unwrap();
+            if attempts == 1 || start.elapsed() > Duration::from_secs(10) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let (error, next): (Option<String>, chrono::NaiveDateTime) = deliveries::table
+            .filter(deliveries::channel.eq("webhook"))
+            .select((deliveries::last_error, deliveries::next_attempt_at))
+            .first(&mut *conn)
+            .unwrap();
+        assert!(error.unwrap().contains("500"));
+        assert!(
+            next > crossborder::date::now(),
+            "retried later, not at once"
+        );
+        // Time passes: the retry is due.
+        diesel::update(deliveries::table.filter(deliveries::channel.eq("webhook")))
+            .set(deliveries::next_attempt_at.eq(crossborder::date::now()))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let both = receiver.wait_for(2).await;
+    assert_eq!(both.len(), 2);
+    assert_eq!(both[0].id, both[1].id, "a retry is the same message");
+    assert_eq!(both[0].body, both[1].body);
+    for hook in &both {
+        assert!(verifies(&secret, hook), "{hook:?}");
+    }
+    let event: serde_json::Value = serde_json::from_str(&both[1].body).unwrap();
+    assert_eq!(event["type"], "change.announced");
+    assert_eq!(event["data"]["vendor"]["name"], "Hooked CDN");
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        receiver.received().len(),
+        2,
+        "delivered once it answered 2xx"
+    );
+
+    // An objection filed by a procurement tool counts at once and is posted too.
+    let change = last_change(&app);
+    let path = format!("/api/v1/organisations/arturia/changes/{change}/objections");
+    let objection = json!({"name": "Ana Lima", "company": "Customer SA",
+        "email": "ana@customer.example", "reason": "Our data may not go to China."});
+    let filed = send(app.api(Method::POST, &path, &token).json(&objection)).await;
+    assert_eq!(filed.ok(201)["company"], "Customer SA");
+    let all = receiver.wait_for(3).await;
+    let event: serde_json::Value = serde_json::from_str(&all[2].body).unwrap();
+    assert_eq!(event["type"], "objection.received");
+    assert_eq!(
+        event["data"]["objection"]["reason"],
+        "Our data may not go to China."
+    );
+    assert!(verifies(&secret, &all[2]));
+
+    // Removed: nothing more is sent to it.
+    let id = created["webhook"]["id"].as_i64().unwrap();
+    let removed = send(app.api(Method::DELETE, &format!("{hooks}/{id}"), &token)).await;
+    assert!(!removed.ok(200)["removed_at"].is_null());
+    announce_vendor(&app, "unhooked-cdn", "Unhooked CDN").await;
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.received().len(), 3);
+}
+
+#[actix_web::test]
+async fn an_objection_is_confirmed_by_email_seen_by_officers_and_answered() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with_mail(&smtp).await;
+    announce_vendor(&app, "objected-cdn", "Objected CDN").await;
+    let change = last_change(&app);
+    let path = format!("/arturia/changes/{change}/object");
+    let (status, html) = app.get_text(&path).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Objected CDN"), "{html}");
+
+    let (status, html) = post_form(
+        &app,
+        &path,
+        &[
+            ("name", "Ana Lima"),
+            ("company", "Customer SA"),
+            ("email", "ana@customer.example"),
+            ("reason", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        crate::support::field_error(&html, "reason").is_some_and(|e| e.contains("required")),
+        "{html}"
+    );
+    let form = [
+        ("name", "Ana Lima"),
+        ("company", "Customer SA"),
+        ("email", "ana@customer.example"),
+        ("reason", "Our data may not go to China."),
+    ];
+    let (status, _) = post_form(&app, &path, &form).await;
+    assert_eq!(status, 200);
+    let mail = smtp.wait_for(1).await;
+    assert_eq!(mail[0].to, ["ana@customer.example"]);
+    let confirm = link(&mail[0].text(), &app, "/arturia/objections/confirm?token=");
+
+    // Not confirmed: officers do not see it yet.
+    let s = sign_in(&app, "editor@example.com", Role::Editor).await;
+    let (_, dashboard) = get_as(&app, &s, "/workspace").await;
+    assert!(!dashboard.contains("Ana Lima"));
+    let (status, html) = app.get_text(&confirm).await;
+    assert_eq!(status, 200, "{html}");
+    let (_, dashboard) = get_as(&app, &s, "/workspace").await;
+    assert!(
+        dashboard.contains("Ana Lima") && dashboard.contains("days left"),
+        "{dashboard}"
+    );
+
+    // The outcome, with a note: the objector is told.
+    let id: i32 = {
+        use crossborder::db::schema::objections;
+        use diesel::prelude::*;
+        objections::table
+            .select(objections::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let page = format!("/workspace/arturia/objections/{id}");
+    let note = "We will keep your data in the EU: the vendor is not used for your account.";
+    let response = post_as(
+        &app,
+        &s,
+        &page,
+        &[
+            ("csrf", s.csrf.as_str()),
+            ("outcome", "resolved"),
+            ("note", note),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let mail = smtp.wait_for(2).await;
+    assert_eq!(mail[1].to, ["ana@customer.example"]);
+    assert!(mail[1].text().contains(note), "{}", mail[1].text());
+    let (_, dashboard) = get_as(&app, &s, "/workspace").await;
+    assert!(!dashboard.contains("Ana Lima"), "no longer open");
+
+    // Proof of notice: who was told of the change.
+    let (status, csv) = get_as(
+        &app,
+        &s,
+        &format!("/workspace/arturia/changes/{change}/notice.csv"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("change,channel,recipient"), "{csv}");
+
+    // A change already in effect takes no objection.
+    let (status, html) = app.get_text("/arturia/changes/1/object").await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains("took effect on 2018-05-25"), "{html}");
 }

@@ -8,6 +8,8 @@ mod dashboard;
 pub(crate) mod forms;
 mod intake;
 mod login;
+mod notices;
+mod objections;
 mod transfers;
 mod vendor_forms;
 mod vendors;
@@ -37,6 +39,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(vendors::routes)
         .configure(audit::routes)
         .configure(intake::routes)
+        .configure(objections::routes)
+        .configure(notices::routes)
         .configure(admin::routes);
 }
 

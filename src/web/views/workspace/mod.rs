@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod form;
 pub mod intake;
 pub mod login;
+pub mod objections;
 pub mod transfers;
 pub mod vendor_forms;
 pub mod vendors;
