@@ -397,3 +397,131 @@ async fn an_objection_is_confirmed_by_email_seen_by_officers_and_answered() {
     assert_eq!(status, 409, "{html}");
     assert!(html.contains("took effect on 2018-05-25"), "{html}");
 }
+
+#[actix_web::test]
+async fn subscribers_get_a_note_when_an_announced_change_takes_effect() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with_mail(&smtp).await;
+    post_form(
+        &app,
+        "/arturia/subscribe",
+        &[("email", "reader@example.com")],
+    )
+    .await;
+    let mail = smtp.wait_for(1).await;
+    let confirm = link(
+        &mail[0].text(),
+        &app,
+        "/arturia/subscriptions/confirm?token=",
+    );
+    app.get_text(&confirm).await;
+    announce_vendor(&app, "soon-cdn", "Soon CDN").await;
+    let mail = smtp.wait_for(2).await;
+    assert_eq!(mail.len(), 2);
+    assert_eq!(smtp.messages().len(), 2, "nothing more before the day");
+
+    // Its day comes (the announcement moved back in time, as if 30 days had passed).
+    {
+        use crossborder::db::schema::changes;
+        use diesel::prelude::*;
+        let today = crossborder::date::today();
+        diesel::update(changes::table.filter(changes::id.eq(last_change(&app))))
+            .set((
+                changes::announced_on.eq(today - chrono::Duration::days(30)),
+                changes::effective_on.eq(today),
+            ))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let mail = smtp.wait_for(3).await;
+    assert_eq!(mail.len(), 3);
+    let subject = mail[2].header("Subject").unwrap();
+    assert!(subject.starts_with("In effect today"), "{subject}");
+    actix_web::rt::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(smtp.messages().len(), 3, "the note is sent once");
+}
+
+/// A worker of its own on the app's database (another instance, or the same one after a
+/// restart), sending mail to `smtp`.
+fn worker(app: &TestApp, smtp: &SmtpServer) -> crossborder::notify::Worker {
+    use crossborder::db::{Database, DatabaseUrl};
+    let config =
+        crossborder::notify::MailConfig::parse(&smtp.url(), Some("p@crossborder.test")).unwrap();
+    crossborder::notify::Worker {
+        db: Database::connect(&DatabaseUrl::parse(&app.database.url).unwrap()).unwrap(),
+        rules: crossborder::rules::RuleSet::embedded(),
+        mailer: Some(crossborder::notify::Mailer::new(&config).unwrap()),
+        base_url: app.address.clone(),
+        interval: Duration::from_secs(3600),
+        http: crossborder::notify::webhooks::client(),
+    }
+}
+
+/// Queues `n` confirmations (subscriptions of n addresses), as the site does.
+fn subscribe_many(app: &TestApp, n: usize) {
+    use crossborder::registry::{link, subscriber};
+    let mut conn = app.conn();
+    let key = link::key(&mut conn).unwrap();
+    for i in 0..n {
+        let email = crossborder::values::EmailAddress::parse(&format!("r{i}@example.com")).unwrap();
+        subscriber::subscribe(&mut conn, "arturia", &email, &key).unwrap();
+    }
+}
+
+#[actix_web::test]
+async fn a_message_claimed_by_a_worker_that_died_is_sent_after_its_hold_once() {
+    use crossborder::db::schema::deliveries;
+    use crossborder::registry::outbox::{self, Channel};
+    use diesel::prelude::*;
+    let smtp = SmtpServer::start();
+    let app = spawn_app().await;
+    subscribe_many(&app, 1);
+    // A worker claims it and dies before sending (kill -9 between the commit and the send).
+    let claimed = outbox::claim(
+        &mut app.conn(),
+        &[Channel::Email],
+        10,
+        crossborder::date::now(),
+    )
+    .unwrap();
+    assert_eq!(claimed.len(), 1);
+    let restarted = worker(&app, &smtp);
+    assert_eq!(
+        restarted.round().await.unwrap(),
+        0,
+        "held by the dead worker for a while"
+    );
+    diesel::update(deliveries::table)
+        .set(deliveries::claimed_until.eq(Some(
+            crossborder::date::now() - chrono::Duration::seconds(1),
+        )))
+        .execute(&mut *app.conn())
+        .unwrap();
+    assert_eq!(restarted.round().await.unwrap(), 1);
+    assert_eq!(restarted.round().await.unwrap(), 0);
+    let mail = smtp.wait_for(1).await;
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        mail[0].header("Message-ID").unwrap(),
+        format!("<delivery-{}@127.0.0.1>", claimed[0].id)
+    );
+}
+
+#[actix_web::test]
+async fn two_instances_sharing_the_outbox_send_each_message_once() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app().await;
+    subscribe_many(&app, 30);
+    let (a, b) = (worker(&app, &smtp), worker(&app, &smtp));
+    let mut sent = 0;
+    for _ in 0..5 {
+        let (x, y) = futures_util::join!(a.round(), b.round());
+        sent += x.unwrap() + y.unwrap();
+    }
+    assert_eq!(sent, 30);
+    let mail = smtp.wait_for(30).await;
+    let mut to: Vec<String> = mail.iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    to.dedup();
+    assert_eq!((mail.len(), to.len()), (30, 30), "each address once");
+}
