@@ -23,6 +23,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    pub const ALL: [Verdict; 6] = [
+        Verdict::OutOfScope,
+        Verdict::IntraEea,
+        Verdict::Adequate,
+        Verdict::Safeguarded,
+        Verdict::Derogation,
+        Verdict::Unsafeguarded,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::OutOfScope => "out_of_scope",
@@ -61,6 +70,13 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Ok,
+        Severity::Warning,
+        Severity::Critical,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",

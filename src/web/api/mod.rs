@@ -5,8 +5,10 @@ pub mod dto;
 mod input;
 mod openapi;
 mod output;
+mod public_docs;
 mod reads;
 mod token;
+pub(crate) mod vocabulary;
 mod writes;
 
 use crate::web::error::ApiError;

@@ -9,6 +9,7 @@ use crate::registry::{
     VendorStatus,
 };
 use crate::rules::{Assessment, CountryCode, RuleSet};
+use super::vocabulary;
 use crate::web::input::{EvidenceIo, MechanismClaim};
 
 // --- outputs ---------------------------------------------------------------------------------
@@ -53,15 +54,18 @@ pub struct ReferenceOut {
     pub rule: String,
     pub reference: String,
     /// OJ, P, 2 or K: how sure the rules data is of it.
+    #[schema(schema_with = vocabulary::confidence)]
     pub confidence: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct AssessmentOut {
     /// out_of_scope, intra_eea, adequate, safeguarded, derogation or unsafeguarded.
+    #[schema(schema_with = vocabulary::verdict)]
     pub verdict: String,
     pub flagged: bool,
     /// info, ok, warning or critical.
+    #[schema(schema_with = vocabulary::severity)]
     pub severity: String,
     pub reason: String,
     pub mechanism: Option<String>,
@@ -98,7 +102,7 @@ pub struct TransferOut {
     pub version: i32,
     pub country: Option<String>,
     pub location: Option<String>,
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = vocabulary::data_categories)]
     pub data_categories: Vec<DataCategory>,
     pub mechanisms: Vec<MechanismClaim>,
     pub tia_on: Option<NaiveDate>,
@@ -114,6 +118,7 @@ pub struct CertificationOut {
     /// Names the certification in its update route.
     pub id: i32,
     /// safe_harbour, privacy_shield or dpf.
+    #[schema(schema_with = vocabulary::framework)]
     pub framework: String,
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,
@@ -129,12 +134,12 @@ pub struct VendorOut {
     pub legal_entity: Option<String>,
     pub website: Option<String>,
     pub headquarters: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(schema_with = vocabulary::role)]
     pub role: Role,
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = vocabulary::categories)]
     pub categories: Vec<VendorCategory>,
     pub purpose: String,
-    #[schema(value_type = String)]
+    #[schema(schema_with = vocabulary::vendor_status)]
     pub status: VendorStatus,
     pub proposed_on: Option<NaiveDate>,
     pub active_from: Option<NaiveDate>,
@@ -245,7 +250,7 @@ pub struct LookupMatch {
     pub key: String,
     pub name: String,
     pub website: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(schema_with = vocabulary::vendor_status)]
     pub status: VendorStatus,
     /// Whether it is on the list today (active, not retired).
     pub in_use: bool,
@@ -282,9 +287,11 @@ pub struct IntakeOut {
     pub website: Option<String>,
     pub purpose: String,
     pub countries: Vec<String>,
+    #[schema(schema_with = vocabulary::data_categories)]
     pub data_categories: Vec<String>,
     pub requester: String,
     /// pending, approved or rejected.
+    #[schema(schema_with = vocabulary::intake_status)]
     pub status: String,
     pub decision_reason: Option<String>,
     /// The key of the proposed vendor an approval created (then under
@@ -298,6 +305,7 @@ pub struct IntakeOut {
 pub struct TokenOut {
     pub access_token: String,
     /// Always "Bearer".
+    #[schema(schema_with = vocabulary::token_type)]
     pub token_type: String,
     /// Seconds.
     pub expires_in: u64,
