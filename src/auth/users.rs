@@ -309,7 +309,14 @@ fn account_json(email: &str, role: &str, disabled: bool) -> Option<String> {
 
 /// Every account, by e-mail, with its last sign-in and whether it is locked now. Three queries.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
-    type Row = (i32, String, String, NaiveDateTime, Option<NaiveDateTime>, String);
+    type Row = (
+        i32,
+        String,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        String,
+    );
     let rows: Vec<Row> = users::table
         .order(users::email.asc())
         .select((

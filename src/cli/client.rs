@@ -7,8 +7,8 @@ use crate::auth::clients;
 use super::CliError;
 use super::database::DatabaseArgs;
 use super::output::emit;
-use super::text::Text;
 use super::scopes::{ScopeList, parse_scope_list};
+use super::text::Text;
 
 #[derive(Subcommand)]
 pub enum ClientCommand {

@@ -27,7 +27,8 @@ impl TypedValueParser for Text {
             })
             .unwrap_or_else(|| "value".into());
         let refuse = |message: String| {
-            clap::Error::raw(ErrorKind::ValueValidation, format!("{name}: {message}\n")).with_cmd(cmd)
+            clap::Error::raw(ErrorKind::ValueValidation, format!("{name}: {message}\n"))
+                .with_cmd(cmd)
         };
         let text = value
             .to_str()

@@ -9,8 +9,8 @@ use crate::auth::Verifier;
 use super::CliError;
 use super::jwt::JwtArgs;
 use super::output::emit;
-use super::text::Text;
 use super::scopes::{ScopeList, parse_scope_list};
+use super::text::Text;
 
 #[derive(Subcommand)]
 pub enum TokenCommand {

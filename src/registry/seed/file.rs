@@ -510,7 +510,9 @@ status = "active"
             "  country = \"US\"\n  notes = \"a\\u0007b\"",
         ));
         assert!(
-            e.contains("vendor 'host' transfer 1 field notes: contains the control character U+0007"),
+            e.contains(
+                "vendor 'host' transfer 1 field notes: contains the control character U+0007"
+            ),
             "{e}"
         );
         let e = error(&MINIMAL.replace("legal_name = \"Acme SA\"", "legal_name = \"Acme\\nSA\""));
@@ -520,7 +522,10 @@ status = "active"
             "{e}"
         );
         // Lines are allowed where a field holds lines.
-        let ok = MINIMAL.replace("purpose = \"Hosting\"", "purpose = \"Hosting\\nand backups\"");
+        let ok = MINIMAL.replace(
+            "purpose = \"Hosting\"",
+            "purpose = \"Hosting\\nand backups\"",
+        );
         parse("acme.toml", &ok, rules()).unwrap();
     }
 }

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::vocabulary;
 use crate::registry::{
     Certification, DataCategory, Evidence, Organisation, Role, Transfer, Vendor, VendorCategory,
     VendorStatus,
 };
 use crate::rules::{Assessment, CountryCode, RuleSet};
-use super::vocabulary;
 use crate::web::input::{EvidenceIo, MechanismClaim};
 
 // --- outputs ---------------------------------------------------------------------------------

@@ -20,10 +20,7 @@ fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> Schema {
 
 /// A list of such strings.
 fn list_of(item: Schema) -> Schema {
-    ArrayBuilder::new()
-        .items(RefOr::T(item))
-        .build()
-        .into()
+    ArrayBuilder::new().items(RefOr::T(item)).build().into()
 }
 
 fn variants<T: VariantArray + Into<&'static str> + Copy>() -> Vec<&'static str> {

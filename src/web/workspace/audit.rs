@@ -10,8 +10,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, NaiveDate};
 
 use super::{GET, SignedIn, resource};
-use crate::auth::users::User;
 use crate::audit::{self, Entry, Selection};
+use crate::auth::users::User;
 use crate::date::parse_date;
 use crate::db::{DbConnection, DbError};
 use crate::registry::organisation;
@@ -204,7 +204,11 @@ pub async fn page(
 type Export = Result<(Vec<Entry>, HashMap<i32, String>), Vec<FieldProblem>>;
 
 /// Every event matching the filters, newest first (the CSV export).
-fn all_matching(conn: &mut DbConnection, filters: &Filters, user: &User) -> Result<Export, DbError> {
+fn all_matching(
+    conn: &mut DbConnection,
+    filters: &Filters,
+    user: &User,
+) -> Result<Export, DbError> {
     let mut criteria = match check(filters) {
         Ok(c) => c,
         Err(problems) => return Ok(Err(problems)),

@@ -24,14 +24,20 @@ use crate::web::views::workspace::form::refusal;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/workspace/{org}/vendors/{key}/certifications/new", GET_POST)
-            .route(web::get().to(new_certification))
-            .route(web::post().to(add_certification)),
+        resource(
+            "/workspace/{org}/vendors/{key}/certifications/new",
+            GET_POST,
+        )
+        .route(web::get().to(new_certification))
+        .route(web::post().to(add_certification)),
     )
     .service(
-        resource("/workspace/{org}/vendors/{key}/certifications/{id}", GET_POST)
-            .route(web::get().to(edit_certification))
-            .route(web::post().to(update_certification)),
+        resource(
+            "/workspace/{org}/vendors/{key}/certifications/{id}",
+            GET_POST,
+        )
+        .route(web::get().to(edit_certification))
+        .route(web::post().to(update_certification)),
     )
     .service(
         resource("/workspace/{org}/vendors/{key}/evidence/new", GET_POST)

@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
 
 use super::SignedIn;
-use crate::auth::users::User;
 use crate::audit;
+use crate::auth::users::User;
 use crate::date::today;
 use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, PendingSummary};

@@ -31,9 +31,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(update_transfer)),
     )
     .service(
-        resource("/workspace/{org}/vendors/{key}/transfers/{id}/end", GET_POST)
-            .route(web::get().to(end_form))
-            .route(web::post().to(end_transfer)),
+        resource(
+            "/workspace/{org}/vendors/{key}/transfers/{id}/end",
+            GET_POST,
+        )
+        .route(web::get().to(end_form))
+        .route(web::post().to(end_transfer)),
     );
 }
 

@@ -9,8 +9,8 @@ use chrono::{Duration, NaiveDate};
 use maud::Markup;
 
 use super::forms::{self, Form, page, see_other, shown};
-use super::{GET_POST, resource};
 use super::transfers::{transfer_input, validate_transfer};
+use super::{GET_POST, resource};
 use crate::date::today;
 use crate::registry::vendor::{self, lifecycle};
 use crate::registry::{EditError, Organisation, Vendor, VendorStatus};

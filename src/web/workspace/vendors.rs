@@ -5,8 +5,8 @@
 use crate::web::error::PageError;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{GET, SignedIn, resource};
 use super::forms::{self, html_page};
+use super::{GET, SignedIn, resource};
 use crate::audit;
 use crate::date::today;
 use crate::registry::{Vendor, history, organisation};

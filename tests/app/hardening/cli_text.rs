@@ -71,19 +71,49 @@ fn arguments_that_become_stored_text_refuse_control_characters() {
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
     let cases: [(&[&str], &str); 6] = [
         (
-            &["user", "create", "--email", "eve\u{1b}@example.com", "--role", "viewer"],
+            &[
+                "user",
+                "create",
+                "--email",
+                "eve\u{1b}@example.com",
+                "--role",
+                "viewer",
+            ],
             "--email: contains the control character U+001B at position 4",
         ),
         (
-            &["user", "create", "--email", "eve@example.com", "--role", "viewer", "--org", "arturia\u{7}:editor"],
+            &[
+                "user",
+                "create",
+                "--email",
+                "eve@example.com",
+                "--role",
+                "viewer",
+                "--org",
+                "arturia\u{7}:editor",
+            ],
             "--org: contains the control character U+0007",
         ),
         (
-            &["user", "memberships", "--email", "eve@example.com", "--org", "arturia:editor\u{8}"],
+            &[
+                "user",
+                "memberships",
+                "--email",
+                "eve@example.com",
+                "--org",
+                "arturia:editor\u{8}",
+            ],
             "--org: contains the control character U+0008",
         ),
         (
-            &["client", "create", "--name", "Tool\u{7f}", "--scope", "registry:read"],
+            &[
+                "client",
+                "create",
+                "--name",
+                "Tool\u{7f}",
+                "--scope",
+                "registry:read",
+            ],
             "--name: contains the control character U+007F at position 5",
         ),
         (
@@ -91,7 +121,14 @@ fn arguments_that_become_stored_text_refuse_control_characters() {
             "CLIENT_ID: contains the control character U+001B",
         ),
         (
-            &["token", "issue", "--sub", "tool\nline", "--scope", "registry:read"],
+            &[
+                "token",
+                "issue",
+                "--sub",
+                "tool\nline",
+                "--scope",
+                "registry:read",
+            ],
             "--sub: contains the control character U+000A at position 5 (this field is one line)",
         ),
     ];

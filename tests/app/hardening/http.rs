@@ -227,7 +227,10 @@ async fn every_workspace_address_answers_405_with_allow_to_another_method() {
                 .unwrap();
             assert_eq!(response.status(), 405, "{method} {path}");
             assert_eq!(response.headers()["allow"], *allow, "{method} {path}");
-            let kind = response.headers()["content-type"].to_str().unwrap().to_string();
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_string();
             let expected = if path.ends_with(".csv") {
                 "application/problem+json"
             } else {

@@ -24,10 +24,12 @@ fn account_id(app: &TestApp, email: &str) -> i32 {
 
 async fn file_intake_for(app: &TestApp, slug: &str, name: &str) -> i64 {
     let token = app.token("tool", "intake:write");
-    let request = app.api(Method::POST, "/api/v1/intake", &token).json(&json!({
-        "organisation": slug, "vendor_name": name, "purpose": "Testing",
-        "countries": ["US"], "data_categories": [], "requester": "qa",
-    }));
+    let request = app
+        .api(Method::POST, "/api/v1/intake", &token)
+        .json(&json!({
+            "organisation": slug, "vendor_name": name, "purpose": "Testing",
+            "countries": ["US"], "data_categories": [], "requester": "qa",
+        }));
     send(request).await.ok(201)["id"].as_i64().unwrap()
 }
 
@@ -60,12 +62,22 @@ fn csv_organisations(body: &str) -> Vec<String> {
 async fn a_member_sees_only_its_organisations_where_pages_span_them() {
     let app = spawn_app().await;
     let token = app.token("tool", ALL_SCOPES);
-    create_vendor(&app, &token, "arturia", &new_vendor("mine-visible", "Mine Visible"))
-        .await
-        .ok(201);
-    create_vendor(&app, &token, "spotify", &new_vendor("theirs-secret", "Theirs Secret"))
-        .await
-        .ok(201);
+    create_vendor(
+        &app,
+        &token,
+        "arturia",
+        &new_vendor("mine-visible", "Mine Visible"),
+    )
+    .await
+    .ok(201);
+    create_vendor(
+        &app,
+        &token,
+        "spotify",
+        &new_vendor("theirs-secret", "Theirs Secret"),
+    )
+    .await
+    .ok(201);
     file_intake_for(&app, "arturia", "Arturia Request").await;
     file_intake_for(&app, "spotify", "Spotify Request").await;
     let session = member(&app).await;
@@ -73,12 +85,19 @@ async fn a_member_sees_only_its_organisations_where_pages_span_them() {
     let (status, dashboard) = get_as(&app, &session, "/workspace").await;
     assert_eq!(status, 200);
     assert!(dashboard.contains("/workspace/arturia/"), "{dashboard}");
-    for other in ["/workspace/spotify/", "/workspace/jamendo/", "Spotify Request"] {
+    for other in [
+        "/workspace/spotify/",
+        "/workspace/jamendo/",
+        "Spotify Request",
+    ] {
         assert!(!dashboard.contains(other), "{other} on the dashboard");
     }
     assert!(dashboard.contains("Arturia Request"));
 
-    for path in ["/workspace/vendors", "/workspace/vendors?organisation=spotify"] {
+    for path in [
+        "/workspace/vendors",
+        "/workspace/vendors?organisation=spotify",
+    ] {
         let (status, list) = get_as(&app, &session, path).await;
         assert_eq!(status, 200);
         assert!(!list.contains("/workspace/spotify/"), "{path}");
@@ -97,8 +116,15 @@ async fn a_member_sees_only_its_organisations_where_pages_span_them() {
     assert_eq!(status, 200);
     assert!(!page.contains("theirs-secret") && !page.contains(">Spotify<"));
     let (status, page) = get_as(&app, &session, "/workspace/audit?organisation=spotify").await;
-    assert_eq!(status, 400, "as unknown as an organisation that does not exist");
-    assert!(page.contains("There is no organisation &#39;spotify&#39;") || page.contains("There is no organisation 'spotify'"), "{page}");
+    assert_eq!(
+        status, 400,
+        "as unknown as an organisation that does not exist"
+    );
+    assert!(
+        page.contains("There is no organisation &#39;spotify&#39;")
+            || page.contains("There is no organisation 'spotify'"),
+        "{page}"
+    );
     let (status, csv) = get_as(&app, &session, "/workspace/audit.csv").await;
     assert_eq!(status, 200);
     assert!(csv.contains("mine-visible") && !csv.contains("theirs-secret"));
@@ -196,9 +222,20 @@ async fn an_admin_sets_an_accounts_organisations_from_the_users_page() {
     let events = audited(&app, "user", "change_memberships");
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].0, "user:admin@example.com");
-    assert_eq!(events[0].3.as_ref().unwrap()["memberships"], "arturia:editor qobuz:viewer");
-    let (_, page) = get_as(&app, &admin, &format!("/workspace/admin/users?done=memberships&id={id}")).await;
-    assert!(page.contains("officer@example.com now sees only arturia (as editor), qobuz (as viewer)."), "{page}");
+    assert_eq!(
+        events[0].3.as_ref().unwrap()["memberships"],
+        "arturia:editor qobuz:viewer"
+    );
+    let (_, page) = get_as(
+        &app,
+        &admin,
+        &format!("/workspace/admin/users?done=memberships&id={id}"),
+    )
+    .await;
+    assert!(
+        page.contains("officer@example.com now sees only arturia (as editor), qobuz (as viewer)."),
+        "{page}"
+    );
 
     // It applies at the account's next request.
     let officer = log_in(&app, "officer@example.com", crate::support::PASSWORD).await;
@@ -210,21 +247,49 @@ async fn an_admin_sets_an_accounts_organisations_from_the_users_page() {
     // Refused: no organisation at all, an unknown one, the admin's own.
     for (form, status, message) in [
         (vec![("org", "")], 422, "at least one organisation"),
-        (vec![("org", "nowhere:editor")], 422, "is not an organisation"),
+        (
+            vec![("org", "nowhere:editor")],
+            422,
+            "is not an organisation",
+        ),
     ] {
         let mut form = form;
         form.push(("csrf", &admin.csrf));
         let response = post_as(&app, &admin, &path, &form).await;
         assert_eq!(response.status(), status);
-        assert!(response.text().await.unwrap().contains(message), "{message}");
+        assert!(
+            response.text().await.unwrap().contains(message),
+            "{message}"
+        );
     }
-    let own = format!("/workspace/admin/users/{}/memberships", account_id(&app, "admin@example.com"));
-    let response = post_as(&app, &admin, &own, &[("csrf", &admin.csrf), ("org", "arturia:admin")]).await;
+    let own = format!(
+        "/workspace/admin/users/{}/memberships",
+        account_id(&app, "admin@example.com")
+    );
+    let response = post_as(
+        &app,
+        &admin,
+        &own,
+        &[("csrf", &admin.csrf), ("org", "arturia:admin")],
+    )
+    .await;
     assert_eq!(response.status(), 409);
-    assert!(response.text().await.unwrap().contains("your own organisations"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("your own organisations")
+    );
 
     // Every organisation again.
-    let response = post_as(&app, &admin, &path, &[("csrf", &admin.csrf), ("every", "on")]).await;
+    let response = post_as(
+        &app,
+        &admin,
+        &path,
+        &[("csrf", &admin.csrf), ("every", "on")],
+    )
+    .await;
     assert_eq!(response.status(), 303);
     assert_eq!(audited(&app, "user", "change_memberships").len(), 2);
     let (status, _) = get_as(&app, &officer, "/workspace/spotify/vendors/new").await;
@@ -260,7 +325,10 @@ async fn an_admin_binds_an_api_client_to_organisations_from_the_clients_page() {
     assert_eq!(client.organisations, Some(vec!["arturia".to_string()]));
     let created = audited(&app, "api_client", "create");
     assert_eq!(created[0].0, "user:admin@example.com");
-    assert_eq!(created[0].3.as_ref().unwrap()["organisations"], json!(["arturia"]));
+    assert_eq!(
+        created[0].3.as_ref().unwrap()["organisations"],
+        json!(["arturia"])
+    );
 
     let response = post_as(
         &app,
@@ -275,6 +343,12 @@ async fn an_admin_binds_an_api_client_to_organisations_from_the_clients_page() {
     )
     .await;
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.unwrap().contains("There is no organisation"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("There is no organisation")
+    );
     assert_eq!(clients::list(&mut app.conn()).unwrap().len(), 1);
 }

@@ -5,8 +5,8 @@
 mod cli_text;
 mod csv;
 mod http;
-mod memberships;
 mod import;
+mod memberships;
 mod sign_in;
 mod tenancy;
 mod text;

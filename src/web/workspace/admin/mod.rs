@@ -28,17 +28,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(users::users_page))
                 .route(web::post().to(users::create_user)),
         )
-        .service(resource("/workspace/admin/users/{id}/role", POST).route(web::post().to(users::change_role)))
-        .service(resource("/workspace/admin/users/{id}/memberships", POST).route(web::post().to(users::change_memberships)))
-        .service(resource("/workspace/admin/users/{id}/disable", POST).route(web::post().to(users::disable_user)))
-        .service(resource("/workspace/admin/users/{id}/enable", POST).route(web::post().to(users::enable_user)))
-        .service(resource("/workspace/admin/users/{id}/unlock", POST).route(web::post().to(users::unlock_user)))
+        .service(
+            resource("/workspace/admin/users/{id}/role", POST)
+                .route(web::post().to(users::change_role)),
+        )
+        .service(
+            resource("/workspace/admin/users/{id}/memberships", POST)
+                .route(web::post().to(users::change_memberships)),
+        )
+        .service(
+            resource("/workspace/admin/users/{id}/disable", POST)
+                .route(web::post().to(users::disable_user)),
+        )
+        .service(
+            resource("/workspace/admin/users/{id}/enable", POST)
+                .route(web::post().to(users::enable_user)),
+        )
+        .service(
+            resource("/workspace/admin/users/{id}/unlock", POST)
+                .route(web::post().to(users::unlock_user)),
+        )
         .service(
             resource(CLIENTS, GET_POST)
                 .route(web::get().to(clients::clients_page))
                 .route(web::post().to(clients::create_client)),
         )
-        .service(resource("/workspace/admin/clients/{client_id}/revoke", POST).route(web::post().to(clients::revoke_client)))
+        .service(
+            resource("/workspace/admin/clients/{client_id}/revoke", POST)
+                .route(web::post().to(clients::revoke_client)),
+        )
         .service(
             resource("/workspace/admin/organisations/{slug}", GET_POST)
                 .route(web::get().to(settings::settings_page))

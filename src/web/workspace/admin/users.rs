@@ -122,19 +122,20 @@ pub async fn create_user(
             "The two passwords differ: type the same password twice.".into(),
         );
     }
-    let refused = |errors: Vec<FieldError>,
-                   status: StatusCode,
-                   (accounts, organisations): &(Vec<Account>, Vec<(String, String)>)| {
-        let view = UsersView {
-            accounts,
-            organisations,
-            notice: None,
-            typed: &form,
-            errors,
-            row_error: None,
+    let refused =
+        |errors: Vec<FieldError>,
+         status: StatusCode,
+         (accounts, organisations): &(Vec<Account>, Vec<(String, String)>)| {
+            let view = UsersView {
+                accounts,
+                organisations,
+                notice: None,
+                typed: &form,
+                errors,
+                row_error: None,
+            };
+            users_response(status, &signed_in, &view)
         };
-        users_response(status, &signed_in, &view)
-    };
     let role = match role {
         Ok(role) if errors.is_empty() => role,
         _ => {
@@ -399,5 +400,13 @@ pub async fn change_memberships(
         ))
     })
     .await?;
-    account_change(&signed_in, &state, id, "organisations", outcome, "memberships").await
+    account_change(
+        &signed_in,
+        &state,
+        id,
+        "organisations",
+        outcome,
+        "memberships",
+    )
+    .await
 }
