@@ -117,6 +117,8 @@ pub struct Selection {
     pub entity: Option<String>,
     pub action: Option<String>,
     pub organisation_id: Option<i32>,
+    /// Only events about these organisations (a member's), none outside any; `None`: every event.
+    pub within: Option<Vec<i32>>,
     pub from: Option<NaiveDateTime>,
     /// Exclusive.
     pub until: Option<NaiveDateTime>,
@@ -152,6 +154,9 @@ fn selected(s: &Selection) -> audit_events::BoxedQuery<'_, Db> {
     }
     if let Some(id) = s.organisation_id {
         q = q.filter(audit_events::organisation_id.eq(id));
+    }
+    if let Some(ids) = &s.within {
+        q = q.filter(audit_events::organisation_id.eq_any(ids.clone()));
     }
     if let Some(from) = s.from {
         q = q.filter(audit_events::occurred_at.ge(from));
@@ -240,10 +245,20 @@ pub fn vendor_history(
         .load(conn)?)
 }
 
-/// The newest `n` events, newest first, leaving out the events about accounts.
-pub fn latest(conn: &mut DbConnection, n: i64) -> Result<Vec<Summary>, DbError> {
-    Ok(audit_events::table
+/// The newest `n` events, newest first, leaving out the events about accounts; `within`: only
+/// those about these organisations (a member's).
+pub fn latest(
+    conn: &mut DbConnection,
+    n: i64,
+    within: Option<&[i32]>,
+) -> Result<Vec<Summary>, DbError> {
+    let mut query = audit_events::table
         .filter(audit_events::entity.ne("user"))
+        .into_boxed();
+    if let Some(ids) = within {
+        query = query.filter(audit_events::organisation_id.eq_any(ids.to_vec()));
+    }
+    Ok(query
         .order(audit_events::id.desc())
         .limit(n)
         .select(SUMMARY_COLUMNS)

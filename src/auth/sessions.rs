@@ -103,7 +103,10 @@ pub fn login(
         }),
         _ => None,
     };
-    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+    // A write transaction: it reads the failures, then writes. A plain (deferred) one could find
+    // on SQLite that a simultaneous attempt's reservation was written meanwhile and be refused as
+    // busy (a 500 instead of a 401: the flaky count of checked guesses).
+    conn.write_transaction::<_, diesel::result::Error>(|conn| {
         let Some(user) = user else {
             let failures = throttle::failures_of(conn, &email, address)?;
             let locked = failures >= throttle::LOCK_AFTER;

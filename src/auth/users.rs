@@ -73,6 +73,19 @@ impl User {
         }
     }
 
+    /// Whether organisation `slug` exists for the account: the lists of the workspace pages that
+    /// span organisations (dashboard, vendors, intake, audit log) leave the others out.
+    pub fn sees(&self, slug: &str) -> bool {
+        self.role_in(slug).is_some()
+    }
+
+    /// The slugs of the organisations the account is a member of; `None`: every organisation.
+    pub fn organisations(&self) -> Option<Vec<String>> {
+        self.memberships
+            .as_ref()
+            .map(|list| list.iter().map(|(slug, _)| slug.clone()).collect())
+    }
+
     /// Whether the account sees every organisation (the admin pages need it, with the role).
     pub fn all_organisations(&self) -> bool {
         self.memberships.is_none()
@@ -108,16 +121,23 @@ pub fn stored_memberships(memberships: Option<&[(String, Role)]>) -> String {
     }
 }
 
-/// Sets the organisations account `id` is a member of (`None`: all, with its role), by `actor`,
-/// audited. Members of some organisations keep as account role the highest they hold there.
+/// Sets the organisations account `id` is a member of (`None`: all, with its role), audited.
+/// Members of some organisations keep as account role the highest they hold there. By an admin
+/// (`by`, the workspace): not their own (they would lose the admin pages), nor the last enabled
+/// admin of every organisation's (nobody would have them). Without (`None`: the command line,
+/// the operator's own tool, audited as `cli:user`), neither rule applies: it is how an operator
+/// repairs a workspace. Returns whether anything changed.
 pub fn set_memberships(
     conn: &mut DbConnection,
     id: i32,
     memberships: Option<&[(String, Role)]>,
-    actor: &str,
-) -> Result<(), AccountError> {
+    by: Option<&User>,
+) -> Result<bool, AccountError> {
+    let actor = by.map_or_else(|| "cli:user".to_string(), |u| format!("user:{}", u.email));
+    let actor = actor.as_str();
     conn.write_transaction(|conn| {
-        let Some((email, role, _)) = account_row(conn, id)? else {
+        lock_admins(conn)?;
+        let Some((email, role, disabled)) = account_row(conn, id)? else {
             return Err(AccountError::NotFound(id));
         };
         let before: String = users::table
@@ -125,6 +145,20 @@ pub fn set_memberships(
             .select(users::memberships)
             .first(conn)?;
         let after = stored_memberships(memberships);
+        if before == after {
+            return Ok(false);
+        }
+        if by.is_some_and(|u| u.id == id) {
+            return Err(AccountError::Refused(
+                "You cannot change your own organisations: you would lose the admin pages. Ask another admin to do it.".into(),
+            ));
+        }
+        let operator = role == Role::Admin.as_str() && before.trim() == "*" && disabled.is_none();
+        if by.is_some() && operator && memberships.is_some() && other_operators(conn, id)? == 0 {
+            return Err(AccountError::Refused(format!(
+                "{email} is the last enabled admin of every organisation: the admin pages would have nobody. Make another account admin of every organisation first."
+            )));
+        }
         let role = match memberships {
             Some(list) => list
                 .iter()
@@ -155,7 +189,7 @@ pub fn set_memberships(
                 ),
             },
         )?;
-        Ok(())
+        Ok(true)
     })
 }
 
@@ -245,6 +279,8 @@ pub struct Account {
     pub last_sign_in: Option<NaiveDateTime>,
     /// Until when sign-in is locked after too many failures, if it is now.
     pub locked_until: Option<NaiveDateTime>,
+    /// The organisations it is a member of, with its role in each; `None`: every organisation.
+    pub memberships: Option<Vec<(String, Role)>>,
 }
 
 /// Why an account change was refused.
@@ -273,7 +309,15 @@ fn account_json(email: &str, role: &str, disabled: bool) -> Option<String> {
 
 /// Every account, by e-mail, with its last sign-in and whether it is locked now. Three queries.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
-    let rows: Vec<(i32, String, String, NaiveDateTime, Option<NaiveDateTime>)> = users::table
+    type Row = (
+        i32,
+        String,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        String,
+    );
+    let rows: Vec<Row> = users::table
         .order(users::email.asc())
         .select((
             users::id,
@@ -281,14 +325,16 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
             users::role,
             users::created_at,
             users::disabled_at,
+            users::memberships,
         ))
         .load(conn)?;
     let last = throttle::last_sign_ins(conn)?;
     let locked = throttle::locked_accounts(conn)?;
     rows.into_iter()
-        .map(|(id, email, role, created_at, disabled_at)| {
+        .map(|(id, email, role, created_at, disabled_at, memberships)| {
             Ok(Account {
                 id,
+                memberships: read_memberships(&memberships)?,
                 last_sign_in: last.get(&email).copied().flatten(),
                 locked_until: locked.get(&email).copied(),
                 role: Role::stored(&role)?,
@@ -304,6 +350,17 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
 fn other_enabled_admins(conn: &mut DbConnection, id: i32) -> QueryResult<i64> {
     users::table
         .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::disabled_at.is_null())
+        .filter(users::id.ne(id))
+        .count()
+        .get_result(conn)
+}
+
+/// Enabled admins of every organisation other than account `id`.
+fn other_operators(conn: &mut DbConnection, id: i32) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::memberships.eq("*"))
         .filter(users::disabled_at.is_null())
         .filter(users::id.ne(id))
         .count()

@@ -8,20 +8,21 @@ use super::CliError;
 use super::database::DatabaseArgs;
 use super::output::emit;
 use super::scopes::{ScopeList, parse_scope_list};
+use super::text::Text;
 
 #[derive(Subcommand)]
 pub enum ClientCommand {
     /// Create a client; prints its id and its secret (shown once).
     Create {
         /// What the client is ("Procurement tool").
-        #[arg(long)]
+        #[arg(long, value_parser = Text)]
         name: String,
         /// Space-separated scopes it may ask for: registry:read, registry:write, intake:write.
         #[arg(long, value_parser = parse_scope_list)]
         scope: ScopeList,
         /// An organisation (slug) the client acts on; repeat for several. Without it, the client
         /// acts on every organisation. Its tokens carry them; anything else is a 404 to it.
-        #[arg(long = "org", value_name = "SLUG")]
+        #[arg(long = "org", value_name = "SLUG", value_parser = Text)]
         organisations: Vec<String>,
         #[command(flatten)]
         database: DatabaseArgs,
@@ -34,6 +35,7 @@ pub enum ClientCommand {
     /// Revoke a client: it gets no new token, and its tokens are refused from the next request.
     Revoke {
         /// The client id (cb_...).
+        #[arg(value_parser = Text)]
         client_id: String,
         #[command(flatten)]
         database: DatabaseArgs,
@@ -55,8 +57,6 @@ pub fn run(command: ClientCommand) -> Result<(), CliError> {
             organisations,
             ..
         } => {
-            crate::values::check_text("--name", &name)
-                .map_err(|e| CliError::usage(format!("{}: {}", e.field, e.message)))?;
             for slug in &organisations {
                 let found = crate::registry::organisation::find(&mut conn, slug)
                     .map_err(CliError::failure)?;

@@ -15,6 +15,7 @@ mod rules;
 mod scopes;
 mod seed;
 mod serve;
+mod text;
 mod token;
 mod user;
 mod verify;

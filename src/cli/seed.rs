@@ -21,7 +21,7 @@ pub struct SeedArgs {
     synthetic: Option<u32>,
 
     /// The slug of the synthetic organisation.
-    #[arg(long, default_value = "synthetic", requires = "synthetic")]
+    #[arg(long, default_value = "synthetic", requires = "synthetic", value_parser = super::text::Text)]
     slug: String,
 
     /// A clean reload: discard what the database holds for each organisation loaded (vendors,

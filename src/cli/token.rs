@@ -10,13 +10,14 @@ use super::CliError;
 use super::jwt::JwtArgs;
 use super::output::emit;
 use super::scopes::{ScopeList, parse_scope_list};
+use super::text::Text;
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
     /// Sign a one-off token with the HS256 secret and print it.
     Issue {
         /// The subject (who the token is for); it is written in the audit trail.
-        #[arg(long)]
+        #[arg(long, value_parser = Text)]
         sub: String,
         /// Space-separated scopes: registry:read, registry:write, intake:write.
         #[arg(long, value_parser = parse_scope_list)]
@@ -25,7 +26,7 @@ pub enum TokenCommand {
         #[arg(long, default_value = "15m", value_parser = humantime::parse_duration)]
         ttl: Duration,
         /// An organisation (slug) the token may act on; repeat for several (default: all).
-        #[arg(long = "org", value_name = "SLUG")]
+        #[arg(long = "org", value_name = "SLUG", value_parser = Text)]
         organisations: Vec<String>,
         #[command(flatten)]
         jwt: JwtArgs,

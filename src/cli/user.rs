@@ -10,20 +10,21 @@ use crate::auth::users::{self, Role};
 use super::CliError;
 use super::database::DatabaseArgs;
 use super::output::emit;
+use super::text::Text;
 
 #[derive(Subcommand)]
 pub enum UserCommand {
     /// Create an account. The password is asked for (or read from the first line of stdin when
     /// it is not a terminal); at least 12 characters.
     Create {
-        #[arg(long)]
+        #[arg(long, value_parser = Text)]
         email: String,
         /// admin (also manages accounts, API clients and settings), editor or viewer.
         #[arg(long, value_parser = ["admin", "editor", "viewer"])]
         role: String,
         /// Membership of one organisation, SLUG:ROLE (arturia:editor); repeat for several.
         /// Without it, the account has its role in every organisation.
-        #[arg(long = "org", value_name = "SLUG:ROLE")]
+        #[arg(long = "org", value_name = "SLUG:ROLE", value_parser = Text)]
         organisations: Vec<String>,
         #[command(flatten)]
         database: DatabaseArgs,
@@ -31,12 +32,13 @@ pub enum UserCommand {
     /// Set the organisations an account is a member of, with its role in each (replacing what
     /// it had), or give it every organisation with --all.
     Memberships {
-        #[arg(long)]
+        #[arg(long, value_parser = Text)]
         email: String,
         /// SLUG:ROLE (arturia:editor); repeat for several.
         #[arg(
             long = "org",
             value_name = "SLUG:ROLE",
+            value_parser = Text,
             required_unless_present = "all"
         )]
         organisations: Vec<String>,
@@ -102,7 +104,7 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
                 .into_iter()
                 .find(|a| a.email == email)
                 .ok_or_else(|| CliError::usage(format!("--email: there is no account {email}")))?;
-            users::set_memberships(&mut conn, account.id, list.as_deref(), "cli:user")
+            users::set_memberships(&mut conn, account.id, list.as_deref(), None)
                 .map_err(CliError::usage)?;
             return emit(&format!(
                 "{email}: {}\n",
@@ -118,7 +120,7 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
     let user =
         users::create(&mut conn, &email, &password, role, "cli:user").map_err(CliError::usage)?;
     if list.is_some() {
-        users::set_memberships(&mut conn, user.id, list.as_deref(), "cli:user")
+        users::set_memberships(&mut conn, user.id, list.as_deref(), None)
             .map_err(CliError::usage)?;
     }
     emit(&format!(

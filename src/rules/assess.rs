@@ -83,6 +83,13 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Ok,
+        Severity::Warning,
+        Severity::Critical,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",

@@ -18,6 +18,13 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    pub const ALL: [Confidence; 4] = [
+        Confidence::OfficialJournal,
+        Confidence::Primary,
+        Confidence::Secondary,
+        Confidence::Knowledge,
+    ];
+
     pub fn tag(self) -> &'static str {
         match self {
             Confidence::OfficialJournal => "OJ",

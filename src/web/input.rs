@@ -21,6 +21,7 @@ use crate::values::{FieldError, VendorKey, WebUrl, word};
 #[derive(Serialize, Deserialize, ToSchema, Clone)]
 pub struct MechanismClaim {
     /// A mechanism id of the rules data (scc_2021, dpf, bcr, consent...).
+    #[schema(schema_with = crate::web::api::vocabulary::mechanism_id)]
     pub id: String,
     /// When the contract was signed.
     pub signed_on: Option<NaiveDate>,
@@ -209,13 +210,16 @@ pub struct VendorIn {
     pub headquarters: Option<String>,
     /// processor, sub_processor, independent_controller or joint_controller.
     #[validate(custom(function = "valid_role"))]
+    #[schema(schema_with = crate::web::api::vocabulary::role)]
     pub role: String,
     #[validate(custom(function = "valid_categories"))]
+    #[schema(schema_with = crate::web::api::vocabulary::categories)]
     pub categories: Vec<String>,
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
     pub purpose: String,
     /// proposed or active (default proposed). Retire with the retire route.
     #[validate(custom(function = "valid_status"))]
+    #[schema(schema_with = crate::web::api::vocabulary::new_vendor_status)]
     pub status: Option<String>,
     /// When an active vendor takes effect (default: today plus the organisation's notice period).
     pub active_from: Option<NaiveDate>,
@@ -330,6 +334,7 @@ pub struct TransferIn {
     pub location: Option<String>,
     #[serde(default)]
     #[validate(custom(function = "valid_data_categories"))]
+    #[schema(schema_with = crate::web::api::vocabulary::data_categories)]
     pub data_categories: Vec<String>,
     #[serde(default)]
     #[validate(custom(function = "valid_mechanisms"))]

@@ -222,14 +222,34 @@ pub fn get_detail(conn: &mut DbConnection, id: i32) -> Result<Option<IntakeDetai
         .map(detail))
 }
 
+type Db = <DbConnection as diesel::Connection>::Backend;
+
+/// The requests joined with their organisation, only those of organisations `within` (slugs)
+/// when given.
+fn of_organisations<'a>(
+    within: Option<&[String]>,
+) -> diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<intake_requests::table, organisations::table>,
+    Db,
+> {
+    let mut query = intake_requests::table
+        .inner_join(organisations::table)
+        .into_boxed();
+    if let Some(slugs) = within {
+        query = query.filter(organisations::slug.eq_any(slugs.to_vec()));
+    }
+    query
+}
+
 /// The requests for review: every pending one, oldest first; then the `decided_limit` most
-/// recently decided, newest first.
+/// recently decided, newest first. `within`: only those of these organisations (a member's).
 pub fn list(
     conn: &mut DbConnection,
     decided_limit: i64,
+    within: Option<&[String]>,
 ) -> Result<(Vec<IntakeDetail>, Vec<IntakeDetail>), DbError> {
-    let pending = intake_requests::table
-        .inner_join(organisations::table)
+    let pending = of_organisations(within)
         .filter(intake_requests::status.eq(PENDING))
         .order((intake_requests::created_at.asc(), intake_requests::id.asc()))
         .select(detail_columns!())
@@ -237,8 +257,7 @@ pub fn list(
         .into_iter()
         .map(detail)
         .collect();
-    let decided = intake_requests::table
-        .inner_join(organisations::table)
+    let decided = of_organisations(within)
         .filter(intake_requests::status.ne(PENDING))
         .order((
             intake_requests::updated_at.desc(),
@@ -253,13 +272,14 @@ pub fn list(
     Ok((pending, decided))
 }
 
-/// How many requests are waiting for a decision, and how many were decided.
-pub fn counts(conn: &mut DbConnection) -> Result<(i64, i64), DbError> {
-    let pending = intake_requests::table
+/// How many requests (of organisations `within`, when given) are waiting for a decision, and
+/// how many were decided.
+pub fn counts(conn: &mut DbConnection, within: Option<&[String]>) -> Result<(i64, i64), DbError> {
+    let pending = of_organisations(within)
         .filter(intake_requests::status.eq(PENDING))
         .count()
         .get_result(conn)?;
-    let all: i64 = intake_requests::table.count().get_result(conn)?;
+    let all: i64 = of_organisations(within).count().get_result(conn)?;
     Ok((pending, all - pending))
 }
 
@@ -295,11 +315,13 @@ pub struct PendingSummary {
     pub created_at: NaiveDateTime,
 }
 
-/// Every pending request, oldest first, in one line each.
-pub fn pending_summaries(conn: &mut DbConnection) -> Result<Vec<PendingSummary>, DbError> {
-    Ok(intake_requests::table
-        .inner_join(organisations::table)
-        .filter(intake_requests::status.eq("pending"))
+/// Every pending request (of organisations `within`, when given), oldest first, in one line each.
+pub fn pending_summaries(
+    conn: &mut DbConnection,
+    within: Option<&[String]>,
+) -> Result<Vec<PendingSummary>, DbError> {
+    Ok(of_organisations(within)
+        .filter(intake_requests::status.eq(PENDING))
         .order(intake_requests::created_at.asc())
         .select((
             intake_requests::id,

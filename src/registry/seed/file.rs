@@ -128,7 +128,10 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
     };
     let seed: SeedFile =
         toml::from_str(text).map_err(|e| fail(vec![e.to_string().trim_end().to_string()]))?;
-    let mut problems = Vec::new();
+    let mut problems = match toml::from_str::<toml::Value>(text) {
+        Ok(value) => control_characters(&value),
+        Err(e) => vec![e.to_string().trim_end().to_string()],
+    };
 
     let o = seed.organisation;
     if Slug::parse(&o.slug).is_err() {
@@ -336,6 +339,62 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
     })
 }
 
+/// Every text of a seed file holding a character never stored (`values::check_text`: control
+/// characters but tab, and newlines outside the fields that hold lines), named by its record
+/// and field: `vendor 'host' transfer 1 field notes: contains the control character U+0007...`.
+fn control_characters(file: &toml::Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Some(organisation) = file.get("organisation").and_then(toml::Value::as_table) {
+        for (name, value) in organisation {
+            text_field(value, "organisation", name, &mut problems);
+        }
+    }
+    let vendors = file.get("vendor").and_then(toml::Value::as_array);
+    for (i, vendor) in vendors.into_iter().flatten().enumerate() {
+        let record = match vendor.get("key").and_then(toml::Value::as_str) {
+            Some(key) => format!("vendor '{}'", key.escape_debug()),
+            None => format!("vendor {}", i + 1),
+        };
+        for (name, value) in vendor.as_table().into_iter().flatten() {
+            match (name.as_str(), value) {
+                // A vendor's certifications and transfers are records of their own.
+                ("certification" | "transfer", toml::Value::Array(records)) => {
+                    for (j, r) in records.iter().enumerate() {
+                        let record = format!("{record} {name} {}", j + 1);
+                        for (name, value) in r.as_table().into_iter().flatten() {
+                            text_field(value, &record, name, &mut problems);
+                        }
+                    }
+                }
+                _ => text_field(value, &record, name, &mut problems),
+            }
+        }
+    }
+    problems
+}
+
+/// [`control_characters`] of one field (`evidence.quote`, `mechanisms[0].id` inside).
+fn text_field(value: &toml::Value, record: &str, field: &str, problems: &mut Vec<String>) {
+    match value {
+        toml::Value::String(text) => {
+            if let Err(e) = crate::values::check_text(field, text) {
+                problems.push(format!("{record} field {field}: {}", e.message));
+            }
+        }
+        toml::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                text_field(item, record, &format!("{field}[{i}]"), problems);
+            }
+        }
+        toml::Value::Table(table) => {
+            for (name, item) in table {
+                text_field(item, record, &format!("{field}.{name}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The seed files compiled into the binary (`seeds/organisations/*.toml`).
 pub fn embedded(rules: &RuleSet) -> Result<Vec<OrganisationSeed>, SeedError> {
     let mut files: Vec<_> = EMBEDDED
@@ -463,5 +522,36 @@ status = "active"
             "purpose = \"Hosting\"\ncolour = \"blue\"",
         ));
         assert!(e.contains("unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn control_characters_are_refused_by_record_and_field() {
+        let e = error(&MINIMAL.replace("name = \"Host\"", "name = \"Ho\\u001Bst\""));
+        assert!(
+            e.starts_with("acme.toml: vendor 'host' field name: contains the control character U+001B at position 3"),
+            "{e}"
+        );
+        let e = error(&MINIMAL.replace(
+            "  country = \"US\"",
+            "  country = \"US\"\n  notes = \"a\\u0007b\"",
+        ));
+        assert!(
+            e.contains(
+                "vendor 'host' transfer 1 field notes: contains the control character U+0007"
+            ),
+            "{e}"
+        );
+        let e = error(&MINIMAL.replace("legal_name = \"Acme SA\"", "legal_name = \"Acme\\nSA\""));
+        assert!(
+            e.contains("organisation field legal_name: contains the control character U+000A")
+                && e.contains("(this field is one line)"),
+            "{e}"
+        );
+        // Lines are allowed where a field holds lines.
+        let ok = MINIMAL.replace(
+            "purpose = \"Hosting\"",
+            "purpose = \"Hosting\\nand backups\"",
+        );
+        parse("acme.toml", &ok, rules()).unwrap();
     }
 }

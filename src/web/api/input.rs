@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use super::vocabulary;
 use crate::registry::{Certification, Evidence};
 use crate::rules::RuleSet;
 use crate::web::input::{
@@ -19,6 +20,7 @@ use crate::web::input::{
 pub struct CertificationIn {
     /// A framework id of the rules data: safe_harbour, privacy_shield or dpf.
     #[validate(custom(function = "valid_framework"))]
+    #[schema(schema_with = vocabulary::framework)]
     pub framework: String,
     /// The parts of the list the vendor is on, as regime ids: `eu` (the EU-U.S. DPF), `uk` (its
     /// UK Extension), `ch` (the Swiss-U.S. DPF). Default `["eu"]`.
@@ -69,6 +71,7 @@ pub struct VerificationIn {
 pub struct EvidenceIn {
     /// vendor, transfer or certification.
     #[validate(custom(function = "valid_evidence_subject"))]
+    #[schema(schema_with = vocabulary::evidence_subject)]
     pub about: String,
     /// The transfer's or certification's id (not for the vendor).
     pub id: Option<i32>,
@@ -183,6 +186,7 @@ pub struct AssessIn {
     /// as the part of the regime that assesses (`dpf` for a UK exporter: the UK Extension).
     #[serde(default)]
     #[validate(custom(function = "valid_frameworks"))]
+    #[schema(schema_with = vocabulary::frameworks)]
     pub certified: Vec<String>,
     /// Why the importer is outside an adequacy decision's scope: ids such as `kr_religious`,
     /// `ca_not_pipeda`, `manual_only` (TRANSFER-RULES.md §2.1).
@@ -224,6 +228,7 @@ pub struct IntakeIn {
     pub countries: Vec<String>,
     #[serde(default)]
     #[validate(custom(function = "valid_data_categories"))]
+    #[schema(schema_with = vocabulary::data_categories)]
     pub data_categories: Vec<String>,
     /// Who asks (a person or a team), as the procurement tool knows them.
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]

@@ -6,8 +6,10 @@ mod input;
 mod notices;
 mod openapi;
 mod output;
+mod public_docs;
 mod reads;
 mod token;
+pub(crate) mod vocabulary;
 mod writes;
 
 use crate::web::error::ApiError;

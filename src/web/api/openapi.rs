@@ -4,13 +4,40 @@ use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::content::ContentBuilder;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::Ref;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use super::{dto, notices, reads, token, writes};
+use super::public_docs::PublicDocuments;
+use super::{dto, notices, reads, token, vocabulary, writes};
+
+/// The query parameters with a closed vocabulary (`category`, `role`, `status`) get its enum.
+struct Vocabularies;
+
+impl Modify for Vocabularies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let operations = openapi.paths.paths.values_mut().flat_map(|item| {
+            [item.get.as_mut(), item.post.as_mut(), item.put.as_mut()]
+                .into_iter()
+                .flatten()
+        });
+        for operation in operations {
+            let parameters = operation.parameters.iter_mut().flatten();
+            for parameter in parameters.filter_map(|p| match p {
+                RefOr::T(parameter) => Some(parameter),
+                RefOr::Ref(_) => None,
+            }) {
+                if matches!(parameter.parameter_in, ParameterIn::Query)
+                    && let Some(schema) = vocabulary::of_parameter(&parameter.name)
+                {
+                    parameter.schema = Some(RefOr::T(schema));
+                }
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 
@@ -68,6 +95,7 @@ struct OAuthErrorDoc {
 #[allow(dead_code)]
 struct TokenRequestDoc {
     /// client_credentials
+    #[schema(schema_with = vocabulary::grant_type)]
     grant_type: String,
     /// Space-separated; default all the client may have.
     scope: Option<String>,
@@ -190,7 +218,7 @@ impl Modify for ErrorResponses {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "crossborder API", description = "Vendors, transfers and their assessments, for procurement tools. Bearer JWT with scopes registry:read, registry:write, intake:write. Errors are application/problem+json (RFC 9457)."),
+    info(title = "crossborder API", description = "Vendors, transfers and their assessments, for procurement tools. Bearer JWT with scopes registry:read, registry:write, intake:write, objections:write, webhooks:manage. Errors are application/problem+json (RFC 9457). The public documents (an organisation's list as JSON, CSV and Atom) need no token."),
     paths(
         reads::organisations, reads::organisation, reads::vendors, reads::vendor, reads::lookup, reads::transfers,
         reads::assess, reads::intake, writes::create_vendor, writes::update_vendor, writes::retire_vendor,
@@ -200,7 +228,7 @@ impl Modify for ErrorResponses {
     ),
     components(schemas(dto::VendorIn, dto::TransferIn, dto::RetireIn, dto::EndTransferIn, dto::AssessIn, dto::IntakeIn, dto::CertificationIn,
         dto::VerificationIn, dto::EvidenceIn, notices::ObjectionIn, notices::WebhookIn)),
-    modifiers(&BearerAuth, &ErrorResponses)
+    modifiers(&BearerAuth, &ErrorResponses, &Vocabularies, &PublicDocuments)
 )]
 pub struct ApiDoc;
 

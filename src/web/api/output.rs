@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::vocabulary;
 use crate::registry::{
     Certification, DataCategory, Evidence, Organisation, Role, Transfer, Vendor, VendorCategory,
     VendorStatus,
@@ -53,6 +54,7 @@ pub struct ReferenceOut {
     pub rule: String,
     pub reference: String,
     /// OJ, P, 2 or K: how sure the rules data is of it.
+    #[schema(schema_with = vocabulary::confidence)]
     pub confidence: String,
 }
 
@@ -65,9 +67,11 @@ pub struct AssessmentOut {
     /// out_of_scope, intra_eea, adequate, safeguarded, domestic (exporter and importer in the
     /// same country under the UK or Swiss regime), unverified (a safeguard claimed but not
     /// named: flagged, warning), derogation or unsafeguarded.
+    #[schema(schema_with = vocabulary::verdict)]
     pub verdict: String,
     pub flagged: bool,
     /// info, ok, warning or critical.
+    #[schema(schema_with = vocabulary::severity)]
     pub severity: String,
     pub reason: String,
     pub mechanism: Option<String>,
@@ -105,7 +109,7 @@ pub struct TransferOut {
     pub version: i32,
     pub country: Option<String>,
     pub location: Option<String>,
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = vocabulary::data_categories)]
     pub data_categories: Vec<DataCategory>,
     pub mechanisms: Vec<MechanismClaim>,
     pub tia_on: Option<NaiveDate>,
@@ -123,6 +127,7 @@ pub struct CertificationOut {
     /// Names the certification in its update route.
     pub id: i32,
     /// safe_harbour, privacy_shield or dpf.
+    #[schema(schema_with = vocabulary::framework)]
     pub framework: String,
     /// The parts of the list, as regime ids: eu, uk (the DPF's UK Extension), ch (Swiss-U.S.).
     pub parts: Vec<String>,
@@ -140,12 +145,12 @@ pub struct VendorOut {
     pub legal_entity: Option<String>,
     pub website: Option<String>,
     pub headquarters: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(schema_with = vocabulary::role)]
     pub role: Role,
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = vocabulary::categories)]
     pub categories: Vec<VendorCategory>,
     pub purpose: String,
-    #[schema(value_type = String)]
+    #[schema(schema_with = vocabulary::vendor_status)]
     pub status: VendorStatus,
     pub proposed_on: Option<NaiveDate>,
     pub active_from: Option<NaiveDate>,
@@ -258,7 +263,7 @@ pub struct LookupMatch {
     pub key: String,
     pub name: String,
     pub website: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(schema_with = vocabulary::vendor_status)]
     pub status: VendorStatus,
     /// Whether it is on the list today (active, not retired).
     pub in_use: bool,
@@ -295,9 +300,11 @@ pub struct IntakeOut {
     pub website: Option<String>,
     pub purpose: String,
     pub countries: Vec<String>,
+    #[schema(schema_with = vocabulary::data_categories)]
     pub data_categories: Vec<String>,
     pub requester: String,
     /// pending, approved or rejected.
+    #[schema(schema_with = vocabulary::intake_status)]
     pub status: String,
     pub decision_reason: Option<String>,
     /// The key of the proposed vendor an approval created (then under
@@ -311,6 +318,7 @@ pub struct IntakeOut {
 pub struct TokenOut {
     pub access_token: String,
     /// Always "Bearer".
+    #[schema(schema_with = vocabulary::token_type)]
     pub token_type: String,
     /// Seconds.
     pub expires_in: u64,

@@ -212,8 +212,8 @@ fn cursor(v: &Vendor) -> String {
         ("status" = Option<String>, Query, description = "proposed, active, retired"),
         ("flagged" = Option<bool>, Query, description = "Only vendors with (true) or without (false) a flagged transfer"),
         ("q" = Option<String>, Query, description = "Part of the name, case-insensitive"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
-        ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
+        ("as_of" = Option<String>, Query, format = Date, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, format = Date, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     responses((status = 200, description = "OK", body = VendorPage), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
@@ -270,7 +270,7 @@ pub async fn vendors(
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/vendors/{key}", tag = "registry",
-    params(("org" = String, Path), ("key" = String, Path), ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included")),
+    params(("org" = String, Path), ("key" = String, Path), ("as_of" = Option<String>, Query, format = Date, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, format = Date, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included")),
     responses((status = 200, description = "OK", body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn vendor(
@@ -377,7 +377,7 @@ pub async fn lookup(
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/transfers", tag = "registry",
-    params(("org" = String, Path), ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
+    params(("org" = String, Path), ("as_of" = Option<String>, Query, format = Date, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, format = Date, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
         ("country" = Option<String>, Query), ("flagged" = Option<bool>, Query)),
     responses((status = 200, description = "OK", body = TransferList), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]

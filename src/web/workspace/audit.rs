@@ -9,8 +9,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, NaiveDate};
 
-use super::SignedIn;
+use super::{GET, SignedIn, resource};
 use crate::audit::{self, Entry, Selection};
+use crate::auth::users::User;
 use crate::date::parse_date;
 use crate::db::{DbConnection, DbError};
 use crate::registry::organisation;
@@ -20,8 +21,8 @@ use crate::web::views::workspace::audit::{
 use crate::web::{AppState, blocking};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/workspace/audit", web::get().to(page))
-        .route("/workspace/audit.csv", web::get().to(csv_export));
+    cfg.service(resource("/workspace/audit", GET).route(web::get().to(page)))
+        .service(resource("/workspace/audit.csv", GET).route(web::get().to(csv_export)));
 }
 
 /// The filters, checked: what the query uses, the organisation still to resolve.
@@ -84,6 +85,7 @@ fn check(f: &Filters) -> Result<Criteria, Vec<FieldProblem>> {
             entity: some(&f.entity),
             action: some(&f.action),
             organisation_id: None,
+            within: None,
             from: from.map(|d| d.and_time(chrono::NaiveTime::MIN)),
             until: to
                 .and_then(|d| d.checked_add_signed(Duration::days(1)))
@@ -94,10 +96,12 @@ fn check(f: &Filters) -> Result<Criteria, Vec<FieldProblem>> {
     })
 }
 
-/// The organisations by id, for the filter and the rows.
-fn organisations(conn: &mut DbConnection) -> Result<HashMap<i32, Org>, DbError> {
+/// The organisations the account sees by id, for the filter and the rows: a member's only, so
+/// that another organisation is as unknown to the filter as one that does not exist.
+fn organisations(conn: &mut DbConnection, user: &User) -> Result<HashMap<i32, Org>, DbError> {
     Ok(organisation::list(conn)?
         .into_iter()
+        .filter(|o| user.sees(&o.slug))
         .map(|o| {
             let org = Org {
                 slug: o.slug,
@@ -106,6 +110,14 @@ fn organisations(conn: &mut DbConnection) -> Result<HashMap<i32, Org>, DbError> 
             (o.id, org)
         })
         .collect())
+}
+
+/// The events a member may read: those of its organisations, none outside any (accounts,
+/// sign-ins, API clients); `None` for an account that sees every organisation.
+fn within(user: &User, orgs: &HashMap<i32, Org>) -> Option<Vec<i32>> {
+    user.memberships
+        .is_some()
+        .then(|| orgs.keys().copied().collect())
 }
 
 /// What the organisation filter names, resolved: `Err` when no organisation has that slug.
@@ -123,8 +135,8 @@ fn resolve_org(orgs: &HashMap<i32, Org>, slug: Option<&str>) -> Result<Option<i3
     }
 }
 
-fn gather(conn: &mut DbConnection, filters: &Filters) -> Result<PageData, DbError> {
-    let orgs = organisations(conn)?;
+fn gather(conn: &mut DbConnection, filters: &Filters, user: &User) -> Result<PageData, DbError> {
+    let orgs = organisations(conn, user)?;
     let (entities, actions) = audit::entities_and_actions(conn)?;
     let mut data = PageData {
         orgs,
@@ -148,6 +160,7 @@ fn gather(conn: &mut DbConnection, filters: &Filters) -> Result<PageData, DbErro
                 return Ok(data);
             }
         };
+    criteria.selection.within = within(user, &data.orgs);
     let total = audit::count(conn, &criteria.selection)?;
     let rows = audit::page(conn, &criteria.selection, criteria.page)?;
     data.result = Some(PageResult {
@@ -166,7 +179,8 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let filters = Filters::from_query(req.query_string());
     let wanted = filters.clone();
-    let data = blocking(&state, move |conn| gather(conn, &wanted)).await?;
+    let user = signed_in.0.user.clone();
+    let data = blocking(&state, move |conn| gather(conn, &wanted, &user)).await?;
     let status = if data.problems.is_empty() {
         actix_web::http::StatusCode::OK
     } else {
@@ -190,12 +204,17 @@ pub async fn page(
 type Export = Result<(Vec<Entry>, HashMap<i32, String>), Vec<FieldProblem>>;
 
 /// Every event matching the filters, newest first (the CSV export).
-fn all_matching(conn: &mut DbConnection, filters: &Filters) -> Result<Export, DbError> {
+fn all_matching(
+    conn: &mut DbConnection,
+    filters: &Filters,
+    user: &User,
+) -> Result<Export, DbError> {
     let mut criteria = match check(filters) {
         Ok(c) => c,
         Err(problems) => return Ok(Err(problems)),
     };
-    let orgs = organisations(conn)?;
+    let orgs = organisations(conn, user)?;
+    criteria.selection.within = within(user, &orgs);
     criteria.selection.organisation_id = match resolve_org(&orgs, criteria.organisation.as_deref())
     {
         Ok(id) => id,
@@ -208,13 +227,14 @@ fn all_matching(conn: &mut DbConnection, filters: &Filters) -> Result<Export, Db
 
 /// `GET /workspace/audit.csv`: the same filters as the page, every matching event.
 pub async fn csv_export(
-    _signed_in: SignedIn,
+    signed_in: SignedIn,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     // A download's refusal is read by a program as often as by a person: problem+json.
     let filters = Filters::from_query(req.query_string());
-    let outcome = blocking(&state, move |conn| all_matching(conn, &filters)).await?;
+    let user = signed_in.0.user.clone();
+    let outcome = blocking(&state, move |conn| all_matching(conn, &filters, &user)).await?;
     let (rows, slugs) = outcome.map_err(|problems| {
         let first = &problems[0];
         AppError::BadParameter {

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 
 use super::forms::{self, Form, page, see_other};
+use super::{GET_POST, resource};
 use crate::date::today;
 use crate::registry::{
     Certification, EditError, Evidence, EvidenceFor, Vendor, certification, evidence,
@@ -22,29 +23,26 @@ use crate::web::views::workspace::certifications::{
 use crate::web::views::workspace::form::refusal;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/workspace/{org}/vendors/{key}/certifications/new",
-        web::get().to(new_certification),
+    cfg.service(
+        resource(
+            "/workspace/{org}/vendors/{key}/certifications/new",
+            GET_POST,
+        )
+        .route(web::get().to(new_certification))
+        .route(web::post().to(add_certification)),
     )
-    .route(
-        "/workspace/{org}/vendors/{key}/certifications/new",
-        web::post().to(add_certification),
+    .service(
+        resource(
+            "/workspace/{org}/vendors/{key}/certifications/{id}",
+            GET_POST,
+        )
+        .route(web::get().to(edit_certification))
+        .route(web::post().to(update_certification)),
     )
-    .route(
-        "/workspace/{org}/vendors/{key}/certifications/{id}",
-        web::get().to(edit_certification),
-    )
-    .route(
-        "/workspace/{org}/vendors/{key}/certifications/{id}",
-        web::post().to(update_certification),
-    )
-    .route(
-        "/workspace/{org}/vendors/{key}/evidence/new",
-        web::get().to(new_evidence),
-    )
-    .route(
-        "/workspace/{org}/vendors/{key}/evidence/new",
-        web::post().to(add_evidence),
+    .service(
+        resource("/workspace/{org}/vendors/{key}/evidence/new", GET_POST)
+            .route(web::get().to(new_evidence))
+            .route(web::post().to(add_evidence)),
     );
 }
 

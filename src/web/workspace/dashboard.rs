@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::SignedIn;
 use crate::audit;
+use crate::auth::users::User;
 use crate::date::today;
 use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, PendingSummary};
@@ -21,12 +22,22 @@ struct Data {
     objections: Vec<objection::Open>,
 }
 
-fn gather(conn: &mut DbConnection) -> Result<Data, DbError> {
+/// What the account sees: a member, only its organisations.
+fn gather(conn: &mut DbConnection, user: &User) -> Result<Data, DbError> {
+    let mut registries = organisation::registries(conn)?;
+    registries.retain(|r| user.sees(&r.organisation.slug));
+    let within = user.organisations();
+    let ids: Option<Vec<i32>> = within
+        .as_ref()
+        .map(|_| registries.iter().map(|r| r.organisation.id).collect());
     Ok(Data {
-        registries: organisation::registries(conn)?,
-        pending: intake::pending_summaries(conn)?,
-        recent: audit::latest(conn, 10)?,
-        objections: objection::open(conn)?,
+        pending: intake::pending_summaries(conn, within.as_deref())?,
+        recent: audit::latest(conn, 10, ids.as_deref())?,
+        registries,
+        objections: objection::open(conn)?
+            .into_iter()
+            .filter(|o| user.sees(&o.organisation))
+            .collect(),
     })
 }
 
@@ -34,7 +45,8 @@ pub async fn dashboard(
     signed_in: SignedIn,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let data = blocking(&state, gather).await?;
+    let user = signed_in.0.user.clone();
+    let data = blocking(&state, move |conn| gather(conn, &user)).await?;
     let today = today();
     let editor = signed_in.0.user.role >= crate::auth::users::Role::Editor;
     let items = items(&data, state.rules, today);

@@ -4,7 +4,8 @@ use crate::web::error::PageError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 
-use super::SignedIn;
+use super::{GET, POST, SignedIn, resource};
+use crate::auth::users::{Role, User};
 use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, DecideError};
 use crate::registry::organisation;
@@ -17,16 +18,19 @@ use crate::web::{AppState, blocking, db};
 const DECIDED_SHOWN: i64 = 50;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/workspace/intake", web::get().to(page))
-        .route("/workspace/intake/{id}/approve", web::post().to(approve))
-        .route("/workspace/intake/{id}/reject", web::post().to(reject));
+    cfg.service(resource("/workspace/intake", GET).route(web::get().to(page)))
+        .service(resource("/workspace/intake/{id}/approve", POST).route(web::post().to(approve)))
+        .service(resource("/workspace/intake/{id}/reject", POST).route(web::post().to(reject)));
 }
 
-fn gather(conn: &mut DbConnection) -> Result<Requests, DbError> {
-    let (pending, decided) = intake::list(conn, DECIDED_SHOWN)?;
-    let (pending_count, decided_count) = intake::counts(conn)?;
+/// The requests of the organisations the account sees (a member: its own only).
+fn gather(conn: &mut DbConnection, user: &User) -> Result<Requests, DbError> {
+    let within = user.organisations();
+    let (pending, decided) = intake::list(conn, DECIDED_SHOWN, within.as_deref())?;
+    let (pending_count, decided_count) = intake::counts(conn, within.as_deref())?;
     let organisations = organisation::list(conn)?
         .into_iter()
+        .filter(|o| user.sees(&o.slug))
         .map(|o| (o.slug, o.name))
         .collect();
     let ids: Vec<i32> = decided.iter().filter_map(|r| r.vendor_id).collect();
@@ -41,8 +45,29 @@ fn gather(conn: &mut DbConnection) -> Result<Requests, DbError> {
     })
 }
 
-async fn load(state: &AppState) -> Result<Requests, AppError> {
-    blocking(state, gather).await
+async fn load(state: &AppState, signed_in: &SignedIn) -> Result<Requests, AppError> {
+    let user = signed_in.0.user.clone();
+    blocking(state, move |conn| gather(conn, &user)).await
+}
+
+/// Whether the account may decide request `id`: a request of an organisation it does not see
+/// does not exist for it (404, as one that does not exist); deciding needs the editor role
+/// there (403).
+async fn may_decide(state: &AppState, signed_in: &SignedIn, id: i32) -> Result<(), AppError> {
+    let request = blocking(state, move |conn| intake::get(conn, id)).await?;
+    let role = request
+        .as_ref()
+        .and_then(|r| signed_in.0.user.role_in(&r.organisation));
+    match role {
+        None => Err(AppError::NotFound {
+            what: format!("intake request #{id}"),
+        }),
+        Some(role) if role < Role::Editor => Err(AppError::ForbiddenPage(format!(
+            "Deciding on request #{id} needs the editor or admin role in its organisation; {} is a viewer there.",
+            signed_in.0.user.email
+        ))),
+        Some(_) => Ok(()),
+    }
 }
 
 /// The page, with an optional notice (a refused decision) or a refused reject form.
@@ -64,7 +89,7 @@ pub async fn page(
     signed_in: SignedIn,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let data = load(&state).await?;
+    let data = load(&state, &signed_in).await?;
     Ok(respond(StatusCode::OK, &signed_in, &data, None, None))
 }
 
@@ -131,7 +156,7 @@ async fn refused(
         e @ (DecideError::AlreadyDecided { .. }
         | DecideError::Stale { .. }
         | DecideError::Vendor(_)) => {
-            let data = load(state).await?;
+            let data = load(state, signed_in).await?;
             let notice = crate::web::views::capitalised(&e.to_string()) + ".";
             Ok(respond(
                 StatusCode::CONFLICT,
@@ -154,6 +179,7 @@ pub async fn approve(
 ) -> Result<HttpResponse, PageError> {
     let form = DecisionForm::from(form);
     let id = request_id(&path)?;
+    may_decide(&state, &signed_in, id).await?;
     let expected = expected_version(&form)?;
     let note: String = form.reason.trim().chars().take(REASON_MAX).collect();
     let actor = actor(&signed_in);
@@ -177,6 +203,7 @@ pub async fn reject(
 ) -> Result<HttpResponse, PageError> {
     let form = DecisionForm::from(form);
     let id = request_id(&path)?;
+    may_decide(&state, &signed_in, id).await?;
     let expected = expected_version(&form)?;
     let reason = form.reason.trim();
     let problem = if reason.is_empty() {
@@ -189,7 +216,7 @@ pub async fn reject(
         None
     };
     if let Some(error) = problem {
-        let data = load(&state).await?;
+        let data = load(&state, &signed_in).await?;
         if !data.pending.iter().any(|r| r.request.id == id) {
             // Decided meanwhile, or no such request: say so rather than ask for a reason.
             let current = blocking(&state, move |conn| intake::get_detail(conn, id)).await?;

@@ -28,10 +28,13 @@ use crate::auth::sessions::{self, Session};
 pub const SESSION_COOKIE: &str = "cb_session";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/workspace", web::get().to(dashboard::dashboard))
-        .route("/workspace/login", web::get().to(login::form))
-        .route("/workspace/login", web::post().to(login::submit))
-        .route("/workspace/logout", web::post().to(login::logout))
+    cfg.service(resource("/workspace", GET).route(web::get().to(dashboard::dashboard)))
+        .service(
+            resource("/workspace/login", GET_POST)
+                .route(web::get().to(login::form))
+                .route(web::post().to(login::submit)),
+        )
+        .service(resource("/workspace/logout", POST).route(web::post().to(login::logout)))
         // The forms first: `/vendors/new` is not a vendor key.
         .configure(vendor_forms::routes)
         .configure(transfers::routes)
@@ -42,6 +45,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(objections::routes)
         .configure(notices::routes)
         .configure(admin::routes);
+}
+
+/// What a workspace address answers: its `Allow` header.
+pub(crate) const GET: &str = "GET, HEAD";
+pub(crate) const GET_POST: &str = "GET, HEAD, POST";
+pub(crate) const POST: &str = "POST";
+
+/// One workspace address with every method it answers: any other is a 405 naming them in
+/// `Allow` (RFC 9110 §15.5.6), a page for people, problem+json for a download. All methods of
+/// an address go on one resource: a second one for the same path would never be reached.
+pub(crate) fn resource(path: &str, allowed: &'static str) -> actix_web::Resource {
+    let download = path.ends_with(".csv");
+    web::resource(path).default_service(web::to(move || async move {
+        let refused = AppError::MethodNotAllowed { allowed };
+        Err::<HttpResponse, actix_web::Error>(if download {
+            super::error::ApiError(refused).into()
+        } else {
+            PageError(refused).into()
+        })
+    }))
 }
 
 /// Whether cookies set for `req` are `Secure`: the site is served over TLS (see [`Origin`]).

@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 
 use super::forms::{self, Form, page, see_other, shown};
+use super::{GET_POST, resource};
 use crate::registry::{EditError, Transfer, Vendor, transfer};
 use crate::rules::RuleSet;
 use crate::web::AppState;
@@ -19,29 +20,23 @@ use crate::web::views::workspace::form::{Shown, refusal, stale_notice};
 use crate::web::views::workspace::transfers::{end_transfer_page, row_id, transfer_page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/workspace/{org}/vendors/{key}/transfers/new",
-        web::get().to(new_transfer),
+    cfg.service(
+        resource("/workspace/{org}/vendors/{key}/transfers/new", GET_POST)
+            .route(web::get().to(new_transfer))
+            .route(web::post().to(add_transfer)),
     )
-    .route(
-        "/workspace/{org}/vendors/{key}/transfers/new",
-        web::post().to(add_transfer),
+    .service(
+        resource("/workspace/{org}/vendors/{key}/transfers/{id}", GET_POST)
+            .route(web::get().to(edit_transfer))
+            .route(web::post().to(update_transfer)),
     )
-    .route(
-        "/workspace/{org}/vendors/{key}/transfers/{id}",
-        web::get().to(edit_transfer),
-    )
-    .route(
-        "/workspace/{org}/vendors/{key}/transfers/{id}",
-        web::post().to(update_transfer),
-    )
-    .route(
-        "/workspace/{org}/vendors/{key}/transfers/{id}/end",
-        web::get().to(end_form),
-    )
-    .route(
-        "/workspace/{org}/vendors/{key}/transfers/{id}/end",
-        web::post().to(end_transfer),
+    .service(
+        resource(
+            "/workspace/{org}/vendors/{key}/transfers/{id}/end",
+            GET_POST,
+        )
+        .route(web::get().to(end_form))
+        .route(web::post().to(end_transfer)),
     );
 }
 

@@ -10,6 +10,7 @@ use maud::Markup;
 
 use super::forms::{self, Form, page, see_other, shown};
 use super::transfers::{transfer_input, validate_transfer};
+use super::{GET_POST, resource};
 use crate::date::today;
 use crate::registry::vendor::{self, lifecycle};
 use crate::registry::{EditError, Organisation, Vendor, VendorStatus};
@@ -21,27 +22,21 @@ use crate::web::views::workspace::form::{Shown, refusal, stale_notice};
 use crate::web::views::workspace::vendor_forms::{VendorPage, retire_page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/workspace/{org}/vendors/new", web::get().to(new_vendor))
-        .route(
-            "/workspace/{org}/vendors/new",
-            web::post().to(create_vendor),
-        )
-        .route(
-            "/workspace/{org}/vendors/{key}/edit",
-            web::get().to(edit_vendor),
-        )
-        .route(
-            "/workspace/{org}/vendors/{key}/edit",
-            web::post().to(update_vendor),
-        )
-        .route(
-            "/workspace/{org}/vendors/{key}/retire",
-            web::get().to(retire_form),
-        )
-        .route(
-            "/workspace/{org}/vendors/{key}/retire",
-            web::post().to(retire_vendor),
-        );
+    cfg.service(
+        resource("/workspace/{org}/vendors/new", GET_POST)
+            .route(web::get().to(new_vendor))
+            .route(web::post().to(create_vendor)),
+    )
+    .service(
+        resource("/workspace/{org}/vendors/{key}/edit", GET_POST)
+            .route(web::get().to(edit_vendor))
+            .route(web::post().to(update_vendor)),
+    )
+    .service(
+        resource("/workspace/{org}/vendors/{key}/retire", GET_POST)
+            .route(web::get().to(retire_form))
+            .route(web::post().to(retire_vendor)),
+    );
 }
 
 /// The first day a change announced today may take effect: today plus the notice period.

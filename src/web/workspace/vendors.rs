@@ -5,8 +5,8 @@
 use crate::web::error::PageError;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::SignedIn;
 use super::forms::{self, html_page};
+use super::{GET, SignedIn, resource};
 use crate::audit;
 use crate::date::today;
 use crate::registry::{Vendor, history, organisation};
@@ -14,8 +14,8 @@ use crate::web::views::workspace::vendors::{self as view, ListFilters, vendor_li
 use crate::web::{AppState, blocking};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/workspace/vendors", web::get().to(list))
-        .route("/workspace/{org}/vendors/{key}", web::get().to(vendor_page));
+    cfg.service(resource("/workspace/vendors", GET).route(web::get().to(list)))
+        .service(resource("/workspace/{org}/vendors/{key}", GET).route(web::get().to(vendor_page)));
 }
 
 pub async fn list(
@@ -24,7 +24,9 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let f = ListFilters::from_query(req.query_string());
-    let registries = blocking(&state, organisation::registries).await?;
+    let mut registries = blocking(&state, organisation::registries).await?;
+    // A member sees its organisations only, in the list and in the filter's choices.
+    registries.retain(|r| signed_in.0.user.sees(&r.organisation.slug));
     let today = today();
     let shown: Vec<_> = registries
         .iter()

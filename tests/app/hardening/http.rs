@@ -167,3 +167,79 @@ async fn body_errors_name_their_field_and_problem_types_are_uris() {
     assert_eq!(status, 200);
     assert!(text.starts_with("Invalid input (422)"), "{text}");
 }
+
+/// Every workspace address with what it answers: any other method is a 405 with `Allow`, signed
+/// in or not (before any sign-in check), a page for people, problem+json for the CSV download.
+#[actix_web::test]
+async fn every_workspace_address_answers_405_with_allow_to_another_method() {
+    const GET: &str = "GET, HEAD";
+    const GET_POST: &str = "GET, HEAD, POST";
+    const POST: &str = "POST";
+    let app = spawn_app().await;
+    let vendor = "/workspace/arturia/vendors/google-analytics";
+    let addresses: Vec<(String, &str)> = [
+        ("/workspace", GET),
+        ("/workspace/login", GET_POST),
+        ("/workspace/logout", POST),
+        ("/workspace/vendors", GET),
+        ("/workspace/arturia/vendors/new", GET_POST),
+        (vendor, GET),
+        ("{vendor}/edit", GET_POST),
+        ("{vendor}/retire", GET_POST),
+        ("{vendor}/transfers/new", GET_POST),
+        ("{vendor}/transfers/1", GET_POST),
+        ("{vendor}/transfers/1/end", GET_POST),
+        ("{vendor}/certifications/new", GET_POST),
+        ("{vendor}/certifications/1", GET_POST),
+        ("{vendor}/evidence/new", GET_POST),
+        ("/workspace/audit", GET),
+        ("/workspace/audit.csv", GET),
+        ("/workspace/intake", GET),
+        ("/workspace/intake/1/approve", POST),
+        ("/workspace/intake/1/reject", POST),
+        ("/workspace/admin", GET),
+        ("/workspace/admin/users", GET_POST),
+        ("/workspace/admin/users/1/role", POST),
+        ("/workspace/admin/users/1/memberships", POST),
+        ("/workspace/admin/users/1/disable", POST),
+        ("/workspace/admin/users/1/enable", POST),
+        ("/workspace/admin/users/1/unlock", POST),
+        ("/workspace/admin/clients", GET_POST),
+        ("/workspace/admin/clients/cb_1/revoke", POST),
+        ("/workspace/admin/organisations/arturia", GET_POST),
+    ]
+    .into_iter()
+    .map(|(path, allow)| (path.replace("{vendor}", vendor), allow))
+    .collect();
+    for (path, allow) in &addresses {
+        let mut wrong = vec![Method::PUT, Method::DELETE, Method::PATCH];
+        match *allow {
+            GET => wrong.push(Method::POST),
+            POST => wrong.extend([Method::GET, Method::HEAD]),
+            _ => {}
+        }
+        for method in wrong {
+            let response = app
+                .client
+                .request(method.clone(), format!("{}{path}", app.address))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 405, "{method} {path}");
+            assert_eq!(response.headers()["allow"], *allow, "{method} {path}");
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let expected = if path.ends_with(".csv") {
+                "application/problem+json"
+            } else {
+                "text/html"
+            };
+            assert!(kind.starts_with(expected), "{method} {path}: {kind}");
+        }
+    }
+    // The methods it answers still reach it: signed out, a page is off to the sign-in form.
+    let response = app.get("/workspace/vendors").await;
+    assert_eq!(response.status(), 303);
+}

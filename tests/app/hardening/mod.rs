@@ -2,9 +2,11 @@
 //! CROSSBORDER_TEST_POSTGRES_URL is set): control characters, CSV injection, lockout abuse,
 //! organisations as tenants, revoked and long-lived tokens, HTTP methods, bodies, import values.
 
+mod cli_text;
 mod csv;
 mod http;
 mod import;
+mod memberships;
 mod sign_in;
 mod tenancy;
 mod text;

@@ -64,7 +64,7 @@ pub fn intake_page(
                 h2 #pending-title { "Waiting for a decision, oldest first" }
                 @if data.pending.is_empty() { p { "None." } }
                 @for request in &data.pending {
-                    (pending_request(session, request, data, can_decide, typed.filter(|t| t.id == request.request.id)))
+                    (pending_request(session, request, data, can_decide && session.user.role_in(&request.request.organisation) >= Some(Role::Editor), typed.filter(|t| t.id == request.request.id)))
                 }
             }
             section aria-labelledby="decided-title" {

@@ -2,7 +2,7 @@
 
 use super::{admin_page, query};
 use crate::auth::Scope;
-use crate::auth::clients;
+use crate::auth::clients::{self, ApiClient};
 use crate::web::error::PageError;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Admin, PostedForm};
@@ -15,13 +15,25 @@ use crate::web::{AppState, blocking};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+/// The clients, and every organisation (slug, name) for the create form's checkboxes.
+async fn listing(state: &AppState) -> Result<(Vec<ApiClient>, Vec<(String, String)>), AppError> {
+    blocking(state, |conn| {
+        let organisations = crate::registry::organisation::list(conn)?
+            .into_iter()
+            .map(|o| (o.slug, o.name))
+            .collect();
+        Ok((clients::list(conn)?, organisations))
+    })
+    .await
+}
+
 /// `GET /workspace/admin/clients`.
 pub async fn clients_page(
     Admin(signed_in): Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let list = blocking(&state, clients::list).await?;
+    let (list, organisations) = listing(&state).await?;
     let client = query(&req, "client").unwrap_or_default();
     let named = list.iter().find(|c| c.client_id == client);
     let done = match (query(&req, "done").as_deref(), named) {
@@ -40,6 +52,7 @@ pub async fn clients_page(
         clients_markup(
             &signed_in.0,
             &list,
+            &organisations,
             done.map(Notice::Done).as_ref(),
             &Form(Vec::new()),
             &[],
@@ -87,28 +100,28 @@ pub async fn create_client(
             message: "Tick at least one scope.".into(),
         });
     }
+    // The organisations ticked, if any (none: every organisation); unknown ones are refused.
+    let (list, known) = listing(&state).await?;
+    let mut organisations = form.all("organisation");
+    if let Some(unknown) = organisations
+        .iter()
+        .find(|slug| !known.iter().any(|(s, _)| s == *slug))
+    {
+        errors.push(FieldError {
+            field: "organisation".into(),
+            message: format!("There is no organisation '{unknown}'."),
+        });
+    }
     if !errors.is_empty() {
-        let list = blocking(&state, clients::list).await?;
         return Ok(admin_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "API clients",
-            clients_markup(&signed_in.0, &list, None, &form, &errors),
+            clients_markup(&signed_in.0, &list, &known, None, &form, &errors),
         ));
     }
     let actor = forms::actor(&signed_in);
-    // The organisations ticked, if any (none: every organisation); unknown ones are refused.
-    let organisations = form.all("organisation");
-    let known = blocking(&state, crate::registry::organisation::list).await?;
-    if let Some(unknown) = organisations
-        .iter()
-        .find(|slug| !known.iter().any(|o| &o.slug == *slug))
-    {
-        return Err(AppError::Invalid(vec![FieldError {
-            field: "organisation".into(),
-            message: format!("there is no organisation '{unknown}'"),
-        }])
-        .into());
-    }
+    organisations.sort();
+    organisations.dedup();
     let organisations = (!organisations.is_empty()).then_some(organisations);
     let (client, secret) = blocking(&state, move |conn| {
         clients::create(conn, &name, &scopes, organisations.as_deref(), &actor)

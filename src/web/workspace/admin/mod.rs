@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
 use super::forms::{self};
+use super::{GET, GET_POST, POST, resource};
 use crate::web::extract::Admin;
 use crate::web::views::workspace::admin::{self as view, CLIENTS, HOME, USERS, home_page};
 use crate::web::{AppState, blocking};
@@ -21,38 +22,45 @@ use crate::web::{AppState, blocking};
 /// Every route, GET and POST, answers 403 to anyone but an admin; every form is CSRF-checked
 /// before anything else; every write is audited by the function that makes it.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(HOME, web::get().to(home))
-        .route(USERS, web::get().to(users::users_page))
-        .route(USERS, web::post().to(users::create_user))
-        .route(
-            "/workspace/admin/users/{id}/role",
-            web::post().to(users::change_role),
+    cfg.service(resource(HOME, GET).route(web::get().to(home)))
+        .service(
+            resource(USERS, GET_POST)
+                .route(web::get().to(users::users_page))
+                .route(web::post().to(users::create_user)),
         )
-        .route(
-            "/workspace/admin/users/{id}/disable",
-            web::post().to(users::disable_user),
+        .service(
+            resource("/workspace/admin/users/{id}/role", POST)
+                .route(web::post().to(users::change_role)),
         )
-        .route(
-            "/workspace/admin/users/{id}/enable",
-            web::post().to(users::enable_user),
+        .service(
+            resource("/workspace/admin/users/{id}/memberships", POST)
+                .route(web::post().to(users::change_memberships)),
         )
-        .route(
-            "/workspace/admin/users/{id}/unlock",
-            web::post().to(users::unlock_user),
+        .service(
+            resource("/workspace/admin/users/{id}/disable", POST)
+                .route(web::post().to(users::disable_user)),
         )
-        .route(CLIENTS, web::get().to(clients::clients_page))
-        .route(CLIENTS, web::post().to(clients::create_client))
-        .route(
-            "/workspace/admin/clients/{client_id}/revoke",
-            web::post().to(clients::revoke_client),
+        .service(
+            resource("/workspace/admin/users/{id}/enable", POST)
+                .route(web::post().to(users::enable_user)),
         )
-        .route(
-            "/workspace/admin/organisations/{slug}",
-            web::get().to(settings::settings_page),
+        .service(
+            resource("/workspace/admin/users/{id}/unlock", POST)
+                .route(web::post().to(users::unlock_user)),
         )
-        .route(
-            "/workspace/admin/organisations/{slug}",
-            web::post().to(settings::save_settings),
+        .service(
+            resource(CLIENTS, GET_POST)
+                .route(web::get().to(clients::clients_page))
+                .route(web::post().to(clients::create_client)),
+        )
+        .service(
+            resource("/workspace/admin/clients/{client_id}/revoke", POST)
+                .route(web::post().to(clients::revoke_client)),
+        )
+        .service(
+            resource("/workspace/admin/organisations/{slug}", GET_POST)
+                .route(web::get().to(settings::settings_page))
+                .route(web::post().to(settings::save_settings)),
         );
 }
 

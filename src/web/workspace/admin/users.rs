@@ -2,6 +2,7 @@
 
 use super::{admin_page, query};
 use crate::auth::users::{self, Account, AccountError, CreateError, MIN_PASSWORD_CHARS, Role};
+use crate::registry::organisation;
 use crate::values::EmailAddress;
 use crate::web::error::PageError;
 use crate::web::error::{AppError, FieldError};
@@ -14,8 +15,16 @@ use crate::web::{AppState, blocking};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-async fn accounts(state: &AppState) -> Result<Vec<Account>, AppError> {
-    blocking(state, users::list).await
+/// Every account, and every organisation (slug, name) for the memberships forms.
+async fn accounts(state: &AppState) -> Result<(Vec<Account>, Vec<(String, String)>), AppError> {
+    blocking(state, |conn| {
+        let organisations = organisation::list(conn)?
+            .into_iter()
+            .map(|o| (o.slug, o.name))
+            .collect();
+        Ok((users::list(conn)?, organisations))
+    })
+    .await
 }
 
 fn users_response(status: StatusCode, signed_in: &SignedIn, view: &UsersView) -> HttpResponse {
@@ -28,7 +37,7 @@ pub async fn users_page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let accounts = accounts(&state).await?;
+    let (accounts, organisations) = accounts(&state).await?;
     let target = query(&req, "id")
         .and_then(|id| id.parse::<i32>().ok())
         .and_then(|id| accounts.iter().find(|a| a.id == id));
@@ -39,6 +48,21 @@ pub async fn users_page(
             a.role.as_str()
         )),
         (Some("role"), Some(a)) => Some(format!("{} is now {}.", a.email, a.role.as_str())),
+        (Some("memberships"), Some(a)) => Some(match &a.memberships {
+            None => format!(
+                "{} now sees every organisation, as {}.",
+                a.email,
+                a.role.as_str()
+            ),
+            Some(list) => format!(
+                "{} now sees only {}.",
+                a.email,
+                list.iter()
+                    .map(|(slug, role)| format!("{slug} (as {})", role.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
         (Some("disabled"), Some(a)) => Some(format!(
             "{} is disabled: they cannot sign in, and their sessions have ended.",
             a.email
@@ -50,7 +74,7 @@ pub async fn users_page(
         )),
         _ => None,
     };
-    let view = UsersView::list(&accounts, done.map(Notice::Done), None);
+    let view = UsersView::list(&accounts, &organisations, done.map(Notice::Done), None);
     Ok(users_response(StatusCode::OK, &signed_in, &view))
 }
 
@@ -98,21 +122,25 @@ pub async fn create_user(
             "The two passwords differ: type the same password twice.".into(),
         );
     }
-    let refused = |errors: Vec<FieldError>, status: StatusCode, accounts: &[Account]| {
-        let view = UsersView {
-            accounts,
-            notice: None,
-            typed: &form,
-            errors,
-            row_error: None,
+    let refused =
+        |errors: Vec<FieldError>,
+         status: StatusCode,
+         (accounts, organisations): &(Vec<Account>, Vec<(String, String)>)| {
+            let view = UsersView {
+                accounts,
+                organisations,
+                notice: None,
+                typed: &form,
+                errors,
+                row_error: None,
+            };
+            users_response(status, &signed_in, &view)
         };
-        users_response(status, &signed_in, &view)
-    };
     let role = match role {
         Ok(role) if errors.is_empty() => role,
         _ => {
-            let accounts = accounts(&state).await?;
-            return Ok(refused(errors, StatusCode::UNPROCESSABLE_ENTITY, &accounts));
+            let listing = accounts(&state).await?;
+            return Ok(refused(errors, StatusCode::UNPROCESSABLE_ENTITY, &listing));
         }
     };
     let actor = forms::actor(&signed_in);
@@ -124,19 +152,19 @@ pub async fn create_user(
     match created {
         Ok(user) => Ok(see_other(format!("{USERS}?done=created&id={}", user.id))),
         Err(CreateError::Exists(email)) => {
-            let accounts = accounts(&state).await?;
+            let listing = accounts(&state).await?;
             Ok(refused(
                 vec![FieldError {
                     field: "email".into(),
                     message: format!("An account for {email} exists already."),
                 }],
                 StatusCode::CONFLICT,
-                &accounts,
+                &listing,
             ))
         }
         Err(e @ (CreateError::Email(_) | CreateError::Password)) => {
             // Checked above already; kept for completeness.
-            let accounts = accounts(&state).await?;
+            let listing = accounts(&state).await?;
             let field = if matches!(e, CreateError::Password) {
                 "password"
             } else {
@@ -148,7 +176,7 @@ pub async fn create_user(
                     message: crate::web::views::capitalised(&e.to_string()) + ".",
                 }],
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &accounts,
+                &listing,
             ))
         }
         Err(CreateError::Db(e)) => Err(AppError::db(e).into()),
@@ -165,7 +193,7 @@ fn account_id(raw: &str) -> Result<i32, AppError> {
 fn row_refused(
     status: StatusCode,
     signed_in: &SignedIn,
-    accounts: &[Account],
+    (accounts, organisations): (&[Account], &[(String, String)]),
     id: i32,
     control: &'static str,
     message: String,
@@ -176,7 +204,7 @@ fn row_refused(
         control,
         message,
     };
-    let view = UsersView::list(accounts, Some(notice), Some(row_error));
+    let view = UsersView::list(accounts, organisations, Some(notice), Some(row_error));
     users_response(status, signed_in, &view)
 }
 
@@ -197,11 +225,11 @@ async fn account_change(
         .into()),
         Err(AccountError::Db(e)) => Err(AppError::db(e).into()),
         Err(AccountError::Refused(message)) => {
-            let accounts = accounts(state).await?;
+            let (accounts, organisations) = accounts(state).await?;
             Ok(row_refused(
                 StatusCode::CONFLICT,
                 signed_in,
-                &accounts,
+                (&accounts, &organisations),
                 id,
                 control,
                 message,
@@ -222,7 +250,7 @@ pub async fn change_role(
     let role = match form.get("role").parse::<Role>() {
         Ok(role) => role,
         Err(_) => {
-            let accounts = accounts(&state).await?;
+            let (accounts, organisations) = accounts(&state).await?;
             if !accounts.iter().any(|a| a.id == id) {
                 return Err(AppError::NotFound {
                     what: format!("account #{id}"),
@@ -236,7 +264,7 @@ pub async fn change_role(
             return Ok(row_refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &signed_in,
-                &accounts,
+                (&accounts, &organisations),
                 id,
                 "role",
                 message,
@@ -292,4 +320,93 @@ pub async fn unlock_user(
     let by = signed_in.0.user.clone();
     let outcome = blocking(&state, move |conn| Ok(users::unlock(conn, id, &by))).await?;
     account_change(&signed_in, &state, id, "access", outcome, "unlocked").await
+}
+
+/// The memberships a form asks for: `None` for every organisation (`every` ticked), else each
+/// organisation given a role (`org` = `slug:role`, one per organisation); or why not.
+fn asked_memberships(
+    form: &forms::Form,
+    known: &[(String, String)],
+) -> Result<Option<Vec<(String, Role)>>, String> {
+    if form.get("every") == "on" {
+        return Ok(None);
+    }
+    let mut list: Vec<(String, Role)> = Vec::new();
+    for value in form.all("org") {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let (slug, role) = value
+            .split_once(':')
+            .filter(|(slug, _)| known.iter().any(|(s, _)| s == slug))
+            .ok_or_else(|| format!("'{value}' is not an organisation with a role."))?;
+        let role = role
+            .parse::<Role>()
+            .map_err(|_| format!("'{role}' is not a role: choose viewer, editor or admin."))?;
+        if list.iter().any(|(s, _)| s == slug) {
+            return Err(format!("{slug} is given two roles: give it one."));
+        }
+        list.push((slug.to_string(), role));
+    }
+    if list.is_empty() {
+        return Err(
+            "Give the account a role in at least one organisation, or tick every organisation."
+                .into(),
+        );
+    }
+    list.sort();
+    Ok(Some(list))
+}
+
+/// `POST /workspace/admin/users/{id}/memberships`: the organisations an account sees, with its
+/// role in each, or every organisation. Audited (`change_memberships`); applies at the
+/// account's next request.
+pub async fn change_memberships(
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = account_id(&path)?;
+    let (accounts, organisations) = accounts(&state).await?;
+    if !accounts.iter().any(|a| a.id == id) {
+        return Err(AppError::NotFound {
+            what: format!("account #{id}"),
+        }
+        .into());
+    }
+    let memberships = match asked_memberships(&form, &organisations) {
+        Ok(memberships) => memberships,
+        Err(message) => {
+            return Ok(row_refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &signed_in,
+                (&accounts, &organisations),
+                id,
+                "organisations",
+                message,
+            ));
+        }
+    };
+    let by = signed_in.0.user.clone();
+    let outcome = blocking(&state, move |conn| {
+        Ok(users::set_memberships(
+            conn,
+            id,
+            memberships.as_deref(),
+            Some(&by),
+        ))
+    })
+    .await?;
+    account_change(
+        &signed_in,
+        &state,
+        id,
+        "organisations",
+        outcome,
+        "memberships",
+    )
+    .await
 }

@@ -35,29 +35,40 @@ pub fn typed_scopes(form: &Form) -> Vec<String> {
         .collect()
 }
 
+/// The organisations a client acts on, in words.
+fn organisations_text(client: &ApiClient) -> String {
+    match &client.organisations {
+        None => "Every organisation".to_string(),
+        Some(list) => list.join(", "),
+    }
+}
+
 /// The list, and the create form keeping what was `typed` in it, with its `errors`.
 pub fn clients_markup(
     session: &Session,
     list: &[ApiClient],
+    organisations: &[(String, String)],
     notice_: Option<&Notice>,
     typed: &Form,
     errors: &[FieldError],
 ) -> Markup {
     let csrf = &session.csrf_token;
     let ticked = typed_scopes(typed);
+    let ticked_organisations = typed.all("organisation");
     html! {
         (bar(session, HOME))
         (breadcrumb("API clients"))
         h1 { "API clients" }
         (notice(notice_))
         p { "Programs (procurement tools) get short-lived API tokens at " code { "POST /oauth/token" } " with a client's id and secret (the client credentials grant). A revoked client gets no new token." }
-        (Table::new("vendors clients", html! { "API clients (" (list.len()) "), oldest first" }, &["Client id", "Name", "Scopes", "Created", "State", "Revoke"]).render(html! {
-            @if list.is_empty() { tr { td colspan="6" { "No client yet." } } }
+        (Table::new("vendors clients", html! { "API clients (" (list.len()) "), oldest first" }, &["Client id", "Name", "Scopes", "Organisations", "Created", "State", "Revoke"]).render(html! {
+            @if list.is_empty() { tr { td colspan="7" { "No client yet." } } }
             @for c in list {
                 tr id={ "client-" (c.client_id) } {
                     th scope="row" data-label="Client id" { code { (c.client_id) } }
                     td data-label="Name" { (c.name) }
                     td data-label="Scopes" { (c.scopes.join(" ")) }
+                    td data-label="Organisations" { (organisations_text(c)) }
                     td data-label="Created" { (when(c.created_at)) }
                     td data-label="State" {
                         @match c.revoked_at { Some(at) => { strong { "Revoked" } " on " (when(at)) }, None => "Active" }
@@ -94,6 +105,18 @@ pub fn clients_markup(
                 }
                 (field_error(errors, "scopes"))
             }
+            fieldset #organisations aria-describedby=[described_by(errors, "organisation")] {
+                legend { "Organisations: those its tokens act on (none ticked: every organisation)" }
+                @for (slug, name) in organisations {
+                    div.check {
+                        input type="checkbox" id={ "organisation-" (slug) } name="organisation" value=(slug)
+                            checked[ticked_organisations.iter().any(|s| s == slug)];
+                        label for={ "organisation-" (slug) } { (name) " (" code { (slug) } ")" }
+                    }
+                }
+                p.note { "Anything of another organisation does not exist for the client's tokens (404)." }
+                (field_error(errors, "organisation"))
+            }
             p.note { "The secret is shown once, on the next page: it is not stored and cannot be shown again." }
             button type="submit" { "Create the client" }
         }
@@ -114,6 +137,7 @@ pub fn created_page(session: &Session, client: &ApiClient, secret: &str, example
             div { dt { "Client id" } dd { code #client-id { (client.client_id) } } }
             div { dt { "Client secret" } dd { code #client-secret { (secret) } } }
             div { dt { "Scopes" } dd { (client.scopes.join(" ")) } }
+            div { dt { "Organisations" } dd { (organisations_text(client)) } }
         }
         p { "The program gets a token (valid for a few minutes) with:" }
         pre tabindex="0" { code { (example) } }

@@ -15,7 +15,7 @@ use crate::web::workspace::forms::Form;
 /// A refused change on one account's row.
 pub struct RowError {
     pub id: i32,
-    /// Which control of the row: "role" or "access".
+    /// Which control of the row: "role", "organisations" or "access".
     pub control: &'static str,
     pub message: String,
 }
@@ -23,6 +23,8 @@ pub struct RowError {
 /// The accounts page: the list, and the create form.
 pub struct UsersView<'a> {
     pub accounts: &'a [Account],
+    /// Every organisation (slug, name), for the memberships forms.
+    pub organisations: &'a [(String, String)],
     pub notice: Option<Notice>,
     /// What was typed in a refused create form; the passwords in it are never shown again.
     pub typed: &'a Form,
@@ -34,12 +36,14 @@ impl<'a> UsersView<'a> {
     /// The list, with an empty create form.
     pub fn list(
         accounts: &'a [Account],
+        organisations: &'a [(String, String)],
         notice: Option<Notice>,
         row_error: Option<RowError>,
     ) -> Self {
         const EMPTY: &Form = &Form(Vec::new());
         UsersView {
             accounts,
+            organisations,
             notice,
             typed: EMPTY,
             errors: Vec::new(),
@@ -70,6 +74,62 @@ fn account_state(a: &Account) -> Markup {
     }
 }
 
+/// The organisations an account sees, in words.
+fn memberships_text(a: &Account) -> String {
+    match &a.memberships {
+        None => "Every organisation".to_string(),
+        Some(list) => list
+            .iter()
+            .map(|(slug, role)| format!("{slug} ({})", role.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The form that sets the organisations an account sees and its role in each, or every
+/// organisation with its account role.
+fn memberships_form(
+    a: &Account,
+    organisations: &[(String, String)],
+    csrf: &str,
+    described: Option<String>,
+) -> Markup {
+    let role_in = |slug: &str| {
+        a.memberships
+            .as_ref()
+            .and_then(|list| list.iter().find(|(s, _)| s == slug).map(|(_, r)| *r))
+    };
+    html! {
+        details {
+            summary { "Change organisations" span.visually-hidden { " of " (a.email) } }
+            form.stacked method="post" action={ (USERS) "/" (a.id) "/memberships" } {
+                input type="hidden" name="csrf" value=(csrf);
+                fieldset aria-describedby=[described] {
+                    legend { "Organisations " (a.email) " sees, with the role in each" }
+                    div.check {
+                        input type="checkbox" id={ "every-" (a.id) } name="every" value="on" checked[a.memberships.is_none()];
+                        label for={ "every-" (a.id) } { "Every organisation, as " (a.role.as_str()) " (the admin pages need it)" }
+                    }
+                    @for (slug, name) in organisations {
+                        @let id = format!("org-{}-{slug}", a.id);
+                        @let current = role_in(slug);
+                        div.field {
+                            label for=(id) { (name) }
+                            select id=(id) name="org" {
+                                option value="" selected[current.is_none()] { "not a member" }
+                                @for role in [Role::Viewer, Role::Editor, Role::Admin] {
+                                    option value={ (slug) ":" (role.as_str()) } selected[current == Some(role)] { (role.as_str()) }
+                                }
+                            }
+                        }
+                    }
+                }
+                button type="submit" { "Save organisations" span.visually-hidden { " of " (a.email) } }
+            }
+        }
+    }
+}
+
 pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
     let me = session.user.id;
     let csrf = &session.csrf_token;
@@ -79,15 +139,22 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
         (breadcrumb("Accounts"))
         h1 { "Accounts" }
         (notice(view.notice.as_ref()))
-        p { "Viewers read, editors edit the registry, admins also manage accounts, API clients and organisation settings. An account is never deleted: disable it, and it cannot sign in and its sessions end." }
-        (Table::new("vendors accounts", html! { "Accounts (" (view.accounts.len()) "), by e-mail" }, &["E-mail", "Role", "Created", "Last sign-in", "State", "Change"]).render(html! {
+        p { "Viewers read, editors edit the registry, admins also manage accounts, API clients and organisation settings. An account sees every organisation, or only those it is a member of, with a role in each (the others do not exist for it); the admin pages are for admins of every organisation. An account is never deleted: disable it, and it cannot sign in and its sessions end." }
+        (Table::new("vendors accounts", html! { "Accounts (" (view.accounts.len()) "), by e-mail" }, &["E-mail", "Role", "Organisations", "Created", "Last sign-in", "State", "Change"]).render(html! {
             @for a in view.accounts {
                 @let row_error = view.row_error.as_ref().filter(|e| e.id == a.id);
                 @let role_error = row_error.filter(|e| e.control == "role").map(|_| format!("role-{}-error", a.id));
                 @let access_error = row_error.filter(|e| e.control == "access").map(|_| format!("access-{}-error", a.id));
+                @let organisations_error = row_error.filter(|e| e.control == "organisations").map(|_| format!("organisations-{}-error", a.id));
                 tr id={ "user-" (a.id) } {
                     th scope="row" data-label="E-mail" { (a.email) @if a.id == me { " (you)" } }
                     td data-label="Role" { (a.role.as_str()) }
+                    td data-label="Organisations" {
+                        (memberships_text(a))
+                        @if a.id != me {
+                            (memberships_form(a, view.organisations, csrf, organisations_error))
+                        }
+                    }
                     td data-label="Created" { (when(a.created_at)) }
                     td data-label="Last sign-in" {
                         @match a.last_sign_in { Some(t) => (when(t)), None => "Never" }
