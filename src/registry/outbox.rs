@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
+use crate::db::rows::{DeliveryAttemptRow, DeliveryRow};
 use crate::db::schema::{changes, deliveries, delivery_attempts, outbox_events};
 use crate::db::{DbConnection, DbError};
 
@@ -374,4 +375,66 @@ pub fn proof(conn: &mut DbConnection, org_id: i32, change_id: i32) -> Result<Vec
             deliveries::last_error,
         ))
         .load(conn)?)
+}
+
+/// The newest `limit` deliveries with their attempts (oldest attempt first): the admins' view.
+pub fn recent(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> Result<Vec<(DeliveryRow, Vec<DeliveryAttemptRow>)>, DbError> {
+    let rows: Vec<DeliveryRow> = deliveries::table
+        .order(deliveries::id.desc())
+        .limit(limit)
+        .load(conn)?;
+    let attempts: Vec<DeliveryAttemptRow> = delivery_attempts::table
+        .filter(delivery_attempts::delivery_id.eq_any(rows.iter().map(|d| d.id)))
+        .order(delivery_attempts::id)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|d| {
+            let of: Vec<DeliveryAttemptRow> = attempts
+                .iter()
+                .filter(|a| a.delivery_id == d.id)
+                .cloned()
+                .collect();
+            (d, of)
+        })
+        .collect())
+}
+
+/// Sends delivery `id` again at once, with the same id (delivered or given up before: a replay
+/// an admin asked for). Audited.
+pub fn replay(conn: &mut DbConnection, id: i32, actor: &str) -> Result<bool, DbError> {
+    conn.write_transaction(|conn| {
+        let Some(d) = deliveries::table
+            .find(id)
+            .first::<DeliveryRow>(conn)
+            .optional()?
+        else {
+            return Ok(false);
+        };
+        let at = crate::date::now();
+        diesel::update(deliveries::table.find(id))
+            .set((
+                deliveries::next_attempt_at.eq(at),
+                deliveries::delivered_at.eq(None::<NaiveDateTime>),
+                deliveries::failed_at.eq(None::<NaiveDateTime>),
+                deliveries::claimed_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        crate::audit::audit(
+            conn,
+            crate::audit::AuditEvent {
+                actor,
+                action: "replay",
+                entity: "delivery",
+                entity_id: id,
+                organisation_id: Some(d.organisation_id),
+                before: None,
+                after: None,
+            },
+        )?;
+        Ok(true)
+    })
 }

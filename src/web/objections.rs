@@ -66,13 +66,7 @@ async fn form(
         Ok(found) => found,
         Err(closed) => return Ok(closed),
     };
-    let c = Objected {
-        slug: &slug,
-        organisation: &name,
-        change_id: change.id,
-        summary: &change.summary,
-        effective_on: change.effective_on,
-    };
+    let c = Objected::new(&slug, &name, &change);
     Ok(page(
         StatusCode::OK,
         objection_page(
@@ -94,13 +88,7 @@ async fn object(
         Ok(found) => found,
         Err(closed) => return Ok(closed),
     };
-    let c = Objected {
-        slug: &slug,
-        organisation: &name,
-        change_id: change.id,
-        summary: &change.summary,
-        effective_on: change.effective_on,
-    };
+    let c = Objected::new(&slug, &name, &change);
     if !state.mail_enabled {
         return Ok(page(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -149,28 +149,13 @@ async fn confirm(
     path: web::Path<String>,
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let slug = path.into_inner();
-    let name = organisation_name(&state, &slug).await?;
-    let subscriber = match from_link(
+    follow(
         &state,
-        &slug,
+        path.into_inner(),
         query.into_inner().token,
-        Purpose::ConfirmSubscription,
+        Link::Confirm,
     )
-    .await?
-    {
-        Ok(s) => s,
-        Err(message) => return Ok(refused(&slug, &message)),
-    };
-    db(&state, move |conn| subscriber::confirm(conn, subscriber.id)).await?;
-    Ok(page(
-        StatusCode::OK,
-        answer_page(
-            "You are subscribed",
-            &slug,
-            html! { p { "You will get each change to " (name) "'s sub-processors by e-mail, on the day it is announced." } },
-        ),
-    ))
+    .await
 }
 
 async fn unsubscribe_form(
@@ -195,29 +180,58 @@ async fn unsubscribe(
     path: web::Path<String>,
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let slug = path.into_inner();
-    let name = organisation_name(&state, &slug).await?;
-    let subscriber = match from_link(
+    follow(
         &state,
-        &slug,
+        path.into_inner(),
         query.into_inner().token,
-        Purpose::Unsubscribe,
+        Link::Unsubscribe,
     )
-    .await?
-    {
+    .await
+}
+
+/// What a followed link does.
+#[derive(Clone, Copy)]
+enum Link {
+    Confirm,
+    Unsubscribe,
+}
+
+/// Follows a confirmation or unsubscribe link: checks its token, records the subscriber's
+/// choice, and says what it means.
+async fn follow(
+    state: &AppState,
+    slug: String,
+    token: Option<String>,
+    link: Link,
+) -> Result<HttpResponse, PageError> {
+    let name = organisation_name(state, &slug).await?;
+    let purpose = match link {
+        Link::Confirm => Purpose::ConfirmSubscription,
+        Link::Unsubscribe => Purpose::Unsubscribe,
+    };
+    let subscriber = match from_link(state, &slug, token, purpose).await? {
         Ok(s) => s,
         Err(message) => return Ok(refused(&slug, &message)),
     };
-    db(&state, move |conn| {
-        subscriber::unsubscribe(conn, subscriber.id)
+    db(state, move |conn| match link {
+        Link::Confirm => subscriber::confirm(conn, subscriber.id),
+        Link::Unsubscribe => subscriber::unsubscribe(conn, subscriber.id),
     })
     .await?;
+    let (title, said) = match link {
+        Link::Confirm => (
+            "You are subscribed",
+            format!(
+                "You will get each change to {name}'s sub-processors by e-mail, on the day it is announced."
+            ),
+        ),
+        Link::Unsubscribe => (
+            "You are unsubscribed",
+            format!("No more e-mail about {name}'s sub-processors will be sent to you."),
+        ),
+    };
     Ok(page(
         StatusCode::OK,
-        answer_page(
-            "You are unsubscribed",
-            &slug,
-            html! { p { "No more e-mail about " (name) "'s sub-processors will be sent to you." } },
-        ),
+        answer_page(title, &slug, html! { p { (said) } }),
     ))
 }

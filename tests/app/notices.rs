@@ -525,3 +525,81 @@ async fn two_instances_sharing_the_outbox_send_each_message_once() {
     to.dedup();
     assert_eq!((mail.len(), to.len()), (30, 30), "each address once");
 }
+
+#[actix_web::test]
+async fn admins_register_a_webhook_see_subscribers_and_send_a_delivery_again() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with_mail(&smtp).await;
+    post_form(
+        &app,
+        "/arturia/subscribe",
+        &[("email", "reader@example.com")],
+    )
+    .await;
+    smtp.wait_for(1).await;
+    let admin = sign_in(&app, "admin@example.com", Role::Admin).await;
+    let (status, page) = get_as(&app, &admin, "/workspace/admin/notices").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("reader@example.com") && page.contains("not confirmed"),
+        "{page}"
+    );
+    assert!(
+        page.contains("subscription.confirm"),
+        "the delivery is listed"
+    );
+    // Subscribers' addresses stay private: not on the public list.
+    let (_, list) = app.get_text("/arturia/subprocessors").await;
+    assert!(!list.contains("reader@example.com"));
+
+    let receiver = Receiver::start(0);
+    let bad = [
+        ("csrf", admin.csrf.as_str()),
+        ("organisation", "arturia"),
+        ("url", "not a url"),
+    ];
+    let response = post_as(&app, &admin, "/workspace/admin/webhooks", &bad).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        crate::support::field_error(&html, "url").is_some(),
+        "{html}"
+    );
+    assert!(
+        crate::support::field_error(&html, "events").is_some(),
+        "{html}"
+    );
+    let form = [
+        ("csrf", admin.csrf.as_str()),
+        ("organisation", "arturia"),
+        ("url", receiver.url.as_str()),
+        ("events", "change.announced"),
+    ];
+    let response = post_as(&app, &admin, "/workspace/admin/webhooks", &form).await;
+    assert_eq!(response.status(), 201);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("whsec_"), "the secret, once");
+    let (_, page) = get_as(&app, &admin, "/workspace/admin/notices").await;
+    assert!(!page.contains("whsec_"), "never again");
+
+    // An editor cannot.
+    let editor = sign_in(&app, "editor@example.com", Role::Editor).await;
+    let (status, _) = get_as(&app, &editor, "/workspace/admin/notices").await;
+    assert_eq!(status, 403);
+
+    // Sending the confirmation again: same Message-ID.
+    let id: i32 = {
+        use crossborder::db::schema::deliveries;
+        use diesel::prelude::*;
+        deliveries::table
+            .select(deliveries::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let path = format!("/workspace/admin/deliveries/{id}/replay");
+    let response = post_as(&app, &admin, &path, &[("csrf", admin.csrf.as_str())]).await;
+    assert_eq!(response.status(), 303);
+    let mail = smtp.wait_for(2).await;
+    assert_eq!(mail.len(), 2);
+    assert_eq!(mail[0].header("Message-ID"), mail[1].header("Message-ID"));
+}

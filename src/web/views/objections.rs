@@ -16,6 +16,18 @@ pub struct Objected<'a> {
     pub effective_on: chrono::NaiveDate,
 }
 
+impl<'a> Objected<'a> {
+    pub fn new(slug: &'a str, organisation: &'a str, change: &'a crate::registry::Change) -> Self {
+        Objected {
+            slug,
+            organisation,
+            change_id: change.id,
+            summary: &change.summary,
+            effective_on: change.effective_on,
+        }
+    }
+}
+
 /// The form, refilled with `form` and its `errors`; `mail_enabled` false says how else to object.
 pub fn objection_page(
     c: &Objected,

@@ -3,15 +3,15 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::{GET, resource};
 use crate::registry::{organisation, outbox};
 use crate::web::error::{AppError, PageError};
 use crate::web::extract::Editor;
 use crate::web::{AppState, blocking};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/workspace/{org}/changes/{id}/notice.csv",
-        web::get().to(proof_csv),
+    cfg.service(
+        resource("/workspace/{org}/changes/{id}/notice.csv", GET).route(web::get().to(proof_csv)),
     );
 }
 

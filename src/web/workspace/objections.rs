@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 
 use super::forms::{self, Form, page, see_other};
+use super::{GET_POST, resource};
 use crate::registry::objection::{self, Outcome};
 use crate::registry::{EditError, change};
 use crate::web::error::{AppError, FieldError, PageError};
@@ -15,8 +16,11 @@ use crate::web::views::workspace::objections::objection_page;
 use crate::web::{AppState, blocking};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/workspace/{org}/objections/{id}", web::get().to(show))
-        .route("/workspace/{org}/objections/{id}", web::post().to(decide));
+    cfg.service(
+        resource("/workspace/{org}/objections/{id}", GET_POST)
+            .route(web::get().to(show))
+            .route(web::post().to(decide)),
+    );
 }
 
 /// The objection `id` of the organisation `slug` with its change's summary, or the 404.

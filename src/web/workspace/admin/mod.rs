@@ -1,6 +1,7 @@
 //! The workspace's admin pages (`/workspace/admin`): routes, the admin home, what they share.
 
 mod clients;
+mod notices;
 mod settings;
 mod users;
 
@@ -12,6 +13,7 @@ use maud::Markup;
 use super::forms::{self};
 use super::{GET, GET_POST, POST, resource};
 use crate::web::extract::Admin;
+use crate::web::views::workspace::admin::notices::NOTICES;
 use crate::web::views::workspace::admin::{self as view, CLIENTS, HOME, USERS, home_page};
 use crate::web::{AppState, blocking};
 
@@ -47,6 +49,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/workspace/admin/users/{id}/unlock", POST)
                 .route(web::post().to(users::unlock_user)),
+        )
+        .service(resource(NOTICES, GET).route(web::get().to(notices::page)))
+        .service(resource("/workspace/admin/webhooks", POST).route(web::post().to(notices::add)))
+        .service(
+            resource("/workspace/admin/webhooks/{id}/remove", POST)
+                .route(web::post().to(notices::remove)),
+        )
+        .service(
+            resource("/workspace/admin/deliveries/{id}/replay", POST)
+                .route(web::post().to(notices::replay)),
         )
         .service(
             resource(CLIENTS, GET_POST)

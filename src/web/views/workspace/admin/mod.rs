@@ -3,6 +3,7 @@
 //! `web::workspace::admin`.
 
 pub mod clients;
+pub mod notices;
 pub mod settings;
 pub mod users;
 
@@ -89,6 +90,9 @@ pub fn home_page(
                 (accounts.len()) " account(s), " (admins) " enabled admin(s)"
                 @if disabled > 0 { ", " (disabled) " disabled" }
                 ". Create accounts, change roles, disable or enable sign-in."
+            }
+            li {
+                a href=(notices::NOTICES) { "Notice" } ": webhooks (register, remove), subscribers, and the latest deliveries with their attempts (send one again)."
             }
             li {
                 a href=(CLIENTS) { "API clients" } ": "

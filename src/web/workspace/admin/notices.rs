@@ -1,0 +1,193 @@
+//! The admins' page of notice: webhooks (register, remove), subscribers, the latest deliveries
+//! and their attempts (send one again).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::{admin_page, query};
+use crate::registry::webhook::{self, Webhook};
+use crate::registry::{EditError, organisation, outbox, subscriber};
+use crate::values::WebUrl;
+use crate::web::error::{AppError, FieldError, PageError};
+use crate::web::extract::{Admin, PostedForm};
+use crate::web::views::workspace::admin::Notice;
+use crate::web::views::workspace::admin::notices::{NOTICES, NoticesPage, notices_page};
+use crate::web::workspace::forms::{self, Form, see_other};
+use crate::web::{AppState, blocking};
+
+/// The latest deliveries shown.
+const SHOWN: i64 = 100;
+
+struct Data {
+    webhooks: Vec<Webhook>,
+    organisations: Vec<(String, String)>,
+    subscribers: Vec<(String, Vec<subscriber::Subscriber>)>,
+    deliveries: Vec<(
+        crate::db::rows::DeliveryRow,
+        Vec<crate::db::rows::DeliveryAttemptRow>,
+    )>,
+}
+
+async fn data(state: &AppState) -> Result<Data, AppError> {
+    blocking(state, |conn| {
+        let orgs = organisation::list(conn)?;
+        let mut subscribers = Vec::new();
+        for o in &orgs {
+            subscribers.push((o.slug.clone(), subscriber::list(conn, o.id)?));
+        }
+        Ok(Data {
+            webhooks: webhook::list(conn, None)?,
+            organisations: orgs.into_iter().map(|o| (o.slug, o.name)).collect(),
+            subscribers,
+            deliveries: outbox::recent(conn, SHOWN)?,
+        })
+    })
+    .await
+}
+
+fn render(
+    signed_in: &crate::web::extract::SignedIn,
+    d: &Data,
+    created: Option<(&Webhook, &str)>,
+    done: Option<&Notice>,
+    (form, errors): (&Form, &[FieldError]),
+    status: StatusCode,
+) -> HttpResponse {
+    let page = NoticesPage {
+        webhooks: &d.webhooks,
+        organisations: &d.organisations,
+        subscribers: &d.subscribers,
+        deliveries: &d.deliveries,
+        created,
+    };
+    admin_page(
+        status,
+        "Notice",
+        notices_page(&signed_in.0, &page, done, (form, errors)),
+    )
+}
+
+/// `GET /workspace/admin/notices`.
+pub async fn page(
+    Admin(signed_in): Admin,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let d = data(&state).await?;
+    let done = match query(&req, "done").as_deref() {
+        Some("removed") => Some(Notice::Done(
+            "The webhook is removed: nothing more is sent to it.".into(),
+        )),
+        Some("replayed") => Some(Notice::Done(
+            "The delivery is sent again, with the same id.".into(),
+        )),
+        _ => None,
+    };
+    Ok(render(
+        &signed_in,
+        &d,
+        None,
+        done.as_ref(),
+        (&Form(Vec::new()), &[]),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /workspace/admin/webhooks`: registers an endpoint; its secret is shown once.
+pub async fn add(
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Admin>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let mut errors = Vec::new();
+    let url = WebUrl::parse(form.get("url").trim())
+        .map_err(|e| errors.push(FieldError::new("url", e)))
+        .ok();
+    let events = webhook::events(&form.all("events"))
+        .map_err(|e| errors.push(FieldError::new("events", e)))
+        .ok();
+    let slug = form.get("organisation");
+    let (Some(url), Some(events)) = (url, events) else {
+        let d = data(&state).await?;
+        return Ok(render(
+            &signed_in,
+            &d,
+            None,
+            None,
+            (&form, &errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    let actor = forms::actor(&signed_in);
+    let s = slug.clone();
+    let added = forms::run_edit(&state, move |conn| {
+        webhook::add(conn, &s, &url, &events, &actor)
+    })
+    .await?;
+    let d = data(&state).await?;
+    match added {
+        Ok((hook, secret)) => Ok(render(
+            &signed_in,
+            &d,
+            Some((&hook, &secret)),
+            None,
+            (&Form(Vec::new()), &[]),
+            StatusCode::CREATED,
+        )),
+        Err(EditError::NotFound(_)) => {
+            let errors = [FieldError::new(
+                "organisation",
+                format!("there is no organisation '{slug}'"),
+            )];
+            Ok(render(
+                &signed_in,
+                &d,
+                None,
+                None,
+                (&form, &errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(e) => Err(AppError::from(e).into()),
+    }
+}
+
+/// `POST /workspace/admin/webhooks/{id}/remove`.
+pub async fn remove(
+    PostedForm { signed_in, .. }: PostedForm<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let actor = forms::actor(&signed_in);
+    forms::run_edit(&state, move |conn| {
+        let slug = webhook::list(conn, None)?
+            .into_iter()
+            .find(|h| h.id == id)
+            .map(|h| h.organisation)
+            .ok_or(EditError::NotFound("webhook"))?;
+        webhook::remove(conn, &slug, id, &actor)
+    })
+    .await?
+    .map_err(AppError::from)?;
+    Ok(see_other(format!("{NOTICES}?done=removed")))
+}
+
+/// `POST /workspace/admin/deliveries/{id}/replay`: sends a delivery again, with the same id.
+pub async fn replay(
+    PostedForm { signed_in, .. }: PostedForm<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let actor = forms::actor(&signed_in);
+    let found = blocking(&state, move |conn| outbox::replay(conn, id, &actor)).await?;
+    if !found {
+        return Err(AppError::NotFound {
+            what: format!("delivery {id}"),
+        }
+        .into());
+    }
+    Ok(see_other(format!("{NOTICES}?done=replayed")))
+}
