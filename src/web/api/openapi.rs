@@ -201,7 +201,7 @@ impl Modify for ErrorResponses {
             if let Some(op) = item.get.as_mut() {
                 document_errors(op, &[READ_ERRORS], "application/problem+json", "Problem");
             }
-            for op in [item.post.as_mut(), item.put.as_mut()]
+            for op in [item.post.as_mut(), item.put.as_mut(), item.delete.as_mut()]
                 .into_iter()
                 .flatten()
             {

@@ -8,7 +8,7 @@ use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, Para
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::Ref;
 use utoipa::openapi::schema::{
-    ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+    ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::{RefOr, Required};
 
@@ -49,9 +49,11 @@ fn list_schema() -> Schema {
     let transfer = ObjectBuilder::new()
         .property(
             "country",
-            string().description(Some(
-                "ISO 3166-1 alpha-2, or null when the source names none",
-            )),
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
+                .description(Some(
+                    "ISO 3166-1 alpha-2, or null when the source names none",
+                )),
         )
         .property("data_categories", vocabulary::data_categories())
         .property(
