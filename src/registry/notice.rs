@@ -19,9 +19,26 @@ pub struct Notice {
 /// The notice of change `id`; `None` when there is no such change.
 pub fn of_change(conn: &mut DbConnection, id: i32) -> Result<Option<Notice>, DbError> {
     conn.transaction(|conn| {
-        let Some(change) = change::find(conn, id)? else {
+        let Some(mut change) = change::find(conn, id)? else {
             return Ok(None);
         };
+        // A rescheduling is told as the change it moved, on its new day: objections are to that
+        // change (its page follows the move).
+        while change.kind == ChangeKind::Rescheduled {
+            let Some(moved) = change
+                .amends
+                .map(|a| change::find(conn, a))
+                .transpose()?
+                .flatten()
+            else {
+                break;
+            };
+            change = Change {
+                effective_on: change.effective_on,
+                moved_from: Some(moved.moved_from.unwrap_or(moved.effective_on)),
+                ..moved
+            };
+        }
         let slug: String = changes::table
             .inner_join(organisations::table)
             .filter(changes::id.eq(id))

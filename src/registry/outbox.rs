@@ -182,6 +182,15 @@ pub fn effective_events(
     if due.is_empty() {
         return Ok(0);
     }
+    // A change moved to another day takes effect on its rescheduling's day: that one is told.
+    let moved: Vec<Option<i32>> = changes::table
+        .filter(changes::amends.eq_any(due.iter().map(|(_, c)| *c)))
+        .select(changes::amends)
+        .load(conn)?;
+    let due: Vec<(i32, i32)> = due
+        .into_iter()
+        .filter(|(_, c)| !moved.contains(&Some(*c)))
+        .collect();
     let done: Vec<Option<i32>> = outbox_events::table
         .filter(outbox_events::kind.eq(effective))
         .filter(outbox_events::change_id.eq_any(due.iter().map(|(_, c)| *c)))

@@ -603,3 +603,52 @@ async fn admins_register_a_webhook_see_subscribers_and_send_a_delivery_again() {
     assert_eq!(mail.len(), 2);
     assert_eq!(mail[0].header("Message-ID"), mail[1].header("Message-ID"));
 }
+
+#[actix_web::test]
+async fn a_moved_change_is_told_again_with_its_new_day_and_objections_follow_it() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with_mail(&smtp).await;
+    post_form(
+        &app,
+        "/arturia/subscribe",
+        &[("email", "reader@example.com")],
+    )
+    .await;
+    let mail = smtp.wait_for(1).await;
+    let confirm = link(
+        &mail[0].text(),
+        &app,
+        "/arturia/subscriptions/confirm?token=",
+    );
+    app.get_text(&confirm).await;
+    let token = app.token("procurement-tool", ALL_SCOPES);
+    let mut vendor = new_vendor("moved-cdn", "Moved CDN");
+    vendor["status"] = json!("active");
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
+    let announced = last_change(&app);
+    smtp.wait_for(2).await;
+
+    // Moved ten days later: told again, with the new day and the same objection page.
+    let later = (crossborder::date::today() + chrono::Duration::days(40)).to_string();
+    vendor.as_object_mut().unwrap().remove("transfers");
+    vendor["active_from"] = json!(later);
+    let path = "/api/v1/organisations/arturia/vendors/moved-cdn";
+    let current = send(app.api(Method::GET, path, &token)).await;
+    let version = current.ok(200)["version"].as_i64().unwrap();
+    let request = app
+        .api(Method::PUT, path, &token)
+        .header("If-Match", format!("\"{version}\""))
+        .json(&vendor);
+    send(request).await.ok(200);
+    let mail = smtp.wait_for(3).await;
+    assert_eq!(mail.len(), 3);
+    let text = mail[2].text();
+    assert!(text.contains(&later), "{text}");
+    let object = format!("/arturia/changes/{announced}/object");
+    assert!(text.contains(&object), "{text}");
+    let (status, page) = app.get_text(&object).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&later), "{page}");
+}
