@@ -16,8 +16,10 @@ use crate::db::{DbConnection, DbError};
 
 /// How long a delivery is retried before it is given up.
 pub const RETRY_FOR: Duration = Duration::days(3);
-/// How long a worker holds what it claimed: another instance takes it over after that.
-pub const HOLD: Duration = Duration::minutes(2);
+/// How long a worker holds what it claimed: another instance takes it over after that. Longer
+/// than a round can take (`notify::worker`: 10 deliveries, each given at most 20 s), or a slow
+/// round would see its messages sent twice.
+pub const HOLD: Duration = Duration::minutes(10);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, IntoStaticStr, Serialize)]
 #[strum(serialize_all = "lowercase")]
