@@ -133,6 +133,28 @@ async fn a_subscriber_confirms_then_gets_each_announcement_and_can_leave_in_one_
         );
     }
 
+    // Proof of notice: the subscriber, and when the SMTP server accepted the message.
+    let editor = sign_in(&app, "editor@example.com", Role::Editor).await;
+    let proof = format!(
+        "/workspace/arturia/changes/{}/notice.csv",
+        last_change(&app)
+    );
+    let (status, csv) = get_as(&app, &editor, &proof).await;
+    assert_eq!(status, 200);
+    let row = csv
+        .lines()
+        .find(|l| l.contains("reader@example.com"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(
+        row.contains(",email,") && row.contains("change.announced,"),
+        "{row}"
+    );
+    assert_eq!(
+        row.split(',').nth(5).map(|d| d.len()),
+        Some(20),
+        "delivered at: {row}"
+    );
+
     // One click, as a mail client does it (RFC 8058): no more messages.
     let unsubscribe = announcement.header("List-Unsubscribe").unwrap();
     let url = unsubscribe.trim_start_matches('<').trim_end_matches('>');
@@ -382,7 +404,9 @@ async fn an_objection_is_confirmed_by_email_seen_by_officers_and_answered() {
     let (_, dashboard) = get_as(&app, &s, "/workspace").await;
     assert!(!dashboard.contains("Ana Lima"), "no longer open");
 
-    // Proof of notice: who was told of the change.
+    // Proof of notice: who was told of the change, linked from the vendor's page.
+    let (_, vendor_page) = get_as(&app, &s, "/workspace/arturia/vendors/objected-cdn").await;
+    assert!(vendor_page.contains(&format!("/workspace/arturia/changes/{change}/notice.csv")));
     let (status, csv) = get_as(
         &app,
         &s,

@@ -266,7 +266,15 @@ pub fn vendor_page(
             }
             h2 { "Announcements" }
             @if changes.is_empty() { p { "Nothing announced." } }
-            ul { @for c in &changes { li { (c.summary) ": announced " (c.announced_on) ", takes effect " (c.effective_on) @if c.effective_on > today { " (upcoming)" } } } }
+            ul {
+                @for c in &changes {
+                    li {
+                        (c.summary) ": announced " (c.announced_on) ", takes effect " (c.effective_on)
+                        @if c.effective_on > today { " (upcoming)" }
+                        " — " a href={ "/workspace/" (registry.organisation.slug) "/changes/" (c.id) "/notice.csv" } { "who was told of change " (c.id) " (CSV)" }
+                    }
+                }
+            }
             (published_versions(registry, versions, rules))
             h2 { "Audit trail" }
             @if trail.is_empty() { p { "No recorded change." } }
