@@ -4,6 +4,7 @@
 
 pub mod clients;
 mod jwks;
+pub mod reminders;
 mod secrets;
 pub mod sessions;
 pub mod throttle;

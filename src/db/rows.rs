@@ -364,3 +364,13 @@ pub struct ObjectionRow {
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<String>,
 }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = reminders, treat_none_as_default_value = false)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderRow {
+    pub user_id: i32,
+    pub weekly: i32,
+    pub calendar_token: Option<String>,
+    pub reminded_on: Option<NaiveDate>,
+}

@@ -313,6 +313,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reminders (user_id) {
+        user_id -> Integer,
+        weekly -> Integer,
+        calendar_token -> Nullable<Text>,
+        reminded_on -> Nullable<Date>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(vendors -> organisations (organisation_id));
 diesel::joinable!(intake_requests -> organisations (organisation_id));
@@ -355,4 +364,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     link_keys,
     webhooks,
     objections,
+    reminders,
 );

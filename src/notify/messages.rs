@@ -93,6 +93,7 @@ pub fn render(kind: &str, payload: &str, base: &str) -> Result<Rendered, String>
             &serde_json::from_str(payload).map_err(bad)?,
             base,
         )),
+        "reminders.weekly" => Ok(weekly(&serde_json::from_str(payload).map_err(bad)?, base)),
         other => Err(format!("no message is known for '{other}'")),
     }
 }
@@ -318,6 +319,56 @@ fn objection_outcome(m: &ObjectionOutcomeMessage, base: &str) -> Rendered {
             blockquote { (c.summary) }
             p { "Note from " (org.name) ": " (m.note) }
             p { a href=(list) { "The list of sub-processors" } }
+        },
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+        unsubscribe: None,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WeeklyMessage {
+    pub today: String,
+    pub items: Vec<crate::registry::due::Due>,
+}
+
+fn weekly(m: &WeeklyMessage, base: &str) -> Rendered {
+    let overdue = m.items.iter().filter(|d| d.overdue).count();
+    let subject = format!(
+        "What falls due: {} item(s), {overdue} overdue (week of {})",
+        m.items.len(),
+        m.today
+    );
+    let settings = format!("{base}/workspace/reminders");
+    let line = |d: &crate::registry::due::Due| {
+        format!(
+            "{}{}: {} ({})",
+            if d.overdue { "OVERDUE " } else { "" },
+            d.on,
+            d.what,
+            d.organisation
+        )
+    };
+    let mut text = format!("What falls due by two weeks from {}:\n\n", m.today);
+    if m.items.is_empty() {
+        text.push_str("Nothing.\n");
+    }
+    for d in &m.items {
+        text.push_str(&format!("- {}\n", line(d)));
+    }
+    text.push_str(&format!(
+        "\nStop these e-mails or get a calendar feed: {settings}\n"
+    ));
+    let html = page(
+        &subject,
+        html! {
+            h1 style="font-size: 1.3rem" { "What falls due by two weeks from " (m.today) }
+            @if m.items.is_empty() { p { "Nothing." } }
+            ul { @for d in &m.items { li { @if d.overdue { strong { "Overdue " } } (d.on) ": " (d.what) " (" (d.organisation) ")" } } }
+            p style="font-size: .9rem" { a href=(settings) { "Stop these e-mails or get a calendar feed" } }
         },
     );
     Rendered {

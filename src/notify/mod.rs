@@ -4,6 +4,7 @@
 pub mod fanout;
 pub mod mail;
 pub mod messages;
+pub mod reminders;
 pub mod webhooks;
 pub mod worker;
 

@@ -54,6 +54,7 @@ impl Worker {
             let mut conn = db.get()?;
             let key = link::key(&mut conn)?;
             outbox::effective_events(&mut conn, today(), now())?;
+            super::reminders::queue_weekly(&mut conn, today())?;
             outbox::fan_out(&mut conn, BATCH, now(), |conn, event| {
                 fanout::deliveries(conn, rules, &key, event)
             })?;

@@ -4,6 +4,7 @@
 
 pub mod certification;
 pub mod change;
+pub mod due;
 pub mod edit;
 pub mod evidence;
 pub mod export;

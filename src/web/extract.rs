@@ -89,6 +89,15 @@ pub trait Poster {
     }
 }
 
+/// Any signed-in account (its own settings).
+pub struct Member;
+
+impl Poster for Member {
+    fn check(_: &SignedIn) -> Result<(), AppError> {
+        Ok(())
+    }
+}
+
 impl Poster for Editor {
     fn check(signed_in: &SignedIn) -> Result<(), AppError> {
         require_editor(signed_in)

@@ -264,7 +264,7 @@ async fn a_webhook_gets_each_event_signed_and_retried_with_the_same_id_until_it_
             if attempts == 1 || start.elapsed() > Duration::from_secs(10) {
                 break;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
         }
         let (error, next): (Option<String>, chrono::NaiveDateTime) = deliveries::table
             .filter(deliveries::channel.eq("webhook"))
@@ -675,4 +675,83 @@ async fn a_moved_change_is_told_again_with_its_new_day_and_objections_follow_it(
     let (status, page) = app.get_text(&object).await;
     assert_eq!(status, 200);
     assert!(page.contains(&later), "{page}");
+}
+
+#[actix_web::test]
+async fn an_officer_gets_a_weekly_email_of_what_falls_due_and_a_calendar_feed() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with_mail(&smtp).await;
+    // A vendor still on the 2010 SCCs, whose contracts stopped counting on 2022-12-27.
+    let token = app.token("procurement-tool", ALL_SCOPES);
+    let mut vendor = new_vendor("old-scc-cdn", "Old SCC CDN");
+    vendor["status"] = json!("active");
+    vendor["transfers"] = json!([{"country": "US", "data_categories": ["usage"],
+        "mechanisms": [{"id": "scc_2010", "signed_on": "2015-03-01"}]}]);
+    create_vendor(&app, &token, "arturia", &vendor)
+        .await
+        .ok(201);
+    let s = sign_in(&app, "officer@example.com", Role::Viewer).await;
+    let (status, page) = get_as(&app, &s, "/workspace/reminders").await;
+    assert_eq!(status, 200);
+    // The examples' certifications were last verified years ago.
+    assert!(
+        page.contains("Overdue: ") && page.contains("certification again"),
+        "{page}"
+    );
+    assert!(
+        page.contains("replace the 2010 SCCs of Old SCC CDN to United States"),
+        "{page}"
+    );
+    assert!(page.contains("until 2022-12-27"), "{page}");
+    assert!(page.contains("takes effect: Old SCC CDN"), "{page}");
+
+    let on = [("csrf", s.csrf.as_str()), ("weekly", "on")];
+    assert_eq!(
+        post_as(&app, &s, "/workspace/reminders", &on)
+            .await
+            .status(),
+        200
+    );
+    let mail = smtp.wait_for(1).await;
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].to, ["officer@example.com"]);
+    assert!(
+        mail[0]
+            .header("Subject")
+            .unwrap()
+            .starts_with("What falls due")
+    );
+    assert!(mail[0].text().contains("OVERDUE"), "{}", mail[0].text());
+    actix_web::rt::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(smtp.messages().len(), 1, "once a week");
+
+    let calendar_path = |html: &str| {
+        let start = html.find("/calendar/").unwrap_or_else(|| panic!("{html}"));
+        html[start..].split('<').next().unwrap().to_string()
+    };
+    let make = [("csrf", s.csrf.as_str())];
+    let response = post_as(&app, &s, "/workspace/reminders/calendar", &make).await;
+    let old = calendar_path(&response.text().await.unwrap());
+    let feed = app.get(&old).await;
+    assert_eq!(feed.status(), 200);
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let ics = feed.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    assert!(
+        ics.contains("BEGIN:VEVENT") && ics.contains("OVERDUE"),
+        "{ics}"
+    );
+
+    // A new address ends the old one.
+    let response = post_as(&app, &s, "/workspace/reminders/calendar", &make).await;
+    let new = calendar_path(&response.text().await.unwrap());
+    assert_ne!(new, old);
+    assert_eq!(app.get(&old).await.status(), 404);
+    assert_eq!(app.get(&new).await.status(), 200);
+    assert_eq!(app.get("/calendar/not-a-secret").await.status(), 404);
 }

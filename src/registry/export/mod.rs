@@ -116,6 +116,18 @@ serial_row!(DeliveryAttemptRow, delivery_attempts);
 
 serial_row!(LinkKeyRow, link_keys);
 
+impl Row for ReminderRow {
+    const TABLE: &'static str = "reminders";
+    const SERIAL: bool = false;
+    type Key = i32;
+    fn key(&self) -> i32 {
+        self.user_id
+    }
+    fn describe(&self) -> String {
+        format!("row user_id {}", self.user_id)
+    }
+}
+
 impl Row for VendorCategoryRow {
     const TABLE: &'static str = "vendor_categories";
     const SERIAL: bool = false;
@@ -318,6 +330,8 @@ tables! {
     delivery_attempts: DeliveryAttemptRow,
     #[serde(default)]
     link_keys: LinkKeyRow,
+    #[serde(default)]
+    reminders: ReminderRow,
 }
 
 // --- export -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ mod intake;
 mod login;
 mod notices;
 mod objections;
+mod reminders;
 mod transfers;
 mod vendor_forms;
 mod vendors;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(audit::routes)
         .configure(intake::routes)
         .configure(objections::routes)
+        .configure(reminders::routes)
         .configure(notices::routes)
         .configure(admin::routes);
 }

@@ -226,6 +226,7 @@ fn populated(url: &str) {
         .get_result(&mut *conn)
         .unwrap();
     outbox::queue_objection_event(&mut conn, org, objection, change, at).unwrap();
+    crossborder::auth::reminders::set_weekly(&mut conn, user_id, true).unwrap();
 }
 
 fn tables(export: &str) -> serde_json::Map<String, Value> {

@@ -9,6 +9,7 @@ pub mod form;
 pub mod intake;
 pub mod login;
 pub mod objections;
+pub mod reminders;
 pub mod transfers;
 pub mod vendor_forms;
 pub mod vendors;
@@ -25,6 +26,7 @@ pub fn bar(session: &Session, current: &str) -> Markup {
         ("/workspace/vendors", "Vendors"),
         ("/workspace/intake", "Intake requests"),
         ("/workspace/audit", "Audit log"),
+        ("/workspace/reminders", "Reminders"),
     ];
     if session.user.role == Role::Admin {
         links.push(("/workspace/admin", "Admin"));
