@@ -113,12 +113,23 @@ pub fn weekly_due(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<i32>,
         .load(conn)?)
 }
 
-/// Records that the weekly e-mail of `today` is queued.
-pub fn reminded(conn: &mut DbConnection, user_id: i32, today: NaiveDate) -> Result<(), DbError> {
-    diesel::update(reminders::table.find(user_id))
-        .set(reminders::reminded_on.eq(Some(today)))
-        .execute(conn)?;
-    Ok(())
+/// Takes the account's weekly e-mail of `today`, if it is still due: `false` when another
+/// instance took it first (its update holds the row; this one then finds it done).
+pub fn take_weekly(
+    conn: &mut DbConnection,
+    user_id: i32,
+    today: NaiveDate,
+) -> Result<bool, DbError> {
+    let taken = diesel::update(
+        reminders::table.find(user_id).filter(
+            reminders::reminded_on
+                .is_null()
+                .or(reminders::reminded_on.le(today - Duration::days(7))),
+        ),
+    )
+    .set(reminders::reminded_on.eq(Some(today)))
+    .execute(conn)?;
+    Ok(taken == 1)
 }
 
 /// An enabled account by id, as its reminders read it (its e-mail and its organisations).

@@ -41,6 +41,10 @@ pub fn queue_weekly(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, 
     let mut queued = 0;
     for user_id in reminders::weekly_due(conn, today)? {
         conn.write_transaction(|conn| {
+            // Taken first, in the transaction that queues it: two instances send it once.
+            if !reminders::take_weekly(conn, user_id, today)? {
+                return Ok(());
+            }
             if let Some(user) = reminders::account(conn, user_id)? {
                 let (items, org) = items(conn, &user, today, today + Duration::days(14))?;
                 if let Some(org_id) = org {
@@ -60,7 +64,7 @@ pub fn queue_weekly(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, 
                     queued += 1;
                 }
             }
-            reminders::reminded(conn, user_id, today)
+            Ok::<_, DbError>(())
         })?;
     }
     Ok(queued)
