@@ -26,16 +26,21 @@ async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, St
     (status, response.text().await.expect("a body"))
 }
 
-/// The first link in `text` to a path that starts with `prefix`, as a path on the app.
-fn link(text: &str, app: &TestApp, prefix: &str) -> String {
-    let start = text
-        .find(&format!("{}{prefix}", app.address))
-        .unwrap_or_else(|| panic!("no link to {prefix} in:\n{text}"));
-    let url: String = text[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
-    url.trim_start_matches(&app.address).to_string()
+/// The first link of a message to a path that starts with `prefix`, as a path on the app.
+fn link(mail: &Received, app: &TestApp, prefix: &str) -> String {
+    mail.link(&app.address, prefix)
+        .trim_start_matches(&app.address)
+        .to_string()
+}
+
+/// Subscribes `email` to Arturia and follows the confirmation link it receives.
+async fn subscribe_and_confirm(app: &TestApp, smtp: &SmtpServer, email: &str) {
+    let before = smtp.messages().len();
+    post_form(app, "/arturia/subscribe", &[("email", email)]).await;
+    let mail = smtp.wait_for(before + 1).await;
+    let confirm = link(&mail[before], app, "/arturia/subscriptions/confirm?token=");
+    let (status, _) = app.get_text(&confirm).await;
+    assert_eq!(status, 200);
 }
 
 /// Adds an active vendor through the API: announced now, in effect after the notice period.
@@ -97,11 +102,7 @@ async fn a_subscriber_confirms_then_gets_each_announcement_and_can_leave_in_one_
     actix_web::rt::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.messages().len(), 1, "nothing before the confirmation");
 
-    let confirm = link(
-        &confirmation.text(),
-        &app,
-        "/arturia/subscriptions/confirm?token=",
-    );
+    let confirm = link(confirmation, &app, "/arturia/subscriptions/confirm?token=");
     let (status, html) = app.get_text(&confirm).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("You are subscribed"));
@@ -361,7 +362,7 @@ async fn an_objection_is_confirmed_by_email_seen_by_officers_and_answered() {
     assert_eq!(status, 200);
     let mail = smtp.wait_for(1).await;
     assert_eq!(mail[0].to, ["ana@customer.example"]);
-    let confirm = link(&mail[0].text(), &app, "/arturia/objections/confirm?token=");
+    let confirm = link(&mail[0], &app, "/arturia/objections/confirm?token=");
 
     // Not confirmed: officers do not see it yet.
     let s = sign_in(&app, "editor@example.com", Role::Editor).await;
@@ -426,19 +427,7 @@ async fn an_objection_is_confirmed_by_email_seen_by_officers_and_answered() {
 async fn subscribers_get_a_note_when_an_announced_change_takes_effect() {
     let smtp = SmtpServer::start();
     let app = spawn_app_with_mail(&smtp).await;
-    post_form(
-        &app,
-        "/arturia/subscribe",
-        &[("email", "reader@example.com")],
-    )
-    .await;
-    let mail = smtp.wait_for(1).await;
-    let confirm = link(
-        &mail[0].text(),
-        &app,
-        "/arturia/subscriptions/confirm?token=",
-    );
-    app.get_text(&confirm).await;
+    subscribe_and_confirm(&app, &smtp, "reader@example.com").await;
     announce_vendor(&app, "soon-cdn", "Soon CDN").await;
     let mail = smtp.wait_for(2).await;
     assert_eq!(mail.len(), 2);
@@ -632,19 +621,7 @@ async fn admins_register_a_webhook_see_subscribers_and_send_a_delivery_again() {
 async fn a_moved_change_is_told_again_with_its_new_day_and_objections_follow_it() {
     let smtp = SmtpServer::start();
     let app = spawn_app_with_mail(&smtp).await;
-    post_form(
-        &app,
-        "/arturia/subscribe",
-        &[("email", "reader@example.com")],
-    )
-    .await;
-    let mail = smtp.wait_for(1).await;
-    let confirm = link(
-        &mail[0].text(),
-        &app,
-        "/arturia/subscriptions/confirm?token=",
-    );
-    app.get_text(&confirm).await;
+    subscribe_and_confirm(&app, &smtp, "reader@example.com").await;
     let token = app.token("procurement-tool", ALL_SCOPES);
     let mut vendor = new_vendor("moved-cdn", "Moved CDN");
     vendor["status"] = json!("active");

@@ -21,17 +21,6 @@ async fn heading(client: &Client) -> String {
         .expect("its text")
 }
 
-/// The first link of a message's text to `prefix` on the app.
-fn link(text: &str, address: &str, prefix: &str) -> String {
-    let start = text
-        .find(&format!("{address}{prefix}"))
-        .unwrap_or_else(|| panic!("no link to {prefix} in:\n{text}"));
-    text[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect()
-}
-
 #[actix_web::test]
 async fn a_reader_subscribes_and_objects_in_a_browser() {
     let Some(binary) = chromedriver_or_skip() else {
@@ -63,11 +52,7 @@ async fn a_reader_subscribes_and_objects_in_a_browser() {
     actix_web::rt::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(heading(&client).await, "Check your inbox");
     let mail = smtp.wait_for(1).await;
-    let confirm = link(
-        &mail[0].text(),
-        &app.address,
-        "/arturia/subscriptions/confirm?token=",
-    );
+    let confirm = mail[0].link(&app.address, "/arturia/subscriptions/confirm?token=");
     client.goto(&confirm).await.expect("the link opens");
     assert_eq!(heading(&client).await, "You are subscribed");
 
@@ -79,7 +64,7 @@ async fn a_reader_subscribes_and_objects_in_a_browser() {
         .await
         .ok(201);
     let mail = smtp.wait_for(2).await;
-    let object = link(&mail[1].text(), &app.address, "/arturia/changes/");
+    let object = mail[1].link(&app.address, "/arturia/changes/");
     client
         .goto(&object)
         .await

@@ -26,6 +26,18 @@ impl Received {
         })
     }
 
+    /// The first link of the text part to `prefix` on the site at `address`, whole.
+    pub fn link(&self, address: &str, prefix: &str) -> String {
+        let text = self.text();
+        let start = text
+            .find(&format!("{address}{prefix}"))
+            .unwrap_or_else(|| panic!("no link to {prefix} in:\n{text}"));
+        text[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect()
+    }
+
     /// The plain-text part, decoded from quoted-printable as lettre writes it.
     pub fn text(&self) -> String {
         let start = self
