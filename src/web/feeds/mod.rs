@@ -7,6 +7,10 @@ use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
+mod csv;
+
+pub use csv::csv;
+
 use super::views::mechanism_name_in;
 use crate::registry::listing::{Filters, Listing, Summary, VendorRow};
 use crate::registry::{
@@ -209,110 +213,6 @@ pub fn json(listing: &Listing, rules: &RuleSet) -> String {
     };
     // Plain structs of strings, numbers and dates: serialising cannot fail.
     serde_json::to_string_pretty(&list).expect("the public list serialises")
-}
-
-/// The list as CSV (RFC 4180: CRLF line ends, a header row): one row per transfer, and one
-/// row with empty transfer columns for a vendor without any, so that every listed vendor is in
-/// it. Every cell goes through [`crate::text::csv_cell`]: a name like `=HYPERLINK(...)` is text
-/// in a spreadsheet, not a formula. `bom`: start with a UTF-8 byte order mark, for Excel.
-pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
-    let mut w = crate::text::csv_writer();
-    w.write_record([
-        "organisation",
-        "as_of",
-        "vendor_key",
-        "vendor",
-        "legal_entity",
-        "website",
-        "role",
-        "categories",
-        "purpose",
-        "country",
-        "country_name",
-        "location",
-        "data_categories",
-        "mechanisms",
-        "regime",
-        "verdict",
-        "flagged",
-        "severity",
-        "reason",
-    ])?;
-    let org = &listing.registry.organisation.slug;
-    let as_of = listing.filters.as_of.to_string();
-    for row in &listing.rows {
-        let v = row.vendor;
-        let categories = v
-            .categories
-            .iter()
-            .map(|c| c.to_string())
-            .collect::<Vec<_>>()
-            .join(";");
-        let role: &str = v.role.into();
-        let vendor = [
-            org.as_str(),
-            &as_of,
-            &v.key,
-            &v.name,
-            v.legal_entity.as_deref().unwrap_or(""),
-            v.website.as_deref().unwrap_or(""),
-            role,
-            &categories,
-            &v.purpose,
-        ];
-        let mut transfers: Vec<[String; 10]> = row
-            .transfers
-            .iter()
-            .map(|t| {
-                let tr = t.transfer;
-                let data = tr
-                    .data_categories
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join(";");
-                let mechanisms = tr
-                    .mechanisms
-                    .iter()
-                    .map(|m| match m.signed_on {
-                        Some(d) => format!("{}:{d}", m.id),
-                        None => m.id.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(";");
-                [
-                    tr.country.map(|c| c.as_str()).unwrap_or("").to_string(),
-                    tr.country.map(|c| c.name()).unwrap_or("").to_string(),
-                    tr.location.clone().unwrap_or_default(),
-                    data,
-                    mechanisms,
-                    t.assessment.regime.unwrap_or("").to_string(),
-                    t.assessment.verdict.as_str().to_string(),
-                    t.assessment.flagged.to_string(),
-                    t.assessment.severity.as_str().to_string(),
-                    t.assessment.reason.clone(),
-                ]
-            })
-            .collect();
-        if transfers.is_empty() {
-            transfers.push(Default::default());
-        }
-        for transfer in &transfers {
-            let cells = vendor
-                .iter()
-                .copied()
-                .chain(transfer.iter().map(String::as_str));
-            w.write_record(cells.map(|c| crate::text::csv_cell(c).into_owned()))?;
-        }
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(if bom {
-        [crate::text::UTF8_BOM, &body].concat()
-    } else {
-        body
-    })
 }
 
 fn datetime(at: NaiveDateTime) -> FixedDateTime {
