@@ -177,6 +177,9 @@ pub fn effective_events(
         .inner_join(changes::table.on(outbox_events::change_id.eq(changes::id.nullable())))
         .filter(outbox_events::kind.eq(announced))
         .filter(changes::effective_on.le(today))
+        // Each round reads only the last week: the work stays the same as the log grows, and a
+        // note more than a week late (the service down that long) would say nothing new.
+        .filter(changes::effective_on.ge(today - Duration::days(7)))
         // One that took effect the day it was announced was told as such.
         .filter(changes::effective_on.gt(changes::announced_on))
         .select((outbox_events::organisation_id, changes::id))
