@@ -615,6 +615,31 @@ fn token_issue_needs_a_secret_of_at_least_32_bytes() {
 }
 
 #[test]
+fn accounts_manage_is_refused_to_a_client_or_token_bound_to_organisations() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("c.db");
+    let database = database.to_str().unwrap();
+    crossborder(&["seed", "--database-url", database]).success();
+    let scope = ["--scope", "accounts:manage", "--org", "arturia"];
+    let create = [&["client", "create", "--name", "hr"][..], &scope[..]].concat();
+    let create = [&create[..], &["--database-url", database][..]].concat();
+    refused(
+        &create,
+        &["accounts:manage is only for a client of every organisation"],
+    );
+    let out = Command::cargo_bin("crossborder")
+        .unwrap()
+        .args(["token", "issue", "--sub", "hr"])
+        .args(scope)
+        .env("JWT_SECRET", "s".repeat(40))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("every organisation"));
+}
+
+#[test]
 fn a_failure_exits_1_and_a_missing_database_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let nowhere = dir.path().join("nowhere");

@@ -29,15 +29,19 @@ pub enum Scope {
     ObjectionsWrite,
     /// Register and remove an organisation's webhooks.
     WebhooksManage,
+    /// List workspace accounts and set the organisations each is a member of. Only for a caller
+    /// of every organisation: one bound to some could grant itself (through an account) the rest.
+    AccountsManage,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 5] = [
+    pub const ALL: [Scope; 6] = [
         Scope::RegistryRead,
         Scope::RegistryWrite,
         Scope::IntakeWrite,
         Scope::ObjectionsWrite,
         Scope::WebhooksManage,
+        Scope::AccountsManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,8 +51,18 @@ impl Scope {
             Scope::IntakeWrite => "intake:write",
             Scope::ObjectionsWrite => "objections:write",
             Scope::WebhooksManage => "webhooks:manage",
+            Scope::AccountsManage => "accounts:manage",
         }
     }
+}
+
+/// Refuses a grant of `scopes` to a caller bound to `organisations` that would let it reach
+/// beyond them (`accounts:manage` needs every organisation); the message says what to do.
+pub fn check_grant(scopes: &[Scope], organisations: Option<&[String]>) -> Result<(), String> {
+    if organisations.is_some() && scopes.contains(&Scope::AccountsManage) {
+        return Err("accounts:manage is only for a client of every organisation: a client bound to some could give an account the others. Leave the organisations out, or the scope.".into());
+    }
+    Ok(())
 }
 
 impl fmt::Display for Scope {
@@ -59,7 +73,7 @@ impl fmt::Display for Scope {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown scope '{0}' (registry:read, registry:write, intake:write, objections:write, webhooks:manage)"
+    "unknown scope '{0}' (registry:read, registry:write, intake:write, objections:write, webhooks:manage, accounts:manage)"
 )]
 pub struct UnknownScope(pub String);
 

@@ -121,19 +121,33 @@ pub fn stored_memberships(memberships: Option<&[(String, Role)]>) -> String {
     }
 }
 
+/// Who changes an account's memberships, which decides the rules that hold.
+#[derive(Clone, Copy)]
+pub enum ChangedBy<'a> {
+    /// The command line: the operator's own tool, audited as `cli:user`. No rule applies: it is
+    /// how an operator repairs a workspace.
+    Cli,
+    /// An admin in the workspace: not their own memberships (they would lose the admin pages),
+    /// nor the last enabled admin of every organisation's (nobody would have them).
+    Admin(&'a User),
+    /// An API client with `accounts:manage` (its audit actor): not the last admin's either.
+    Client(&'a str),
+}
+
 /// Sets the organisations account `id` is a member of (`None`: all, with its role), audited.
-/// Members of some organisations keep as account role the highest they hold there. By an admin
-/// (`by`, the workspace): not their own (they would lose the admin pages), nor the last enabled
-/// admin of every organisation's (nobody would have them). Without (`None`: the command line,
-/// the operator's own tool, audited as `cli:user`), neither rule applies: it is how an operator
-/// repairs a workspace. Returns whether anything changed.
+/// Members of some organisations keep as account role the highest they hold there. Returns
+/// whether anything changed.
 pub fn set_memberships(
     conn: &mut DbConnection,
     id: i32,
     memberships: Option<&[(String, Role)]>,
-    by: Option<&User>,
+    by: ChangedBy,
 ) -> Result<bool, AccountError> {
-    let actor = by.map_or_else(|| "cli:user".to_string(), |u| format!("user:{}", u.email));
+    let actor = match by {
+        ChangedBy::Cli => "cli:user".to_string(),
+        ChangedBy::Admin(u) => format!("user:{}", u.email),
+        ChangedBy::Client(actor) => actor.to_string(),
+    };
     let actor = actor.as_str();
     conn.write_transaction(|conn| {
         lock_admins(conn)?;
@@ -148,13 +162,14 @@ pub fn set_memberships(
         if before == after {
             return Ok(false);
         }
-        if by.is_some_and(|u| u.id == id) {
+        if matches!(by, ChangedBy::Admin(u) if u.id == id) {
             return Err(AccountError::Refused(
                 "You cannot change your own organisations: you would lose the admin pages. Ask another admin to do it.".into(),
             ));
         }
         let operator = role == Role::Admin.as_str() && before.trim() == "*" && disabled.is_none();
-        if by.is_some() && operator && memberships.is_some() && other_operators(conn, id)? == 0 {
+        let guarded = !matches!(by, ChangedBy::Cli);
+        if guarded && operator && memberships.is_some() && other_operators(conn, id)? == 0 {
             return Err(AccountError::Refused(format!(
                 "{email} is the last enabled admin of every organisation: the admin pages would have nobody. Make another account admin of every organisation first."
             )));

@@ -17,7 +17,8 @@ pub enum ClientCommand {
         /// What the client is ("Procurement tool").
         #[arg(long, value_parser = Text)]
         name: String,
-        /// Space-separated scopes it may ask for: registry:read, registry:write, intake:write.
+        /// Space-separated scopes it may ask for: registry:read, registry:write, intake:write,
+        /// objections:write, webhooks:manage, accounts:manage (only without --org).
         #[arg(long, value_parser = parse_scope_list)]
         scope: ScopeList,
         /// An organisation (slug) the client acts on; repeat for several. Without it, the client
@@ -67,6 +68,8 @@ pub fn run(command: ClientCommand) -> Result<(), CliError> {
                 }
             }
             let organisations = (!organisations.is_empty()).then_some(organisations);
+            crate::auth::check_grant(&scope.0, organisations.as_deref())
+                .map_err(CliError::usage)?;
             let (client, secret) =
                 clients::create(&mut conn, &name, &scope.0, organisations.as_deref(), "cli")
                     .map_err(CliError::failure)?;

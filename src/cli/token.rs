@@ -46,6 +46,7 @@ pub fn run(command: TokenCommand) -> Result<(), CliError> {
             .map_err(|e| CliError::usage(format!("--org '{slug}': {e}")))?;
     }
     let organisations = (!organisations.is_empty()).then_some(organisations);
+    crate::auth::check_grant(&scope.0, organisations.as_deref()).map_err(CliError::usage)?;
     let config = jwt.auth_config(None)?;
     if config.hs256_secret.is_none() {
         return Err(CliError::usage(

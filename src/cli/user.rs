@@ -104,8 +104,13 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
                 .into_iter()
                 .find(|a| a.email == email)
                 .ok_or_else(|| CliError::usage(format!("--email: there is no account {email}")))?;
-            users::set_memberships(&mut conn, account.id, list.as_deref(), None)
-                .map_err(CliError::usage)?;
+            users::set_memberships(
+                &mut conn,
+                account.id,
+                list.as_deref(),
+                users::ChangedBy::Cli,
+            )
+            .map_err(CliError::usage)?;
             return emit(&format!(
                 "{email}: {}\n",
                 users::stored_memberships(list.as_deref()).replace('*', "every organisation")
@@ -120,7 +125,7 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
     let user =
         users::create(&mut conn, &email, &password, role, "cli:user").map_err(CliError::usage)?;
     if list.is_some() {
-        users::set_memberships(&mut conn, user.id, list.as_deref(), None)
+        users::set_memberships(&mut conn, user.id, list.as_deref(), users::ChangedBy::Cli)
             .map_err(CliError::usage)?;
     }
     emit(&format!(

@@ -211,6 +211,19 @@ pub struct ReadIntake;
 pub struct FileObjection;
 /// `webhooks:manage`.
 pub struct ManageWebhooks;
+/// `accounts:manage`, held by a caller of every organisation.
+pub struct ManageAccounts;
+
+impl Needs for ManageAccounts {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::AccountsManage)?;
+        // A token bound to some organisations could grant an account the others.
+        let bound = principal.organisations.as_deref();
+        crate::auth::check_grant(&[Scope::AccountsManage], bound).map_err(|_| AppError::Forbidden {
+            scope: "accounts:manage (with every organisation)".into(),
+        })
+    }
+}
 
 impl Needs for FileObjection {
     fn check(principal: &Principal) -> Result<(), AppError> {

@@ -1,6 +1,7 @@
 //! The JSON API for procurement tools (`/api/v1`), token issuance (`/oauth/token`) and the
 //! OpenAPI document. Every `/api/v1` route needs a bearer token with the right scope.
 
+mod accounts;
 pub mod dto;
 mod input;
 mod notices;
@@ -99,6 +100,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(
                 resource("/organisations/{org}/webhooks/{id}", "DELETE")
                     .route(web::delete().to(notices::remove_webhook)),
+            )
+            .service(resource("/accounts", "GET, HEAD").route(web::get().to(accounts::accounts)))
+            .service(
+                resource("/accounts/{id}/memberships", "PUT")
+                    .route(web::put().to(accounts::set_memberships)),
             )
             .service(resource("/assess", "POST").route(web::post().to(reads::assess)))
             .service(resource("/intake", "POST").route(web::post().to(writes::create_intake)))

@@ -44,7 +44,7 @@ async fn member(app: &TestApp) -> Session {
             ("arturia".to_string(), Role::Editor),
             ("qobuz".to_string(), Role::Viewer),
         ]),
-        None,
+        users::ChangedBy::Cli,
     )
     .unwrap();
     session

@@ -2,6 +2,7 @@
 //! CROSSBORDER_TEST_POSTGRES_URL is set): control characters, CSV injection, lockout abuse,
 //! organisations as tenants, revoked and long-lived tokens, HTTP methods, bodies, import values.
 
+mod accounts_api;
 mod cli_text;
 mod csv;
 mod http;

@@ -88,7 +88,7 @@ async fn a_member_of_one_organisation_cannot_see_or_edit_another() {
             ("arturia".to_string(), Role::Editor),
             ("qobuz".to_string(), Role::Viewer),
         ]),
-        None,
+        users::ChangedBy::Cli,
     )
     .unwrap();
     assert_eq!(

@@ -112,6 +112,13 @@ pub async fn create_client(
             message: format!("There is no organisation '{unknown}'."),
         });
     }
+    let bound = (!organisations.is_empty()).then_some(organisations.as_slice());
+    if let Err(message) = crate::auth::check_grant(&scopes, bound) {
+        errors.push(FieldError {
+            field: "scopes".into(),
+            message,
+        });
+    }
     if !errors.is_empty() {
         return Ok(admin_page(
             StatusCode::UNPROCESSABLE_ENTITY,

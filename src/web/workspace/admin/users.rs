@@ -396,7 +396,7 @@ pub async fn change_memberships(
             conn,
             id,
             memberships.as_deref(),
-            Some(&by),
+            users::ChangedBy::Admin(&by),
         ))
     })
     .await?;
