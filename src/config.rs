@@ -33,6 +33,8 @@ pub struct Settings {
     pub mail: Option<crate::notify::MailConfig>,
     /// The time between two rounds of the outbox worker.
     pub outbox_interval: std::time::Duration,
+    /// SQLite: how long a write waits for the lock before its request gets a 503.
+    pub busy_timeout: std::time::Duration,
 }
 
 /// The site's public address: an http(s) URL without query, fragment or credentials, kept
@@ -107,6 +109,7 @@ impl Settings {
             trust_proxy: false,
             mail: None,
             outbox_interval: std::time::Duration::from_secs(2),
+            busy_timeout: crate::db::DEFAULT_BUSY_TIMEOUT,
         })
     }
 }

@@ -43,6 +43,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MAIL_FROM", value_name = "ADDRESS")]
     mail_from: Option<String>,
 
+    /// SQLite: how long a write waits for another writer (this instance's or another's) before
+    /// its request is answered 503 with Retry-After (1s, 500ms).
+    #[arg(long, env = "BUSY_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    busy_timeout: std::time::Duration,
+
     /// For benchmarks only: let every API call through without a token.
     #[arg(long, hide = true)]
     insecure_disable_api_auth: bool,
@@ -62,6 +67,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         .transpose()
         .map_err(CliError::usage)?;
     settings.trust_proxy = args.trust_proxy;
+    settings.busy_timeout = args.busy_timeout;
     settings.mail = args
         .smtp_url
         .as_deref()

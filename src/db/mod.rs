@@ -127,6 +127,27 @@ pub enum DbError {
     Interrupted(String),
 }
 
+impl DbError {
+    /// The database was busy, not broken: SQLite still locked by another writer after the
+    /// busy timeout, PostgreSQL refusing a transaction to serialise, or no pooled connection
+    /// free in time. Retrying later can succeed; nothing was written.
+    pub fn is_busy(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            DbError::Pool(_) => true,
+            DbError::Query(Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => {
+                true
+            }
+            DbError::Query(Error::DatabaseError(_, info)) => {
+                let message = info.message();
+                message.contains("database is locked")
+                    || message.contains("database table is locked")
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Where the data lives: `postgres://...` (or `postgresql://`), `sqlite://PATH`, `sqlite:PATH`
 /// or a plain path (SQLite).
 #[derive(Clone, PartialEq, Eq)]
@@ -169,15 +190,20 @@ impl DatabaseUrl {
 #[derive(Debug)]
 struct ConnectionSetup {
     statements: Arc<AtomicU64>,
+    busy_timeout: Duration,
 }
+
+/// How long an SQLite write waits for another writer's lock before it fails as busy.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         match conn {
             DbConnection::Postgres(_) => {}
             DbConnection::Sqlite(c) => {
+                let busy = format!("PRAGMA busy_timeout = {}", self.busy_timeout.as_millis());
                 for pragma in [
-                    "PRAGMA busy_timeout = 5000",
+                    busy.as_str(),
                     "PRAGMA journal_mode = WAL",
                     "PRAGMA synchronous = NORMAL",
                     "PRAGMA foreign_keys = ON",
@@ -207,6 +233,11 @@ pub struct Database {
 
 impl Database {
     pub fn connect(url: &DatabaseUrl) -> Result<Self, DbError> {
+        Self::connect_with(url, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// [`Database::connect`] with SQLite's wait for a busy lock.
+    pub fn connect_with(url: &DatabaseUrl, busy_timeout: Duration) -> Result<Self, DbError> {
         let statements = Arc::new(AtomicU64::new(0));
         if let DatabaseUrl::Sqlite(path) = url
             && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
@@ -225,6 +256,7 @@ impl Database {
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(ConnectionSetup {
                 statements: statements.clone(),
+                busy_timeout,
             }))
             .build(manager)?;
         Ok(Database {

@@ -97,6 +97,9 @@ pub enum AppError {
     /// 403 as a page: a role too low, or a form that failed the CSRF check.
     #[error("forbidden: {0}")]
     ForbiddenPage(String),
+    /// 503: the database stayed busy (locked by other writers) past its bounded wait.
+    #[error("database busy: {cause}")]
+    Busy { cause: DbError },
     #[error("internal error")]
     Internal {
         #[source]
@@ -122,8 +125,13 @@ impl AppError {
         }
     }
 
+    /// A database failure: a 503 to retry when the database was only busy, a 500 otherwise.
     pub fn db(cause: DbError) -> Self {
-        Self::internal(cause)
+        if cause.is_busy() {
+            AppError::Busy { cause }
+        } else {
+            Self::internal(cause)
+        }
     }
 
     /// The problem type's name: its URI is `/problems/{name}` on this site (RFC 9457 §3.1.1),
@@ -143,6 +151,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported-media-type",
             AppError::Invalid(_) => "invalid-input",
             AppError::ForbiddenPage(_) => "forbidden",
+            AppError::Busy { .. } => "busy",
             AppError::Internal { .. } => "internal-error",
         }
     }
@@ -162,6 +171,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
             AppError::Invalid(_) => "Invalid input",
             AppError::ForbiddenPage(_) => "Not allowed",
+            AppError::Busy { .. } => "Busy",
             AppError::Internal { .. } => "Internal error",
         }
     }
@@ -192,6 +202,9 @@ impl AppError {
                     .map(|e| e.field.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
+            ),
+            AppError::Busy { .. } => format!(
+                "Other changes are being saved: nothing was changed. Try again in {BUSY_RETRY_SECONDS} second(s)."
             ),
             AppError::Internal { .. } => {
                 "Something went wrong on our side; it has been logged.".into()
@@ -226,6 +239,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -235,15 +249,26 @@ impl AppError {
             // The cause chain goes to the log, never to the reader.
             tracing::error!(error = %cause, "request failed");
         }
+        if let AppError::Busy { cause } = self {
+            tracing::warn!(error = %cause, "database busy: answered 503");
+        }
         let status = self.status();
         match audience {
-            Audience::Html => HttpResponse::build(status)
-                .insert_header(match self {
-                    AppError::MethodNotAllowed { allowed } => (header::ALLOW, *allowed),
-                    _ => (header::CACHE_CONTROL, "no-store"),
-                })
-                .content_type(ContentType::html())
-                .body(views::error_page(status, self.title(), &self.page_detail()).into_string()),
+            Audience::Html => {
+                let mut response = HttpResponse::build(status);
+                match self {
+                    AppError::MethodNotAllowed { allowed } => {
+                        response.insert_header((header::ALLOW, *allowed))
+                    }
+                    AppError::Busy { .. } => response
+                        .insert_header((header::CACHE_CONTROL, "no-store"))
+                        .insert_header((header::RETRY_AFTER, BUSY_RETRY_SECONDS.to_string())),
+                    _ => response.insert_header((header::CACHE_CONTROL, "no-store")),
+                };
+                response.content_type(ContentType::html()).body(
+                    views::error_page(status, self.title(), &self.page_detail()).into_string(),
+                )
+            }
             Audience::Json => {
                 let errors = match self {
                     AppError::BadParameter { name, problem, .. } => vec![FieldError {
@@ -282,6 +307,10 @@ impl AppError {
                     AppError::MethodNotAllowed { allowed } => {
                         response.insert_header((header::ALLOW, *allowed));
                     }
+                    AppError::Busy { .. } => {
+                        response
+                            .insert_header((header::RETRY_AFTER, BUSY_RETRY_SECONDS.to_string()));
+                    }
                     AppError::Forbidden { scope } => {
                         response.insert_header((
                             "WWW-Authenticate",
@@ -297,6 +326,9 @@ impl AppError {
         }
     }
 }
+
+/// How long a client is asked to wait after a 503 for a busy database.
+pub const BUSY_RETRY_SECONDS: u32 = 1;
 
 /// Every problem type: its name (`/problems/{name}`), status, title and what to do.
 pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
@@ -377,6 +409,12 @@ pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
         428,
         "Precondition required",
         "Send If-Match with the record's ETag to update it.",
+    ),
+    (
+        "busy",
+        503,
+        "Busy",
+        "Other changes held the database past the wait allowed: nothing was changed; retry after Retry-After seconds.",
     ),
     (
         "internal-error",

@@ -59,7 +59,7 @@ impl Application {
                 "API authentication is DISABLED: every /api/v1 call is allowed (benchmarks only)"
             );
         }
-        let db = Database::connect(&settings.database_url)?;
+        let db = Database::connect_with(&settings.database_url, settings.busy_timeout)?;
         db.migrate()?;
         if settings.seed_when_empty {
             let mut conn = db.get()?;

@@ -146,3 +146,58 @@ async fn a_write_through_one_instance_shows_on_the_other_within_a_second() {
     }
     assert!(written.elapsed() < Duration::from_secs(1));
 }
+
+#[actix_web::test]
+async fn write_only_load_on_two_instances_answers_no_500() {
+    let database = TestDatabase::new();
+    let (a, b) = (start(&database.url), start(&database.url));
+    let client = reqwest::Client::new();
+    let token = token();
+    let create = |base: String, n: usize| {
+        let (client, token) = (client.clone(), token.clone());
+        async move {
+            let body = serde_json::json!({
+                "key": format!("load-{n}"), "name": format!("Load {n}"), "headquarters": "US",
+                "role": "processor", "categories": ["hosting"], "purpose": "Load test",
+                "status": "proposed",
+                "transfers": [{"country": "US", "data_categories": ["usage"], "mechanisms": []}]
+            });
+            let response = client
+                .post(format!("{base}/api/v1/organisations/arturia/vendors"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            if status == 503 {
+                assert!(response.headers().contains_key("retry-after"));
+            }
+            (n, status)
+        }
+    };
+    let writes = (0..40).map(|n| create(if n % 2 == 0 { &a } else { &b }.url.clone(), n));
+    let answers = futures_util::future::join_all(writes).await;
+    let unexpected: Vec<_> = answers
+        .iter()
+        .filter(|(_, s)| *s != 201 && *s != 503)
+        .collect();
+    assert!(unexpected.is_empty(), "{unexpected:?}");
+    // What was refused as busy was not written: its retry creates it.
+    for (n, _) in answers.iter().filter(|(_, s)| *s == 503) {
+        assert_eq!(create(a.url.clone(), *n).await.1, 201);
+    }
+    let list: serde_json::Value = client
+        .get(format!(
+            "{}/api/v1/organisations/arturia/vendors?limit=200&q=Load",
+            b.url
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["data"].as_array().unwrap().len(), 40, "{list:#}");
+}

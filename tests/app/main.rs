@@ -10,6 +10,7 @@ mod support;
 
 mod api;
 mod api_auth;
+mod busy;
 mod corrupt;
 mod export;
 mod feeds;

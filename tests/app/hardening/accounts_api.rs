@@ -61,11 +61,15 @@ async fn an_operator_tool_sets_an_accounts_organisations_and_the_member_sees_onl
 
     // The member's next page already follows: Spotify is not theirs any more.
     assert_eq!(
-        get_as(&app, &session, "/workspace/spotify/vendors/new").await.0,
+        get_as(&app, &session, "/workspace/spotify/vendors/new")
+            .await
+            .0,
         404
     );
     assert_eq!(
-        get_as(&app, &session, "/workspace/arturia/vendors/new").await.0,
+        get_as(&app, &session, "/workspace/arturia/vendors/new")
+            .await
+            .0,
         200
     );
 
