@@ -315,3 +315,57 @@ async fn the_art_30_export_and_the_register_download_as_csv_and_xlsx() {
     let anonymous = app.get("/workspace/arturia/ropa.csv").await;
     assert_eq!(anonymous.status(), 303);
 }
+
+/// Every version of GitHub's published list (2018–2026), imported in order into one
+/// organisation: each commits, the next one only adds and changes what differs, and importing a
+/// version again changes nothing.
+#[actix_web::test]
+async fn githubs_list_imported_version_after_version() {
+    use crossborder::registry::bulk::{self, Input};
+    let app = spawn_app().await;
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/github-subprocessors"
+    );
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .collect();
+    files.sort();
+    let mut conn = app.conn();
+    let mut imported = 0;
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(path).unwrap();
+        let input = Input {
+            bytes: &bytes,
+            name: Some(&name),
+        };
+        let dry = bulk::plan(&mut conn, "jamendo", input).unwrap();
+        if dry.rows == 0 {
+            // The versions that only link to the list elsewhere.
+            assert_eq!(dry.problems.len(), 1, "{name}");
+            continue;
+        }
+        assert!(dry.problems.is_empty(), "{name}: {:?}", dry.problems);
+        let done = bulk::commit(&mut conn, "jamendo", input, "test").unwrap();
+        assert_eq!(done.created(), dry.created(), "{name}");
+        let again = bulk::plan(&mut conn, "jamendo", input).unwrap();
+        assert!(!again.writes(), "{name}: {:?}", again.vendors);
+        imported += 1;
+    }
+    assert!(imported > 40, "{imported} versions imported");
+    let registry = organisation::registry(&mut conn, "jamendo")
+        .unwrap()
+        .unwrap();
+    assert!(registry.vendors.iter().any(|v| {
+        v.key == "fireworks-ai"
+            && v.transfers
+                .iter()
+                .filter_map(|t| t.country)
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                == ["US", "IS", "DE"]
+    }));
+}

@@ -22,7 +22,7 @@ pub fn exports_page(session: &Session, org: &Organisation, today: NaiveDate) -> 
                 "Each recipient listed on the date, each third country or place it handles the data in, the safeguard claimed, "
                 "and the verdict of the rules on that date (as on the public list), with its reason."
             }
-            form method="get" action={ (base) "/ropa.xlsx" } #ropa-form {
+            form.stacked method="get" action={ (base) "/ropa.xlsx" } #ropa-form {
                 div.field {
                     label for="ropa-as-of" { "Verdicts on" }
                     input #ropa-as-of type="date" name="as_of" value=(today) required;

@@ -81,7 +81,7 @@ pub fn import_page(session: &Session, org: &Organisation, outcome: Option<&Outco
                 "Templates: " a href="/workspace/import-template.xlsx" { "XLSX" } " · " a href="/workspace/import-template.csv" { "CSV" }
                 ". Rows without a transfer mechanism record none: a transfer outside the EEA without an adequacy decision is then flagged until you record the mechanism of the contract."
             }
-            form method="post" enctype="multipart/form-data" action={ "/workspace/" (org.slug) "/import" } #import-form {
+            form.stacked method="post" enctype="multipart/form-data" action={ "/workspace/" (org.slug) "/import" } #import-form {
                 input type="hidden" name="csrf" value=(session.csrf_token);
                 div.field {
                     label for="import-file" { "File" }
