@@ -84,3 +84,28 @@ impl Sheet {
         book.save_to_buffer()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_formula_in_a_cell_stays_text() {
+        let sheet = Sheet {
+            title: "Vendors".into(),
+            headers: vec!["Name", "Notes"],
+            rows: vec![vec![
+                "=HYPERLINK(\"https://evil.example\")".into(),
+                "+1".into(),
+            ]],
+        };
+        let csv = String::from_utf8(sheet.csv()).unwrap();
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(
+            csv.contains("\"'=HYPERLINK(\"\"https://evil.example\"\")\",'+1"),
+            "{csv}"
+        );
+        let xlsx = sheet.xlsx().unwrap();
+        assert!(xlsx.starts_with(b"PK"));
+    }
+}

@@ -242,6 +242,19 @@ async fn a_pasted_table_a_viewer_and_a_forged_form() {
     );
     let empty = post_multipart(&app, &editor, path, &[("csrf", &editor.csrf)], None).await;
     assert_eq!(empty.status(), 422);
+
+    // The templates, for any signed-in account.
+    let (status, csv) = get_as(&app, &viewer, "/workspace/import-template.csv").await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.starts_with("Name,Key,Legal entity,Website,Purpose,Locations,"),
+        "{csv}"
+    );
+    let xlsx = get_response(&app, &viewer, "/workspace/import-template.xlsx").await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["Vendors", "Columns"]);
 }
 
 #[actix_web::test]
