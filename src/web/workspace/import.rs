@@ -3,7 +3,7 @@
 //! base64 in a hidden field), so nothing is kept between the two steps; the commit plans again
 //! inside its transaction and refuses while a problem is left.
 
-use actix_multipart::form::{MultipartForm, bytes::Bytes, text::Text};
+use actix_multipart::form::{MultipartForm, MultipartFormConfig, bytes::Bytes, text::Text};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use base64::Engine;
@@ -17,14 +17,22 @@ use crate::web::views::workspace::import as view;
 use crate::web::{AppState, db};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // The commit form brings the file back as base64: room for a file of some 5 MiB.
+    let limits = MultipartFormConfig::default()
+        .memory_limit(UPLOAD_LIMIT)
+        .total_limit(UPLOAD_LIMIT);
     cfg.service(
         resource("/workspace/{org}/import", GET_POST)
+            .app_data(limits)
             .route(web::get().to(form))
             .route(web::post().to(submit)),
     )
     .service(resource("/workspace/import-template.csv", GET).route(web::get().to(template_csv)))
     .service(resource("/workspace/import-template.xlsx", GET).route(web::get().to(template_xlsx)));
 }
+
+/// What an import form may send, in bytes.
+const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The form: a file (or a table pasted); a commit brings the dry run's file back.
 #[derive(MultipartForm)]
