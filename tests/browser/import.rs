@@ -10,7 +10,9 @@ use serde_json::json;
 
 use crate::chromium::{ChromeDriver, chromedriver_or_skip, connect, save_screenshot, set_viewport};
 use crate::support::{PASSWORD, create_user, spawn_app};
-use crate::user::{click_button, field, find, heading, text_of, type_into, wait_for_path};
+use crate::user::{
+    click_button, field, find, heading, no_horizontal_scrolling, text_of, type_into, wait_for_path,
+};
 
 const EDITOR: &str = "importer@example.com";
 
@@ -121,6 +123,7 @@ async fn an_officer_imports_a_spreadsheet_and_downloads_the_art_30_record() {
     save_screenshot(&client, "import-dry-run-desktop.png").await;
     set_viewport(&client, 390, 844).await;
     save_screenshot(&client, "import-dry-run-phone.png").await;
+    no_horizontal_scrolling(&client, "the dry run on a phone").await;
     set_viewport(&client, 1280, 1000).await;
     click_button(&client, "Import: 2 to create, 0 to change").await;
     wait_for_path(&client, "/workspace/jamendo/import").await;
