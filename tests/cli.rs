@@ -3,6 +3,9 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "cli/import_vendors.rs"]
+mod import_vendors;
+
 fn crossborder(args: &[&str]) -> assert_cmd::assert::Assert {
     Command::cargo_bin("crossborder")
         .unwrap()

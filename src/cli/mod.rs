@@ -8,9 +8,11 @@ mod database;
 mod error;
 mod export;
 mod import;
+mod import_vendors;
 mod jwt;
 mod migrate;
 mod output;
+mod ropa;
 mod rules;
 mod scopes;
 mod seed;
@@ -81,6 +83,15 @@ enum Command {
     /// Manage the webhooks an organisation's changes and objections are posted to.
     #[command(subcommand)]
     Webhook(webhook::WebhookCommand),
+    /// Import vendors and their transfers from a CSV, a spreadsheet (XLSX) or a table copied
+    /// from a published list (tab-separated, Markdown, HTML). --dry-run says what would be
+    /// created or changed and names every bad cell, writing nothing; without it, all in one
+    /// transaction, or nothing while a problem is left. Importing the same file again changes
+    /// nothing.
+    ImportVendors(import_vendors::ImportVendorsArgs),
+    /// The transfer part of the record of processing (GDPR Art. 30(1)(e), 30(2)(c)) with each
+    /// transfer's verdict on a date, as CSV or XLSX; --register: the vendor register instead.
+    Ropa(ropa::RopaArgs),
 }
 
 /// Runs the command given; without one, `serve` with its flags' defaults and environment.
@@ -105,6 +116,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Rules(args) => rules::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Webhook(command) => webhook::run(command),
+        Command::ImportVendors(args) => import_vendors::run(args),
+        Command::Ropa(args) => ropa::run(args),
     }
 }
 

@@ -2,6 +2,7 @@
 //! Organisations have vendors; vendors have transfers, certifications and evidence; changes form
 //! the public change log. Writes lock the organisation, then load only the vendor they change.
 
+pub mod bulk;
 pub mod certification;
 pub mod change;
 pub mod due;

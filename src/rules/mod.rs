@@ -7,6 +7,7 @@
 mod assess;
 mod citation;
 mod country;
+mod country_names;
 mod decide;
 mod explain;
 mod facts;
@@ -26,6 +27,7 @@ mod tests;
 pub use assess::{Assessment, Severity, Verdict, assess};
 pub use citation::{Citation, Confidence, Period};
 pub use country::{CountryCode, UnknownCountry};
+pub use country_names::places_in_words;
 pub use facts::{Certified, Claim, Facts, Parts};
 pub use ids::{GroupId, LawId, MechanismId, TransitionId};
 pub use in_force::InForce;

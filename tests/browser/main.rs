@@ -7,6 +7,7 @@
 mod support;
 
 mod chromium;
+mod import;
 mod notice;
 mod public;
 mod user;

@@ -19,6 +19,8 @@
 mod backup;
 mod checks;
 mod import;
+pub mod ropa;
+mod sheet;
 
 use std::hash::Hash;
 
@@ -36,6 +38,7 @@ pub use checks::parse;
 use checks::{bad_fields, check_keys, nul_characters, rows};
 use import::{Difference, differences};
 pub use import::{ImportError, ImportReport, import};
+pub use sheet::{Sheet, SheetFormat};
 
 /// The `format` of every export file.
 pub const FORMAT: &str = "crossborder-export";

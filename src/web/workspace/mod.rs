@@ -5,7 +5,9 @@ mod admin;
 mod audit;
 mod certifications;
 mod dashboard;
+mod exports;
 pub(crate) mod forms;
+mod import;
 mod intake;
 mod login;
 mod notices;
@@ -38,6 +40,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/workspace/logout", POST).route(web::post().to(login::logout)))
         // The forms first: `/vendors/new` is not a vendor key.
         .configure(vendor_forms::routes)
+        .configure(import::routes)
+        .configure(exports::routes)
         .configure(transfers::routes)
         .configure(certifications::routes)
         .configure(vendors::routes)

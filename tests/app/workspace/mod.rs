@@ -4,5 +4,6 @@
 mod admin;
 mod audit;
 mod forms;
+mod import;
 mod new_vendor;
 mod sign_in;

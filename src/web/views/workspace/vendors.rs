@@ -107,8 +107,14 @@ pub fn vendor_list(
             @for (r, vendors) in shown {
                 section aria-labelledby={ "org-" (r.organisation.slug) } {
                     h2 id={ "org-" (r.organisation.slug) } { (r.organisation.name) }
-                    @if editor {
-                        p { a href={ "/workspace/" (r.organisation.slug) "/vendors/new" } { "Add a vendor to " (r.organisation.name) } }
+                    p.actions {
+                        @if editor {
+                            a href={ "/workspace/" (r.organisation.slug) "/vendors/new" } { "Add a vendor to " (r.organisation.name) }
+                            " · "
+                            a href={ "/workspace/" (r.organisation.slug) "/import" } { "Import vendors from a spreadsheet" }
+                            " · "
+                        }
+                        a href={ "/workspace/" (r.organisation.slug) "/exports" } { "Art. 30 record and vendor register (CSV, XLSX)" }
                     }
                     @if vendors.is_empty() { p { "No vendor matches." } }
                     @else {
