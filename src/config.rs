@@ -33,6 +33,33 @@ pub struct Settings {
     pub mail: Option<crate::notify::MailConfig>,
     /// The time between two rounds of the outbox worker.
     pub outbox_interval: std::time::Duration,
+    /// The memory kept for snapshots and rendered responses (--cache-bytes / CACHE_BYTES).
+    pub cache_bytes: u64,
+}
+
+/// A number of bytes as `--cache-bytes` takes it: `268435456`, `256MiB`, `512k`, `1G` (the
+/// suffixes are binary: k = KiB = 1024).
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of bytes such as 268435456 or 256MiB"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "'{other}' is not a unit: use k, M or G (KiB, MiB, GiB)"
+            ));
+        }
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }
 
 /// The site's public address: an http(s) URL without query, fragment or credentials, kept
@@ -107,6 +134,7 @@ impl Settings {
             trust_proxy: false,
             mail: None,
             outbox_interval: std::time::Duration::from_secs(2),
+            cache_bytes: crate::web::cache::DEFAULT_CACHE_BYTES,
         })
     }
 }

@@ -43,6 +43,12 @@ pub struct ServeArgs {
     #[arg(long, env = "MAIL_FROM", value_name = "ADDRESS")]
     mail_from: Option<String>,
 
+    /// The memory kept for the organisations' snapshots and the rendered pages and API answers
+    /// (least recently used dropped first): bytes, or with a unit (512MiB, 1G).
+    #[arg(long, env = "CACHE_BYTES", default_value = "256MiB", value_name = "BYTES",
+        value_parser = crate::config::parse_bytes)]
+    cache_bytes: u64,
+
     /// For benchmarks only: let every API call through without a token.
     #[arg(long, hide = true)]
     insecure_disable_api_auth: bool,
@@ -62,6 +68,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         .transpose()
         .map_err(CliError::usage)?;
     settings.trust_proxy = args.trust_proxy;
+    settings.cache_bytes = args.cache_bytes;
     settings.mail = args
         .smtp_url
         .as_deref()

@@ -122,6 +122,22 @@ impl AppError {
         }
     }
 
+    /// The error of a build that several requests waited for (the cache shares one): each
+    /// gets the same answer; an internal error keeps its message, not its cause chain.
+    pub fn shared(e: &std::sync::Arc<AppError>) -> Self {
+        match &**e {
+            AppError::NotFound { what } => AppError::NotFound { what: what.clone() },
+            AppError::BadParameter { name, problem } => AppError::BadParameter {
+                name: name.clone(),
+                problem: problem.clone(),
+            },
+            AppError::BadRequest(m) => AppError::BadRequest(m.clone()),
+            AppError::Conflict(m) => AppError::Conflict(m.clone()),
+            AppError::Internal { cause } => Self::internal(cause.to_string()),
+            other => Self::internal(other.to_string()),
+        }
+    }
+
     pub fn db(cause: DbError) -> Self {
         Self::internal(cause)
     }

@@ -10,6 +10,7 @@ mod support;
 
 mod api;
 mod api_auth;
+mod cache;
 mod corrupt;
 mod export;
 mod feeds;
