@@ -168,6 +168,21 @@ mod tests {
     const SECRET: &str = "do-not-print-me-0123456789abcdef-0123456789";
 
     #[test]
+    fn cache_sizes_read_with_binary_units() {
+        assert_eq!(parse_bytes("1024"), Ok(1024));
+        assert_eq!(parse_bytes("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_bytes("512k"), Ok(512 << 10));
+        assert_eq!(parse_bytes(" 1 G "), Ok(1 << 30));
+        assert!(parse_bytes("lots").unwrap_err().contains("not a number"));
+        assert!(
+            parse_bytes("12 parsecs")
+                .unwrap_err()
+                .contains("not a unit")
+        );
+        assert!(parse_bytes("99999999999999999999G").is_err());
+    }
+
+    #[test]
     fn the_settings_debug_never_shows_the_secret() {
         let mut settings = Settings::new(DEFAULT_BIND, DEFAULT_DATABASE_URL).unwrap();
         settings.auth.hs256_secret = Some(Secret::from(SECRET.as_bytes().to_vec()));

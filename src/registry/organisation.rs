@@ -50,7 +50,7 @@ pub struct Registry {
     pub vendors: Vec<Vendor>,
     pub changes: Vec<Change>,
     /// The published versions the vendors were read from (empty for the current records).
-    pub history: History,
+    pub history: std::sync::Arc<History>,
     /// For each announced change still to come on the date read, its vendor as it will then be.
     pub to_come: HashMap<i32, Vendor>,
     /// Corrections recorded after the day read that reach back to the date read: what was
@@ -174,7 +174,7 @@ pub fn registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>,
             organisation,
             vendors,
             changes,
-            history: History::default(),
+            history: Default::default(),
             to_come: HashMap::new(),
             corrected_later: Vec::new(),
         }))

@@ -4,7 +4,9 @@
 //! [`super::organisation::published`] runs after reading them, so a copy kept in memory answers
 //! exactly as a fresh read would.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::Connection;
@@ -20,8 +22,8 @@ pub struct Records {
     pub organisation: Organisation,
     /// The vendors as last edited, by name.
     pub current: Vec<Vendor>,
-    /// Every version recorded, whenever.
-    pub history: History,
+    /// Every version recorded, whenever (shared with the registries computed from it).
+    pub history: Arc<History>,
     /// The change log, every entry, as stored (reschedulings not folded).
     pub changes: Vec<Change>,
 }
@@ -34,7 +36,7 @@ pub fn load(conn: &mut DbConnection, slug: &str) -> Result<Option<Records>, DbEr
             return Ok(None);
         };
         let current = vendor::all(conn, organisation.id)?;
-        let history = history::load(conn, organisation.id, history::everything())?;
+        let history = Arc::new(history::load(conn, organisation.id, history::everything())?);
         let names: HashMap<i32, String> = current.iter().map(|v| (v.id, v.name.clone())).collect();
         let changes = change::list(conn, organisation.id, &names)?;
         Ok(Some(Records {
@@ -54,7 +56,10 @@ impl Records {
         let mut organisation = self.organisation.clone();
         // What was written after the day read is not part of it (nor of its Last-Modified).
         organisation.updated_at = organisation.updated_at.min(known_before);
-        let history = self.history.recorded_before(known_before).into_owned();
+        let history = match self.history.recorded_before(known_before) {
+            Cow::Borrowed(_) => self.history.clone(),
+            Cow::Owned(history) => Arc::new(history),
+        };
         let current = &self.current;
         let mut vendors: Vec<Vendor> = current
             .iter()

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::registry::history::{end_of, everything};
+use crate::registry::history::{History, end_of, everything};
 use crate::registry::records::Records;
 use crate::registry::{Registry, Vendor};
 use crate::rules::RuleSet;
@@ -113,17 +113,30 @@ impl Snapshot {
                 .sum::<usize>()
                 + r.changes.len() * 512
         };
+        // A registry shares the records' versions unless it read fewer of them.
+        let versions = |h: &Arc<History>| {
+            if Arc::ptr_eq(h, &self.records.history) {
+                0
+            } else {
+                h.len() * 256 + h.text_bytes()
+            }
+        };
         let history = &self.records.history;
-        let versions = history.len() * 256 + history.text_bytes();
+        let all_versions = history.len() * 256 + history.text_bytes();
         let known = if Arc::ptr_eq(&self.public, &self.known) {
             0
         } else {
-            vendors(&self.known) + versions
+            vendors(&self.known) + versions(&self.known.history)
         };
         let current: usize = (self.records.current.iter())
             .map(|v| std::mem::size_of::<Vendor>() + v.purpose.len() + v.transfers.len() * 512)
             .sum();
-        current + versions * 2 + vendors(&self.public) + known + self.lookup.bytes()
+        current
+            + all_versions
+            + vendors(&self.public)
+            + versions(&self.public.history)
+            + known
+            + self.lookup.bytes()
     }
 }
 
