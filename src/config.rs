@@ -10,6 +10,8 @@ use crate::values::WebUrl;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crossborder.db";
+/// The memory kept for snapshots and rendered responses unless `--cache-bytes` says otherwise.
+pub const DEFAULT_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The shortest HS256 secret accepted: RFC 7518 §3.2 wants a key as long as the hash (256 bits).
 const MIN_SECRET_BYTES: usize = 32;
@@ -134,7 +136,7 @@ impl Settings {
             trust_proxy: false,
             mail: None,
             outbox_interval: std::time::Duration::from_secs(2),
-            cache_bytes: crate::web::cache::DEFAULT_CACHE_BYTES,
+            cache_bytes: DEFAULT_CACHE_BYTES,
         })
     }
 }

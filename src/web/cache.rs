@@ -20,9 +20,6 @@ use super::representation::Rendered;
 use super::snapshot::Snapshot;
 use crate::registry::listing::Filters;
 
-/// The default of `--cache-bytes`.
-pub const DEFAULT_CACHE_BYTES: u64 = 256 * 1024 * 1024;
-
 /// Which rendering of which public list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageKey {
