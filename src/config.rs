@@ -10,6 +10,8 @@ use crate::values::WebUrl;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crossborder.db";
+/// The memory kept for snapshots and rendered responses unless `--cache-bytes` says otherwise.
+pub const DEFAULT_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The shortest HS256 secret accepted: RFC 7518 §3.2 wants a key as long as the hash (256 bits).
 const MIN_SECRET_BYTES: usize = 32;
@@ -35,6 +37,33 @@ pub struct Settings {
     pub outbox_interval: std::time::Duration,
     /// SQLite: how long a write waits for the lock before its request gets a 503.
     pub busy_timeout: std::time::Duration,
+    /// The memory kept for snapshots and rendered responses (--cache-bytes / CACHE_BYTES).
+    pub cache_bytes: u64,
+}
+
+/// A number of bytes as `--cache-bytes` takes it: `268435456`, `256MiB`, `512k`, `1G` (the
+/// suffixes are binary: k = KiB = 1024).
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of bytes such as 268435456 or 256MiB"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "'{other}' is not a unit: use k, M or G (KiB, MiB, GiB)"
+            ));
+        }
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }
 
 /// The site's public address: an http(s) URL without query, fragment or credentials, kept
@@ -110,6 +139,7 @@ impl Settings {
             mail: None,
             outbox_interval: std::time::Duration::from_secs(2),
             busy_timeout: crate::db::DEFAULT_BUSY_TIMEOUT,
+            cache_bytes: DEFAULT_CACHE_BYTES,
         })
     }
 }
@@ -141,6 +171,21 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "do-not-print-me-0123456789abcdef-0123456789";
+
+    #[test]
+    fn cache_sizes_read_with_binary_units() {
+        assert_eq!(parse_bytes("1024"), Ok(1024));
+        assert_eq!(parse_bytes("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_bytes("512k"), Ok(512 << 10));
+        assert_eq!(parse_bytes(" 1 G "), Ok(1 << 30));
+        assert!(parse_bytes("lots").unwrap_err().contains("not a number"));
+        assert!(
+            parse_bytes("12 parsecs")
+                .unwrap_err()
+                .contains("not a unit")
+        );
+        assert!(parse_bytes("99999999999999999999G").is_err());
+    }
 
     #[test]
     fn the_settings_debug_never_shows_the_secret() {

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{Scope, format_scopes, parse_scopes, secrets};
 use crate::audit::{AuditEvent, audit};
-use crate::db::schema::api_clients;
+use crate::db::schema::{api_clients, organisations};
 use crate::db::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -224,33 +224,65 @@ pub fn authenticate(
     }
 }
 
-/// Which clients are revoked, as the API checks each token against it: re-read only when the
-/// number of revoked clients changes (a revocation is never undone, so the number is a counter),
-/// so that a revocation made by any instance or by the CLI holds from the next request on.
+/// The revocation counter (how many clients are revoked: a revocation is never undone) and, in
+/// the same statement, the revision of the organisation `slug` names (`None`: no such
+/// organisation), which the API's reads need anyway: one query per API request for both.
+pub fn standing(
+    conn: &mut DbConnection,
+    slug: Option<&str>,
+) -> Result<(i64, Option<i32>), DbError> {
+    let revoked = api_clients::table
+        .filter(api_clients::revoked_at.is_not_null())
+        .count()
+        .single_value();
+    let Some(slug) = slug else {
+        let count: Option<i64> = diesel::select(revoked).get_result(conn)?;
+        return Ok((count.unwrap_or(0), None));
+    };
+    let revision = organisations::table
+        .filter(organisations::slug.eq(slug))
+        .select(organisations::revision)
+        .single_value();
+    let (count, revision): (Option<i64>, Option<i32>) =
+        diesel::select((revoked, revision)).get_result(conn)?;
+    Ok((count.unwrap_or(0), revision))
+}
+
+/// Which clients are revoked, as the API checks each token against it: the set is re-read only
+/// when the counter read by [`standing`] moved, so that a revocation made by any instance or by
+/// the CLI holds from the next request on, at no query of its own.
 #[derive(Default)]
 pub struct Revocations {
     known: RwLock<Option<(i64, HashSet<String>)>>,
 }
 
 impl Revocations {
-    pub fn is_revoked(&self, conn: &mut DbConnection, client_id: &str) -> Result<bool, DbError> {
-        let count: i64 = api_clients::table
-            .filter(api_clients::revoked_at.is_not_null())
-            .count()
-            .get_result(conn)?;
+    /// Whether `client_id` is revoked, `counter` being the revocation counter just read.
+    pub fn is_revoked(
+        &self,
+        conn: &mut DbConnection,
+        counter: i64,
+        client_id: &str,
+    ) -> Result<bool, DbError> {
         if let Some((known, revoked)) = &*self.known.read().unwrap_or_else(|e| e.into_inner())
-            && *known == count
+            && *known == counter
         {
             return Ok(revoked.contains(client_id));
         }
+        let revoked = self.load(conn)?;
+        Ok(revoked.contains(client_id))
+    }
+
+    /// Reads the revoked clients (at start, and when the counter moves).
+    pub fn load(&self, conn: &mut DbConnection) -> Result<HashSet<String>, DbError> {
         let revoked: HashSet<String> = api_clients::table
             .filter(api_clients::revoked_at.is_not_null())
             .select(api_clients::client_id)
             .load(conn)?
             .into_iter()
             .collect();
-        let answer = revoked.contains(client_id);
-        *self.known.write().unwrap_or_else(|e| e.into_inner()) = Some((count, revoked));
-        Ok(answer)
+        let counter = i64::try_from(revoked.len()).unwrap_or(i64::MAX);
+        *self.known.write().unwrap_or_else(|e| e.into_inner()) = Some((counter, revoked.clone()));
+        Ok(revoked)
     }
 }

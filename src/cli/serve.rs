@@ -47,6 +47,11 @@ pub struct ServeArgs {
     /// its request is answered 503 with Retry-After (1s, 500ms).
     #[arg(long, env = "BUSY_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     busy_timeout: std::time::Duration,
+    /// The memory kept for the organisations' snapshots and the rendered pages and API answers
+    /// (least recently used dropped first): bytes, or with a unit (512MiB, 1G).
+    #[arg(long, env = "CACHE_BYTES", default_value = "256MiB", value_name = "BYTES",
+        value_parser = crate::config::parse_bytes)]
+    cache_bytes: u64,
 
     /// For benchmarks only: let every API call through without a token.
     #[arg(long, hide = true)]
@@ -68,6 +73,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         .map_err(CliError::usage)?;
     settings.trust_proxy = args.trust_proxy;
     settings.busy_timeout = args.busy_timeout;
+    settings.cache_bytes = args.cache_bytes;
     settings.mail = args
         .smtp_url
         .as_deref()

@@ -17,6 +17,7 @@ pub mod notice;
 pub mod objection;
 pub mod organisation;
 pub mod outbox;
+pub mod records;
 pub mod seed;
 pub mod settings;
 pub mod subscriber;

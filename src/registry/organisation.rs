@@ -7,11 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::change::{self, Change, ChangeKind};
+use super::change::{self, Change};
 use super::edit::{EditError, json};
-use super::history::{self, History};
+use super::history::History;
 use super::stored_country;
-use super::vendor::{self, Vendor, VendorStatus};
+use super::vendor::{self, Vendor};
 use crate::audit::{AuditEvent, audit};
 use crate::date::now;
 use crate::db::rows::OrganisationRow;
@@ -50,7 +50,7 @@ pub struct Registry {
     pub vendors: Vec<Vendor>,
     pub changes: Vec<Change>,
     /// The published versions the vendors were read from (empty for the current records).
-    pub history: History,
+    pub history: std::sync::Arc<History>,
     /// For each announced change still to come on the date read, its vendor as it will then be.
     pub to_come: HashMap<i32, Vendor>,
     /// Corrections recorded after the day read that reach back to the date read: what was
@@ -174,7 +174,7 @@ pub fn registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>,
             organisation,
             vendors,
             changes,
-            history: History::default(),
+            history: Default::default(),
             to_come: HashMap::new(),
             corrected_later: Vec::new(),
         }))
@@ -183,58 +183,15 @@ pub fn registry(conn: &mut DbConnection, slug: &str) -> Result<Option<Registry>,
 
 /// One organisation's registry as published: the vendors as their versions recorded before
 /// `known_before` show them on `as_of` (proposals, never published, as they stand), and the
-/// changes announced by then. Ten queries in one read transaction, for any date.
+/// changes announced by then. Ten queries in one read transaction, for any date; the registry is
+/// computed by [`super::records::Records::published`], which a copy kept in memory runs too.
 pub fn published(
     conn: &mut DbConnection,
     slug: &str,
     as_of: NaiveDate,
     known_before: NaiveDateTime,
 ) -> Result<Option<Registry>, DbError> {
-    conn.transaction(|conn| {
-        let Some(mut organisation) = find(conn, slug)? else {
-            return Ok(None);
-        };
-        // What was written after the day read is not part of it (nor of its Last-Modified).
-        organisation.updated_at = organisation.updated_at.min(known_before);
-        let current = vendor::all(conn, organisation.id)?;
-        let history = history::load(conn, organisation.id, known_before)?;
-        let names: HashMap<i32, String> = current.iter().map(|v| (v.id, v.name.clone())).collect();
-        let mut vendors: Vec<Vendor> = current
-            .iter()
-            .filter_map(|v| match v.status {
-                _ if history.has(v.id) => history.vendor_on(v, as_of),
-                VendorStatus::Proposed => Some(v.clone()),
-                _ => None,
-            })
-            .collect();
-        vendors.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        let known_on = known_before.date();
-        let (mut changes, later): (Vec<Change>, Vec<Change>) =
-            change::list(conn, organisation.id, &names)?
-                .into_iter()
-                .partition(|c| c.announced_on < known_on);
-        let corrected_later = later
-            .into_iter()
-            .filter(|c| c.kind == ChangeKind::Corrected && c.effective_on <= as_of)
-            .collect();
-        change::fold_reschedulings(&mut changes);
-        let to_come = changes
-            .iter()
-            .filter(|c| c.kind.is_public() && c.announced_on <= as_of && c.effective_on > as_of)
-            .filter_map(|c| {
-                let v = current.iter().find(|v| Some(v.id) == c.vendor_id)?;
-                Some((c.id, history.vendor_on(v, c.effective_on)?))
-            })
-            .collect();
-        Ok(Some(Registry {
-            organisation,
-            vendors,
-            changes,
-            history,
-            to_come,
-            corrected_later,
-        }))
-    })
+    Ok(super::records::load(conn, slug)?.map(|r| r.published(as_of, known_before)))
 }
 
 /// Every organisation's registry, by name (the workspace's cross-organisation views).

@@ -1,19 +1,28 @@
-//! Rendered public responses kept in memory. Each remembers the organisation's revision it was
-//! rendered from; a write anywhere (this process, a CLI run, another instance) bumps the
-//! revision, so the next request renders afresh and replaces the entry.
+//! What the service keeps in memory between requests: one [`Snapshot`] per organisation
+//! revision, and the responses rendered from it (public pages and feeds, repeated API reads),
+//! each with its compressed variants. Every key holds the organisation's revision, which every
+//! write bumps (in this process, a CLI run or another instance), so the next request after a
+//! write builds afresh; what an old revision left is never asked for again and goes first.
+//!
+//! Bounded by bytes (`--cache-bytes`): the least recently used entries are dropped past the cap.
+//! One build per key at a time: requests that find a key being built wait for that build.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::RwLock;
-use std::time::SystemTime;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use actix_web::web::Bytes;
+use chrono::NaiveDate;
+use moka::future::Cache;
+use moka::policy::EvictionPolicy;
 
+use super::AppState;
+use super::error::AppError;
+use super::representation::Rendered;
+use super::snapshot::Snapshot;
 use crate::registry::listing::Filters;
 
-/// Which rendering of which list.
+/// Which rendering of which public list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CacheKey {
+pub struct PageKey {
     pub slug: String,
     pub format: &'static str,
     pub filters: Filters,
@@ -21,70 +30,214 @@ pub struct CacheKey {
     pub base: Option<String>,
 }
 
-/// One rendered response with its validators.
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    pub body: Bytes,
-    pub content_type: &'static str,
-    pub etag: String,
-    pub last_modified: SystemTime,
-    /// The organisation's revision this was rendered from; 0 for static files.
-    pub revision: i32,
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Snapshot {
+        slug: String,
+        revision: i32,
+        today: NaiveDate,
+    },
+    Page {
+        page: PageKey,
+        revision: i32,
+    },
+    Api {
+        slug: String,
+        revision: i32,
+        today: NaiveDate,
+        route: &'static str,
+        query: String,
+    },
 }
 
-impl Rendered {
-    pub fn new(
-        body: impl Into<Bytes>,
-        content_type: &'static str,
-        last_modified: SystemTime,
-        revision: i32,
-    ) -> Self {
-        let body = body.into();
-        let mut hasher = DefaultHasher::new();
-        body.hash(&mut hasher);
-        Rendered {
-            etag: format!("{:016x}{:08x}", hasher.finish(), body.len()),
-            body,
-            content_type,
-            last_modified,
-            revision,
+#[derive(Clone)]
+enum Entry {
+    Snapshot(Arc<Snapshot>),
+    Rendered(Arc<Rendered>),
+}
+
+impl Entry {
+    fn bytes(&self) -> usize {
+        match self {
+            Entry::Snapshot(s) => s.bytes(),
+            Entry::Rendered(r) => r.bytes(),
         }
     }
 }
 
-/// Bounded: past this many entries the cache starts over (any date can be asked for).
-const CAPACITY: usize = 1024;
+/// The memory the responses and snapshots share.
+#[derive(Clone)]
+pub struct ResponseCache {
+    entries: Cache<Key, Entry>,
+    counts: Arc<Counts>,
+}
 
 #[derive(Default)]
-pub struct PageCache {
-    entries: RwLock<HashMap<CacheKey, Rendered>>,
+struct Counts {
+    renders: AtomicU64,
+    snapshots: AtomicU64,
 }
 
-impl PageCache {
-    /// The entry for `key` if it was rendered from `revision`.
-    pub fn get(&self, key: &CacheKey, revision: i32) -> Option<Rendered> {
-        self.entries
-            .read()
-            .ok()?
-            .get(key)
-            .filter(|r| r.revision == revision)
-            .cloned()
-    }
-
-    pub fn put(&self, key: CacheKey, value: Rendered) {
-        if let Ok(mut entries) = self.entries.write() {
-            if entries.len() >= CAPACITY {
-                entries.clear();
-            }
-            entries.insert(key, value);
+impl ResponseCache {
+    pub fn new(max_bytes: u64) -> Self {
+        ResponseCache {
+            entries: Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|_, entry: &Entry| {
+                    u32::try_from(entry.bytes().saturating_add(256)).unwrap_or(u32::MAX)
+                })
+                .eviction_policy(EvictionPolicy::lru())
+                .build(),
+            counts: Arc::default(),
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.read().map(|e| e.len()).unwrap_or(0)
+    /// The organisation's snapshot at `revision` (read and built once, whoever asks).
+    pub async fn snapshot(
+        &self,
+        state: &AppState,
+        slug: &str,
+        revision: i32,
+    ) -> Result<Arc<Snapshot>, AppError> {
+        let today = crate::date::today();
+        let key = Key::Snapshot {
+            slug: slug.to_string(),
+            revision,
+            today,
+        };
+        let build = async {
+            let wanted = slug.to_string();
+            let records = super::blocking(state, move |conn| {
+                crate::registry::records::load(conn, &wanted)
+            })
+            .await?
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("organisation '{slug}'"),
+            })?;
+            self.counts.snapshots.fetch_add(1, Ordering::Relaxed);
+            let rules = state.rules;
+            let snapshot = actix_web::web::block(move || Snapshot::build(records, today, rules))
+                .await
+                .map_err(AppError::internal)?;
+            Ok::<_, AppError>(Entry::Snapshot(Arc::new(snapshot)))
+        };
+        match self.entries.try_get_with(key, build).await {
+            Ok(Entry::Snapshot(s)) => Ok(s),
+            Ok(Entry::Rendered(_)) => Err(AppError::internal("a rendering under a snapshot key")),
+            Err(e) => Err(AppError::shared(&e)),
+        }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    /// A public page's rendering at `revision`, rendered by `render` from the snapshot when
+    /// no copy is kept.
+    pub async fn page(
+        &self,
+        state: &AppState,
+        page: PageKey,
+        revision: i32,
+        render: impl FnOnce(&Snapshot) -> Result<Rendered, AppError> + Send + 'static,
+    ) -> Result<Arc<Rendered>, AppError> {
+        let slug = page.slug.clone();
+        self.rendered(state, Key::Page { page, revision }, &slug, revision, render)
+            .await
+    }
+
+    /// An API read's JSON at `revision` for the route and its query.
+    pub async fn api(
+        &self,
+        state: &AppState,
+        (slug, revision): (&str, i32),
+        route: &'static str,
+        query: &str,
+        render: impl FnOnce(&Snapshot) -> Result<Rendered, AppError> + Send + 'static,
+    ) -> Result<Arc<Rendered>, AppError> {
+        let key = Key::Api {
+            slug: slug.to_string(),
+            revision,
+            today: crate::date::today(),
+            route,
+            query: query.to_string(),
+        };
+        self.rendered(state, key, slug, revision, render).await
+    }
+
+    async fn rendered(
+        &self,
+        state: &AppState,
+        key: Key,
+        slug: &str,
+        revision: i32,
+        render: impl FnOnce(&Snapshot) -> Result<Rendered, AppError> + Send + 'static,
+    ) -> Result<Arc<Rendered>, AppError> {
+        if let Some(Entry::Rendered(hit)) = self.entries.get(&key).await {
+            return Ok(hit);
+        }
+        let build = async {
+            let snapshot = self.snapshot(state, slug, revision).await?;
+            self.counts.renders.fetch_add(1, Ordering::Relaxed);
+            let rendered = actix_web::web::block(move || {
+                let rendered = render(&snapshot)?;
+                rendered.compress_if_small();
+                Ok::<_, AppError>(rendered)
+            })
+            .await
+            .map_err(AppError::internal)??;
+            Ok::<_, AppError>(Arc::new(rendered))
+        };
+        let rendered = match self
+            .entries
+            .try_get_with(key.clone(), async { build.await.map(Entry::Rendered) })
+            .await
+        {
+            Ok(Entry::Rendered(r)) => r,
+            Ok(Entry::Snapshot(_)) => {
+                return Err(AppError::internal("a snapshot under a rendering key"));
+            }
+            Err(e) => return Err(AppError::shared(&e)),
+        };
+        if rendered.needs_variants() {
+            self.compress_later(key, rendered.clone());
+        }
+        Ok(rendered)
+    }
+
+    /// Makes a large rendering's compressed variants on the blocking pool, off the request path,
+    /// then weighs the entry again with them. Requests until then get the identity body.
+    fn compress_later(&self, key: Key, rendered: Arc<Rendered>) {
+        if !rendered.claim_compression() {
+            return;
+        }
+        let entries = self.entries.clone();
+        actix_web::rt::spawn(async move {
+            let work = rendered.clone();
+            if actix_web::web::block(move || work.compress())
+                .await
+                .is_err()
+            {
+                return;
+            }
+            // Weighed again only if still the entry kept under its key.
+            if let Some(Entry::Rendered(kept)) = entries.get(&key).await
+                && Arc::ptr_eq(&kept, &rendered)
+            {
+                entries.insert(key, Entry::Rendered(rendered)).await;
+            }
+        });
+    }
+
+    /// How many renderings were made (tests: concurrent requests share one).
+    pub fn renders(&self) -> u64 {
+        self.counts.renders.load(Ordering::Relaxed)
+    }
+
+    /// How many snapshots were read from the database.
+    pub fn snapshots(&self) -> u64 {
+        self.counts.snapshots.load(Ordering::Relaxed)
+    }
+
+    /// The entries kept and their weight in bytes, once pending evictions are done.
+    pub async fn usage(&self) -> (u64, u64) {
+        self.entries.run_pending_tasks().await;
+        (self.entries.entry_count(), self.entries.weighted_size())
     }
 }

@@ -99,7 +99,7 @@ pub enum AppError {
     ForbiddenPage(String),
     /// 503: the database stayed busy (locked by other writers) past its bounded wait.
     #[error("database busy: {cause}")]
-    Busy { cause: DbError },
+    Busy { cause: String },
     #[error("internal error")]
     Internal {
         #[source]
@@ -125,10 +125,31 @@ impl AppError {
         }
     }
 
+    /// The error of a build that several requests waited for (the cache shares one): each
+    /// gets the same answer; an internal error keeps its message, not its cause chain.
+    pub fn shared(e: &std::sync::Arc<AppError>) -> Self {
+        match &**e {
+            AppError::NotFound { what } => AppError::NotFound { what: what.clone() },
+            AppError::BadParameter { name, problem } => AppError::BadParameter {
+                name: name.clone(),
+                problem: problem.clone(),
+            },
+            AppError::BadRequest(m) => AppError::BadRequest(m.clone()),
+            AppError::Conflict(m) => AppError::Conflict(m.clone()),
+            AppError::Busy { cause } => AppError::Busy {
+                cause: cause.clone(),
+            },
+            AppError::Internal { cause } => Self::internal(cause.to_string()),
+            other => Self::internal(other.to_string()),
+        }
+    }
+
     /// A database failure: a 503 to retry when the database was only busy, a 500 otherwise.
     pub fn db(cause: DbError) -> Self {
         if cause.is_busy() {
-            AppError::Busy { cause }
+            AppError::Busy {
+                cause: cause.to_string(),
+            }
         } else {
             Self::internal(cause)
         }

@@ -265,6 +265,9 @@ impl Needs for ReadIntake {
 /// 403 without the scope, before the body is read.
 pub struct Caller<S> {
     pub principal: Principal,
+    /// The revision of the organisation the path names, read with the revocation counter
+    /// (`None`: no organisation in the path, or no such organisation).
+    pub revision: Option<i32>,
     scope: PhantomData<S>,
 }
 
@@ -288,28 +291,36 @@ impl<S: Needs + 'static> FromRequest for Caller<S> {
         let organisation = req.match_info().get("org").map(str::to_string);
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("no app state"))?;
-            let principal = if state.api_auth_disabled {
-                Principal {
+            let (principal, check) = if state.api_auth_disabled {
+                let principal = Principal {
                     subject: "anonymous (API auth disabled)".into(),
                     scopes: Scope::ALL.to_vec(),
                     organisations: None,
-                }
+                };
+                (principal, false)
             } else {
-                let principal = verified(&state, authorization.as_deref()).await?;
-                // A revoked client's tokens stop at its next request, not at their expiry.
-                let (subject, shared) = (principal.subject.clone(), state.clone());
-                let revoked = crate::web::db(&state, move |conn| {
-                    shared.revocations.is_revoked(conn, &subject)
-                })
-                .await;
-                if revoked.map_err(AppError::db)? {
-                    return Err(AppError::Unauthorized {
-                        description: Some("the client of this token is revoked".into()),
-                    }
-                    .into());
-                }
-                principal
+                (verified(&state, authorization.as_deref()).await?, true)
             };
+            // One statement: the revocation counter and the organisation's revision. A revoked
+            // client's tokens stop at its next request, not at their expiry.
+            let (subject, shared, slug) = (
+                principal.subject.clone(),
+                state.clone(),
+                organisation.clone(),
+            );
+            let (revoked, revision) = crate::web::db(&state, move |conn| {
+                let (counter, revision) = crate::auth::clients::standing(conn, slug.as_deref())?;
+                let revoked = check && shared.revocations.is_revoked(conn, counter, &subject)?;
+                Ok::<_, crate::db::DbError>((revoked, revision))
+            })
+            .await
+            .map_err(AppError::db)?;
+            if revoked {
+                return Err(AppError::Unauthorized {
+                    description: Some("the client of this token is revoked".into()),
+                }
+                .into());
+            }
             // Outside its organisations, nothing exists for the caller: 404, as for a slug
             // that names no organisation.
             if let Some(slug) = organisation
@@ -323,6 +334,7 @@ impl<S: Needs + 'static> FromRequest for Caller<S> {
             S::check(&principal)?;
             Ok(Caller {
                 principal,
+                revision,
                 scope: PhantomData,
             })
         })

@@ -11,6 +11,8 @@ mod input;
 mod objections;
 pub mod origin;
 mod public;
+pub mod representation;
+pub mod snapshot;
 pub mod startup;
 mod subscriptions;
 mod views;
@@ -29,7 +31,8 @@ use crate::rules::RuleSet;
 pub struct AppState {
     pub db: Database,
     pub rules: &'static RuleSet,
-    pub cache: cache::PageCache,
+    /// Snapshots and rendered responses, bounded by bytes.
+    pub cache: cache::ResponseCache,
     pub verifier: Verifier,
     /// Benchmarks only: every API call is let through with all scopes.
     pub api_auth_disabled: bool,

@@ -2,17 +2,19 @@
 
 use std::time::{Duration, SystemTime};
 
-use actix_web::http::header::{self, EntityTag, HttpDate, IfModifiedSince, IfNoneMatch};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 
-use super::cache::{CacheKey, Rendered};
+use super::cache::PageKey;
 use super::error::{ApiError, AppError, PageError};
+use super::representation::{Rendered, conditional};
 use super::{AppState, blocking};
 use super::{feeds, filters, views};
 use crate::date::today;
-use crate::registry::listing::Listing;
+use crate::registry::listing::{Filters, Listing};
 use crate::registry::{Registry, history, organisation};
+use crate::rules::RuleSet;
 
 /// The renderings of the public list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,9 +121,16 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn stylesheet(req: HttpRequest) -> HttpResponse {
-    static STARTED: std::sync::LazyLock<SystemTime> = std::sync::LazyLock::new(SystemTime::now);
-    let rendered = Rendered::new(views::STYLESHEET, "text/css; charset=utf-8", *STARTED, 0);
-    conditional(&req, &rendered, "public, max-age=3600", None)
+    static STYLESHEET: std::sync::LazyLock<Rendered> = std::sync::LazyLock::new(|| {
+        let rendered = Rendered::new(
+            views::STYLESHEET,
+            "text/css; charset=utf-8",
+            SystemTime::now(),
+        );
+        rendered.compress();
+        rendered
+    });
+    conditional(&req, &STYLESHEET, "public, max-age=3600", None)
 }
 
 async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
@@ -224,109 +233,72 @@ async fn render_list(
         filters::check_for_feed(&filters)?;
     }
     let bom = format == Format::Csv && filters::bom(req.query_string())?;
-    let key = CacheKey {
+    let key = PageKey {
         slug: slug.clone(),
         format: if bom { "csv-bom" } else { format.name() },
         filters: filters.clone(),
         base: base.clone(),
-    };
-    let not_found = || AppError::NotFound {
-        what: format!("organisation '{slug}'"),
     };
     let revision = blocking(&state, {
         let slug = slug.clone();
         move |conn| organisation::revision(conn, &slug)
     })
     .await?
-    .ok_or_else(not_found)?;
-    if let Some(hit) = state.cache.get(&key, revision) {
-        return Ok(conditional(&req, &hit, "public, max-age=60", vary));
-    }
+    .ok_or_else(|| AppError::NotFound {
+        what: format!("organisation '{slug}'"),
+    })?;
+    let (rules, mail_enabled) = (state.rules, state.mail_enabled);
+    let rendered = state
+        .cache
+        .page(&state, key, revision, move |snapshot| {
+            // As published on the day: what was recorded by its end.
+            let registry = snapshot.registry(filters.as_of, history::end_of(filters.known_on()));
+            render(
+                &registry,
+                filters,
+                format,
+                (base, bom),
+                (rules, mail_enabled),
+            )
+        })
+        .await?;
+    Ok(conditional(&req, &rendered, "public, max-age=60", vary))
+}
 
-    // As published on the day: what was recorded by its end.
-    let registry: Registry = blocking(&state, {
-        let slug = slug.clone();
-        let (as_of, known) = (filters.as_of, history::end_of(filters.known_on()));
-        move |conn| organisation::published(conn, &slug, as_of, known)
-    })
-    .await?
-    .ok_or_else(not_found)?;
-
-    let listing = Listing::new(&registry, filters.clone(), state.rules);
+/// One rendering of the list, from its registry.
+fn render(
+    registry: &Registry,
+    filters: Filters,
+    format: Format,
+    (base, bom): (Option<String>, bool),
+    (rules, mail_enabled): (&'static RuleSet, bool),
+) -> Result<Rendered, AppError> {
+    let today = today();
+    let query = filters::query_string(&filters, today);
+    let listing = Listing::new(registry, filters, rules);
     let body: Vec<u8> = match format {
         Format::Html => {
-            let query = filters::query_string(&filters, today);
-            let page = views::subprocessors_page(&listing, state.rules, &query, state.mail_enabled)
-                .into_string();
+            let page =
+                views::subprocessors_page(&listing, rules, &query, mail_enabled).into_string();
             crate::text::printable(&page).into_owned().into_bytes()
         }
-        Format::Json => feeds::json(&listing, state.rules).into_bytes(),
+        Format::Json => feeds::json(&listing, rules).into_bytes(),
         Format::Csv => feeds::csv(&listing, bom).map_err(AppError::internal)?,
         Format::Atom => {
-            let feed = feeds::atom(
-                &listing,
-                base.as_deref().unwrap_or(""),
-                &filters::query_string(&filters, today),
-            );
+            let feed = feeds::atom(&listing, base.as_deref().unwrap_or(""), &query);
             crate::text::printable(&feed).into_owned().into_bytes()
         }
     };
-    let rendered = Rendered::new(
+    Ok(Rendered::new(
         body,
         format.content_type(),
         system_time(registry.last_modified()),
-        registry.organisation.revision,
-    );
-    state.cache.put(key, rendered.clone());
-    Ok(conditional(&req, &rendered, "public, max-age=60", vary))
+    ))
 }
 
 fn system_time(at: NaiveDateTime) -> SystemTime {
     let secs = at.and_utc().timestamp().max(0) as u64;
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-}
-
-/// `200` with the body, or `304` when the client's copy is current (RFC 9110 §13). `vary` names
-/// the request headers the body depends on, if any.
-fn conditional(
-    req: &HttpRequest,
-    rendered: &Rendered,
-    cache_control: &str,
-    vary: Option<&'static str>,
-) -> HttpResponse {
-    let etag = EntityTag::new_strong(rendered.etag.clone());
-    let last_modified = HttpDate::from(rendered.last_modified);
-    let unix_seconds = |t: SystemTime| {
-        t.duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    };
-    let not_modified = match req.get_header::<IfNoneMatch>() {
-        Some(IfNoneMatch::Any) => true,
-        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag)),
-        // If-Modified-Since counts only without If-None-Match.
-        None => req.get_header::<IfModifiedSince>().is_some_and(|since| {
-            unix_seconds(rendered.last_modified) <= unix_seconds(since.0.into())
-        }),
-    };
-    let mut response = if not_modified {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(header::ETag(etag))
-        .insert_header(header::LastModified(last_modified))
-        .insert_header((header::CACHE_CONTROL, cache_control.to_string()));
-    if let Some(vary) = vary {
-        response.append_header((header::VARY, vary));
-    }
-    if not_modified {
-        response.finish()
-    } else {
-        response
-            .content_type(rendered.content_type)
-            .body(rendered.body.clone())
-    }
 }
 
 /// Any other address: the site's 404 page rather than an empty answer (the API answers its own

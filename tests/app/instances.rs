@@ -201,3 +201,64 @@ async fn write_only_load_on_two_instances_answers_no_500() {
         .unwrap();
     assert_eq!(list["data"].as_array().unwrap().len(), 40, "{list:#}");
 }
+
+#[actix_web::test]
+async fn a_write_through_one_instance_shows_in_the_others_api_reads_at_once() {
+    let database = TestDatabase::new();
+    let a = start(&database.url);
+    let b = start(&database.url);
+    let client = reqwest::Client::new();
+    let get = |url: String| {
+        let client = client.clone();
+        async move {
+            let response = client.get(url).bearer_auth(token()).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let api = |base: &str, rest: &str| format!("{base}/api/v1/organisations/arturia{rest}");
+    let reads = [
+        "/vendors?limit=200",
+        "/lookup?domain=stripe.com",
+        "/transfers",
+    ];
+    // B reads (and keeps) its snapshot and answers, twice.
+    for _ in 0..2 {
+        for read in reads {
+            assert!(!get(api(&b.url, read)).await.to_string().contains("Stripe"));
+        }
+    }
+    let created = client
+        .post(api(&a.url, "/vendors"))
+        .bearer_auth(token())
+        .json(&serde_json::json!({
+            "key": "stripe", "name": "Stripe", "website": "https://stripe.com", "headquarters": "US",
+            "role": "processor", "categories": ["payments"], "purpose": "Card payments",
+            "status": "active", "active_from": crate::support::today().to_string(),
+            "urgent_reason": "payments move today",
+            "transfers": [{"country": "US", "data_categories": ["payment"], "mechanisms": [{"id": "dpf"}]}]
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+    // B's next reads see it: the revision read with each request names a new snapshot.
+    for read in reads {
+        let body = get(api(&b.url, read)).await.to_string();
+        assert!(
+            body.contains("Stripe"),
+            "{read} on B after A's write: {body}"
+        );
+    }
+    let one = get(api(&b.url, "/vendors/stripe")).await;
+    assert_eq!(one["name"], "Stripe");
+    let page = client
+        .get(format!("{}/arturia/subprocessors", b.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Stripe"));
+}

@@ -11,6 +11,7 @@ mod support;
 mod api;
 mod api_auth;
 mod busy;
+mod cache;
 mod corrupt;
 mod export;
 mod feeds;

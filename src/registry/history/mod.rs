@@ -147,22 +147,60 @@ impl History {
     fn of(rows: Vec<VersionRow>) -> Result<Self, DbError> {
         let mut history = History::default();
         for row in rows {
-            let v = Version::parse(row)?;
-            history
-                .children
-                .entry(v.vendor_id)
-                .or_default()
-                .insert((v.fact, v.fact_id), ());
-            history
-                .facts
-                .entry((v.fact, v.fact_id))
-                .or_default()
-                .push(v);
+            history.add(Version::parse(row)?);
         }
-        for versions in history.facts.values_mut() {
+        history.sort();
+        Ok(history)
+    }
+
+    /// The versions recorded before `known_before`: what [`load`] with that moment reads, taken
+    /// from a history loaded with more (borrowed as it is when nothing was recorded later).
+    pub fn recorded_before(&self, known_before: NaiveDateTime) -> std::borrow::Cow<'_, History> {
+        let all = || self.facts.values().flatten();
+        if all().all(|v| v.recorded_at < known_before) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut history = History::default();
+        for v in all().filter(|v| v.recorded_at < known_before) {
+            history.add(v.clone());
+        }
+        history.sort();
+        std::borrow::Cow::Owned(history)
+    }
+
+    /// The newest recording it holds, if any.
+    pub fn last_recorded(&self) -> Option<NaiveDateTime> {
+        self.facts.values().flatten().map(|v| v.recorded_at).max()
+    }
+
+    /// How many versions it holds (to weigh it in memory).
+    pub fn len(&self) -> usize {
+        self.facts.values().map(Vec::len).sum()
+    }
+
+    /// The bytes of the stored bodies it holds (to weigh it in memory).
+    pub fn text_bytes(&self) -> usize {
+        (self.facts.values().flatten())
+            .map(|v| v.text.as_ref().map_or(0, String::len))
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+
+    fn add(&mut self, v: Version) {
+        self.children
+            .entry(v.vendor_id)
+            .or_default()
+            .insert((v.fact, v.fact_id), ());
+        self.facts.entry((v.fact, v.fact_id)).or_default().push(v);
+    }
+
+    fn sort(&mut self) {
+        for versions in self.facts.values_mut() {
             versions.sort_by_key(|v| (v.effective_from, v.recorded_at, v.id));
         }
-        Ok(history)
     }
 
     /// Whether any version of the vendor's facts is known.

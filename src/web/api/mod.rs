@@ -8,6 +8,7 @@ mod notices;
 mod openapi;
 mod output;
 mod public_docs;
+mod query;
 mod reads;
 mod token;
 pub(crate) mod vocabulary;

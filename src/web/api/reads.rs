@@ -2,72 +2,41 @@
 
 use crate::web::error::ApiError;
 use actix_web::{HttpRequest, HttpResponse, web};
-use base64::Engine;
-use chrono::{NaiveDate, NaiveDateTime};
 
 use super::dto::{
     self, AssessIn, AssessmentOut, LookupMatch, LookupResult, OrganisationList, OrganisationOut,
     TransferList, TransferRowOut, VendorPage,
 };
+use super::query::{VendorQuery, as_of, bad, cursor, known_before, query_pairs, vendor_query};
 use super::{etag, validated};
-use crate::date::{parse_date, today};
-use crate::registry::{
-    Registry, Role, Vendor, VendorCategory, VendorStatus, history, intake, organisation,
-};
+use crate::date::today;
+use crate::registry::{intake, organisation};
 use crate::rules::{self, Certified, Claim, CountryCode, Facts, RuleSet, ScopeExclusion};
-use crate::values::vocabulary;
 use crate::web::error::AppError;
 use crate::web::extract::{Caller, JsonBody, ReadIntake, ReadRegistry};
+use crate::web::representation::{Rendered, encoded};
+use crate::web::snapshot::{Snapshot, host};
 use crate::web::{AppState, blocking};
+use std::sync::Arc;
+use std::time::SystemTime;
 
-fn bad(name: &str, problem: impl Into<String>) -> AppError {
-    AppError::BadParameter {
-        name: name.into(),
-        problem: problem.into(),
-    }
-}
-
-pub(super) async fn registry(state: &AppState, slug: &str) -> Result<Registry, AppError> {
-    crate::web::registry(state, slug).await
-}
-
-fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, AppError> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
-        .map_err(|e| bad("query", format!("cannot be read: {e}")))
-}
-
-fn as_of(pairs: &[(String, String)]) -> Result<NaiveDate, AppError> {
-    match pairs.iter().find(|(k, v)| k == "as_of" && !v.is_empty()) {
-        Some((_, v)) => parse_date(v).map_err(|e| bad("as_of", e.to_string())),
-        None => Ok(today()),
-    }
-}
-
-/// `known_at=D`: what was recorded by the end of D (the list as published on D when D is
-/// `as_of`); default: everything recorded, later corrections included.
-fn known_before(pairs: &[(String, String)]) -> Result<NaiveDateTime, AppError> {
-    match pairs.iter().find(|(k, v)| k == "known_at" && !v.is_empty()) {
-        Some((_, v)) => parse_date(v)
-            .map(history::end_of)
-            .map_err(|e| bad("known_at", e.to_string())),
-        None => Ok(history::everything()),
-    }
-}
-
-/// The organisation's vendors as known before `known_before`, on `as_of`.
-async fn published(
+/// The organisation's snapshot at the revision the caller's check read (a 404 for a slug that
+/// names no organisation).
+async fn snapshot<S>(
     state: &AppState,
+    caller: &Caller<S>,
     slug: &str,
-    (as_of, known_before): (NaiveDate, NaiveDateTime),
-) -> Result<Registry, AppError> {
-    let wanted = slug.to_string();
-    blocking(state, move |conn| {
-        organisation::published(conn, &wanted, as_of, known_before)
-    })
-    .await?
-    .ok_or_else(|| AppError::NotFound {
+) -> Result<(i32, Arc<Snapshot>), AppError> {
+    let revision = caller.revision.ok_or_else(|| AppError::NotFound {
         what: format!("organisation '{slug}'"),
-    })
+    })?;
+    Ok((revision, state.cache.snapshot(state, slug, revision).await?))
+}
+
+/// A JSON answer to keep.
+fn json(value: &impl serde::Serialize) -> Result<Rendered, AppError> {
+    let body = serde_json::to_vec(value).map_err(AppError::internal)?;
+    Ok(Rendered::new(body, "application/json", SystemTime::now()))
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "registry",
@@ -92,116 +61,12 @@ pub async fn organisations(
     responses((status = 200, description = "OK", body = OrganisationOut), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn organisation(
-    _caller: Caller<ReadRegistry>,
+    caller: Caller<ReadRegistry>,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let registry = registry(&state, &path).await?;
-    Ok(HttpResponse::Ok().json(OrganisationOut::from(&registry.organisation)))
-}
-
-/// What `GET .../vendors` narrows to.
-struct VendorQuery {
-    as_of: NaiveDate,
-    known_before: NaiveDateTime,
-    country: Option<CountryCode>,
-    category: Option<VendorCategory>,
-    role: Option<Role>,
-    status: Option<VendorStatus>,
-    flagged: Option<bool>,
-    q: Option<String>,
-    limit: usize,
-    after: Option<(String, String)>,
-}
-
-fn vendor_query(req: &HttpRequest) -> Result<VendorQuery, AppError> {
-    let pairs = query_pairs(req)?;
-    let mut query = VendorQuery {
-        as_of: as_of(&pairs)?,
-        known_before: known_before(&pairs)?,
-        country: None,
-        category: None,
-        role: None,
-        status: None,
-        flagged: None,
-        q: None,
-        limit: 50,
-        after: None,
-    };
-    for (name, value) in pairs.iter().filter(|(_, v)| !v.trim().is_empty()) {
-        let value = value.trim();
-        match name.as_str() {
-            "country" => {
-                query.country =
-                    Some(CountryCode::parse(value).map_err(|e| bad("country", e.to_string()))?)
-            }
-            "category" => {
-                query.category = Some(value.parse().map_err(|_| {
-                    bad(
-                        "category",
-                        format!(
-                            "unknown category '{value}'; valid: {}",
-                            vocabulary::<VendorCategory>()
-                        ),
-                    )
-                })?)
-            }
-            "role" => {
-                query.role = Some(value.parse().map_err(|_| {
-                    bad(
-                        "role",
-                        format!("unknown role '{value}'; valid: {}", vocabulary::<Role>()),
-                    )
-                })?)
-            }
-            "status" => {
-                query.status = Some(value.parse().map_err(|_| {
-                    bad(
-                        "status",
-                        format!(
-                            "unknown status '{value}'; valid: {}",
-                            vocabulary::<VendorStatus>()
-                        ),
-                    )
-                })?)
-            }
-            "flagged" => {
-                query.flagged = Some(match value {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => return Err(bad("flagged", format!("'{value}' is not true or false"))),
-                })
-            }
-            "q" => query.q = Some(value.to_lowercase()),
-            "limit" => {
-                query.limit = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=200).contains(n))
-                    .ok_or_else(|| {
-                        bad("limit", format!("'{value}' is not a number from 1 to 200"))
-                    })?
-            }
-            "cursor" => {
-                let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .decode(value)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .and_then(|s| {
-                        s.split_once('\u{0}')
-                            .map(|(n, k)| (n.to_string(), k.to_string()))
-                    })
-                    .ok_or_else(|| bad("cursor", "not a cursor this API gave"))?;
-                query.after = Some(decoded);
-            }
-            _ => {}
-        }
-    }
-    Ok(query)
-}
-
-fn cursor(v: &Vendor) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}\u{0}{}", v.name, v.key))
+    let (_, snapshot) = snapshot(&state, &caller, &path).await?;
+    Ok(HttpResponse::Ok().json(OrganisationOut::from(&snapshot.records.organisation)))
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/vendors", tag = "registry",
@@ -218,19 +83,47 @@ fn cursor(v: &Vendor) -> String {
     responses((status = 200, description = "OK", body = VendorPage), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn vendors(
-    _caller: Caller<ReadRegistry>,
+    caller: Caller<ReadRegistry>,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let query = vendor_query(&req)?;
-    let registry = published(&state, &path, (query.as_of, query.known_before)).await?;
+    let (revision, _) = snapshot(&state, &caller, &path).await?;
+    let rules = state.rules;
+    let rendered = state
+        .cache
+        .api(
+            &state,
+            (&path, revision),
+            "vendors",
+            req.query_string(),
+            move |s| json(&vendor_page(s, &query, rules)),
+        )
+        .await?;
+    Ok(encoded(&req, &rendered))
+}
+
+/// One page of the vendor list, from the snapshot.
+fn vendor_page(snapshot: &Snapshot, query: &VendorQuery, rules: &'static RuleSet) -> VendorPage {
+    let registry = snapshot.registry(query.as_of, query.known_before);
+    // Today's list as known has its order and flags computed; another day's is sorted here.
+    let today = Arc::ptr_eq(&registry, &snapshot.known);
+    let vendors = &registry.vendors;
+    let order: Vec<usize> = if today {
+        snapshot.order.clone()
+    } else {
+        let mut order: Vec<usize> = (0..vendors.len()).collect();
+        order.sort_by(|&a, &b| {
+            (&vendors[a].name, &vendors[a].key).cmp(&(&vendors[b].name, &vendors[b].key))
+        });
+        order
+    };
     let exporter = registry.organisation.country;
-    let mut vendors: Vec<&Vendor> = registry.vendors.iter().collect();
-    vendors.sort_by(|a, b| (&a.name, &a.key).cmp(&(&b.name, &b.key)));
     let mut page = Vec::new();
     let mut more = false;
-    for v in vendors {
+    for i in order {
+        let v = &vendors[i];
         if query
             .after
             .as_ref()
@@ -245,10 +138,14 @@ pub async fn vendors(
                 .q
                 .as_ref()
                 .is_some_and(|q| !v.name.to_lowercase().contains(q.as_str()))
+            || (today
+                && query
+                    .flagged
+                    .is_some_and(|f| snapshot.known_flagged[i] != f))
         {
             continue;
         }
-        let out = dto::vendor_out(v, exporter, state.rules, query.as_of);
+        let out = dto::vendor_out(v, exporter, rules, query.as_of);
         if query.flagged.is_some_and(|f| out.flagged != f) {
             continue;
         }
@@ -263,10 +160,10 @@ pub async fn vendors(
     } else {
         None
     };
-    Ok(HttpResponse::Ok().json(VendorPage {
+    VendorPage {
         data: page.into_iter().map(|(_, out)| out).collect(),
         next_cursor,
-    }))
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/vendors/{key}", tag = "registry",
@@ -274,40 +171,44 @@ pub async fn vendors(
     responses((status = 200, description = "OK", body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn vendor(
-    _caller: Caller<ReadRegistry>,
+    caller: Caller<ReadRegistry>,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let pairs = query_pairs(&req)?;
-    let as_of = as_of(&pairs)?;
+    let (as_of, known_before) = (as_of(&pairs)?, known_before(&pairs)?);
     let (slug, key) = path.into_inner();
-    let registry = published(&state, &slug, (as_of, known_before(&pairs)?)).await?;
-    let v = registry
-        .vendors
-        .iter()
-        .find(|v| v.key == key)
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("vendor '{key}' at '{slug}'"),
-        })?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(v.version))
-        .json(dto::vendor_out(
-            v,
-            registry.organisation.country,
-            state.rules,
-            as_of,
-        )))
-}
-
-fn host(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest
-        .split(['/', '?', '#', ':'])
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    host.trim_start_matches("www.").to_string()
+    let (revision, _) = snapshot(&state, &caller, &slug).await?;
+    let rules = state.rules;
+    let what = format!("{key}?{}", req.query_string());
+    let org = slug.clone();
+    let rendered = state
+        .cache
+        .api(&state, (&org, revision), "vendor", &what, move |s| {
+            let registry = s.registry(as_of, known_before);
+            let found = if Arc::ptr_eq(&registry, &s.known) {
+                s.known_vendor(&key).map(|(_, v)| v)
+            } else {
+                registry.vendors.iter().find(|v| v.key == key)
+            };
+            let v = found.ok_or_else(|| AppError::NotFound {
+                what: format!("vendor '{key}' at '{slug}'"),
+            })?;
+            let exporter = registry.organisation.country;
+            Ok(json(&dto::vendor_out(v, exporter, rules, as_of))?.with_version(v.version))
+        })
+        .await?;
+    let mut response = encoded(&req, &rendered);
+    if let Some(version) = rendered.version {
+        // The vendor's version, as `etag` writes it: what `If-Match` of an update names.
+        let tag = actix_web::http::header::HeaderValue::from_str(&etag(version).0.to_string())
+            .map_err(AppError::internal)?;
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ETAG, tag);
+    }
+    Ok(response)
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/lookup", tag = "registry",
@@ -317,7 +218,7 @@ fn host(url: &str) -> String {
     responses((status = 200, description = "OK", body = LookupResult), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn lookup(
-    _caller: Caller<ReadRegistry>,
+    caller: Caller<ReadRegistry>,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -336,44 +237,43 @@ pub async fn lookup(
     if domain.is_none() && name.is_none() {
         return Err(bad("domain", "give a domain (stripe.com) or a name").into());
     }
-    let registry = registry(&state, &path).await?;
-    let today = today();
-    let matches = registry
-        .vendors
-        .iter()
-        .filter(|v| {
-            let by_domain = domain.as_ref().is_some_and(|d| {
-                v.website
-                    .as_deref()
-                    .map(host)
-                    .is_some_and(|h| h == *d || h.ends_with(&format!(".{d}")))
-            });
-            let by_name = name
-                .as_ref()
-                .is_some_and(|n| v.name.to_lowercase().contains(n.as_str()));
-            by_domain || by_name
-        })
-        .map(|v| LookupMatch {
-            key: v.key.clone(),
-            name: v.name.clone(),
-            website: v.website.clone(),
-            status: v.status,
-            in_use: v.listed_on(today),
-            flagged: v.transfers.iter().any(|t| {
-                v.assess(t, registry.organisation.country, state.rules, today)
-                    .flagged
-            }),
-            countries: v
-                .transfers
-                .iter()
-                .filter_map(|t| t.country.map(|c| c.to_string()))
-                .collect(),
-        })
-        .collect::<Vec<_>>();
-    Ok(HttpResponse::Ok().json(LookupResult {
-        known: !matches.is_empty(),
-        matches,
-    }))
+    let (revision, _) = snapshot(&state, &caller, &path).await?;
+    let rendered = state
+        .cache
+        .api(
+            &state,
+            (&path, revision),
+            "lookup",
+            req.query_string(),
+            move |s| {
+                let matches: Vec<LookupMatch> = s
+                    .lookup(domain.as_deref(), name.as_deref())
+                    .into_iter()
+                    .map(|i| {
+                        let v = &s.records.current[i];
+                        LookupMatch {
+                            key: v.key.clone(),
+                            name: v.name.clone(),
+                            website: v.website.clone(),
+                            status: v.status,
+                            in_use: v.listed_on(s.today),
+                            flagged: s.current_flagged[i],
+                            countries: v
+                                .transfers
+                                .iter()
+                                .filter_map(|t| t.country.map(|c| c.to_string()))
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                json(&LookupResult {
+                    known: !matches.is_empty(),
+                    matches,
+                })
+            },
+        )
+        .await?;
+    Ok(encoded(&req, &rendered))
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/transfers", tag = "registry",
@@ -382,35 +282,49 @@ pub async fn lookup(
     responses((status = 200, description = "OK", body = TransferList), (status = 400, description = "Bad request: a parameter or the body cannot be read (problem+json)", body = inline(Object)), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object))),
     security(("bearer" = ["registry:read"])))]
 pub async fn transfers(
-    _caller: Caller<ReadRegistry>,
+    caller: Caller<ReadRegistry>,
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let query = vendor_query(&req)?;
-    let registry = published(&state, &path, (query.as_of, query.known_before)).await?;
-    let exporter = registry.organisation.country;
-    let data = registry
-        .vendors
-        .iter()
-        .filter(|v| v.listed_on(query.as_of))
-        .flat_map(|v| v.transfers.iter().map(move |t| (v, t)))
-        .filter(|(_, t)| query.country.is_none_or(|c| t.country == Some(c)))
-        .map(|(v, t)| TransferRowOut {
-            vendor_key: v.key.clone(),
-            vendor_name: v.name.clone(),
-            transfer: dto::transfer_out(v, t, exporter, state.rules, query.as_of),
-        })
-        .filter(|row| {
-            query
-                .flagged
-                .is_none_or(|f| row.transfer.assessment.flagged == f)
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(TransferList {
-        as_of: query.as_of,
-        data,
-    }))
+    let (revision, _) = snapshot(&state, &caller, &path).await?;
+    let rules = state.rules;
+    let rendered = state
+        .cache
+        .api(
+            &state,
+            (&path, revision),
+            "transfers",
+            req.query_string(),
+            move |s| {
+                let registry = s.registry(query.as_of, query.known_before);
+                let exporter = registry.organisation.country;
+                let data = registry
+                    .vendors
+                    .iter()
+                    .filter(|v| v.listed_on(query.as_of))
+                    .flat_map(|v| v.transfers.iter().map(move |t| (v, t)))
+                    .filter(|(_, t)| query.country.is_none_or(|c| t.country == Some(c)))
+                    .map(|(v, t)| TransferRowOut {
+                        vendor_key: v.key.clone(),
+                        vendor_name: v.name.clone(),
+                        transfer: dto::transfer_out(v, t, exporter, rules, query.as_of),
+                    })
+                    .filter(|row| {
+                        query
+                            .flagged
+                            .is_none_or(|f| row.transfer.assessment.flagged == f)
+                    })
+                    .collect();
+                json(&TransferList {
+                    as_of: query.as_of,
+                    data,
+                })
+            },
+        )
+        .await?;
+    Ok(encoded(&req, &rendered))
 }
 
 #[utoipa::path(post, path = "/api/v1/assess", tag = "assess", request_body = AssessIn,

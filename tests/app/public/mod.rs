@@ -1,6 +1,7 @@
 //! The public pages and feeds over HTTP, against the real server with the example organisations.
 
 mod caching;
+mod compression;
 mod errors;
 mod formats;
 mod health;
