@@ -43,6 +43,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MAIL_FROM", value_name = "ADDRESS")]
     mail_from: Option<String>,
 
+    /// Start with no organisation: the example organisations are not loaded into an empty
+    /// database (create yours with `crossborder org create` or in the workspace).
+    #[arg(long, env = "NO_EXAMPLES")]
+    no_examples: bool,
+
     /// For benchmarks only: let every API call through without a token.
     #[arg(long, hide = true)]
     insecure_disable_api_auth: bool,
@@ -62,6 +67,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         .transpose()
         .map_err(CliError::usage)?;
     settings.trust_proxy = args.trust_proxy;
+    settings.seed_when_empty = !args.no_examples;
     settings.mail = args
         .smtp_url
         .as_deref()
