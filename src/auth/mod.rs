@@ -29,15 +29,19 @@ pub enum Scope {
     ObjectionsWrite,
     /// Register and remove an organisation's webhooks.
     WebhooksManage,
+    /// Create organisations (a token bound to no organisation only) and edit the settings of
+    /// the organisations a token may see: an operator's act, never implied by another scope.
+    OrganisationsManage,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 5] = [
+    pub const ALL: [Scope; 6] = [
         Scope::RegistryRead,
         Scope::RegistryWrite,
         Scope::IntakeWrite,
         Scope::ObjectionsWrite,
         Scope::WebhooksManage,
+        Scope::OrganisationsManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl Scope {
             Scope::IntakeWrite => "intake:write",
             Scope::ObjectionsWrite => "objections:write",
             Scope::WebhooksManage => "webhooks:manage",
+            Scope::OrganisationsManage => "organisations:manage",
         }
     }
 }
@@ -59,7 +64,7 @@ impl fmt::Display for Scope {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown scope '{0}' (registry:read, registry:write, intake:write, objections:write, webhooks:manage)"
+    "unknown scope '{0}' (registry:read, registry:write, intake:write, objections:write, webhooks:manage, organisations:manage)"
 )]
 pub struct UnknownScope(pub String);
 

@@ -211,6 +211,14 @@ pub struct ReadIntake;
 pub struct FileObjection;
 /// `webhooks:manage`.
 pub struct ManageWebhooks;
+/// `organisations:manage`.
+pub struct ManageOrganisations;
+
+impl Needs for ManageOrganisations {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::OrganisationsManage)
+    }
+}
 
 impl Needs for FileObjection {
     fn check(principal: &Principal) -> Result<(), AppError> {

@@ -7,11 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-mod write;
+pub mod write;
 
 pub use write::{
     EXAMPLES_ACTOR, OrganisationError, OrganisationInput, ValidOrganisation, check, create, edit,
-    retire_examples,
+    examples, retire_examples,
 };
 
 use super::change::{self, Change, ChangeKind};
@@ -289,24 +289,23 @@ impl Locked {
 /// lock that orders concurrent writers, so a second writer waits here and then reads what the
 /// first wrote — no key or position is taken twice, and SQLite never finds its snapshot stale.
 pub fn lock(conn: &mut DbConnection, slug: &str) -> Result<Locked, EditError> {
-    let (id, code, announce_days): (i32, String, i32) =
-        diesel::update(
-            organisations::table
-                .filter(organisations::slug.eq(slug))
-                .filter(organisations::retired_at.is_null()),
-        )
-        .set((
-                organisations::revision.eq(organisations::revision + 1),
-                organisations::updated_at.eq(now()),
-            ))
-            .returning((
-                organisations::id,
-                organisations::country,
-                organisations::announce_days,
-            ))
-            .get_result(conn)
-            .optional()?
-            .ok_or(EditError::NotFound("organisation"))?;
+    let (id, code, announce_days): (i32, String, i32) = diesel::update(
+        organisations::table
+            .filter(organisations::slug.eq(slug))
+            .filter(organisations::retired_at.is_null()),
+    )
+    .set((
+        organisations::revision.eq(organisations::revision + 1),
+        organisations::updated_at.eq(now()),
+    ))
+    .returning((
+        organisations::id,
+        organisations::country,
+        organisations::announce_days,
+    ))
+    .get_result(conn)
+    .optional()?
+    .ok_or(EditError::NotFound("organisation"))?;
     Ok(Locked {
         id,
         slug: slug.to_string(),

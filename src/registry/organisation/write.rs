@@ -28,8 +28,9 @@ pub const NAME_MAX: usize = 200;
 pub const EXAMPLES_ACTOR: &str = "seed";
 
 /// Slugs that would hide a site address (`/workspace`, `/api`...) or a workspace page.
-const RESERVED: [&str; 9] = [
+const RESERVED: [&str; 10] = [
     "api",
+    "calendar",
     "workspace",
     "static",
     "problems",
@@ -96,7 +97,9 @@ pub enum OrganisationError {
     Invalid(Vec<FieldError>),
     #[error("there is no organisation '{0}'")]
     NotFound(String),
-    #[error("slug: an organisation '{0}' exists already (or existed: a retired slug is not given again)")]
+    #[error(
+        "slug: an organisation '{0}' exists already (or existed: a retired slug is not given again)"
+    )]
     Exists(String),
     /// Someone saved first: `current` is what is stored now; nothing was written.
     #[error("the organisation is at version {}; the edit was made on version {expected}", current.version)]
@@ -197,7 +200,12 @@ pub fn check(
             "Enter the name readers know the organisation by.",
         ));
     }
-    let legal_name = bounded(&mut errors, "legal_name", "The legal name", &input.legal_name);
+    let legal_name = bounded(
+        &mut errors,
+        "legal_name",
+        "The legal name",
+        &input.legal_name,
+    );
     if legal_name.is_none() && !errors.iter().any(|e| e.field == "legal_name") {
         errors.push(FieldError::new(
             "legal_name",
@@ -245,8 +253,8 @@ pub fn check(
         &input.policy_title,
     );
     let policy_url = web_url(&mut errors, "policy_url", &input.policy_url);
-    let policy_date = optional(&input.policy_date).and_then(|d| {
-        match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+    let policy_date =
+        optional(&input.policy_date).and_then(|d| match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(date) if date > today() => {
                 errors.push(FieldError::new(
                     "policy_date",
@@ -262,8 +270,7 @@ pub fn check(
                 ));
                 None
             }
-        }
-    });
+        });
     // Form order: the order the fields are shown in.
     const ORDER: [&str; 10] = [
         "slug",
@@ -414,6 +421,26 @@ fn audited(o: &Organisation) -> serde_json::Value {
     value
 }
 
+/// The example organisations not retired (id and slug): those created by [`EXAMPLES_ACTOR`].
+pub fn examples(conn: &mut DbConnection) -> Result<Vec<(i32, String)>, DbError> {
+    use crate::db::schema::audit_events;
+    let created_by_seed: Vec<i32> = audit_events::table
+        .filter(audit_events::entity.eq("organisation"))
+        .filter(audit_events::action.eq("create"))
+        .filter(audit_events::actor.eq(EXAMPLES_ACTOR))
+        .select(audit_events::entity_id)
+        .load::<Option<i32>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(organisations::table
+        .filter(organisations::id.eq_any(&created_by_seed))
+        .filter(organisations::retired_at.is_null())
+        .order(organisations::slug.asc())
+        .select((organisations::id, organisations::slug))
+        .load(conn)?)
+}
+
 /// Retires the example organisations (those the start-up loaded into an empty database, created
 /// by [`EXAMPLES_ACTOR`]) as a whole: they are no longer listed or served, their records, change
 /// logs and audit trail stay (nothing published is deleted). Organisations created otherwise are
@@ -422,23 +449,8 @@ pub fn retire_examples(
     conn: &mut DbConnection,
     actor: &str,
 ) -> Result<Vec<String>, OrganisationError> {
-    use crate::db::schema::audit_events;
     conn.write_transaction(|conn| {
-        let created_by_seed: Vec<i32> = audit_events::table
-            .filter(audit_events::entity.eq("organisation"))
-            .filter(audit_events::action.eq("create"))
-            .filter(audit_events::actor.eq(EXAMPLES_ACTOR))
-            .select(audit_events::entity_id)
-            .load::<Option<i32>>(conn)?
-            .into_iter()
-            .flatten()
-            .collect();
-        let examples: Vec<(i32, String)> = organisations::table
-            .filter(organisations::id.eq_any(&created_by_seed))
-            .filter(organisations::retired_at.is_null())
-            .order(organisations::slug.asc())
-            .select((organisations::id, organisations::slug))
-            .load(conn)?;
+        let examples = examples(conn)?;
         let at = now();
         for (id, slug) in &examples {
             diesel::update(organisations::table.find(id))

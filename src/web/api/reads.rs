@@ -97,7 +97,9 @@ pub async fn organisation(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let registry = registry(&state, &path).await?;
-    Ok(HttpResponse::Ok().json(OrganisationOut::from(&registry.organisation)))
+    Ok(HttpResponse::Ok()
+        .insert_header(super::etag(registry.organisation.version))
+        .json(OrganisationOut::from(&registry.organisation)))
 }
 
 /// What `GET .../vendors` narrows to.

@@ -23,6 +23,9 @@ fn scope_purpose(scope: Scope) -> &'static str {
         Scope::IntakeWrite => "file intake requests for new vendors",
         Scope::ObjectionsWrite => "object to announced changes on a customer's behalf",
         Scope::WebhooksManage => "register and remove the organisation's webhooks",
+        Scope::OrganisationsManage => {
+            "create organisations (a client of every organisation only) and edit their settings"
+        }
     }
 }
 
