@@ -4,6 +4,7 @@
 
 pub mod clients;
 mod jwks;
+pub mod passwords;
 pub mod reminders;
 mod secrets;
 pub mod sessions;

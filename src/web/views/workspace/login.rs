@@ -4,8 +4,16 @@ use maud::{Markup, html};
 
 use crate::web::views::layout;
 
-/// The form, keeping the e-mail typed, with the reason a sign-in was refused.
-pub fn login_page(csrf: &str, next: &str, email: &str, error: Option<&str>) -> Markup {
+/// The form, keeping the e-mail typed, with the reason a sign-in was refused (`Ok`) or a notice
+/// (`Err`: not an error, such as a password just set).
+pub fn login_page(
+    csrf: &str,
+    next: &str,
+    email: &str,
+    message: Option<Result<&str, &str>>,
+) -> Markup {
+    let error = message.and_then(Result::ok);
+    let note = message.and_then(Result::err);
     layout(
         "Sign in",
         html! {},
@@ -13,6 +21,9 @@ pub fn login_page(csrf: &str, next: &str, email: &str, error: Option<&str>) -> M
             h1 { "Sign in to the workspace" }
             @if let Some(error) = error {
                 p.form-error role="alert" #login-error { (error) }
+            }
+            @if let Some(note) = note {
+                p.note role="status" #login-notice { (note) }
             }
             form.stacked method="post" action="/workspace/login" {
                 input type="hidden" name="csrf" value=(csrf);
