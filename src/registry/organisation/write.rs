@@ -421,13 +421,20 @@ fn audited(o: &Organisation) -> serde_json::Value {
     value
 }
 
-/// The example organisations not retired (id and slug): those created by [`EXAMPLES_ACTOR`].
+/// The example organisations not retired (id and slug): those of the compiled-in example
+/// files, created by loading them (at the first start, [`EXAMPLES_ACTOR`], or by `crossborder
+/// seed`), not by hand.
 pub fn examples(conn: &mut DbConnection) -> Result<Vec<(i32, String)>, DbError> {
     use crate::db::schema::audit_events;
+    let slugs = crate::registry::seed::example_slugs();
     let created_by_seed: Vec<i32> = audit_events::table
         .filter(audit_events::entity.eq("organisation"))
         .filter(audit_events::action.eq("create"))
-        .filter(audit_events::actor.eq(EXAMPLES_ACTOR))
+        .filter(
+            audit_events::actor
+                .eq(EXAMPLES_ACTOR)
+                .or(audit_events::actor.like("cli:seed%")),
+        )
         .select(audit_events::entity_id)
         .load::<Option<i32>>(conn)?
         .into_iter()
@@ -435,14 +442,14 @@ pub fn examples(conn: &mut DbConnection) -> Result<Vec<(i32, String)>, DbError> 
         .collect();
     Ok(organisations::table
         .filter(organisations::id.eq_any(&created_by_seed))
+        .filter(organisations::slug.eq_any(&slugs))
         .filter(organisations::retired_at.is_null())
         .order(organisations::slug.asc())
         .select((organisations::id, organisations::slug))
         .load(conn)?)
 }
 
-/// Retires the example organisations (those the start-up loaded into an empty database, created
-/// by [`EXAMPLES_ACTOR`]) as a whole: they are no longer listed or served, their records, change
+/// Retires the example organisations (see [`examples`]) as a whole: they are no longer listed or served, their records, change
 /// logs and audit trail stay (nothing published is deleted). Organisations created otherwise are
 /// not touched. Returns the slugs retired, audited (`retire`) one by one.
 pub fn retire_examples(

@@ -5,4 +5,5 @@ mod admin;
 mod audit;
 mod forms;
 mod new_vendor;
+mod passwords;
 mod sign_in;
