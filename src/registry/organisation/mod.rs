@@ -164,6 +164,15 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Organisation>, DbError> {
         .collect()
 }
 
+/// Every organisation's id and slug, retired ones included, by name: what `verify` checks (it
+/// reads only these columns, so a database not yet migrated reads too).
+pub fn all_slugs(conn: &mut DbConnection) -> Result<Vec<(i32, String)>, DbError> {
+    Ok(organisations::table
+        .order(organisations::name.asc())
+        .select((organisations::id, organisations::slug))
+        .load(conn)?)
+}
+
 /// Whether a slug is taken by a retired organisation (its slug is never given again).
 pub fn is_retired(conn: &mut DbConnection, slug: &str) -> Result<bool, DbError> {
     let count: i64 = organisations::table

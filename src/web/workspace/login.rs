@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{SESSION_COOKIE, SignedIn, constant_time_eq, secure_cookies, session_cookie};
 use crate::auth::sessions::{self, LoginError, SESSION_HOURS};
 use crate::web::error::AppError;
-use crate::web::views::workspace::login::login_page;
+use crate::web::views::workspace::login::{Message, login_page};
 use crate::web::{AppState, blocking, db};
 
 const LOGIN_CSRF_COOKIE: &str = "cb_login_csrf";
@@ -65,7 +65,7 @@ pub async fn form(req: HttpRequest, query: web::Query<NextQuery>) -> HttpRespons
                 query
                     .reset
                     .as_ref()
-                    .map(|_| Err("Your new password is set: sign in with it.")),
+                    .map(|_| Message::Note("Your new password is set: sign in with it.")),
             )
             .into_string(),
         )
@@ -130,7 +130,10 @@ pub async fn submit(
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(login_page(&cookie, &next, &form.email, Some(Ok(message))).into_string())
+            .body(
+                login_page(&cookie, &next, &form.email, Some(Message::Refused(message)))
+                    .into_string(),
+            )
     };
     match outcome {
         Ok((_, token)) => Ok(HttpResponse::SeeOther()

@@ -77,7 +77,7 @@ pub fn link_markup(session: &Session, email: &str, link: &str) -> Markup {
         h1 { "Password reset link for " (email) }
         p.note role="status" { "Give this link to " (email) " by a channel you trust. It is shown once, works once, and expires in " (RESET_HOURS) " hours; the current password keeps working until it is used." }
         p { label for="reset-link" { "Reset link" } }
-        p { input #reset-link type="text" readonly value=(link) size="80"; }
+        p { input #reset-link type="text" readonly value=(link); }
         p { "Using it sets a new password, ends every session of the account and lifts its sign-in locks. Making another link does not cancel this one: both stop working once the password changes." }
         p { a href=(USERS) { "Back to the accounts" } }
     }

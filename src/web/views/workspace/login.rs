@@ -4,16 +4,25 @@ use maud::{Markup, html};
 
 use crate::web::views::layout;
 
-/// The form, keeping the e-mail typed, with the reason a sign-in was refused (`Ok`) or a notice
-/// (`Err`: not an error, such as a password just set).
-pub fn login_page(
-    csrf: &str,
-    next: &str,
-    email: &str,
-    message: Option<Result<&str, &str>>,
-) -> Markup {
-    let error = message.and_then(Result::ok);
-    let note = message.and_then(Result::err);
+/// What the sign-in page says above its form.
+#[derive(Clone, Copy)]
+pub enum Message<'a> {
+    /// Why a sign-in was refused.
+    Refused(&'a str),
+    /// A notice, such as a password just set.
+    Note(&'a str),
+}
+
+/// The form, keeping the e-mail typed, with a message.
+pub fn login_page(csrf: &str, next: &str, email: &str, message: Option<Message<'_>>) -> Markup {
+    let error = match message {
+        Some(Message::Refused(text)) => Some(text),
+        _ => None,
+    };
+    let note = match message {
+        Some(Message::Note(text)) => Some(text),
+        _ => None,
+    };
     layout(
         "Sign in",
         html! {},
