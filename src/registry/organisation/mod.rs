@@ -7,12 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-pub mod write;
+pub mod check;
+mod write;
 
-pub use write::{
-    EXAMPLES_ACTOR, OrganisationError, OrganisationInput, ValidOrganisation, check, create, edit,
-    examples, retire_examples,
-};
+pub use check::{NAME_MAX, OrganisationInput, ValidOrganisation, check};
+pub use write::{EXAMPLES_ACTOR, OrganisationError, create, edit, examples, retire_examples};
 
 use super::change::{self, Change, ChangeKind};
 use super::edit::{EditError, json};

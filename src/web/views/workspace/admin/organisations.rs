@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::{HOME, Notice, breadcrumb, notice};
 use crate::auth::sessions::Session;
 use crate::registry::Organisation;
-use crate::registry::organisation::write::NAME_MAX;
+use crate::registry::organisation::NAME_MAX;
 use crate::registry::settings::{CONTACT_MAX, MAX_ANNOUNCE_DAYS};
 use crate::web::error::FieldError;
 use crate::web::views::workspace::bar;
