@@ -954,3 +954,163 @@ fn rules_shows_each_regime_and_its_open_points() {
     assert!(text.contains("Open points"), "{text}");
     assert!(text.contains("unnamed_safeguard"), "{text}");
 }
+
+// --- organisations ---------------------------------------------------------------------------
+
+#[test]
+fn org_create_edit_and_list_with_errors_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("org.db").display());
+    let db = ["--database-url", url.as_str()];
+    let with_db = |args: &[&'static str]| -> Vec<String> {
+        args.iter()
+            .map(|s| s.to_string())
+            .chain(db.iter().map(|s| s.to_string()))
+            .collect()
+    };
+    let run_args = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&refs)
+    };
+    let refused_args = |args: Vec<String>, expected: &[&str]| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        refused(&refs, expected)
+    };
+
+    // Every bad field named by its flag, nothing written.
+    refused_args(
+        with_db(&[
+            "org",
+            "create",
+            "--slug",
+            "Acme!",
+            "--name",
+            "",
+            "--country",
+            "XX",
+            "--website",
+            "acme.example",
+        ]),
+        &[
+            "--slug",
+            "--name",
+            "--legal-name",
+            "--country",
+            "--website",
+            "did you mean https://acme.example?",
+        ],
+    );
+    let out = run_args(with_db(&["org", "list"]));
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty(), "nothing was created");
+
+    let out = run_args(with_db(&[
+        "org",
+        "create",
+        "--slug",
+        "acme",
+        "--name",
+        "Acme",
+        "--legal-name",
+        "Acme SAS",
+        "--country",
+        "fr",
+        "--privacy-contact",
+        "dpo@acme.example",
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("created\nslug: acme\n"), "{text}");
+    assert!(text.contains("country: FR (France)"), "{text}");
+    refused_args(
+        with_db(&[
+            "org",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "A",
+            "--legal-name",
+            "A",
+            "--country",
+            "FR",
+        ]),
+        &["exists already"],
+    );
+
+    let out = run_args(with_db(&[
+        "org",
+        "edit",
+        "acme",
+        "--notice-days",
+        "14",
+        "--website",
+        "https://acme.example",
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("saved\n") && text.contains("version: 2"),
+        "{text}"
+    );
+    refused_args(
+        with_db(&["org", "edit", "acme", "--notice-days", "400"]),
+        &["--notice-days", "between 0 and 365"],
+    );
+    refused_args(
+        with_db(&["org", "edit", "nowhere", "--name", "X"]),
+        &["no organisation 'nowhere'"],
+    );
+    let out = run_args(with_db(&["org", "list"]));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "acme\tAcme\tFR\t14 days\tversion 2\n"
+    );
+    let out = run_args(with_db(&["org", "remove-examples"]));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "no example organisation to retire\n"
+    );
+}
+
+#[test]
+fn serve_no_examples_starts_with_no_organisation() {
+    use std::io::{BufRead, BufReader};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("crossborder"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--no-examples"])
+        .env("DATABASE_URL", &path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("serving on"), "{line}");
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    let url = format!("sqlite://{}", path.display());
+    let out = run(&["org", "list", "--database-url", &url]);
+    assert!(out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

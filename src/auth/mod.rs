@@ -4,6 +4,7 @@
 
 pub mod clients;
 mod jwks;
+pub mod passwords;
 pub mod reminders;
 mod secrets;
 pub mod sessions;
@@ -32,16 +33,20 @@ pub enum Scope {
     /// List workspace accounts and set the organisations each is a member of. Only for a caller
     /// of every organisation: one bound to some could grant itself (through an account) the rest.
     AccountsManage,
+    /// Create organisations (a token bound to no organisation only) and edit the settings of
+    /// the organisations a token may see: an operator's act, never implied by another scope.
+    OrganisationsManage,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 6] = [
+    pub const ALL: [Scope; 7] = [
         Scope::RegistryRead,
         Scope::RegistryWrite,
         Scope::IntakeWrite,
         Scope::ObjectionsWrite,
         Scope::WebhooksManage,
         Scope::AccountsManage,
+        Scope::OrganisationsManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +57,7 @@ impl Scope {
             Scope::ObjectionsWrite => "objections:write",
             Scope::WebhooksManage => "webhooks:manage",
             Scope::AccountsManage => "accounts:manage",
+            Scope::OrganisationsManage => "organisations:manage",
         }
     }
 }
@@ -73,7 +79,7 @@ impl fmt::Display for Scope {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown scope '{0}' (registry:read, registry:write, intake:write, objections:write, webhooks:manage, accounts:manage)"
+    "unknown scope '{0}' (registry:read, registry:write, intake:write, objections:write, webhooks:manage, accounts:manage, organisations:manage)"
 )]
 pub struct UnknownScope(pub String);
 

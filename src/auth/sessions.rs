@@ -32,6 +32,12 @@ pub enum LoginError {
         "too many failed sign-ins for this account from your address: try again in {minutes} minute(s), or ask an admin to unlock it"
     )]
     Locked { minutes: i64 },
+    /// The password was right, the account is disabled: said only to who knows the password.
+    #[error(
+        "this account was disabled on {} UTC: ask an admin to enable it again",
+        since.format("%Y-%m-%d %H:%M")
+    )]
+    Disabled { since: NaiveDateTime },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -94,6 +100,7 @@ pub fn login(
         .first(conn)
         .optional()?;
     let password_ok = secrets::verify(password, row.as_ref().map(|r| r.1.as_str()));
+    let disabled_since = row.as_ref().and_then(|r| r.3).filter(|_| password_ok);
     let user = match row {
         Some((id, _, role, None, memberships)) if password_ok => Some(User {
             id,
@@ -107,6 +114,22 @@ pub fn login(
     // on SQLite that a simultaneous attempt's reservation was written meanwhile and be refused as
     // busy (a 500 instead of a 401: the flaky count of checked guesses).
     conn.write_transaction::<_, diesel::result::Error>(|conn| {
+        if let Some(since) = disabled_since {
+            // The reservation stays a failed attempt (no sign-in happened); the refusal says why.
+            audit(
+                conn,
+                AuditEvent {
+                    actor: &format!("login:{address}"),
+                    action: "login_disabled",
+                    entity: "user",
+                    entity_id: 0,
+                    organisation_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({"email": email, "address": address}).to_string()),
+                },
+            )?;
+            return Ok(Err(LoginError::Disabled { since }));
+        }
         let Some(user) = user else {
             let failures = throttle::failures_of(conn, &email, address)?;
             let locked = failures >= throttle::LOCK_AFTER;
@@ -212,6 +235,17 @@ pub fn session(conn: &mut DbConnection, token: &str) -> Result<Option<Session>, 
 pub fn logout(conn: &mut DbConnection, token: &str) -> Result<(), DbError> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(sha256(token)))).execute(conn)?;
     Ok(())
+}
+
+/// Ends every session of account `user_id` but the one of `keep` (a password changed in it);
+/// returns how many ended.
+pub(super) fn end_others(conn: &mut DbConnection, user_id: i32, keep: &str) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::token_hash.ne(sha256(keep))),
+    )
+    .execute(conn)
 }
 
 /// Ends every session of account `user_id` (when it is disabled).

@@ -11,6 +11,7 @@ mod import;
 mod import_vendors;
 mod jwt;
 mod migrate;
+mod org;
 mod output;
 mod ropa;
 mod rules;
@@ -44,8 +45,8 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the service: migrate the database, load the example organisations into an empty one,
-    /// serve the public pages and feeds. Stops cleanly on Ctrl-C or SIGTERM.
+    /// Run the service: migrate the database, load the example organisations into an empty one
+    /// (not with --no-examples), serve the public pages and feeds. Stops cleanly on Ctrl-C or SIGTERM.
     Serve(serve::ServeArgs),
     /// Load organisation seed files (default: the example organisations compiled in). Only adds:
     /// creates what is missing and reports what differs without changing it; loading the same
@@ -71,6 +72,9 @@ enum Command {
     /// Manage workspace accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Create, edit and list organisations; retire the example organisations.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
     /// Assess one transfer of personal data out of the EU/EEA on a date (no database needed).
     #[command(after_long_help = assess::examples())]
     Assess(assess::AssessArgs),
@@ -112,6 +116,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Client(command) => client::run(command),
         Command::Token(command) => token::run(command),
         Command::User(command) => user::run(command),
+        Command::Org(command) => org::run(command),
         Command::Assess(args) => assess::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Verify(args) => verify::run(args),

@@ -47,6 +47,11 @@ pub fn run(args: SeedArgs) -> Result<(), CliError> {
     for s in &seeds {
         let slug = &s.organisation.slug;
         let failed = |e: crate::db::DbError| CliError::failure(format!("{slug}: {e}"));
+        // A retired organisation (examples removed) keeps its slug and is not loaded again.
+        if crate::registry::organisation::is_retired(&mut conn, slug).map_err(failed)? {
+            emit(&format!("{slug}: retired; not loaded again\n"))?;
+            continue;
+        }
         if args.replace {
             // Said first, so that what goes is known before it goes.
             let line = match seed::discarded(&mut conn, s).map_err(failed)? {

@@ -53,6 +53,11 @@ pub struct ServeArgs {
         value_parser = crate::config::parse_bytes)]
     cache_bytes: u64,
 
+    /// Start with no organisation: the example organisations are not loaded into an empty
+    /// database (create yours with `crossborder org create` or in the workspace).
+    #[arg(long, env = "NO_EXAMPLES")]
+    no_examples: bool,
+
     /// For benchmarks only: let every API call through without a token.
     #[arg(long, hide = true)]
     insecure_disable_api_auth: bool,
@@ -74,6 +79,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
     settings.trust_proxy = args.trust_proxy;
     settings.busy_timeout = args.busy_timeout;
     settings.cache_bytes = args.cache_bytes;
+    settings.seed_when_empty = !args.no_examples;
     settings.mail = args
         .smtp_url
         .as_deref()

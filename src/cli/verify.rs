@@ -41,9 +41,9 @@ pub fn run(args: VerifyArgs) -> Result<(), CliError> {
             let db = Database::connect(&args.database.existing()?).map_err(CliError::failure)?;
             let mut conn = db.get().map_err(CliError::failure)?;
             let mut chains = Vec::new();
-            for org in organisation::list(&mut conn).map_err(CliError::failure)? {
-                let links = chain::links(&mut conn, org.id).map_err(CliError::failure)?;
-                chains.push((org.slug, links));
+            for (id, slug) in organisation::all_slugs(&mut conn).map_err(CliError::failure)? {
+                let links = chain::links(&mut conn, id).map_err(CliError::failure)?;
+                chains.push((slug, links));
             }
             chains
         }

@@ -28,6 +28,9 @@ pub struct OrganisationRow {
     pub revision: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set once the organisation is retired: no longer listed or served.
+    #[serde(default)]
+    pub retired_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]

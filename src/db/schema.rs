@@ -19,6 +19,7 @@ diesel::table! {
         revision -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 

@@ -107,6 +107,7 @@ pub fn open_change(
     let (org_id, name): (i32, String) = organisations::table
         .inner_join(changes::table)
         .filter(organisations::slug.eq(slug))
+        .filter(organisations::retired_at.is_null())
         .filter(changes::id.eq(change_id))
         .select((organisations::id, organisations::name))
         .first(conn)

@@ -101,6 +101,7 @@ fn from_row(
 /// Every organisation's settings, by name.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<OrganisationSettings>, DbError> {
     Ok(organisations::table
+        .filter(organisations::retired_at.is_null())
         .order(organisations::name.asc())
         .select(COLUMNS)
         .load::<Row>(conn)?
@@ -113,6 +114,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<OrganisationSettings>, DbErro
 pub fn get(conn: &mut DbConnection, slug: &str) -> Result<Option<OrganisationSettings>, DbError> {
     Ok(organisations::table
         .filter(organisations::slug.eq(slug))
+        .filter(organisations::retired_at.is_null())
         .select(COLUMNS)
         .first::<Row>(conn)
         .optional()?

@@ -58,6 +58,7 @@ pub fn subscribe(
     conn.write_transaction(|conn| {
         let Some((org_id, name)) = organisations::table
             .filter(organisations::slug.eq(slug))
+            .filter(organisations::retired_at.is_null())
             .select((organisations::id, organisations::name))
             .first::<(i32, String)>(conn)
             .optional()?

@@ -225,6 +225,15 @@ impl Needs for ManageAccounts {
     }
 }
 
+/// `organisations:manage`.
+pub struct ManageOrganisations;
+
+impl Needs for ManageOrganisations {
+    fn check(principal: &Principal) -> Result<(), AppError> {
+        needs(principal, Scope::OrganisationsManage)
+    }
+}
+
 impl Needs for FileObjection {
     fn check(principal: &Principal) -> Result<(), AppError> {
         needs(principal, Scope::ObjectionsWrite)

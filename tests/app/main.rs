@@ -19,6 +19,7 @@ mod hardening;
 mod history;
 mod instances;
 mod notices;
+mod organisations;
 mod public;
 mod schema;
 mod seeding;

@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod accounts;
 mod chromium;
 mod import;
 mod notice;

@@ -53,6 +53,7 @@ pub fn create(
     conn.write_transaction(|conn| {
         let Some(org_id) = organisations::table
             .filter(organisations::slug.eq(slug))
+            .filter(organisations::retired_at.is_null())
             .select(organisations::id)
             .first::<i32>(conn)
             .optional()?

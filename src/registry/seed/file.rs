@@ -396,6 +396,15 @@ fn text_field(value: &toml::Value, record: &str, field: &str, problems: &mut Vec
 }
 
 /// The seed files compiled into the binary (`seeds/organisations/*.toml`).
+/// The slugs of the example organisations compiled in (each file is named after its slug).
+pub fn example_slugs() -> Vec<String> {
+    EMBEDDED
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+        .filter_map(|f| f.path().file_stem()?.to_str().map(str::to_string))
+        .collect()
+}
+
 pub fn embedded(rules: &RuleSet) -> Result<Vec<OrganisationSeed>, SeedError> {
     let mut files: Vec<_> = EMBEDDED
         .files()

@@ -18,7 +18,7 @@ use crate::audit::{AuditEvent, audit};
 use crate::db::{DbConnection, DbError};
 
 pub use differences::Difference;
-pub use file::{embedded, from_dir, parse};
+pub use file::{embedded, example_slugs, from_dir, parse};
 pub use replace::{Discarded, discarded, replace};
 pub use synthetic::synthetic;
 

@@ -6,6 +6,7 @@ pub mod dto;
 mod input;
 mod notices;
 mod openapi;
+mod organisations;
 mod output;
 mod public_docs;
 mod query;
@@ -31,11 +32,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .app_data(json_config())
             .app_data(web::PayloadConfig::new(BODY_LIMIT))
             .service(
-                resource("/organisations", "GET, HEAD").route(web::get().to(reads::organisations)),
+                resource("/organisations", "GET, HEAD, POST")
+                    .route(web::get().to(reads::organisations))
+                    .route(web::post().to(organisations::create_organisation)),
             )
             .service(
-                resource("/organisations/{org}", "GET, HEAD")
-                    .route(web::get().to(reads::organisation)),
+                resource("/organisations/{org}", "GET, HEAD, PUT")
+                    .route(web::get().to(reads::organisation))
+                    .route(web::put().to(organisations::update_organisation)),
             )
             .service(
                 resource("/organisations/{org}/vendors", "GET, HEAD, POST")

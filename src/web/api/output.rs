@@ -23,9 +23,13 @@ pub struct OrganisationOut {
     pub country: String,
     pub privacy_contact: Option<String>,
     pub website: Option<String>,
+    pub policy_title: Option<String>,
+    pub policy_url: Option<String>,
     pub policy_date: Option<NaiveDate>,
     /// Days between announcing a new sub-processor and its taking effect.
     pub announce_days: i32,
+    /// Its version, also its ETag: send it as If-Match to change it.
+    pub version: i32,
 }
 
 impl From<&Organisation> for OrganisationOut {
@@ -37,8 +41,11 @@ impl From<&Organisation> for OrganisationOut {
             country: o.country.to_string(),
             privacy_contact: o.privacy_contact.clone(),
             website: o.website.clone(),
+            policy_title: o.policy_title.clone(),
+            policy_url: o.policy_url.clone(),
             policy_date: o.policy_date,
             announce_days: o.announce_days,
+            version: o.version,
         }
     }
 }

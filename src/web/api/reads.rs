@@ -66,7 +66,10 @@ pub async fn organisation(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, snapshot) = snapshot(&state, &caller, &path).await?;
-    Ok(HttpResponse::Ok().json(OrganisationOut::from(&snapshot.records.organisation)))
+    let organisation = &snapshot.records.organisation;
+    Ok(HttpResponse::Ok()
+        .insert_header(super::etag(organisation.version))
+        .json(OrganisationOut::from(organisation)))
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/vendors", tag = "registry",

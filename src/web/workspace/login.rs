@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{SESSION_COOKIE, SignedIn, constant_time_eq, secure_cookies, session_cookie};
 use crate::auth::sessions::{self, LoginError, SESSION_HOURS};
 use crate::web::error::AppError;
-use crate::web::views::workspace::login::login_page;
+use crate::web::views::workspace::login::{Message, login_page};
 use crate::web::{AppState, blocking, db};
 
 const LOGIN_CSRF_COOKIE: &str = "cb_login_csrf";
@@ -39,6 +39,8 @@ fn safe_next(next: Option<&str>) -> String {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Set after a password was reset with a link: the page says so.
+    reset: Option<String>,
 }
 
 /// A fresh login form, with its CSRF cookie.
@@ -55,7 +57,18 @@ pub async fn form(req: HttpRequest, query: web::Query<NextQuery>) -> HttpRespons
         .cookie(cookie)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(login_page(&token, &safe_next(query.next.as_deref()), "", None).into_string())
+        .body(
+            login_page(
+                &token,
+                &safe_next(query.next.as_deref()),
+                "",
+                query
+                    .reset
+                    .as_ref()
+                    .map(|_| Message::Note("Your new password is set: sign in with it.")),
+            )
+            .into_string(),
+        )
 }
 
 #[derive(Deserialize)]
@@ -117,7 +130,10 @@ pub async fn submit(
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(login_page(&cookie, &next, &form.email, Some(message)).into_string())
+            .body(
+                login_page(&cookie, &next, &form.email, Some(Message::Refused(message)))
+                    .into_string(),
+            )
     };
     match outcome {
         Ok((_, token)) => Ok(HttpResponse::SeeOther()
@@ -130,6 +146,10 @@ pub async fn submit(
         )),
         Err(e @ LoginError::Locked { .. }) => Ok(again(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            &format!("{}.", crate::web::views::capitalised(&e.to_string())),
+        )),
+        Err(e @ LoginError::Disabled { .. }) => Ok(again(
+            actix_web::http::StatusCode::FORBIDDEN,
             &format!("{}.", crate::web::views::capitalised(&e.to_string())),
         )),
         Err(LoginError::Db(e)) => Err(AppError::db(e).into()),

@@ -1,6 +1,7 @@
 //! The privacy officers' workspace (`/workspace`): sign-in with a session cookie, CSRF tokens on
 //! every form, and the pages behind them.
 
+mod account;
 mod admin;
 mod audit;
 mod certifications;
@@ -50,6 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(objections::routes)
         .configure(reminders::routes)
         .configure(notices::routes)
+        .configure(account::routes)
         .configure(admin::routes);
 }
 

@@ -6,4 +6,5 @@ mod audit;
 mod forms;
 mod import;
 mod new_vendor;
+mod passwords;
 mod sign_in;

@@ -1,6 +1,7 @@
 //! The workspace's pages, one module per page, and the bar every workspace page opens with.
 //! The handlers that fill them are in `web::workspace`.
 
+pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod certifications;
@@ -45,7 +46,7 @@ pub fn bar(session: &Session, current: &str) -> Markup {
                     }
                 }
             }
-            span { "Signed in as " strong { (session.user.email) } " (" (session.user.role.as_str()) ")" }
+            span { "Signed in as " strong { (session.user.email) } " (" (session.user.role.as_str()) ") · " a href=(account::PASSWORD) { "Your password" } }
             form method="post" action="/workspace/logout" {
                 input type="hidden" name="csrf" value=(session.csrf_token);
                 button type="submit" { "Sign out" }

@@ -2,7 +2,7 @@
 
 mod clients;
 mod notices;
-mod settings;
+mod organisations;
 mod users;
 
 use crate::web::error::PageError;
@@ -18,8 +18,8 @@ use crate::web::views::workspace::admin::{self as view, CLIENTS, HOME, USERS, ho
 use crate::web::{AppState, blocking};
 
 /// Accounts (create, change role, disable and enable again, never delete), the API's machine
-/// clients (create, shown their secret once, revoke) and each organisation's settings (notice
-/// period, privacy contact).
+/// clients (create, shown their secret once, revoke) and the organisations (create one, edit
+/// its facts and settings, retire the examples).
 ///
 /// Every route, GET and POST, answers 403 to anyone but an admin; every form is CSRF-checked
 /// before anything else; every write is audited by the function that makes it.
@@ -70,9 +70,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(clients::revoke_client)),
         )
         .service(
+            resource(view::organisations::CREATE, POST)
+                .route(web::post().to(organisations::create)),
+        )
+        // Before `{slug}`: `new` is not an organisation (the slug is reserved).
+        .service(
+            resource(view::organisations::NEW, GET).route(web::get().to(organisations::new_page)),
+        )
+        .service(
             resource("/workspace/admin/organisations/{slug}", GET_POST)
-                .route(web::get().to(settings::settings_page))
-                .route(web::post().to(settings::save_settings)),
+                .route(web::get().to(organisations::edit_page))
+                .route(web::post().to(organisations::save)),
+        )
+        .service(
+            resource("/workspace/admin/examples/retire", POST)
+                .route(web::post().to(organisations::retire_examples)),
         );
 }
 
@@ -93,19 +105,32 @@ fn query(req: &HttpRequest, name: &str) -> Option<String> {
 /// `GET /workspace/admin`: what admins manage, with links.
 pub async fn home(
     Admin(signed_in): Admin,
+    req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (accounts, api_clients, organisations) = blocking(&state, |conn| {
+    let (accounts, api_clients, organisations, examples) = blocking(&state, |conn| {
         Ok((
             crate::auth::users::list(conn)?,
             crate::auth::clients::list(conn)?,
             crate::registry::settings::list(conn)?,
+            crate::registry::organisation::examples(conn)?,
         ))
     })
     .await?;
+    let retired = query(&req, "retired").map(|n| {
+        view::Notice::Done(format!(
+            "{n} example organisation(s) retired: no longer listed or served; their records and history are kept."
+        ))
+    });
+    let examples: Vec<String> = examples.into_iter().map(|(_, slug)| slug).collect();
     Ok(admin_page(
         StatusCode::OK,
         "Administration",
-        home_page(&signed_in.0, &accounts, &api_clients, &organisations),
+        home_page(
+            &signed_in.0,
+            (&accounts, &api_clients, &organisations),
+            &examples,
+            retired.as_ref(),
+        ),
     ))
 }

@@ -250,8 +250,16 @@ async fn a_disabled_account_cannot_sign_in_and_its_open_session_ends() {
         .get_result(&mut app.conn())
         .unwrap();
     assert_eq!(sessions, 0, "the account's sessions are gone");
+    // Sign-in names the reason, to who knows the password only.
+    let refused = post_login(&app, "officer@example.com", PASSWORD).await;
+    assert_eq!(refused.status(), 403);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("This account was disabled on") && page.contains("ask an admin"),
+        "{page}"
+    );
     assert_eq!(
-        post_login(&app, "officer@example.com", PASSWORD)
+        post_login(&app, "officer@example.com", "not the password")
             .await
             .status(),
         401

@@ -24,7 +24,7 @@ async fn post_text(
     (status, response.text().await.unwrap())
 }
 
-fn user_id(app: &TestApp, email: &str) -> i32 {
+pub(super) fn user_id(app: &TestApp, email: &str) -> i32 {
     users_t::table
         .filter(users_t::email.eq(email))
         .select(users_t::id)

@@ -26,6 +26,9 @@ fn scope_purpose(scope: Scope) -> &'static str {
         Scope::AccountsManage => {
             "list workspace accounts and set their organisations (a client of every organisation only)"
         }
+        Scope::OrganisationsManage => {
+            "create organisations (a client of every organisation only) and edit their settings"
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 pub mod clients;
 pub mod notices;
-pub mod settings;
+pub mod organisations;
 pub mod users;
 
 use chrono::NaiveDateTime;
@@ -67,9 +67,9 @@ pub fn days(n: i32) -> String {
 /// What admins manage, with links: accounts, API clients, each organisation's settings.
 pub fn home_page(
     session: &Session,
-    accounts: &[Account],
-    api_clients: &[ApiClient],
-    organisations: &[OrganisationSettings],
+    (accounts, api_clients, organisations): (&[Account], &[ApiClient], &[OrganisationSettings]),
+    examples: &[String],
+    done: Option<&Notice>,
 ) -> Markup {
     let admins = accounts
         .iter()
@@ -83,6 +83,7 @@ pub fn home_page(
     html! {
         (super::bar(session, HOME))
         h1 { "Administration" }
+        (notice(done))
         p { "Admins manage who signs in to the workspace, which programs may call the API, and each organisation's settings. Every change is in the " a href="/workspace/audit" { "audit log" } "." }
         ul.organisations {
             li {
@@ -99,7 +100,8 @@ pub fn home_page(
                 (active_clients) " active, " (api_clients.len() - active_clients) " revoked. Create a client for a procurement tool, revoke one."
             }
         }
-        h2 #organisations-title { "Organisation settings" }
+        h2 #organisations-title { "Organisations" }
+        p { a href=(organisations::NEW) { "Create an organisation" } ": its name, country, privacy contact and policy; its public list starts empty." }
         (Table::labelled("vendors", "organisations-title", &["Organisation", "Notice period", "Privacy contact", "Settings"]).render(html! {
             @for o in organisations {
                 tr {
@@ -112,5 +114,13 @@ pub fn home_page(
                 }
             }
         }))
+        @if !examples.is_empty() {
+            h2 #examples-title { "Example organisations" }
+            p { "Loaded into the empty database at the first start: " (examples.join(", ")) ". Retiring them takes them off the site as a whole (their records and history are kept); your own organisations are not touched." }
+            form.admin method="post" action="/workspace/admin/examples/retire" {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                button type="submit" { "Retire the example organisations" }
+            }
+        }
     }
 }

@@ -173,6 +173,10 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
                                 (role_select(&format!("role-{}", a.id), "role", a.role.as_str(), role_error))
                                 button type="submit" { "Change role" span.visually-hidden { " of " (a.email) } }
                             }
+                            form.inline method="post" action={ (USERS) "/" (a.id) "/reset" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" { "Reset the password" span.visually-hidden { " of " (a.email) } }
+                            }
                             @if a.locked_until.is_some() && a.disabled_at.is_none() {
                                 form.inline method="post" action={ (USERS) "/" (a.id) "/unlock" } {
                                     input type="hidden" name="csrf" value=(csrf);

@@ -7,6 +7,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+pub mod check;
+mod write;
+
+pub use check::{NAME_MAX, OrganisationInput, ValidOrganisation, check};
+pub use write::{EXAMPLES_ACTOR, OrganisationError, create, edit, examples, retire_examples};
+
 use super::change::{self, Change};
 use super::edit::{EditError, json};
 use super::history::History;
@@ -117,6 +123,7 @@ impl TryFrom<OrganisationRow> for Organisation {
 pub fn revision(conn: &mut DbConnection, slug: &str) -> Result<Option<i32>, DbError> {
     Ok(organisations::table
         .filter(organisations::slug.eq(slug))
+        .filter(organisations::retired_at.is_null())
         .select(organisations::revision)
         .first(conn)
         .optional()?)
@@ -126,6 +133,7 @@ pub fn revision(conn: &mut DbConnection, slug: &str) -> Result<Option<i32>, DbEr
 pub fn country_of(conn: &mut DbConnection, slug: &str) -> Result<Option<CountryCode>, DbError> {
     organisations::table
         .filter(organisations::slug.eq(slug))
+        .filter(organisations::retired_at.is_null())
         .select(organisations::country)
         .first::<String>(conn)
         .optional()?
@@ -133,19 +141,21 @@ pub fn country_of(conn: &mut DbConnection, slug: &str) -> Result<Option<CountryC
         .transpose()
 }
 
-/// One organisation, without its registry.
+/// One organisation, without its registry (a retired one is no longer found).
 pub fn find(conn: &mut DbConnection, slug: &str) -> Result<Option<Organisation>, DbError> {
     organisations::table
         .filter(organisations::slug.eq(slug))
+        .filter(organisations::retired_at.is_null())
         .first::<OrganisationRow>(conn)
         .optional()?
         .map(Organisation::try_from)
         .transpose()
 }
 
-/// The organisations, by name.
+/// The organisations, by name (not the retired ones).
 pub fn list(conn: &mut DbConnection) -> Result<Vec<Organisation>, DbError> {
     organisations::table
+        .filter(organisations::retired_at.is_null())
         .order(organisations::name.asc())
         .load::<OrganisationRow>(conn)?
         .into_iter()
@@ -153,7 +163,27 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Organisation>, DbError> {
         .collect()
 }
 
-/// Whether the database holds no organisation yet.
+/// Every organisation's id and slug, retired ones included, by name: what `verify` checks (it
+/// reads only these columns, so a database not yet migrated reads too).
+pub fn all_slugs(conn: &mut DbConnection) -> Result<Vec<(i32, String)>, DbError> {
+    Ok(organisations::table
+        .order(organisations::name.asc())
+        .select((organisations::id, organisations::slug))
+        .load(conn)?)
+}
+
+/// Whether a slug is taken by a retired organisation (its slug is never given again).
+pub fn is_retired(conn: &mut DbConnection, slug: &str) -> Result<bool, DbError> {
+    let count: i64 = organisations::table
+        .filter(organisations::slug.eq(slug))
+        .filter(organisations::retired_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// Whether the database holds no organisation yet, retired ones included (examples removed
+/// are not loaded again at the next start).
 pub fn is_empty(conn: &mut DbConnection) -> Result<bool, DbError> {
     let count: i64 = organisations::table.count().get_result(conn)?;
     Ok(count == 0)
@@ -224,20 +254,23 @@ impl Locked {
 /// lock that orders concurrent writers, so a second writer waits here and then reads what the
 /// first wrote — no key or position is taken twice, and SQLite never finds its snapshot stale.
 pub fn lock(conn: &mut DbConnection, slug: &str) -> Result<Locked, EditError> {
-    let (id, code, announce_days): (i32, String, i32) =
-        diesel::update(organisations::table.filter(organisations::slug.eq(slug)))
-            .set((
-                organisations::revision.eq(organisations::revision + 1),
-                organisations::updated_at.eq(now()),
-            ))
-            .returning((
-                organisations::id,
-                organisations::country,
-                organisations::announce_days,
-            ))
-            .get_result(conn)
-            .optional()?
-            .ok_or(EditError::NotFound("organisation"))?;
+    let (id, code, announce_days): (i32, String, i32) = diesel::update(
+        organisations::table
+            .filter(organisations::slug.eq(slug))
+            .filter(organisations::retired_at.is_null()),
+    )
+    .set((
+        organisations::revision.eq(organisations::revision + 1),
+        organisations::updated_at.eq(now()),
+    ))
+    .returning((
+        organisations::id,
+        organisations::country,
+        organisations::announce_days,
+    ))
+    .get_result(conn)
+    .optional()?
+    .ok_or(EditError::NotFound("organisation"))?;
     Ok(Locked {
         id,
         slug: slug.to_string(),
