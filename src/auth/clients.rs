@@ -239,8 +239,10 @@ pub fn standing(
         let count: Option<i64> = diesel::select(revoked).get_result(conn)?;
         return Ok((count.unwrap_or(0), None));
     };
+    // A retired organisation has no revision: it is not found, as everywhere.
     let revision = organisations::table
         .filter(organisations::slug.eq(slug))
+        .filter(organisations::retired_at.is_null())
         .select(organisations::revision)
         .single_value();
     let (count, revision): (Option<i64>, Option<i32>) =
