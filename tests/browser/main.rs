@@ -7,6 +7,7 @@
 mod support;
 
 mod chromium;
+mod legend;
 mod notice;
 mod public;
 mod user;

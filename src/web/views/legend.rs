@@ -59,6 +59,15 @@ fn verdict_meaning(v: Verdict) -> &'static str {
     }
 }
 
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "Info",
+        Severity::Ok => "OK",
+        Severity::Warning => "Warning",
+        Severity::Critical => "Critical",
+    }
+}
+
 fn severity_meaning(s: Severity) -> &'static str {
     match s {
         Severity::Info => "For information: no transfer rules to check.",
@@ -78,8 +87,8 @@ pub fn legend() -> Markup {
             h2 #legend-title { "What the verdicts mean" }
             p {
                 "Each place a vendor handles data gets a verdict on how the transfer is protected, "
-                "computed from the rules in force on the date of the list. Select a verdict in the "
-                "list to come back to its meaning here."
+                "computed from the rules in force on the date of the list. Each verdict in the list "
+                "links to its meaning here."
             }
             h3 #legend-verdicts-title { "Verdicts" }
             dl.legend {
@@ -107,7 +116,7 @@ pub fn legend() -> Markup {
                 }
                 @for s in Severity::ALL {
                     div id=(severity_id(s)) {
-                        dt { (capitalised(s.as_str())) }
+                        dt { (severity_name(s)) }
                         dd { (severity_meaning(s)) }
                     }
                 }

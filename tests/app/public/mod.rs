@@ -4,6 +4,7 @@ mod caching;
 mod errors;
 mod formats;
 mod health;
+mod legend;
 mod lists;
 
 use serde_json::Value;
