@@ -63,7 +63,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(document("/{slug}/subprocessors.csv").route(web::get().to(list_csv)))
         .service(document("/{slug}/subprocessors.atom").route(web::get().to(list_atom)))
         .service(document("/{slug}/history.json").route(web::get().to(history_json)))
-        .service(page("/{slug}/subprocessors").route(web::get().to(list_html)));
+        .service(page("/{slug}/subprocessors").route(web::get().to(list_html)))
+        // Guarded on GET at the resource, so that other methods fall through to the 404.
+        .route("/{slug}", web::get().to(to_list))
+        .route("/{slug}/", web::get().to(to_list));
+}
+
+/// `GET /{slug}` and `/{slug}/`: a permanent redirect (308) to the organisation's list, with the
+/// query kept; a 404 for an organisation not known.
+async fn to_list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let slug = slug.into_inner();
+    let wanted = slug.clone();
+    blocking(&state, move |conn| organisation::revision(conn, &wanted))
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("organisation '{slug}'"),
+        })?;
+    let query = req.query_string();
+    let location = match query {
+        "" => format!("/{slug}/subprocessors"),
+        q => format!("/{slug}/subprocessors?{q}"),
+    };
+    Ok(HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, location))
+        .finish())
 }
 
 /// A public page: GET (and HEAD, answered as GET); any other method is a 405 saying so.

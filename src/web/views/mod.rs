@@ -1,6 +1,7 @@
 //! maud components: the page shell and the small pieces pages are made of.
 
 mod index;
+mod legend;
 pub mod objections;
 mod subprocessors;
 pub mod subscriptions;
@@ -60,6 +61,15 @@ pub fn error_page(status: StatusCode, title: &str, detail: &str) -> Markup {
 
 /// Never colour alone: a symbol and words, coloured as a bonus.
 pub fn verdict_badge(a: &Assessment) -> Markup {
+    badge(a, None)
+}
+
+/// A badge that is a link to the legend entry `#{legend}` of the page.
+pub fn linked_verdict_badge(a: &Assessment, legend: &str) -> Markup {
+    badge(a, Some(legend))
+}
+
+fn badge(a: &Assessment, legend: Option<&str>) -> Markup {
     let (symbol, class) = match a.verdict {
         Verdict::OutOfScope => ("ℹ", "info"),
         Verdict::IntraEea => ("✓", "ok"),
@@ -73,12 +83,16 @@ pub fn verdict_badge(a: &Assessment) -> Markup {
         Verdict::Derogation => ("⚠", "warning"),
         Verdict::Unsafeguarded => ("✗", "critical"),
     };
+    let words = html! {
+        span aria-hidden="true" { (symbol) " " }
+        (capitalised(a.verdict.label()))
+        @if a.flagged { " — flagged, " (a.severity.as_str()) }
+        @else if a.severity == crate::rules::Severity::Warning { " — warning" }
+    };
     html! {
-        span class={ "verdict verdict-" (class) } {
-            span aria-hidden="true" { (symbol) " " }
-            (capitalised(a.verdict.label()))
-            @if a.flagged { " — flagged, " (a.severity.as_str()) }
-            @else if a.severity == crate::rules::Severity::Warning { " — warning" }
+        @match legend {
+            Some(id) => a class={ "verdict verdict-" (class) } href={ "#" (id) } { (words) },
+            None => span class={ "verdict verdict-" (class) } { (words) },
         }
     }
 }

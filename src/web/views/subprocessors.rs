@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use maud::{Markup, html};
 use strum::VariantArray;
 
+use super::legend::{legend, verdict_id};
 use super::table::Table;
-use super::{capitalised, country_name, layout, mechanism_name_in, verdict_badge};
+use super::{capitalised, country_name, layout, linked_verdict_badge, mechanism_name_in};
 use crate::registry::listing::{Listing, TransferRow, VendorRow};
 use crate::registry::{Change, ChangeKind, DataCategory, VendorCategory};
 use crate::rules::{CountryCode, RuleSet};
@@ -43,7 +44,10 @@ pub fn subprocessors_page(
                     dt { "Privacy contact" }
                     dd {
                         @match org.privacy_contact.as_deref() {
-                            Some(c) if c.contains('@') && !c.contains(' ') => a href={ "mailto:" (c) } { (c) },
+                            Some(c) if c.contains('@') && !c.contains(' ') && web_link(c).is_none() => a href={ "mailto:" (c) } { (c) },
+                            Some(c) if let Some(url) = web_link(c).filter(|u| !u.contains(char::is_whitespace)) => {
+                                a.bare href=(url) rel="noopener" { (url) }
+                            },
                             Some(c) => (c),
                             None => "Not stated in the policy",
                         }
@@ -85,6 +89,7 @@ pub fn subprocessors_page(
             (summary(listing))
             (filter_form(listing))
             (table(listing, rules))
+            (legend())
         },
     )
 }
@@ -266,10 +271,13 @@ fn vendor_row(row: &VendorRow, rules: &RuleSet) -> Markup {
             th scope="row" data-label="Vendor" {
                 span.vendor-name { (v.name) }
                 @if let Some(entity) = &v.legal_entity { br; span.entity { (entity) } }
+                @if let Some(hq) = v.headquarters {
+                    br; span.headquarters { "Headquarters: " (country_name(hq)) }
+                }
                 @if let Some(site) = &v.website {
                     br;
                     @match web_link(site) {
-                        Some(href) => a href=(href) rel="nofollow noopener" { (href.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')) },
+                        Some(href) => a.bare href=(href) rel="nofollow noopener" { (href.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')) },
                         None => (site),
                     }
                 }
@@ -311,7 +319,7 @@ fn transfer_item(row: &TransferRow, rules: &RuleSet) -> Markup {
                 }
             }
             " "
-            (verdict_badge(a))
+            (linked_verdict_badge(a, &verdict_id(a.verdict)))
             p.mechanism {
                 "Mechanism claimed: "
                 @if t.mechanisms.is_empty() { "none" }

@@ -5,6 +5,7 @@ mod compression;
 mod errors;
 mod formats;
 mod health;
+mod legend;
 mod lists;
 
 use serde_json::Value;
