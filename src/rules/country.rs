@@ -20,6 +20,40 @@ struct Place {
     code: String,
     name: String,
     organisation: bool,
+    /// The name as sentences need it, made once: the engine writes it millions of times.
+    in_sentence: String,
+    at_start: String,
+}
+
+impl Place {
+    fn new(code: String, name: String, organisation: bool) -> Place {
+        let needs_article = name.starts_with("United ")
+            || name.contains(" Islands")
+            || name.contains("Republic")
+            || organisation
+            || matches!(
+                name.as_str(),
+                "Netherlands"
+                    | "Philippines"
+                    | "Bahamas"
+                    | "Gambia"
+                    | "Maldives"
+                    | "Comoros"
+                    | "Seychelles"
+                    | "Holy See"
+            );
+        let (in_sentence, at_start) = match needs_article {
+            true => (format!("the {name}"), format!("The {name}")),
+            false => (name.clone(), name.clone()),
+        };
+        Place {
+            code,
+            name,
+            organisation,
+            in_sentence,
+            at_start,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -33,19 +67,14 @@ static PLACES: LazyLock<Vec<Place>> = LazyLock::new(|| {
     // Embedded reference data: a malformed file is a build defect, caught by the tests below.
     let file: CountriesFile = toml::from_str(include_str!("../../seeds/rules/countries.toml"))
         .expect("seeds/rules/countries.toml is valid");
-    let countries = file.countries.into_iter().map(|(code, name)| Place {
-        code,
-        name,
-        organisation: false,
-    });
+    let countries = file
+        .countries
+        .into_iter()
+        .map(|(code, name)| Place::new(code, name, false));
     let organisations = file
         .international_organisations
         .into_iter()
-        .map(|(code, name)| Place {
-            code,
-            name,
-            organisation: true,
-        });
+        .map(|(code, name)| Place::new(code, name, true));
     let mut places: Vec<Place> = countries.chain(organisations).collect();
     places.sort_by(|a, b| a.code.cmp(&b.code));
     places
@@ -71,36 +100,13 @@ impl CountryCode {
     }
 
     /// The name as it reads inside a sentence: "the United States", "France".
-    pub fn name_in_sentence(self) -> std::borrow::Cow<'static, str> {
-        let name = self.name();
-        let needs_article = name.starts_with("United ")
-            || name.contains(" Islands")
-            || name.contains("Republic")
-            || self.is_organisation()
-            || matches!(
-                name,
-                "Netherlands"
-                    | "Philippines"
-                    | "Bahamas"
-                    | "Gambia"
-                    | "Maldives"
-                    | "Comoros"
-                    | "Seychelles"
-                    | "Holy See"
-            );
-        if needs_article {
-            format!("the {name}").into()
-        } else {
-            name.into()
-        }
+    pub fn name_in_sentence(self) -> &'static str {
+        &PLACES[self.0 as usize].in_sentence
     }
 
     /// The name at the start of a sentence: "The United States", "France".
-    pub fn name_at_start(self) -> std::borrow::Cow<'static, str> {
-        match self.name_in_sentence() {
-            std::borrow::Cow::Owned(s) => format!("T{}", &s[1..]).into(),
-            borrowed => borrowed,
-        }
+    pub fn name_at_start(self) -> &'static str {
+        &PLACES[self.0 as usize].at_start
     }
 
     /// True for an international organisation ("IO-EPO") rather than a country.

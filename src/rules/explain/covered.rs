@@ -1,6 +1,8 @@
 //! Words for a covered transfer: adequate (a decision or a framework, step 3) or safeguarded
 //! (step 4).
 
+use std::fmt::Write;
+
 use super::Explainer;
 use crate::rules::assess::{Assessment, Severity, Verdict};
 use crate::rules::citation::Citation;
@@ -19,7 +21,8 @@ impl<'r> Explainer<'_, 'r> {
         mut hints: Vec<String>,
     ) -> Assessment<'r> {
         let importer = self.facts.importer.unwrap_or(a.countries[0]);
-        let reason = format!(
+        let reason = said!(
+            self,
             "The {} for {} ({importer}), {}, in force since {}, covers this transfer on {}.",
             self.rules.law(law).adequacy_term,
             importer.name_in_sentence(),
@@ -71,7 +74,8 @@ impl<'r> Explainer<'_, 'r> {
         let MechanismKind::Framework { list, risk, .. } = &fw.kind else {
             unreachable!("frameworks_for yields frameworks")
         };
-        let reason = format!(
+        let reason = said!(
+            self,
             "The importer is on {list}, so the {} covers this transfer on {} ({}, in force since {}).",
             fw.name,
             self.as_of,
@@ -134,15 +138,18 @@ impl<'r> Explainer<'_, 'r> {
     ) -> Assessment<'r> {
         let as_of = self.as_of;
         let mut reason = match &acceptance {
-            Acceptance::InForce => format!(
+            Acceptance::InForce => said!(
+                self,
                 "This transfer is safeguarded on {as_of} by the {} ({}).",
-                m.short, m.citation.reference
+                m.short,
+                m.citation.reference
             ),
             Acceptance::Grandfathered {
                 signed,
                 until,
                 rule,
-            } => format!(
+            } => said!(
+                self,
                 "This transfer is safeguarded on {as_of} by the {} signed on {signed} ({}), which count{} provided the processing is unchanged ({}).",
                 m.short,
                 m.citation.reference,
@@ -175,12 +182,14 @@ impl<'r> Explainer<'_, 'r> {
         if tia != Tia::NotExpected {
             reason.pop();
             if tia == Tia::OnRecord {
-                reason.push_str(&format!("; a {tia_name} is on record."));
+                let _ = write!(reason, "; a {tia_name} is on record.");
             } else {
-                reason.push_str(&format!("; no {tia_name} is on record"));
+                let _ = write!(reason, "; no {tia_name} is on record");
                 // Where the law makes the assessment part of the safeguard, say so.
                 match &self.rules.law(law).tia_basis {
-                    Some(basis) => reason.push_str(&format!(" ({basis}).")),
+                    Some(basis) => {
+                        let _ = write!(reason, " ({basis}).");
+                    }
                     None => reason.push('.'),
                 }
             }

@@ -2,6 +2,17 @@
 //! (the rules that decided, in the order they did) and the severity. Every sentence the engine
 //! writes is here.
 
+/// A reason: the regime's tag, then the sentence, written once into one buffer (no copy to put
+/// the tag in front; the engine writes millions).
+macro_rules! said {
+    ($words:expr, $($arg:tt)*) => {{
+        let mut reason = $words.start();
+        // Writing into a String cannot fail.
+        let _ = std::fmt::Write::write_fmt(&mut reason, format_args!($($arg)*));
+        reason
+    }};
+}
+
 mod covered;
 mod uncovered;
 
@@ -23,6 +34,7 @@ pub(super) fn explain<'r>(decision: Decision<'_, 'r>, rules: &'r Regime) -> Asse
         facts: decision.facts,
         rules,
         as_of: decision.as_of,
+        tag: &rules.tag,
     };
     let mut a = match decision.step {
         Step::NoLawYet { membership, next } => words.no_law_yet(membership, next),
@@ -34,7 +46,6 @@ pub(super) fn explain<'r>(decision: Decision<'_, 'r>, rules: &'r Regime) -> Asse
         Step::ThirdCountry(transfer) => words.third_country(transfer),
     };
     a.regime = Some(&rules.regime);
-    a.reason.insert_str(0, &rules.tag);
     a
 }
 
@@ -102,9 +113,18 @@ struct Explainer<'a, 'r> {
     facts: &'a Facts,
     rules: &'r Regime,
     as_of: NaiveDate,
+    /// The regime's label the reason starts with ("[UK law] ").
+    tag: &'r str,
 }
 
 impl<'r> Explainer<'_, 'r> {
+    /// An empty reason that starts with the regime's tag, with room for a sentence.
+    fn start(&self) -> String {
+        let mut reason = String::with_capacity(self.tag.len() + 192);
+        reason.push_str(self.tag);
+        reason
+    }
+
     fn no_law_yet(
         &self,
         membership: &'r Membership,
@@ -117,7 +137,8 @@ impl<'r> Explainer<'_, 'r> {
         }
         let (reason, references) = match next {
             Some(a) => (
-                format!(
+                said!(
+                    self,
                     "No transfer rules of {} applied to exporters in {} ({exporter}) on {}: {} applies there from {}.",
                     self.rules.label,
                     exporter.name_in_sentence(),
@@ -128,7 +149,8 @@ impl<'r> Explainer<'_, 'r> {
                 vec![&membership.citation, &a.citation],
             ),
             None => (
-                format!(
+                said!(
+                    self,
                     "No transfer rules of {} apply to exporters in {} ({exporter}) on {}.",
                     self.rules.label,
                     exporter.name_in_sentence(),
@@ -165,7 +187,8 @@ impl<'r> Explainer<'_, 'r> {
                 verdict: Verdict::Domestic,
                 flagged: false,
                 severity: Severity::Ok,
-                reason: format!(
+                reason: said!(
+                    self,
                     "{} ({importer}) is where the exporter is established: not a restricted transfer under {} ({}).",
                     importer.name_at_start(),
                     self.rules.law(application.law).name,
@@ -184,19 +207,22 @@ impl<'r> Explainer<'_, 'r> {
             };
         }
         let reason = match status {
-            MembershipStatus::Member => format!(
+            MembershipStatus::Member => said!(
+                self,
                 "{} ({importer}) is in the {} on {as_of}: there is no transfer to a third country ({}).",
                 importer.name_at_start(),
                 self.rules.group(inside.group).name,
                 self.rules.law(application.law).transfer_rules
             ),
-            MembershipStatus::Transition => format!(
+            MembershipStatus::Transition => said!(
+                self,
                 "EU law still applied in {} ({importer}) on {as_of}, until {} ({}): there is no transfer to a third country.",
                 importer.name_in_sentence(),
                 inside.period.last_day().unwrap_or(as_of),
                 inside.citation.reference
             ),
-            MembershipStatus::Bridge => format!(
+            MembershipStatus::Bridge => said!(
+                self,
                 "Transfers to {} ({importer}) are not treated as transfers to a third country from {} to {} ({}).",
                 importer.name_in_sentence(),
                 inside.period.valid_from.unwrap_or(as_of),
@@ -288,7 +314,9 @@ impl<'r> Explainer<'_, 'r> {
             if !references.iter().any(|r| std::ptr::eq(*r, citation)) {
                 references.push(citation);
             }
-            hints.push(format!("Also: {}", self.failure(f)));
+            let mut hint = String::from("Also: ");
+            self.failure(f, &mut hint);
+            hints.push(hint);
         }
     }
 

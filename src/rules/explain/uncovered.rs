@@ -1,6 +1,8 @@
 //! Words for a transfer nothing safeguards: a derogation only (step 5) or nothing valid (step 6),
 //! what would cover it, and why each failed claim covers nothing.
 
+use std::fmt::Write;
+
 use super::Explainer;
 use crate::rules::assess::{Assessment, Severity, Verdict};
 use crate::rules::citation::Citation;
@@ -18,7 +20,8 @@ impl<'r> Explainer<'_, 'r> {
         mut hints: Vec<String>,
         failures: &[Failure<'r>],
     ) -> Assessment<'r> {
-        let reason = format!(
+        let reason = said!(
+            self,
             "A safeguard is claimed but not named ({}), so it cannot be checked against {}.",
             m.kind.basis(law).unwrap_or(&m.citation.reference),
             self.as_of
@@ -49,7 +52,8 @@ impl<'r> Explainer<'_, 'r> {
         mut hints: Vec<String>,
         failures: &[Failure<'r>],
     ) -> Assessment<'r> {
-        let reason = format!(
+        let reason = said!(
+            self,
             "Only a derogation is claimed ({}, {}): derogations are exceptions for occasional transfers, not a basis for systematic or repetitive ones ({}).",
             m.name,
             m.kind.basis(law).unwrap_or(&m.citation.reference),
@@ -83,7 +87,9 @@ impl<'r> Explainer<'_, 'r> {
                 references.push(first.citation());
                 self.confidence_hint(first.citation(), &mut hints);
                 self.also(&failures[1..], &mut references, &mut hints);
-                self.failure(first)
+                let mut reason = self.start();
+                self.failure(first, &mut reason);
+                reason
             }
             None => {
                 let list = importer
@@ -95,16 +101,19 @@ impl<'r> Explainer<'_, 'r> {
                         _ => None,
                     });
                 match (importer, list) {
-                    (None, _) => format!(
+                    (None, _) => said!(
+                        self,
                         "No transfer mechanism is recorded, and the destination is not named, so no adequacy decision can cover this transfer on {}.",
                         self.as_of
                     ),
-                    (Some(importer), Some(list)) => format!(
+                    (Some(importer), Some(list)) => said!(
+                        self,
                         "No transfer mechanism is recorded, and the importer is not on {list}, the only adequacy route to {} ({importer}) on {}.",
                         importer.name_in_sentence(),
                         self.as_of
                     ),
-                    (Some(importer), None) => format!(
+                    (Some(importer), None) => said!(
+                        self,
                         "No transfer mechanism is recorded, and {} ({importer}) has no adequacy decision in force on {}.",
                         importer.name_in_sentence(),
                         self.as_of
@@ -186,21 +195,24 @@ impl<'r> Explainer<'_, 'r> {
     }
 
     /// Why a claim covers nothing, in one sentence.
-    pub(super) fn failure(&self, failure: &Failure<'r>) -> String {
+    pub(super) fn failure(&self, failure: &Failure<'r>, out: &mut String) {
         let as_of = self.as_of;
-        match failure {
+        // Writing into a String cannot fail.
+        let _ = match failure {
             Failure::WrongCountry(m, importer) => {
                 let covered = match m.kind {
                     MechanismKind::Framework { country, .. } => country.name_in_sentence(),
-                    _ => "another country".into(),
+                    _ => "another country",
                 };
                 match importer {
-                    Some(importer) => format!(
+                    Some(importer) => write!(
+                        out,
                         "The {} covers transfers to {covered} only, not to {} ({importer}).",
                         m.name,
                         importer.name_in_sentence()
                     ),
-                    None => format!(
+                    None => write!(
+                        out,
                         "The {} covers transfers to {covered} only, and the destination of this transfer is not named.",
                         m.name
                     ),
@@ -208,12 +220,14 @@ impl<'r> Explainer<'_, 'r> {
             }
             Failure::NotYet(m, from) => match m.kind {
                 MechanismKind::Framework { .. } => {
-                    format!(
+                    write!(
+                        out,
                         "The {} applies only from {from} ({}).",
                         m.name, m.citation.reference
                     )
                 }
-                _ => format!(
+                _ => write!(
+                    out,
                     "The {} could not be relied on before {from} ({}).",
                     m.short, m.citation.reference
                 ),
@@ -222,25 +236,30 @@ impl<'r> Explainer<'_, 'r> {
                 MechanismKind::Framework {
                     invalidated_by: Some(by),
                     ..
-                } => format!("The {} was invalidated on {until} ({by}).", m.name),
-                _ => format!(
+                } => write!(out, "The {} was invalidated on {until} ({by}).", m.name),
+                _ => write!(
+                    out,
                     "The {} ceased to apply on {until} ({}).",
                     m.short, m.citation.reference
                 ),
             },
-            Failure::NotCertified(m, list) => format!(
+            Failure::NotCertified(m, list) => write!(
+                out,
                 "The {} covers only organisations on {list}, and the importer is not recorded as certified on {as_of}.",
                 m.name
             ),
-            Failure::NotUnderLaw(m, law) => format!(
+            Failure::NotUnderLaw(m, law) => write!(
+                out,
                 "The {} ({}) is not a transfer tool under {}, which governs this exporter on {as_of}.",
                 m.short, m.citation.reference, law.name
             ),
-            Failure::SignedAfter(m, signed) => format!(
+            Failure::SignedAfter(m, signed) => write!(
+                out,
                 "The {} contract is dated {signed}, after the date assessed ({as_of}).",
                 m.short
             ),
-            Failure::SignedBeforeAvailable(m, signed, from) => format!(
+            Failure::SignedBeforeAvailable(m, signed, from) => write!(
+                out,
                 "The {} contract is dated {signed}, before the clauses could be used ({from}, {}).",
                 m.short, m.citation.reference
             ),
@@ -249,41 +268,48 @@ impl<'r> Explainer<'_, 'r> {
                 signed,
                 cutoff,
                 rule,
-            } => format!(
+            } => write!(
+                out,
                 "The {} could no longer be used for new contracts from {cutoff} ({}), and this contract was signed on {signed}.",
                 m.short, rule.reference
             ),
-            Failure::SignedDateNeeded { m, cutoff, rule } => format!(
+            Failure::SignedDateNeeded { m, cutoff, rule } => write!(
+                out,
                 "From {cutoff} the {} count only for contracts signed before that date ({}): record the date the contract was signed.",
                 m.short, rule.reference
             ),
-            Failure::TransitionEnded(m, t) => format!(
+            Failure::TransitionEnded(m, t) => write!(
+                out,
                 "Contracts on the {} ceased to safeguard transfers after {} ({}).",
                 m.short,
                 t.valid_until.pred_opt().unwrap_or(t.valid_until),
                 t.citation.reference
             ),
-            Failure::ProcessingChanged { m, cutoff, rule } => format!(
+            Failure::ProcessingChanged { m, cutoff, rule } => write!(
+                out,
                 "From {cutoff} contracts on the {} count only while the processing they cover is unchanged ({}), and it has changed.",
                 m.short, rule.reference
             ),
-            Failure::OutsideScope(a, e) => format!(
+            Failure::OutsideScope(a, e) => write!(
+                out,
                 "The {} ({}) does not cover this importer, which the record places outside its scope: {} ({e}).",
                 self.decision_words(a),
                 a.citation.reference,
                 e.label()
             ),
-            Failure::NotInRegime(m, r) => format!(
+            Failure::NotInRegime(m, r) => write!(
+                out,
                 "The {} is not a transfer tool under {} ({}), which governs this exporter on {as_of}.",
                 m.short, r.label, r.name
             ),
             Failure::Refused(m) => match &m.kind {
-                MechanismKind::Refused { reason } => reason.clone(),
-                _ => format!(
+                MechanismKind::Refused { reason } => out.write_str(reason),
+                _ => write!(
+                    out,
                     "The {} is not accepted under {}.",
                     m.short, self.rules.label
                 ),
             },
-        }
+        };
     }
 }
