@@ -13,6 +13,22 @@ use serde::{Deserialize, Serialize};
 use super::jwks::JwksSource;
 use super::{Principal, Scope};
 
+/// Every algorithm a key may name (the JWKS keys' and HS256).
+const ALGORITHMS: [Algorithm; 12] = [
+    Algorithm::HS256,
+    Algorithm::HS384,
+    Algorithm::HS512,
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
+
 /// Tolerated clock skew.
 const LEEWAY_SECONDS: u64 = 30;
 
@@ -113,6 +129,8 @@ struct IssuedClaims<'a> {
 
 pub struct Verifier {
     hs256: Option<(DecodingKey, EncodingKey)>,
+    /// One validation per algorithm, made once: the checks are the same for every token.
+    validations: Vec<(Algorithm, Validation)>,
     jwks: Option<JwksSource>,
     issuer: String,
     audience: String,
@@ -161,8 +179,21 @@ impl Verifier {
             .map(|url| JwksSource::new(url, config.jwks_min_refresh))
             .transpose()
             .map_err(AuthError::Config)?;
+        let validations = ALGORITHMS
+            .iter()
+            .map(|&algorithm| {
+                let mut validation = Validation::new(algorithm);
+                validation.leeway = LEEWAY_SECONDS;
+                validation.validate_nbf = true;
+                validation.set_issuer(&[&config.issuer]);
+                validation.set_audience(&[&config.audience]);
+                validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+                (algorithm, validation)
+            })
+            .collect();
         Ok(Verifier {
             hs256,
+            validations,
             jwks,
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
@@ -222,13 +253,13 @@ impl Verifier {
         if header.alg != algorithm {
             return Err(invalid("the algorithm does not match the key"));
         }
-        let mut validation = Validation::new(algorithm);
-        validation.leeway = LEEWAY_SECONDS;
-        validation.validate_nbf = true;
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let data = decode::<TokenClaims>(token, key, &validation)
+        let validation = self
+            .validations
+            .iter()
+            .find(|(a, _)| *a == algorithm)
+            .map(|(_, v)| v)
+            .ok_or_else(|| invalid("the algorithm is not supported"))?;
+        let data = decode::<TokenClaims>(token, key, validation)
             .map_err(|e| AuthError::Invalid(describe(e.kind())))?;
         // A stolen long-lived token would outlive any revocation: refuse what lives too long.
         let from = data
