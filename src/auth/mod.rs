@@ -2,6 +2,7 @@
 //! machine clients that obtain tokens with their credentials. For the workspace: accounts
 //! (`users`), their sessions, and the throttling of sign-in.
 
+mod accounts;
 pub mod clients;
 mod jwks;
 pub mod passwords;

@@ -116,9 +116,9 @@ impl ResponseCache {
             })?;
             self.counts.snapshots.fetch_add(1, Ordering::Relaxed);
             let rules = state.rules;
-            let snapshot = actix_web::web::block(move || Snapshot::build(records, today, rules))
+            let snapshot = super::cpu(move || Snapshot::build(records, today, rules))
                 .await
-                .map_err(AppError::internal)?;
+                .ok_or_else(|| AppError::internal("building the snapshot panicked"))?;
             Ok::<_, AppError>(Entry::Snapshot(Arc::new(snapshot)))
         };
         match self.entries.try_get_with(key, build).await {
@@ -175,13 +175,13 @@ impl ResponseCache {
         let build = async {
             let snapshot = self.snapshot(state, slug, revision).await?;
             self.counts.renders.fetch_add(1, Ordering::Relaxed);
-            let rendered = actix_web::web::block(move || {
+            let rendered = super::cpu(move || {
                 let rendered = render(&snapshot)?;
                 rendered.compress_if_small();
                 Ok::<_, AppError>(rendered)
             })
             .await
-            .map_err(AppError::internal)??;
+            .ok_or_else(|| AppError::internal("rendering panicked"))??;
             Ok::<_, AppError>(Arc::new(rendered))
         };
         let rendered = match self
@@ -210,10 +210,7 @@ impl ResponseCache {
         let entries = self.entries.clone();
         actix_web::rt::spawn(async move {
             let work = rendered.clone();
-            if actix_web::web::block(move || work.compress())
-                .await
-                .is_err()
-            {
+            if super::cpu(move || work.compress()).await.is_none() {
                 return;
             }
             // Weighed again only if still the entry kept under its key.

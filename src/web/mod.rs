@@ -65,6 +65,12 @@ where
         .unwrap_or_else(|e| Err(DbError::Interrupted(e.to_string()).into()))
 }
 
+/// CPU-bound work (building a snapshot, rendering, compressing) on the blocking pool, off the
+/// threads that serve requests. `None` when the work panicked.
+pub(crate) async fn cpu<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    web::block(work).await.ok()
+}
+
 /// [`db`] for work that fails only with the database.
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
