@@ -86,13 +86,14 @@ const COLUMNS: Columns = (
     audit_events::after,
 );
 
-/// An event in one line: when, who, what, and the kind of record (lists of recent changes).
+/// An event in one line: when, who, what, and the record (lists of recent changes).
 #[derive(Debug, Clone, Queryable)]
 pub struct Summary {
     pub occurred_at: NaiveDateTime,
     pub actor: String,
     pub action: String,
     pub entity: String,
+    pub entity_id: Option<i32>,
 }
 
 type SummaryColumns = (
@@ -100,6 +101,7 @@ type SummaryColumns = (
     audit_events::actor,
     audit_events::action,
     audit_events::entity,
+    audit_events::entity_id,
 );
 
 const SUMMARY_COLUMNS: SummaryColumns = (
@@ -107,7 +109,12 @@ const SUMMARY_COLUMNS: SummaryColumns = (
     audit_events::actor,
     audit_events::action,
     audit_events::entity,
+    audit_events::entity_id,
 );
+
+/// The actions of signing in (and of being refused for a disabled account): left out of the
+/// audit page unless asked for, so that the changes are not lost among them.
+pub const SIGN_IN_ACTIONS: [&str; 2] = ["login", "login_disabled"];
 
 /// Which events to read; each field set narrows the selection.
 #[derive(Debug, Clone, Default)]
@@ -122,6 +129,8 @@ pub struct Selection {
     pub from: Option<NaiveDateTime>,
     /// Exclusive.
     pub until: Option<NaiveDateTime>,
+    /// Leave out the sign-ins ([`SIGN_IN_ACTIONS`]).
+    pub without_sign_ins: bool,
 }
 
 /// `%` and `_` are literal in a "contains" filter.
@@ -163,6 +172,9 @@ fn selected(s: &Selection) -> audit_events::BoxedQuery<'_, Db> {
     }
     if let Some(until) = s.until {
         q = q.filter(audit_events::occurred_at.lt(until));
+    }
+    if s.without_sign_ins {
+        q = q.filter(audit_events::action.ne_all(SIGN_IN_ACTIONS));
     }
     q
 }

@@ -57,6 +57,10 @@ impl VendorKey {
             .ok_or_else(|| IDENTIFIER_RULE.to_string())
     }
 
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::objection::Open;
-use super::{Registry, VendorStatus};
+use super::{Certification, Registry, Role, Vendor, VendorStatus};
 use crate::rules::{CountryCode, MechanismKind, RuleSet};
 
 /// One thing to do, by a day.
@@ -17,6 +17,48 @@ pub struct Due {
     pub what: String,
     /// Its day is past.
     pub overdue: bool,
+}
+
+/// Whether `v` has reviews due: in use or proposed; a retired vendor (even one still used
+/// until its retirement date) and a withdrawn proposal have none.
+pub fn reviewed(v: &Vendor) -> bool {
+    matches!(v.status, VendorStatus::Active | VendorStatus::Proposed)
+}
+
+/// Whether an organisation needs a DPA with `v` (GDPR Art. 28(3)): with a processor or a
+/// sub-processor in use or proposed; an independent or joint controller signs none.
+pub fn needs_dpa(v: &Vendor) -> bool {
+    reviewed(v) && matches!(v.role, Role::Processor | Role::SubProcessor)
+}
+
+/// Whether the certification framework `id` is a transfer tool on `today` for an exporter in
+/// `exporter`, by the rules data (the Privacy Shield is not since 2020-07-16): a certification
+/// under a dead framework is not verified again, it is replaced.
+pub fn framework_in_force(
+    rules: &RuleSet,
+    exporter: CountryCode,
+    id: &str,
+    today: NaiveDate,
+) -> bool {
+    let Ok(framework) = rules.framework_id(id) else {
+        return false;
+    };
+    let mechanism = rules
+        .regime_for(exporter, today)
+        .and_then(|(_, regime, _)| regime.mechanism(framework))
+        .unwrap_or_else(|| rules.mechanism(framework));
+    mechanism.period.contains(today)
+}
+
+/// Whether certification `c` of a vendor of an exporter in `exporter` is still to be verified:
+/// not ended, under a framework in force.
+pub fn to_verify(
+    c: &Certification,
+    rules: &RuleSet,
+    exporter: CountryCode,
+    today: NaiveDate,
+) -> bool {
+    c.until.is_none_or(|u| u > today) && framework_in_force(rules, exporter, &c.framework, today)
 }
 
 /// A yearly review after `last`.
@@ -64,15 +106,12 @@ pub fn due(
     };
     for r in registries {
         let org = &r.organisation.name;
-        for v in r
-            .vendors
-            .iter()
-            .filter(|v| v.status != VendorStatus::Retired)
-        {
+        let exporter = r.organisation.country;
+        for v in r.vendors.iter().filter(|v| reviewed(v)) {
             for c in v
                 .certifications
                 .iter()
-                .filter(|c| c.until.is_none_or(|u| u > today))
+                .filter(|c| to_verify(c, rules, exporter, today))
             {
                 add(
                     org,
@@ -144,4 +183,39 @@ pub fn due(
     }
     out.sort_by(|a, b| (!a.overdue, a.on, &a.what).cmp(&(!b.overdue, b.on, &b.what)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn dead_frameworks_are_not_verified_again() {
+        let rules = RuleSet::embedded();
+        let de = CountryCode::parse("DE").unwrap();
+        // By the rules data: the Privacy Shield ended on 2020-07-16, the DPF is in force.
+        assert!(framework_in_force(
+            rules,
+            de,
+            "privacy_shield",
+            day("2019-01-01")
+        ));
+        assert!(!framework_in_force(
+            rules,
+            de,
+            "privacy_shield",
+            day("2026-12-01")
+        ));
+        assert!(framework_in_force(rules, de, "dpf", day("2026-12-01")));
+        assert!(!framework_in_force(
+            rules,
+            de,
+            "no_such_framework",
+            day("2026-12-01")
+        ));
+    }
 }

@@ -53,6 +53,7 @@ pub(super) fn edit_vendor(
     conn.write_transaction(|conn| {
         let org = organisation::lock(conn, slug)?;
         let old = vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        refuse_withdrawn(&old)?;
         let history = history::load_vendor(conn, old.id)?;
         let published = history.vendor_on(&old, chrono::NaiveDate::MAX);
         // Under the lock, the version read is the latest: a second save made on the same
@@ -81,4 +82,15 @@ pub(super) fn edit_vendor(
         )?;
         Ok(new)
     })
+}
+
+/// A withdrawn vendor is kept as it was when it was given up: nothing is added to it.
+pub(crate) fn refuse_withdrawn(v: &Vendor) -> Result<(), EditError> {
+    match v.status {
+        vendor::VendorStatus::Withdrawn => Err(EditError::Conflict(format!(
+            "vendor '{}' was withdrawn: it is kept as it was; propose it again under a new key",
+            v.key
+        ))),
+        _ => Ok(()),
+    }
 }

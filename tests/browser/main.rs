@@ -13,4 +13,5 @@ mod legend;
 mod notice;
 mod public;
 mod user;
+mod vendors;
 mod workspace;

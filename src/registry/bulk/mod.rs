@@ -279,11 +279,14 @@ fn against(
 
 fn existing(incoming: Incoming, held: &Vendor, transfers: &[transfer::Transfer]) -> Planned {
     let mut notes = Vec::new();
-    if held.status == vendor::VendorStatus::Retired {
+    if matches!(
+        held.status,
+        vendor::VendorStatus::Retired | vendor::VendorStatus::Withdrawn
+    ) {
         return Planned {
             action: Action::Skipped(format!(
-                "{} is retired in the register: an import does not bring it back",
-                held.name
+                "{} is {} in the register: an import does not bring it back",
+                held.name, held.status
             )),
             matched: Some(held.key.clone()),
             notes,

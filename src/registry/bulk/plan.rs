@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::rows::{ImportRow, Problem, RowRef};
-use crate::registry::intake::key_from_name;
 use crate::registry::transfer::ClaimedMechanism;
+use crate::registry::vendor::key_from_name;
 use crate::registry::{Role, Transfer, Vendor, VendorFields, VendorStatus};
 use crate::rules::CountryCode;
 use crate::values::WebUrl;

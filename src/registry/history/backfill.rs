@@ -115,9 +115,12 @@ fn rechain(conn: &mut DbConnection, org_id: i32) -> Result<(), DbError> {
 /// without a version gets them (under one `imported` entry per organisation), and a change log
 /// with unhashed entries is chained. Does nothing (two queries) once done.
 pub fn backfill(conn: &mut DbConnection) -> Result<(), DbError> {
-    let proposed: &str = VendorStatus::Proposed.into();
+    let never_listed: [&str; 2] = [
+        VendorStatus::Proposed.into(),
+        VendorStatus::Withdrawn.into(),
+    ];
     let missing: i64 = vendors::table
-        .filter(vendors::status.ne(proposed))
+        .filter(vendors::status.ne_all(never_listed))
         .filter(vendors::id.ne_all(versions::table.select(versions::vendor_id)))
         .count()
         .get_result(conn)?;
@@ -139,7 +142,8 @@ pub fn backfill(conn: &mut DbConnection) -> Result<(), DbError> {
                 .collect();
             let without: Vec<Vendor> = vendor::all(conn, org.id)?
                 .into_iter()
-                .filter(|v| v.status != VendorStatus::Proposed && !with_versions.contains(&v.id))
+                .filter(|v| !matches!(v.status, VendorStatus::Proposed | VendorStatus::Withdrawn))
+                .filter(|v| !with_versions.contains(&v.id))
                 .collect();
             rechain(conn, org.id)?;
             if !without.is_empty() {

@@ -97,7 +97,7 @@ pub fn canonical<T: Serialize>(value: &T) -> String {
 impl ListingBody {
     pub fn of(v: &Vendor) -> Option<Self> {
         let status = match v.status {
-            VendorStatus::Proposed => return None,
+            VendorStatus::Proposed | VendorStatus::Withdrawn => return None,
             VendorStatus::Active => Listed::Active,
             VendorStatus::Retired => Listed::Retired,
         };

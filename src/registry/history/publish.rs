@@ -231,7 +231,11 @@ pub fn announce(
 ) -> Result<Option<NaiveDate>, crate::registry::EditError> {
     use super::notice::{self, Timed};
     use crate::registry::vendor::VendorStatus;
-    if after.status == VendorStatus::Proposed {
+    // A proposal, or one withdrawn, was never public: nothing about it is published.
+    if matches!(
+        after.status,
+        VendorStatus::Proposed | VendorStatus::Withdrawn
+    ) {
         return Ok(None);
     }
     let today = crate::date::today();

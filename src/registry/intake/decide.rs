@@ -5,11 +5,12 @@
 
 use diesel::prelude::*;
 
-use super::proposed_vendor::{key_from_name, proposed_vendor, unique_key};
+use super::proposed_vendor::proposed_vendor;
 use super::{APPROVED, IntakeDetail, PENDING, REJECTED, get_detail};
 use crate::audit::{AuditEvent, audit};
 use crate::db::schema::intake_requests;
 use crate::db::{DbConnection, DbError};
+use crate::registry::vendor::{key_from_name, unique_key};
 use crate::registry::{EditError, Vendor, vendor};
 
 /// Why a decision was not recorded. Nothing was changed in every case.
@@ -48,7 +49,7 @@ pub struct Approval {
 
 /// Records a decision on a pending request at `expected_version`: the guarded update claims
 /// the request, so that of two reviewers deciding at once only one succeeds.
-fn claim(
+pub(super) fn claim(
     conn: &mut DbConnection,
     id: i32,
     expected_version: Option<i32>,
@@ -112,7 +113,7 @@ fn claim(
     Ok((org_id, before))
 }
 
-fn audit_decision(
+pub(super) fn audit_decision(
     conn: &mut DbConnection,
     action: &str,
     org_id: i32,

@@ -3,11 +3,13 @@
 //! request, filing it and the reads; `decide` approves and rejects; `proposed_vendor` is the
 //! vendor an approval creates.
 
+mod attach;
 mod decide;
 mod proposed_vendor;
 
+pub use crate::registry::vendor::key_from_name;
+pub use attach::{Existing, attach, existing};
 pub use decide::{Approval, DecideError, approve, reject};
-pub use proposed_vendor::key_from_name;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -243,11 +245,12 @@ fn of_organisations<'a>(
     query
 }
 
-/// The requests for review: every pending one, oldest first; then the `decided_limit` most
-/// recently decided, newest first. `within`: only those of these organisations (a member's).
+/// The requests for review: every pending one, oldest first; then a page of the decided ones,
+/// newest first (`decided`: how many, after how many). `within`: only those of these
+/// organisations (a member's).
 pub fn list(
     conn: &mut DbConnection,
-    decided_limit: i64,
+    (decided_limit, decided_offset): (i64, i64),
     within: Option<&[String]>,
 ) -> Result<(Vec<IntakeDetail>, Vec<IntakeDetail>), DbError> {
     let pending = of_organisations(within)
@@ -265,6 +268,7 @@ pub fn list(
             intake_requests::id.desc(),
         ))
         .limit(decided_limit)
+        .offset(decided_offset)
         .select(detail_columns!())
         .load::<DetailRow>(conn)?
         .into_iter()

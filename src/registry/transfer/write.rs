@@ -9,7 +9,7 @@ use crate::audit::{AuditEvent, audit};
 use crate::date::now;
 use crate::db::DbConnection;
 use crate::db::schema::{transfer_data_categories, transfer_mechanisms, transfers};
-use crate::registry::edit::{EditError, json};
+use crate::registry::edit::{EditError, json, refuse_withdrawn};
 use crate::registry::evidence::{self, EvidenceFor};
 use crate::registry::history::{self, notice::Timing};
 use crate::registry::organisation;
@@ -28,6 +28,7 @@ pub fn add(
         check(transfer, org.country)?;
         let mut vendor =
             vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        refuse_withdrawn(&vendor)?;
         let history = history::load_vendor(conn, vendor.id)?;
         let published = history.vendor_on(&vendor, NaiveDate::MAX);
         let position: Option<i32> = transfers::table
@@ -86,6 +87,7 @@ pub fn update(
         check(new, org.country)?;
         let mut vendor =
             vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        refuse_withdrawn(&vendor)?;
         let history = history::load_vendor(conn, vendor.id)?;
         let published = history.vendor_on(&vendor, NaiveDate::MAX);
         let index = vendor
@@ -182,6 +184,7 @@ pub fn end(
         let org = organisation::lock(conn, slug)?;
         let mut vendor =
             vendor::find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        refuse_withdrawn(&vendor)?;
         let history = history::load_vendor(conn, vendor.id)?;
         let published = history.vendor_on(&vendor, NaiveDate::MAX);
         let index = vendor

@@ -61,11 +61,20 @@ fn record(
     notice_end: NaiveDate,
 ) -> Result<Vendor, EditError> {
     let status = f.status.unwrap_or(VendorStatus::Proposed);
-    if status == VendorStatus::Retired {
-        return Err(EditError::Invalid {
-            field: "status",
-            message: "retire a vendor with POST .../retire and an effective date".into(),
-        });
+    match status {
+        VendorStatus::Retired => {
+            return Err(EditError::Invalid {
+                field: "status",
+                message: "retire a vendor with POST .../retire and an effective date".into(),
+            });
+        }
+        VendorStatus::Withdrawn => {
+            return Err(EditError::Invalid {
+                field: "status",
+                message: "withdraw a proposed vendor with POST .../withdraw".into(),
+            });
+        }
+        _ => {}
     }
     let mut categories = f.categories;
     categories.sort();
@@ -109,6 +118,12 @@ pub fn updated(
     today: NaiveDate,
     notice_end: NaiveDate,
 ) -> Result<Vendor, EditError> {
+    if current.status == VendorStatus::Withdrawn {
+        return Err(EditError::Conflict(format!(
+            "vendor '{}' was withdrawn: it is kept as it was; propose it again under a new key",
+            current.key
+        )));
+    }
     let requested = fields.status.unwrap_or(current.status);
     if requested == VendorStatus::Proposed && current.status != VendorStatus::Proposed {
         return Err(EditError::Invalid {
@@ -154,6 +169,11 @@ pub fn check_retirement(vendor: &Vendor, effective_on: NaiveDate) -> Result<(), 
                 "vendor '{key}' is only proposed: it was never active, so there is nothing to retire"
             )));
         }
+        VendorStatus::Withdrawn => {
+            return Err(EditError::Conflict(format!(
+                "vendor '{key}' was withdrawn before it was ever listed: there is nothing to retire"
+            )));
+        }
         VendorStatus::Active => {}
     }
     match vendor.active_from.filter(|from| effective_on <= *from) {
@@ -161,6 +181,36 @@ pub fn check_retirement(vendor: &Vendor, effective_on: NaiveDate) -> Result<(), 
             "the retirement date {effective_on} is not after the date the vendor became active ({from})"
         ))),
         None => Ok(()),
+    }
+}
+
+/// Whether `vendor` may be withdrawn: only a proposal that was never published (`published`:
+/// it has versions). What the public saw is retired instead, with an announcement.
+pub fn check_withdrawal(vendor: &Vendor, published: bool) -> Result<(), EditError> {
+    let key = &vendor.key;
+    match vendor.status {
+        VendorStatus::Proposed if !published => Ok(()),
+        VendorStatus::Withdrawn => Err(EditError::Conflict(format!(
+            "vendor '{key}' was withdrawn already"
+        ))),
+        VendorStatus::Retired => Err(EditError::Conflict(format!(
+            "vendor '{key}' is retired already"
+        ))),
+        _ => Err(EditError::Conflict(format!(
+            "vendor '{key}' has been announced on the public list: retire it instead, with an effective date"
+        ))),
+    }
+}
+
+/// A withdrawn vendor's notes: its own, then the day it was withdrawn and why.
+pub fn withdrawal_notes(notes: Option<&str>, reason: Option<&str>, on: NaiveDate) -> String {
+    let line = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(reason) => format!("Withdrawn on {on}: {reason}"),
+        None => format!("Withdrawn on {on}."),
+    };
+    match notes.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(notes) => format!("{notes}\n{line}"),
+        None => line,
     }
 }
 
@@ -338,6 +388,43 @@ mod tests {
                 )),
             }
         }
+    }
+
+    #[test]
+    fn only_an_unpublished_proposal_is_withdrawn() {
+        use VendorStatus::*;
+        let rows = [
+            (Proposed, false, true),
+            (Proposed, true, false),
+            (Active, true, false),
+            (Active, false, false),
+            (Retired, true, false),
+            (Withdrawn, false, false),
+        ];
+        for (status, published, ok) in rows {
+            let v = vendor(status, None);
+            assert_eq!(
+                check_withdrawal(&v, published).is_ok(),
+                ok,
+                "{status} {published}"
+            );
+        }
+        assert_eq!(
+            withdrawal_notes(Some("From intake #3."), Some(" too costly "), day(TODAY)),
+            "From intake #3.\nWithdrawn on 2026-12-01: too costly"
+        );
+        assert_eq!(
+            withdrawal_notes(None, Some(""), day(TODAY)),
+            "Withdrawn on 2026-12-01."
+        );
+        let edited = updated(
+            &vendor(Withdrawn, None),
+            fields(None, None),
+            day(TODAY),
+            day(NOTICE_END),
+        );
+        assert!(matches!(edited, Err(EditError::Conflict(_))));
+        assert!(check_retirement(&vendor(Withdrawn, None), day(TODAY)).is_err());
     }
 
     #[test]

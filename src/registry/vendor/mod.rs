@@ -2,8 +2,10 @@
 //! vocabularies here; the lifecycle rules in [`lifecycle`]; reading in [`read`], writing in
 //! [`write`].
 
+pub mod key;
 pub mod lifecycle;
 mod read;
+pub mod search;
 mod write;
 
 use chrono::NaiveDate;
@@ -18,10 +20,11 @@ use super::transfer::Transfer;
 use crate::db::schema::vendors;
 use crate::rules::{self, Assessment, Certified, Claim, CountryCode, Facts, RuleSet};
 
+pub use key::{key_from_name, unique_key};
 pub use lifecycle::{NewVendor, VendorFields};
-pub use read::{all, find, find_in};
+pub use read::{Named, all, find, find_in, named};
 pub(super) use write::{bump_version, insert};
-pub use write::{create, create_record, retire, update};
+pub use write::{create, create_record, retire, update, withdraw};
 
 /// Which vendors a read loads: an organisation's, or one of them. Either way their children are
 /// read with the same queries, through [`Scope::vendor_ids`].
@@ -119,6 +122,8 @@ pub enum VendorStatus {
     Proposed,
     Active,
     Retired,
+    /// A proposal given up before it was ever listed: kept (nothing is deleted), never public.
+    Withdrawn,
 }
 
 #[derive(
@@ -214,7 +219,7 @@ impl Vendor {
     /// On the list on `date`: active from a date not after it (or an unknown one), not yet retired.
     pub fn listed_on(&self, date: NaiveDate) -> bool {
         match self.status {
-            VendorStatus::Proposed => false,
+            VendorStatus::Proposed | VendorStatus::Withdrawn => false,
             VendorStatus::Active | VendorStatus::Retired => {
                 self.active_from.is_none_or(|d| d <= date)
                     && self.retired_from.is_none_or(|d| date < d)

@@ -105,3 +105,97 @@ fn assemble(
         })
         .collect()
 }
+
+/// The vendor an audit event is about, as a list of events names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// Its organisation's slug.
+    pub organisation: String,
+    /// `None` for an intake request no vendor came from (yet).
+    pub key: Option<String>,
+    pub name: String,
+}
+
+/// The vendors the events `about` (entity, id) concern, by (entity, id): a vendor's own events,
+/// its transfers' events, and intake requests (the vendor asked for, or the one it became).
+/// Three queries, whatever the number of events; other entities are not named.
+pub fn named(
+    conn: &mut DbConnection,
+    about: &[(String, i32)],
+) -> Result<HashMap<(String, i32), Named>, DbError> {
+    use crate::db::schema::{intake_requests, organisations, transfers};
+    let ids = |entity: &str| -> Vec<i32> {
+        about
+            .iter()
+            .filter(|(e, _)| e == entity)
+            .map(|(_, id)| *id)
+            .collect()
+    };
+    let (vendor_ids, transfer_ids, request_ids) =
+        (ids("vendor"), ids("transfer"), ids("intake_request"));
+    let mut out = HashMap::new();
+    if vendor_ids.is_empty() && transfer_ids.is_empty() && request_ids.is_empty() {
+        return Ok(out);
+    }
+    let of_transfers: Vec<(i32, i32)> = transfers::table
+        .filter(transfers::id.eq_any(transfer_ids))
+        .select((transfers::id, transfers::vendor_id))
+        .load(conn)?;
+    type Request = (i32, String, String, Option<i32>);
+    let requests: Vec<Request> = intake_requests::table
+        .inner_join(organisations::table)
+        .filter(intake_requests::id.eq_any(request_ids))
+        .select((
+            intake_requests::id,
+            organisations::slug,
+            intake_requests::vendor_name,
+            intake_requests::vendor_id,
+        ))
+        .load(conn)?;
+    let wanted: Vec<i32> = (vendor_ids.iter().copied())
+        .chain(of_transfers.iter().map(|(_, v)| *v))
+        .chain(requests.iter().filter_map(|r| r.3))
+        .collect();
+    let vendors: HashMap<i32, Named> = vendors::table
+        .inner_join(organisations::table)
+        .filter(vendors::id.eq_any(wanted))
+        .select((
+            vendors::id,
+            organisations::slug,
+            vendors::key,
+            vendors::name,
+        ))
+        .load::<(i32, String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, organisation, key, name)| {
+            let named = Named {
+                organisation,
+                key: Some(key),
+                name,
+            };
+            (id, named)
+        })
+        .collect();
+    for id in vendor_ids {
+        if let Some(v) = vendors.get(&id) {
+            out.insert(("vendor".to_string(), id), v.clone());
+        }
+    }
+    for (transfer, vendor) in of_transfers {
+        if let Some(v) = vendors.get(&vendor) {
+            out.insert(("transfer".to_string(), transfer), v.clone());
+        }
+    }
+    for (id, organisation, name, vendor) in requests {
+        let named = match vendor.and_then(|v| vendors.get(&v)) {
+            Some(v) => v.clone(),
+            None => Named {
+                organisation,
+                key: None,
+                name,
+            },
+        };
+        out.insert(("intake_request".to_string(), id), named);
+    }
+    Ok(out)
+}

@@ -300,6 +300,49 @@ pub fn retire(
     )
 }
 
+/// Withdraws a proposed vendor that was never listed: it is kept (nothing is deleted) with the
+/// status `withdrawn` from today, audited, and nothing is published: the public never saw it.
+/// A `reason` is added to its notes.
+pub fn withdraw(
+    conn: &mut DbConnection,
+    (slug, key): (&str, &str),
+    expected_version: i32,
+    reason: Option<&str>,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    conn.write_transaction(|conn| {
+        let org = organisation::lock(conn, slug)?;
+        let old = find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        let history = history::load_vendor(conn, old.id)?;
+        lifecycle::check_withdrawal(&old, history.has(old.id))?;
+        bump_version(conn, &old, expected_version)?;
+        let today = today();
+        let notes = lifecycle::withdrawal_notes(old.notes.as_deref(), reason, today);
+        let withdrawn: &str = VendorStatus::Withdrawn.into();
+        diesel::update(vendors::table.find(old.id))
+            .set((
+                vendors::status.eq(withdrawn),
+                vendors::retired_from.eq(Some(today)),
+                vendors::notes.eq(notes),
+            ))
+            .execute(conn)?;
+        let new = find_in(conn, org.id, key)?.ok_or(EditError::NotFound("vendor"))?;
+        audit(
+            conn,
+            AuditEvent {
+                actor,
+                action: "withdraw",
+                entity: "vendor",
+                entity_id: old.id,
+                organisation_id: Some(org.id),
+                before: json(&old),
+                after: json(&new),
+            },
+        )?;
+        Ok(new)
+    })
+}
+
 /// Moves the vendor's version from `expected` to the next, or refuses a stale edit.
 pub(in crate::registry) fn bump_version(
     conn: &mut DbConnection,

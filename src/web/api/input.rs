@@ -154,6 +154,18 @@ pub struct RetireIn {
     pub correction_reason: Option<String>,
 }
 
+/// Withdraws a proposed vendor that was never listed.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawIn {
+    /// Why, added to the vendor's notes (not published: the vendor never was).
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::web::input::not_blank")
+    )]
+    pub reason: Option<String>,
+}
+
 /// Ends a transfer.
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -64,6 +64,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(writes::retire_vendor)),
             )
             .service(
+                resource("/organisations/{org}/vendors/{key}/withdraw", "POST")
+                    .route(web::post().to(writes::withdraw_vendor)),
+            )
+            .service(
                 resource("/organisations/{org}/vendors/{key}/transfers", "POST")
                     .route(web::post().to(writes::add_transfer)),
             )

@@ -221,13 +221,13 @@ impl Modify for ErrorResponses {
     info(title = "crossborder API", description = "Vendors, transfers and their assessments, for procurement tools. Bearer JWT with scopes registry:read, registry:write, intake:write, objections:write, webhooks:manage, accounts:manage, organisations:manage. Errors are application/problem+json (RFC 9457). The public documents (an organisation's list as JSON, CSV and Atom) need no token."),
     paths(
         reads::organisations, reads::organisation, reads::vendors, reads::vendor, reads::lookup, reads::transfers,
-        reads::assess, reads::intake, writes::create_vendor, writes::update_vendor, writes::retire_vendor,
+        reads::assess, reads::intake, writes::create_vendor, writes::update_vendor, writes::retire_vendor, writes::withdraw_vendor,
         writes::add_transfer, writes::update_transfer, writes::end_transfer, writes::add_certification, writes::update_certification,
         writes::add_evidence, writes::create_intake, notices::object, notices::webhooks, notices::add_webhook,
         notices::remove_webhook, accounts::accounts, accounts::set_memberships, organisations::create_organisation,
         organisations::update_organisation, token::token
     ),
-    components(schemas(dto::VendorIn, dto::TransferIn, dto::RetireIn, dto::EndTransferIn, dto::AssessIn, dto::IntakeIn, dto::CertificationIn,
+    components(schemas(dto::VendorIn, dto::TransferIn, dto::RetireIn, dto::WithdrawIn, dto::EndTransferIn, dto::AssessIn, dto::IntakeIn, dto::CertificationIn,
         dto::VerificationIn, dto::EvidenceIn, notices::ObjectionIn, notices::WebhookIn, accounts::MembershipsIn, organisations::OrganisationIn)),
     modifiers(&BearerAuth, &ErrorResponses, &Vocabularies, &PublicDocuments)
 )]

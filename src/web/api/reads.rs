@@ -77,9 +77,9 @@ pub async fn organisation(
         ("country" = Option<String>, Query, description = "Only vendors with a transfer to this ISO country"),
         ("category" = Option<String>, Query, description = "hosting, payments, analytics..."),
         ("role" = Option<String>, Query, description = "processor, sub_processor, independent_controller, joint_controller"),
-        ("status" = Option<String>, Query, description = "proposed, active, retired"),
+        ("status" = Option<String>, Query, description = "proposed, active, retired, withdrawn"),
         ("flagged" = Option<bool>, Query, description = "Only vendors with (true) or without (false) a flagged transfer"),
-        ("q" = Option<String>, Query, description = "Part of the name, case-insensitive"),
+        ("q" = Option<String>, Query, description = "Part of the name, key, legal entity or website, or a domain (`stripe.com` finds https://www.stripe.com/ie and its subdomains); case-insensitive"),
         ("as_of" = Option<String>, Query, format = Date, description = "YYYY-MM-DD, default today"), ("known_at" = Option<String>, Query, format = Date, description = "YYYY-MM-DD: as recorded by the end of that day (as published then); default: everything recorded, later corrections included"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
@@ -140,7 +140,7 @@ fn vendor_page(snapshot: &Snapshot, query: &VendorQuery, rules: &'static RuleSet
             || query
                 .q
                 .as_ref()
-                .is_some_and(|q| !v.name.to_lowercase().contains(q.as_str()))
+                .is_some_and(|q| !crate::registry::vendor::search::matches(v, q))
             || (today
                 && query
                     .flagged

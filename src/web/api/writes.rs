@@ -6,7 +6,7 @@ use crate::web::error::ApiError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::dto::{self, IntakeIn, IntakeOut, RetireIn, TransferIn, VendorIn};
+use super::dto::{self, IntakeIn, IntakeOut, RetireIn, TransferIn, VendorIn, WithdrawIn};
 use super::{etag, reject, validated};
 use crate::date::today;
 use crate::registry::intake::{self, IntakeRequest, NewIntake};
@@ -176,6 +176,34 @@ pub async fn retire_vendor(
     let timing = crate::web::input::timing(Some(body.effective_on), &None, &body.correction_reason);
     vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
         vendor::retire(conn, (&slug, &key), expected, &timing, &actor)
+    })
+    .await
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/vendors/{key}/withdraw", tag = "registry", request_body = WithdrawIn,
+    params(("org" = String, Path), ("key" = String, Path), ("If-Match" = String, Header, description = "The vendor's ETag")),
+    responses((status = 200, description = "OK: the vendor, now `withdrawn`; nothing is published", body = dto::VendorOut, headers(("ETag" = String, description = "The vendor's version, for If-Match"))), (status = 404, description = "No such record, or one outside the caller's organisations (problem+json)", body = inline(Object)), (status = 409, description = "Not a proposal never listed: retire it instead (problem+json)", body = inline(Object)),
+        (status = 412, description = "The record changed since the If-Match version (problem+json)", body = inline(Object)), (status = 428, description = "If-Match is missing (problem+json)", body = inline(Object))),
+    security(("bearer" = ["registry:write"])))]
+pub async fn withdraw_vendor(
+    caller: Caller<WriteRegistry>,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: JsonBody<WithdrawIn>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.read()?;
+    let actor = caller.actor();
+    let (slug, key) = path.into_inner();
+    validated(&body)?;
+    vendor_write(&state, slug.clone(), StatusCode::OK, move |conn| {
+        vendor::withdraw(
+            conn,
+            (&slug, &key),
+            expected,
+            body.reason.as_deref(),
+            &actor,
+        )
     })
     .await
 }

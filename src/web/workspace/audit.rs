@@ -90,6 +90,9 @@ fn check(f: &Filters) -> Result<Criteria, Vec<FieldProblem>> {
             until: to
                 .and_then(|d| d.checked_add_signed(Duration::days(1)))
                 .map(|d| d.and_time(chrono::NaiveTime::MIN)),
+            // Sign-ins drown the changes: shown when asked for, or when their action is chosen.
+            without_sign_ins: f.sign_ins != "show"
+                && !audit::SIGN_IN_ACTIONS.contains(&f.action.as_str()),
         },
         organisation: some(&f.organisation),
         page,
@@ -144,6 +147,7 @@ fn gather(conn: &mut DbConnection, filters: &Filters, user: &User) -> Result<Pag
         actions,
         result: None,
         problems: Vec::new(),
+        named: HashMap::new(),
     };
     let mut criteria = match check(filters) {
         Ok(c) => c,
@@ -163,6 +167,11 @@ fn gather(conn: &mut DbConnection, filters: &Filters, user: &User) -> Result<Pag
     criteria.selection.within = within(user, &data.orgs);
     let total = audit::count(conn, &criteria.selection)?;
     let rows = audit::page(conn, &criteria.selection, criteria.page)?;
+    let about: Vec<(String, i32)> = rows
+        .iter()
+        .filter_map(|e| Some((e.entity.clone(), e.entity_id?)))
+        .collect();
+    data.named = crate::registry::vendor::named(conn, &about)?;
     data.result = Some(PageResult {
         rows,
         total,

@@ -2,6 +2,8 @@
 
 use crate::web::error::PageError;
 use actix_web::{HttpResponse, web};
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 
 use super::SignedIn;
@@ -10,7 +12,7 @@ use crate::auth::users::User;
 use crate::date::today;
 use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, PendingSummary};
-use crate::registry::{Registry, VendorStatus, objection, organisation};
+use crate::registry::{Registry, due, objection, organisation, vendor};
 use crate::rules::{RuleSet, Severity, Verdict};
 use crate::web::views::workspace::dashboard::{Attention, Item, Review, dashboard_page};
 use crate::web::{AppState, blocking};
@@ -19,6 +21,8 @@ struct Data {
     registries: Vec<Registry>,
     pending: Vec<PendingSummary>,
     recent: Vec<audit::Summary>,
+    /// The vendors the recent changes are about.
+    named: HashMap<(String, i32), vendor::Named>,
     objections: Vec<objection::Open>,
 }
 
@@ -30,9 +34,15 @@ fn gather(conn: &mut DbConnection, user: &User) -> Result<Data, DbError> {
     let ids: Option<Vec<i32>> = within
         .as_ref()
         .map(|_| registries.iter().map(|r| r.organisation.id).collect());
+    let recent = audit::latest(conn, 10, ids.as_deref())?;
+    let about: Vec<(String, i32)> = recent
+        .iter()
+        .filter_map(|e| Some((e.entity.clone(), e.entity_id?)))
+        .collect();
     Ok(Data {
         pending: intake::pending_summaries(conn, within.as_deref())?,
-        recent: audit::latest(conn, 10, ids.as_deref())?,
+        named: vendor::named(conn, &about)?,
+        recent,
         registries,
         objections: objection::open(conn)?
             .into_iter()
@@ -50,12 +60,12 @@ pub async fn dashboard(
     let today = today();
     let editor = signed_in.0.user.role >= crate::auth::users::Role::Editor;
     let items = items(&data, state.rules, today);
-    let attention = attention(&items, &data, editor, today);
+    let attention = attention(&items, &data, (editor, state.rules), today);
     let page = dashboard_page(
         &signed_in.0,
         &attention,
         &data.pending,
-        &data.recent,
+        (&data.recent, &data.named),
         today,
         (&data.objections, state.mail_enabled),
     );
@@ -95,7 +105,7 @@ fn items<'a>(data: &'a Data, rules: &'static RuleSet, today: NaiveDate) -> Vec<I
 fn attention<'a>(
     items: &'a [Item<'a>],
     data: &'a Data,
-    editor: bool,
+    (editor, rules): (bool, &RuleSet),
     today: NaiveDate,
 ) -> Attention<'a> {
     let soon = today + Duration::days(30);
@@ -113,35 +123,48 @@ fn attention<'a>(
         .registries
         .iter()
         .flat_map(|r| r.vendors.iter().map(move |v| (r, v)))
-        .filter(|(_, v)| v.status != VendorStatus::Retired && v.dpa_signed_on.is_none())
+        .filter(|(_, v)| due::needs_dpa(v) && v.dpa_signed_on.is_none())
         .collect();
-    // Reviews: a framework certification checked more than a year ago, and changes taking effect soon.
+    // Reviews: a certification under a framework in force, of a vendor in use or proposed,
+    // checked more than a year ago; and changes taking effect soon.
     let reviews: Vec<Review> = data
         .registries
         .iter()
         .flat_map(|r| {
-            let certifications = r.vendors.iter().flat_map(move |v| {
-                v.certifications.iter().filter_map(move |c| {
-                    let due = c.verified_on + Duration::days(365);
-                    (due <= soon && c.until.is_none_or(|u| u > today)).then(|| {
-                        (
-                            r.organisation.name.clone(),
-                            due,
-                            format!("re-check {}'s {} certification", v.name, c.framework),
-                            // Editors go straight to the form; viewers to the vendor.
-                            Some(match editor {
-                                true => format!(
-                                    "/workspace/{}/vendors/{}/certifications/{}",
-                                    r.organisation.slug, v.key, c.id
+            let exporter = r.organisation.country;
+            let certifications = r
+                .vendors
+                .iter()
+                .filter(|v| due::reviewed(v))
+                .flat_map(move |v| {
+                    v.certifications.iter().filter_map(move |c| {
+                        let due_on = c.verified_on + Duration::days(365);
+                        (due_on <= soon && due::to_verify(c, rules, exporter, today)).then(|| {
+                            (
+                                r.organisation.name.clone(),
+                                due_on,
+                                format!(
+                                    "re-check {}'s {} certification",
+                                    v.name,
+                                    rules.name_of(&c.framework)
                                 ),
-                                false => {
-                                    format!("/workspace/{}/vendors/{}", r.organisation.slug, v.key)
-                                }
-                            }),
-                        )
+                                // Editors go straight to the form; viewers to the vendor.
+                                Some(match editor {
+                                    true => format!(
+                                        "/workspace/{}/vendors/{}/certifications/{}",
+                                        r.organisation.slug, v.key, c.id
+                                    ),
+                                    false => {
+                                        format!(
+                                            "/workspace/{}/vendors/{}",
+                                            r.organisation.slug, v.key
+                                        )
+                                    }
+                                }),
+                            )
+                        })
                     })
-                })
-            });
+                });
             let changes = r
                 .changes
                 .iter()
@@ -162,6 +185,9 @@ fn attention<'a>(
             certifications.chain(changes)
         })
         .collect();
+    let mut reviews = reviews;
+    // The overdue first, then by day.
+    reviews.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
     Attention {
         flagged,
         critical,

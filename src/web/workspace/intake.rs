@@ -1,38 +1,64 @@
-//! Intake review: pending requests, approve (creates a proposed vendor) or reject with a reason.
+//! Intake review: pending requests with the assessment of what they ask and the vendors on
+//! record they look like; approve (creates a proposed vendor), attach to a vendor on record, or
+//! reject with a reason.
 
 use crate::web::error::PageError;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{GET, POST, SignedIn, resource};
 use crate::auth::users::{Role, User};
 use crate::db::{DbConnection, DbError};
 use crate::registry::intake::{self, DecideError};
 use crate::registry::organisation;
+use crate::rules::{Assessment, CountryCode, Facts, RuleSet};
 use crate::web::error::AppError;
 use crate::web::extract::{Editor, Form, PostedForm};
 use crate::web::views::workspace::intake::{REASON_MAX, Requests, Typed, intake_page};
+use crate::web::views::workspace::pager::{PAGE_SIZE, Pager};
 use crate::web::{AppState, blocking, db};
-
-/// Decided requests shown below the pending ones.
-const DECIDED_SHOWN: i64 = 50;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/workspace/intake", GET).route(web::get().to(page)))
         .service(resource("/workspace/intake/{id}/approve", POST).route(web::post().to(approve)))
+        .service(resource("/workspace/intake/{id}/attach", POST).route(web::post().to(attach)))
         .service(resource("/workspace/intake/{id}/reject", POST).route(web::post().to(reject)));
 }
 
-/// The requests of the organisations the account sees (a member: its own only).
-fn gather(conn: &mut DbConnection, user: &User) -> Result<Requests, DbError> {
+/// The requests of the organisations the account sees (a member: its own only), the decided
+/// ones on page `page`; each pending one assessed on `today` and matched with the vendors on
+/// record it looks like.
+fn gather(
+    conn: &mut DbConnection,
+    user: &User,
+    page: &str,
+    rules: &'static RuleSet,
+) -> Result<Requests, DbError> {
     let within = user.organisations();
-    let (pending, decided) = intake::list(conn, DECIDED_SHOWN, within.as_deref())?;
     let (pending_count, decided_count) = intake::counts(conn, within.as_deref())?;
-    let organisations = organisation::list(conn)?
+    let decided_pages = Pager::new(page, PAGE_SIZE, decided_count as usize);
+    let (pending, decided) = intake::list(
+        conn,
+        (PAGE_SIZE as i64, decided_pages.offset()),
+        within.as_deref(),
+    )?;
+    let visible: Vec<_> = organisation::list(conn)?
         .into_iter()
         .filter(|o| user.sees(&o.slug))
-        .map(|o| (o.slug, o.name))
         .collect();
+    let today = crate::date::today();
+    let assessments = pending
+        .iter()
+        .filter_map(|r| {
+            let exporter = visible.iter().find(|o| o.slug == r.request.organisation)?;
+            Some((
+                r.request.id,
+                asked(exporter.country, &r.request.countries, rules, today),
+            ))
+        })
+        .collect();
+    let existing = intake::existing(conn, &pending)?;
+    let organisations = visible.into_iter().map(|o| (o.slug, o.name)).collect();
     let ids: Vec<i32> = decided.iter().filter_map(|r| r.vendor_id).collect();
     let vendor_keys = intake::vendor_keys(conn, ids)?;
     Ok(Requests {
@@ -42,12 +68,49 @@ fn gather(conn: &mut DbConnection, user: &User) -> Result<Requests, DbError> {
         decided_count,
         organisations,
         vendor_keys,
+        assessments,
+        existing,
+        decided_pages,
     })
 }
 
-async fn load(state: &AppState, signed_in: &SignedIn) -> Result<Requests, AppError> {
+/// The verdict each requested country would get on `today` from an exporter in `exporter`,
+/// with no safeguard recorded yet: what the officer has to settle before approving.
+fn asked(
+    exporter: CountryCode,
+    countries: &str,
+    rules: &'static RuleSet,
+    today: chrono::NaiveDate,
+) -> Vec<(String, Assessment<'static>)> {
+    let mut seen: Vec<&str> = Vec::new();
+    countries
+        .split_whitespace()
+        .filter(|c| {
+            let new = !seen.contains(c);
+            seen.push(c);
+            new
+        })
+        .map(|code| {
+            let facts = Facts::to(exporter, CountryCode::parse(code).ok());
+            (code.to_string(), crate::rules::assess(&facts, rules, today))
+        })
+        .collect()
+}
+
+async fn load(state: &AppState, signed_in: &SignedIn, page: &str) -> Result<Requests, AppError> {
     let user = signed_in.0.user.clone();
-    blocking(state, move |conn| gather(conn, &user)).await
+    let (page, rules) = (page.to_string(), state.rules);
+    blocking(state, move |conn| gather(conn, &user, &page, rules)).await
+}
+
+/// The page of decided requests asked for in the query (`page`).
+fn decided_page(req: &HttpRequest) -> String {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "page")
+        .map(|(_, v)| v)
+        .unwrap_or_default()
 }
 
 /// Whether the account may decide request `id`: a request of an organisation it does not see
@@ -87,9 +150,10 @@ fn respond(
 /// `GET /workspace/intake`: any signed-in role.
 pub async fn page(
     signed_in: SignedIn,
+    req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let data = load(&state, &signed_in).await?;
+    let data = load(&state, &signed_in, &decided_page(&req)).await?;
     Ok(respond(StatusCode::OK, &signed_in, &data, None, None))
 }
 
@@ -99,6 +163,8 @@ pub async fn page(
 struct DecisionForm {
     version: Option<String>,
     reason: String,
+    /// The vendor on record to attach the request to.
+    vendor: String,
 }
 
 impl From<Form> for DecisionForm {
@@ -108,6 +174,7 @@ impl From<Form> for DecisionForm {
             match key.as_str() {
                 "version" => form.version = Some(value),
                 "reason" => form.reason = value,
+                "vendor" => form.vendor = value,
                 _ => {}
             }
         }
@@ -156,7 +223,7 @@ async fn refused(
         e @ (DecideError::AlreadyDecided { .. }
         | DecideError::Stale { .. }
         | DecideError::Vendor(_)) => {
-            let data = load(state, signed_in).await?;
+            let data = load(state, signed_in, "").await?;
             let notice = crate::web::views::capitalised(&e.to_string()) + ".";
             Ok(respond(
                 StatusCode::CONFLICT,
@@ -193,6 +260,39 @@ pub async fn approve(
     }
 }
 
+/// `POST /workspace/intake/{id}/attach`: editors and admins. The request is approved for the
+/// vendor on record it names (`vendor`: its key) instead of creating a new one.
+pub async fn attach(
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let form = DecisionForm::from(form);
+    let id = request_id(&path)?;
+    may_decide(&state, &signed_in, id).await?;
+    let expected = expected_version(&form)?;
+    let key = form.vendor.trim().to_string();
+    if key.is_empty() {
+        return Err(AppError::BadParameter {
+            name: "vendor".into(),
+            problem: "name the vendor on record to attach the request to (its key)".into(),
+        }
+        .into());
+    }
+    let note: String = form.reason.trim().chars().take(REASON_MAX).collect();
+    let actor = actor(&signed_in);
+    let outcome = db(&state, move |conn| {
+        intake::attach(conn, id, expected, &key, Some(&note), &actor)
+    })
+    .await;
+    match outcome {
+        Ok(_) => Ok(back()),
+        Err(e) => refused(e, &signed_in, &state).await,
+    }
+}
+
 /// `POST /workspace/intake/{id}/reject`: editors and admins; a reason is required.
 pub async fn reject(
     PostedForm {
@@ -216,7 +316,7 @@ pub async fn reject(
         None
     };
     if let Some(error) = problem {
-        let data = load(&state, &signed_in).await?;
+        let data = load(&state, &signed_in, "").await?;
         if !data.pending.iter().any(|r| r.request.id == id) {
             // Decided meanwhile, or no such request: say so rather than ask for a reason.
             let current = blocking(&state, move |conn| intake::get_detail(conn, id)).await?;

@@ -14,12 +14,13 @@ use super::{GET_POST, resource};
 use crate::date::today;
 use crate::registry::vendor::{self, lifecycle};
 use crate::registry::{EditError, Organisation, Vendor, VendorStatus};
+use crate::values::VendorKey;
 use crate::web::AppState;
 use crate::web::error::FieldError;
 use crate::web::extract::{Editor, PostedForm};
 use crate::web::input::{VendorIn, field_errors};
 use crate::web::views::workspace::form::{Shown, refusal, stale_notice};
-use crate::web::views::workspace::vendor_forms::{VendorPage, retire_page};
+use crate::web::views::workspace::vendor_forms::{VendorPage, retire_page, withdraw_page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -36,6 +37,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         resource("/workspace/{org}/vendors/{key}/retire", GET_POST)
             .route(web::get().to(retire_form))
             .route(web::post().to(retire_vendor)),
+    )
+    .service(
+        resource("/workspace/{org}/vendors/{key}/withdraw", GET_POST)
+            .route(web::get().to(withdraw_form))
+            .route(web::post().to(withdraw_vendor)),
     );
 }
 
@@ -174,6 +180,11 @@ pub async fn create_vendor(
     };
     let mut errors = Vec::new();
     let mut input = vendor_input(&form, &mut errors);
+    // No key typed: one is made from the name, unique in the organisation when saved.
+    let from_name = input.key.is_empty() && !input.name.trim().is_empty();
+    if from_name {
+        input.key = vendor::key_from_name(&input.name);
+    }
     validate_vendor(&input, &mut errors);
     if let Some(transfer) = transfer_input(&form, &mut errors) {
         validate_transfer(&transfer, &mut errors);
@@ -192,7 +203,16 @@ pub async fn create_vendor(
     };
     let actor = forms::actor(&signed_in);
     let wanted = slug.clone();
+    let org_id = organisation.id;
     match forms::run_edit(&state, move |conn| {
+        let mut new = new;
+        if from_name {
+            let key = vendor::unique_key(conn, org_id, new.key.as_str())?;
+            new.key = VendorKey::parse(&key).map_err(|message| EditError::Invalid {
+                field: "key",
+                message,
+            })?;
+        }
         vendor::create(conn, &wanted, new, &timing, &actor)
     })
     .await?
@@ -394,5 +414,85 @@ pub async fn retire_vendor(
             }],
             StatusCode::CONFLICT,
         ),
+    }
+}
+
+pub async fn withdraw_form(
+    Editor(signed_in): Editor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (slug, key) = path.into_inner();
+    let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let form = Form(vec![("version".into(), vendor.version.to_string())]);
+    Ok(forms::html_page(withdraw_page(
+        &signed_in.0,
+        &organisation,
+        &vendor,
+        &form,
+        &[],
+        Markup::default(),
+    )))
+}
+
+/// The longest reason kept with a withdrawal.
+const WITHDRAW_REASON_MAX: usize = 2000;
+
+pub async fn withdraw_vendor(
+    PostedForm {
+        signed_in, form, ..
+    }: PostedForm<Editor>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (slug, key) = path.into_inner();
+    let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
+    let vendor = &vendor;
+    let refuse = |form: &Form, errors: &[FieldError], notice: Markup| {
+        Ok(page(
+            StatusCode::CONFLICT,
+            withdraw_page(&signed_in.0, &organisation, vendor, form, errors, notice),
+        ))
+    };
+    let reason = form.opt("reason");
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > WITHDRAW_REASON_MAX)
+    {
+        let errors = [FieldError::new(
+            "reason",
+            format!("The reason is too long: at most {WITHDRAW_REASON_MAX} characters."),
+        )];
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            withdraw_page(
+                &signed_in.0,
+                &organisation,
+                vendor,
+                &form,
+                &errors,
+                Markup::default(),
+            ),
+        ));
+    }
+    let (actor, s, k, version) = (
+        forms::actor(&signed_in),
+        slug.clone(),
+        key.clone(),
+        form.version(),
+    );
+    match forms::run_edit(&state, move |conn| {
+        vendor::withdraw(conn, (&s, &k), version, reason.as_deref(), &actor)
+    })
+    .await?
+    {
+        Ok(_) => Ok(see_other(format!("/workspace/{slug}/vendors/{key}"))),
+        Err(EditError::Stale { current, expected }) => {
+            let notice = forms::stale_vendor_notice(&state, vendor.id, (current, expected)).await?;
+            let mut form = Form(form.0.clone());
+            form.set("version", current.to_string());
+            refuse(&form, &[], notice)
+        }
+        Err(e) => refuse(&form, &[], refusal(&e.to_string())),
     }
 }

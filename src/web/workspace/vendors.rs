@@ -9,7 +9,8 @@ use super::forms::{self, html_page};
 use super::{GET, SignedIn, resource};
 use crate::audit;
 use crate::date::today;
-use crate::registry::{Vendor, history, organisation};
+use crate::registry::{Registry, Vendor, history, organisation};
+use crate::web::views::workspace::pager::{PAGE_SIZE, Pager};
 use crate::web::views::workspace::vendors::{self as view, ListFilters, vendor_list};
 use crate::web::{AppState, blocking};
 
@@ -28,7 +29,7 @@ pub async fn list(
     // A member sees its organisations only, in the list and in the filter's choices.
     registries.retain(|r| signed_in.0.user.sees(&r.organisation.slug));
     let today = today();
-    let shown: Vec<_> = registries
+    let matching: Vec<_> = registries
         .iter()
         .filter(|r| f.organisation.is_empty() || r.organisation.slug == f.organisation)
         .map(|r| {
@@ -47,13 +48,42 @@ pub async fn list(
             (r, vendors)
         })
         .collect();
+    let total = matching.iter().map(|(_, v)| v.len()).sum();
+    let pager = Pager::new(&f.page, PAGE_SIZE, total);
+    let shown = on_page(matching, &pager);
     Ok(html_page(vendor_list(
         &signed_in.0,
         &f,
         &registries,
-        &shown,
+        (&shown, &pager),
         today,
     )))
+}
+
+/// The rows of `pager`'s page, in the list's order (organisations, then vendors by name): an
+/// organisation with no row on the page is left out, except on the first page one with no
+/// match at all (it says so).
+fn on_page<'a, T>(
+    matching: Vec<(&'a Registry, Vec<T>)>,
+    pager: &Pager,
+) -> Vec<(&'a Registry, Vec<T>)> {
+    let rows = pager.rows();
+    let mut seen = 0;
+    let mut out = Vec::new();
+    for (r, vendors) in matching {
+        let first = seen;
+        seen += vendors.len();
+        let kept: Vec<T> = vendors
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| rows.contains(&(first + i)))
+            .map(|(_, v)| v)
+            .collect();
+        if !kept.is_empty() || (seen == first && pager.page == 1) {
+            out.push((r, kept));
+        }
+    }
+    out
 }
 
 pub async fn vendor_page(

@@ -3,8 +3,10 @@
 
 mod admin;
 mod audit;
+mod dashboard;
 mod forms;
 mod import;
 mod new_vendor;
 mod passwords;
 mod sign_in;
+mod vendors;

@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 use maud::{Markup, html};
 use serde_json::Value;
 
+use super::dashboard::named_link;
 use crate::audit::{Entry, PAGE_SIZE, iso_time};
+use crate::registry::vendor::Named;
 use crate::web::views::layout;
 use crate::web::views::table::Table;
 
@@ -20,6 +22,8 @@ pub struct Filters {
     pub from: String,
     pub to: String,
     pub page: String,
+    /// `show` to list the sign-ins too (left out by default).
+    pub sign_ins: String,
 }
 
 impl Filters {
@@ -37,6 +41,7 @@ impl Filters {
                 "from" => f.from = value,
                 "to" => f.to = value,
                 "page" => f.page = value,
+                "sign_ins" => f.sign_ins = value,
                 _ => {}
             }
         }
@@ -52,6 +57,7 @@ impl Filters {
             ("organisation", &self.organisation),
             ("from", &self.from),
             ("to", &self.to),
+            ("sign_ins", &self.sign_ins),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
@@ -60,9 +66,18 @@ impl Filters {
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 
-    /// Whether any filter (not counting the page) is set.
+    /// Whether any filter (not counting the page, nor showing the sign-ins) is set.
     pub fn narrows(&self) -> bool {
-        !self.query().is_empty()
+        [
+            &self.actor,
+            &self.entity,
+            &self.action,
+            &self.organisation,
+            &self.from,
+            &self.to,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
     }
 }
 
@@ -88,6 +103,8 @@ pub struct PageData {
     /// `None` when the filters are invalid.
     pub result: Option<PageResult>,
     pub problems: Vec<FieldProblem>,
+    /// The vendors the events shown are about.
+    pub named: HashMap<(String, i32), Named>,
 }
 
 /// One page of the events the filters select.
@@ -127,7 +144,7 @@ pub fn audit_page(bar: Markup, filters: &Filters, data: &PageData) -> Markup {
                         a href={ "/workspace/audit.csv" (suffix(&filters.query())) } download="audit.csv" { "Download CSV" }
                         " (every event matching these filters, not only this page)"
                     }
-                    (events_table(result, filters, &data.orgs))
+                    (events_table(result, filters, data))
                     (pagination(result, filters))
                 }
             }
@@ -235,6 +252,10 @@ fn filter_form(filters: &Filters, data: &PageData) -> Markup {
             }
             (date_field(data, "from", "From (YYYY-MM-DD, UTC)", &filters.from))
             (date_field(data, "to", "To (YYYY-MM-DD, UTC, included)", &filters.to))
+            div.field.check {
+                input #f-sign-ins type="checkbox" name="sign_ins" value="show" checked[filters.sign_ins == "show"];
+                label for="f-sign-ins" { "Show sign-ins too (left out by default)" }
+            }
             div.actions {
                 button type="submit" { "Apply filters" }
                 a href="/workspace/audit" { "Reset" }
@@ -243,7 +264,7 @@ fn filter_form(filters: &Filters, data: &PageData) -> Markup {
     }
 }
 
-fn events_table(result: &PageResult, filters: &Filters, orgs: &HashMap<i32, Org>) -> Markup {
+fn events_table(result: &PageResult, filters: &Filters, data: &PageData) -> Markup {
     let first = (result.page - 1) * PAGE_SIZE + 1;
     let last = first + result.rows.len() as i64 - 1;
     let caption = html! {
@@ -268,11 +289,15 @@ fn events_table(result: &PageResult, filters: &Filters, orgs: &HashMap<i32, Org>
         @if result.rows.is_empty() {
             tr { td colspan="6" { "No audit event to show." } }
         }
-        @for row in &result.rows { (event_row(row, orgs)) }
+        @for row in &result.rows { (event_row(row, data)) }
     })
 }
 
-fn event_row(row: &Entry, orgs: &HashMap<i32, Org>) -> Markup {
+fn event_row(row: &Entry, data: &PageData) -> Markup {
+    let orgs = &data.orgs;
+    let named = row
+        .entity_id
+        .and_then(|id| data.named.get(&(row.entity.clone(), id)));
     html! {
         tr id={ "event-" (row.id) } {
             th scope="row" data-label="Time (UTC)" {
@@ -283,6 +308,7 @@ fn event_row(row: &Entry, orgs: &HashMap<i32, Org>) -> Markup {
             td data-label="Record" {
                 (row.entity.replace('_', " "))
                 @if let Some(id) = row.entity_id { " #" (id) }
+                @if let Some(n) = named { ": " (named_link(n)) }
             }
             td data-label="Organisation" {
                 @match row.organisation_id.and_then(|id| orgs.get(&id)) {

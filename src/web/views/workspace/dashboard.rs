@@ -1,6 +1,8 @@
 //! The dashboard: what needs a privacy officer's attention, across organisations. The handler
 //! works out the list; this page shows it.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
@@ -8,6 +10,7 @@ use crate::audit::Summary;
 use crate::auth::sessions::Session;
 use crate::registry::intake::PendingSummary;
 use crate::registry::objection::Open;
+use crate::registry::vendor::Named;
 use crate::registry::{Registry, Transfer, Vendor};
 use crate::rules::Assessment;
 use crate::web::views::table::Table;
@@ -40,7 +43,7 @@ pub fn dashboard_page(
     session: &Session,
     need: &Attention,
     pending: &[PendingSummary],
-    recent: &[Summary],
+    (recent, named): (&[Summary], &HashMap<(String, i32), Named>),
     today: NaiveDate,
     (objections, mail_enabled): (&[Open], bool),
 ) -> Markup {
@@ -56,16 +59,20 @@ pub fn dashboard_page(
                     "(start the service with --smtp-url and --mail-from). Webhooks are still delivered."
                 }
             }
+            @let overdue = need.reviews.iter().filter(|r| r.1 < today).count();
+            // Each card leads to its section below, where each item links to its record.
             dl.summary {
-                div.flagged { dt { "Flagged transfers" } dd { (need.flagged.len()) " (" (need.critical) " critical)" } }
-                div { dt { "No transfer impact assessment" } dd { (need.without_tia.len()) } }
-                div { dt { "Vendors without a DPA" } dd { (need.without_dpa.len()) } }
-                div { dt { "Reviews due in 30 days" } dd { (need.reviews.len()) } }
-                div { dt { "Pending intake requests" } dd { (pending.len()) } }
-                div { dt { "Open objections" } dd { (objections.len()) } }
+                div.flagged { dt { a href="#flagged-title" { "Flagged transfers" } } dd { (need.flagged.len()) " (" (need.critical) " critical)" } }
+                div { dt { a href="#tia-title" { "No transfer impact assessment" } } dd { (need.without_tia.len()) } }
+                div { dt { a href="#dpa-title" { "Processors without a DPA" } } dd { (need.without_dpa.len()) } }
+                div { dt { a href="#reviews-title" { "Reviews due in 30 days" } } dd { (need.reviews.len()) @if overdue > 0 { " (" strong.overdue { (overdue) " overdue" } ")" } } }
+                div { dt { a href="#intake-title" { "Pending intake requests" } } dd { (pending.len()) } }
+                div { dt { a href="#objections-title" { "Open objections" } } dd { (objections.len()) } }
+                div { dt { a href="#recent-title" { "Recent changes" } } dd { (recent.len()) } }
             }
             section aria-labelledby="flagged-title" {
                 h2 #flagged-title { "Flagged transfers, most severe first" }
+                p { a href="/workspace/vendors?flagged=true" { "Every vendor with a flagged transfer" } }
                 @if need.flagged.is_empty() { p { "None." } }
                 @else {
                     (Table::new("vendors", html! { "Transfers with no valid safeguard, or resting on a derogation, on " (today) }, &["Organisation", "Vendor", "Destination", "Verdict and reason"]).render(html! {
@@ -88,7 +95,8 @@ pub fn dashboard_page(
                 ul { @for i in &need.without_tia { li { (i.registry.organisation.name) ": " a href={ "/workspace/" (i.registry.organisation.slug) "/vendors/" (i.vendor.key) } { (i.vendor.name) } " — " (i.assessment.mechanism.unwrap_or("")) } } }
             }
             section aria-labelledby="dpa-title" {
-                h2 #dpa-title { "Vendors with no DPA on record" }
+                h2 #dpa-title { "Processors and sub-processors with no DPA on record" }
+                p.note { "GDPR Art. 28(3): a processor works under a contract (the DPA). Independent and joint controllers are not counted." }
                 @if need.without_dpa.is_empty() { p { "None." } }
                 ul { @for (r, v) in &need.without_dpa { li { (r.organisation.name) ": " a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) @if need.editor { "/edit" } } { (v.name) } } } }
             }
@@ -98,6 +106,7 @@ pub fn dashboard_page(
                 ul {
                     @for (org, due, what, href) in &need.reviews {
                         li {
+                            @if *due < today { strong.overdue { "Overdue since " } }
                             time datetime=(due) { (due) } " — " (org) ": "
                             @match href { Some(href) => a href=(href) { (what) }, None => (what) }
                         }
@@ -106,8 +115,9 @@ pub fn dashboard_page(
             }
             section aria-labelledby="intake-title" {
                 h2 #intake-title { "Pending intake requests" }
+                p { a href="/workspace/intake" { "Review the intake requests" } }
                 @if pending.is_empty() { p { "None." } }
-                ul { @for p in pending { li { "#" (p.id) " " (p.vendor_name) " for " (p.organisation) ", asked by " (p.requester) " on " (p.created_at.format("%Y-%m-%d")) } } }
+                ul { @for p in pending { li { a href={ "/workspace/intake#request-" (p.id) } { "#" (p.id) " " (p.vendor_name) } " for " (p.organisation) ", asked by " (p.requester) " on " (p.created_at.format("%Y-%m-%d")) } } }
             }
             section aria-labelledby="objections-title" {
                 h2 #objections-title { "Open objections, soonest deadline first" }
@@ -132,9 +142,28 @@ pub fn dashboard_page(
             }
             section aria-labelledby="recent-title" {
                 h2 #recent-title { "Recent changes" }
+                p { a href="/workspace/audit" { "The whole audit log" } }
                 @if recent.is_empty() { p { "None." } }
-                ul { @for e in recent { li { (e.occurred_at.format("%Y-%m-%d %H:%M")) " — " (e.actor) " " (e.action) " " (e.entity) } } }
+                ul {
+                    @for e in recent {
+                        li {
+                            (e.occurred_at.format("%Y-%m-%d %H:%M")) " — " (e.actor) " " (e.action.replace('_', " ")) " " (e.entity.replace('_', " "))
+                            @if let Some(n) = e.entity_id.and_then(|id| named.get(&(e.entity.clone(), id))) { ": " (named_link(n)) }
+                        }
+                    }
+                }
             }
         },
     )
+}
+
+/// The vendor an event is about, linked to its page (or, for a request no vendor came from
+/// yet, to the intake review).
+pub fn named_link(n: &Named) -> Markup {
+    html! {
+        @match &n.key {
+            Some(key) => a href={ "/workspace/" (n.organisation) "/vendors/" (key) } { (n.name) },
+            None => a href="/workspace/intake" { (n.name) " (intake request)" },
+        }
+    }
 }

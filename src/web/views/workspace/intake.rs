@@ -1,18 +1,21 @@
-//! The intake review page: the pending requests, each with its approve and reject forms, and
-//! the decided ones below. The handlers that fill it are in `web::workspace::intake`.
+//! The intake review page: the pending requests, each with the assessment of what it asks, the
+//! vendors on record it looks like, and its approve, attach and reject forms; the decided ones
+//! below, by pages. The handlers that fill it are in `web::workspace::intake`.
 
 use std::collections::HashMap;
 
 use maud::{Markup, html};
 
+use super::pager::{Pager, page_link, pager_nav};
 use crate::audit::iso_time;
 use crate::auth::sessions::Session;
 use crate::auth::users::Role;
 use crate::registry::DataCategory;
-use crate::registry::intake::{APPROVED, IntakeDetail, PENDING, REJECTED};
-use crate::rules::CountryCode;
+use crate::registry::intake::{APPROVED, Existing, IntakeDetail, PENDING, REJECTED};
+use crate::registry::vendor::search::Sameness;
+use crate::rules::{Assessment, CountryCode};
 use crate::web::views::table::Table;
-use crate::web::views::{capitalised, layout};
+use crate::web::views::{capitalised, layout, verdict_badge};
 
 /// The longest reason or note kept.
 pub const REASON_MAX: usize = 2000;
@@ -25,8 +28,14 @@ pub struct Requests {
     pub decided_count: i64,
     /// Organisation names by slug.
     pub organisations: HashMap<String, String>,
-    /// Keys of the vendors approvals created, by id.
+    /// Keys of the vendors approvals created or requests were attached to, by id.
     pub vendor_keys: HashMap<i32, String>,
+    /// Each pending request's countries with the verdict they would get today, by request id.
+    pub assessments: HashMap<i32, Vec<(String, Assessment<'static>)>>,
+    /// The vendors on record each pending request looks like, by request id.
+    pub existing: HashMap<i32, Vec<Existing>>,
+    /// Where the decided list is.
+    pub decided_pages: Pager,
 }
 
 /// What the reviewer typed in a reject form that was refused, to show it again with the error.
@@ -70,6 +79,7 @@ pub fn intake_page(
             section aria-labelledby="decided-title" {
                 h2 #decided-title { "Decided" }
                 (decided_table(data))
+                (pager_nav(&data.decided_pages, "decided requests", |n| page_link("/workspace/intake", "", n)))
             }
         },
     )
@@ -144,9 +154,15 @@ fn pending_request(
         article.intake-request id={ "request-" (id) } aria-labelledby=(title) {
             h3 id=(title) { "#" (id) " " (r.request.vendor_name) " for " (organisation_name(data, &r.request.organisation)) }
             (details_list(r, data))
+            (assessment(id, data.assessments.get(&id).map(Vec::as_slice).unwrap_or_default()))
+            @let existing = data.existing.get(&id).map(Vec::as_slice).unwrap_or_default();
+            (already_known(r, existing))
             @if can_decide {
                 div.decisions {
-                    (approve_form(session, r))
+                    @for e in existing.iter().filter(|e| e.attachable()) {
+                        (attach_form(session, r, e))
+                    }
+                    (approve_form(session, r, !existing.is_empty()))
                     (reject_form(session, r, typed))
                 }
             }
@@ -154,7 +170,64 @@ fn pending_request(
     }
 }
 
-fn approve_form(session: &Session, r: &IntakeDetail) -> Markup {
+/// The verdict each requested country would get today, with no safeguard recorded yet.
+fn assessment(id: i32, rows: &[(String, Assessment<'static>)]) -> Markup {
+    html! {
+        @if !rows.is_empty() {
+            (Table::new("vendors intake-assessment", html! { "Request #" (id) ": the verdict of each country asked for, today, before any safeguard is recorded" }, &["Country", "Verdict and reason"]).render(html! {
+                @for (code, a) in rows {
+                    tr {
+                        th scope="row" data-label="Country" { (countries(code)) }
+                        td data-label="Verdict" { (verdict_badge(a)) p.reason { (a.reason) } }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+/// The warning that the organisation may have this vendor already.
+fn already_known(r: &IntakeDetail, existing: &[Existing]) -> Markup {
+    let slug = &r.request.organisation;
+    html! {
+        @if !existing.is_empty() {
+            div.warning role="note" id={ "request-" (r.request.id) "-known" } {
+                p { strong { "This vendor may be on record already." } " Attach the request to it rather than add a second one:" }
+                ul {
+                    @for e in existing {
+                        li {
+                            a href={ "/workspace/" (slug) "/vendors/" (e.key) } { (e.name) } " " span.code { "(" (e.key) ")" }
+                            ", " (e.status) ": "
+                            @match e.same {
+                                Sameness::Domain => { "same domain" @if let Some(w) = &e.website { " (" (w) ")" } },
+                                Sameness::Name => "same name",
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn attach_form(session: &Session, r: &IntakeDetail, e: &Existing) -> Markup {
+    let id = r.request.id;
+    let note = format!("attach-{id}-{}-note", e.key);
+    html! {
+        form.stacked.decision method="post" action={ "/workspace/intake/" (id) "/attach" } {
+            input type="hidden" name="csrf" value=(session.csrf_token);
+            input type="hidden" name="version" value=(r.version);
+            input type="hidden" name="vendor" value=(e.key);
+            div.field {
+                label for=(note) { "Note on attaching it (optional)" }
+                textarea id=(note) name="reason" rows="2" maxlength=(REASON_MAX) {}
+            }
+            button type="submit" { "Attach #" (id) " to " (e.name) " (" (e.key) ")" }
+        }
+    }
+}
+
+fn approve_form(session: &Session, r: &IntakeDetail, known: bool) -> Markup {
     let id = r.request.id;
     html! {
         form.stacked.decision method="post" action={ "/workspace/intake/" (id) "/approve" } {
@@ -164,7 +237,7 @@ fn approve_form(session: &Session, r: &IntakeDetail) -> Markup {
                 label for={ "approve-" (id) "-note" } { "Note on the approval (optional)" }
                 textarea id={ "approve-" (id) "-note" } name="reason" rows="2" maxlength=(REASON_MAX) {}
             }
-            button type="submit" { "Approve #" (id) ": add " (r.request.vendor_name) " as a proposed vendor" }
+            button.secondary[known] type="submit" { "Approve #" (id) ": add " (r.request.vendor_name) " as a " @if known { "new, separate" } @else { "proposed" } " vendor" }
         }
     }
 }
@@ -209,7 +282,7 @@ fn decided_table(data: &Requests) -> Markup {
         @if data.decided.is_empty() { p { "None yet." } }
         @else {
             (Table::new("vendors intake-decided", html! { "Decided requests, most recent first"
-                    @if data.decided_count > data.decided.len() as i64 { " (the latest " (data.decided.len()) " of " (data.decided_count) ")" } }, &["Request", "Organisation", "Decision", "Reason or note", "Proposed vendor", "Decided on"]).render(html! {
+                    @if data.decided_pages.pages() > 1 { " (page " (data.decided_pages.page) " of " (data.decided_pages.pages()) ", " (data.decided_count) " in all)" } }, &["Request", "Organisation", "Decision", "Reason or note", "Vendor", "Decided on"]).render(html! {
                     @for r in &data.decided {
                         tr id={ "request-" (r.request.id) } {
                             th scope="row" data-label="Request" {
@@ -222,9 +295,9 @@ fn decided_table(data: &Requests) -> Markup {
                             td data-label="Organisation" { (organisation_name(data, &r.request.organisation)) }
                             td data-label="Decision" { (decision_label(&r.request.status)) }
                             td data-label="Reason or note" { (r.request.decision_reason.as_deref().unwrap_or("—")) }
-                            td data-label="Proposed vendor" {
+                            td data-label="Vendor" {
                                 @match r.vendor_id.and_then(|id| data.vendor_keys.get(&id)) {
-                                    Some(key) => code { (key) },
+                                    Some(key) => a href={ "/workspace/" (r.request.organisation) "/vendors/" (key) } { code { (key) } },
                                     None => "—",
                                 }
                             }

@@ -12,6 +12,7 @@ pub mod import;
 pub mod intake;
 pub mod login;
 pub mod objections;
+pub mod pager;
 pub mod reminders;
 pub mod transfers;
 pub mod vendor_forms;

@@ -81,7 +81,7 @@ impl VendorPage<'_> {
             html! {
                     (input(f, errors, ("name", "Name"), "text", true))
                     @match self.editing {
-                        None => (input(f, errors, ("key", "Key (lowercase letters, digits and -; it cannot change later)"), "text", true)),
+                        None => (input(f, errors, ("key", "Key (lowercase letters, digits and -; it cannot change later; left empty, it is made from the name: \"Stripe, Inc.\" becomes stripe-inc, or stripe-inc-2 when taken)"), "text", false)),
                         Some(v) => p { "Key: " code { (v.key) } },
                     }
                     (input(f, errors, ("legal_entity", "Legal entity"), "text", false))
@@ -174,6 +174,45 @@ pub fn retire_page(
         html! {
             (input(form, errors, ("effective_on", "No longer used from"), "date", true))
             (timing_fields(form, errors, None, false))
+        },
+    )
+}
+
+/// The form that withdraws a proposed `vendor`: it was never listed, so nothing is announced.
+pub fn withdraw_page(
+    session: &Session,
+    organisation: &Organisation,
+    vendor: &Vendor,
+    form: &Form,
+    errors: &[FieldError],
+    notice: Markup,
+) -> Markup {
+    let slug = &organisation.slug;
+    let title = format!("Withdraw {}", vendor.name);
+    let back = format!("/workspace/{slug}/vendors/{}", vendor.key);
+    let action = format!("{back}/withdraw");
+    let submit = format!("Withdraw {}", vendor.name);
+    FormPage {
+        session,
+        title: &title,
+        back: Some((&back, &vendor.name)),
+        action: &action,
+        what: "The withdrawal",
+        submit: &submit,
+    }
+    .render(
+        Some(&form.get("version")),
+        errors,
+        html! {
+            p {
+                (vendor.name) " is only proposed: it was never on the public list. Withdrawing it keeps "
+                "the record and its audit trail in the workspace, marked withdrawn from today; the public "
+                "list, its feeds and its change log never mention it."
+            }
+            (notice)
+        },
+        html! {
+            (textarea(form, errors, ("reason", "Why it is withdrawn (optional, added to its notes)")))
         },
     )
 }

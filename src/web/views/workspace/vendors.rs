@@ -6,10 +6,12 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 use strum::VariantArray;
 
+use super::pager::{Pager, page_link, pager_nav};
 use crate::audit::Summary;
 use crate::auth::sessions::Session;
 use crate::auth::users::Role;
 use crate::registry::history::{Body, Fact, Listed, Period};
+use crate::registry::vendor::search;
 use crate::registry::{Registry, Vendor, VendorCategory, VendorStatus};
 use crate::rules::RuleSet;
 use crate::web::views::table::Table;
@@ -26,6 +28,8 @@ pub struct ListFilters {
     pub status: String,
     pub category: String,
     pub flagged: bool,
+    /// The page asked for, as typed.
+    pub page: String,
 }
 
 impl ListFilters {
@@ -40,16 +44,32 @@ impl ListFilters {
                 "status" => f.status = v,
                 "category" => f.category = v,
                 "flagged" => f.flagged = v == "true",
+                "page" => f.page = v,
                 _ => {}
             }
         }
         f
     }
 
+    /// The query string of these filters (without the page), for the pages' links.
+    pub fn query(&self) -> String {
+        let flagged = if self.flagged { "true" } else { "" };
+        let pairs: Vec<(&str, &str)> = [
+            ("q", self.q.as_str()),
+            ("organisation", &self.organisation),
+            ("status", &self.status),
+            ("category", &self.category),
+            ("flagged", flagged),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
     /// Whether `v` (`flagged` when one of its transfers is) passes the filters.
     pub fn keeps(&self, v: &Vendor, flagged: bool) -> bool {
-        let q = self.q.to_lowercase();
-        (q.is_empty() || v.name.to_lowercase().contains(&q) || v.key.contains(&q))
+        search::matches(v, &self.q)
             && (self.status.is_empty() || v.status.to_string() == self.status)
             && (self.category.is_empty()
                 || v.categories.iter().any(|c| c.to_string() == self.category))
@@ -57,17 +77,18 @@ impl ListFilters {
     }
 }
 
-/// The list: the search form, then each organisation's vendors that pass it (`shown`, each
-/// with whether one of its transfers is flagged), assessed on `today`.
+/// The list: the search form, then each organisation's vendors that pass it and are on the
+/// page (`shown`, each with whether one of its transfers is flagged), assessed on `today`.
 pub fn vendor_list(
     session: &Session,
     f: &ListFilters,
     registries: &[Registry],
-    shown: &[(&Registry, Vec<(&Vendor, bool)>)],
+    (shown, pager): (&[(&Registry, Vec<(&Vendor, bool)>)], &Pager),
     today: NaiveDate,
 ) -> Markup {
     let editor = session.user.role >= Role::Editor;
-    let count: usize = shown.iter().map(|(_, v)| v.len()).sum();
+    let count = pager.total;
+    let query = f.query();
     layout(
         "Vendors",
         html! {},
@@ -75,7 +96,10 @@ pub fn vendor_list(
             (super::bar(session, "/workspace/vendors"))
             h1 { "Vendors" }
             form.filters method="get" action="/workspace/vendors" role="search" aria-label="Find vendors" {
-                div.field { label for="q" { "Name contains" } input #q type="search" name="q" value=(f.q); }
+                div.field {
+                    label for="q" { "Name, legal entity, website or domain" }
+                    input #q type="search" name="q" value=(f.q);
+                }
                 div.field {
                     label for="f-organisation" { "Organisation" }
                     select #f-organisation name="organisation" {
@@ -104,6 +128,7 @@ pub fn vendor_list(
                 div.actions { button type="submit" { "Search" } a href="/workspace/vendors" { "Reset" } }
             }
             p role="status" { (count) " vendor(s) found, assessed on " (today) "." }
+            (pager_nav(pager, "vendors", |n| page_link("/workspace/vendors", &query, n)))
             @for (r, vendors) in shown {
                 section aria-labelledby={ "org-" (r.organisation.slug) } {
                     h2 id={ "org-" (r.organisation.slug) } { (r.organisation.name) }
@@ -123,11 +148,7 @@ pub fn vendor_list(
                                 tr {
                                     th scope="row" data-label="Vendor" { a href={ "/workspace/" (r.organisation.slug) "/vendors/" (v.key) } { (v.name) } }
                                     td data-label="Categories" { (v.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")) }
-                                    td data-label="Status" {
-                                        (capitalised(&v.status.to_string()))
-                                        @if let Some(d) = v.active_from.filter(|d| *d > today) { " from " (d) }
-                                        @if let Some(d) = v.retired_from { ", retired from " (d) }
-                                    }
+                                    td data-label="Status" { (status_text(v, Some(today))) }
                                     td data-label="Transfers" {
                                         (v.transfers.len())
                                         @if *flagged { " — " strong { "flagged" } }
@@ -138,6 +159,7 @@ pub fn vendor_list(
                     }
                 }
             }
+            (pager_nav(pager, "vendors", |n| page_link("/workspace/vendors", &query, n)))
         },
     )
 }
@@ -185,6 +207,9 @@ pub fn vendor_page(
                     @if vendor.status == VendorStatus::Active && vendor.retired_from.is_none() {
                         li { a href={ (base) "/retire" } { "Retire the vendor" } }
                     }
+                    @if vendor.status == VendorStatus::Proposed {
+                        li { a href={ (base) "/withdraw" } { "Withdraw the proposal" } }
+                    }
                 }
             }
             dl.organisation {
@@ -198,9 +223,7 @@ pub fn vendor_page(
                 div { dt { "Role" } dd { (vendor.role.label()) } }
                 div { dt { "Categories" } dd { (vendor.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")) } }
                 div { dt { "Status" } dd {
-                    (capitalised(&vendor.status.to_string()))
-                    @if let Some(d) = vendor.active_from { ", from " (d) }
-                    @if let Some(d) = vendor.retired_from { ", retired from " (d) }
+                    (status_text(vendor, None))
                 } }
                 div { dt { "DPA" } dd {
                     @match vendor.dpa_signed_on { Some(d) => { "signed " (d) }, None => "none on record" }
@@ -401,5 +424,18 @@ fn body_text(body: &Body, rules: &RuleSet) -> String {
             c.verified_on
         ),
         Body::Ended => "ended".into(),
+    }
+}
+
+/// A vendor's status in words with its dates; given `upcoming_after`, only a start after that day.
+fn status_text(v: &Vendor, upcoming_after: Option<NaiveDate>) -> Markup {
+    html! {
+        (capitalised(&v.status.to_string()))
+        @if v.status == VendorStatus::Withdrawn {
+            @if let Some(d) = v.retired_from { " on " (d) " (never listed)" }
+        } @else {
+            @if let Some(d) = v.active_from.filter(|d| upcoming_after.is_none_or(|after| *d > after)) { ", from " (d) }
+            @if let Some(d) = v.retired_from { ", retired from " (d) }
+        }
     }
 }
