@@ -31,6 +31,20 @@ pub struct OrganisationRow {
     /// Set once the organisation is retired: no longer listed or served.
     #[serde(default)]
     pub retired_at: Option<NaiveDateTime>,
+    /// What the public list shows (0/1), absent from backups made before they existed: the
+    /// defaults of the migration that added them.
+    #[serde(default = "one")]
+    pub publish_verdicts: i32,
+    #[serde(default = "one")]
+    pub publish_reasons: i32,
+    #[serde(default)]
+    pub publish_hints: i32,
+    #[serde(default)]
+    pub publish_evidence_documents: i32,
+}
+
+fn one() -> i32 {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, Serialize, Deserialize)]

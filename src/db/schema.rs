@@ -20,6 +20,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         retired_at -> Nullable<Timestamp>,
+        publish_verdicts -> Integer,
+        publish_reasons -> Integer,
+        publish_hints -> Integer,
+        publish_evidence_documents -> Integer,
     }
 }
 

@@ -56,8 +56,8 @@ pub struct VendorRow<'a> {
 
 impl VendorRow<'_> {
     /// What sharing with the vendor will be, in a few lines for people: its purpose, then each
-    /// destination with the data, the safeguard and the verdict.
-    pub fn describe(&self, rules: &RuleSet) -> Vec<String> {
+    /// destination with the data, the safeguard and, when `verdicts` are published, the verdict.
+    pub fn describe(&self, rules: &RuleSet, verdicts: bool) -> Vec<String> {
         let mut lines = vec![format!("Purpose: {}", self.vendor.purpose)];
         for t in &self.transfers {
             let place = match (t.transfer.country, &t.transfer.location) {
@@ -96,8 +96,13 @@ impl VendorRow<'_> {
                 .and_then(|r| rules.regime(r))
                 .map(|r| format!(" under {}", r.label))
                 .unwrap_or_default();
+            let verdict = if verdicts {
+                format!("; verdict: {}{under}", t.assessment.verdict.label())
+            } else {
+                String::new()
+            };
             lines.push(format!(
-                "To {place}: {}; safeguard: {}; verdict: {}{under}",
+                "To {place}: {}; safeguard: {}{verdict}",
                 if data.is_empty() {
                     "data not stated".to_string()
                 } else {
@@ -108,7 +113,6 @@ impl VendorRow<'_> {
                 } else {
                     mechanisms.join(", ")
                 },
-                t.assessment.verdict.label()
             ));
         }
         lines

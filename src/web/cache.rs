@@ -28,6 +28,8 @@ pub struct PageKey {
     pub filters: Filters,
     /// The site's own address, for formats that print absolute links (Atom).
     pub base: Option<String>,
+    /// The page of the HTML list (from 1), or the feed's archive (0: the newest entries).
+    pub part: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -80,6 +80,26 @@ pub fn bom(query: &str) -> Result<bool, AppError> {
     }
 }
 
+/// A page or archive number (`page=2`, `archive=3`): a whole number from 1, `None` when absent
+/// or empty; anything else is a 400 naming the parameter.
+pub fn number(query: &str, name: &str) -> Result<Option<u32>, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    let Some((_, value)) = pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == name && !v.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    match value.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(Some(n)),
+        _ => Err(AppError::BadParameter {
+            name: name.to_string(),
+            problem: format!("'{}' is not a {name} number: 1, 2, 3...", value.trim()),
+        }),
+    }
+}
+
 /// The filters the Atom feed cannot apply, refused with a 400 naming the parameter. `flagged`
 /// is a verdict on the list's date, and a feed entry's vendor may not be listed that day (not
 /// yet in effect, or retired): it has no verdict to filter on.
@@ -144,6 +164,28 @@ mod tests {
             query_string(&f, today()),
             "as_of=2019-05-23&category=analytics&country=US&flagged=true"
         );
+    }
+
+    #[test]
+    fn page_numbers_are_whole_numbers_from_one() {
+        assert_eq!(number("page=2&as_of=2020-01-01", "page").unwrap(), Some(2));
+        assert_eq!(number("page=", "page").unwrap(), None);
+        assert_eq!(number("other=1", "archive").unwrap(), None);
+        for bad in [
+            "page=0",
+            "page=-1",
+            "page=two",
+            "page=1.5",
+            "page=99999999999",
+        ] {
+            match number(bad, "page") {
+                Err(AppError::BadParameter { name, problem }) => {
+                    assert_eq!(name, "page");
+                    assert!(problem.contains("is not a page number"), "{problem}");
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -260,11 +260,19 @@ async fn render_list(
         filters::check_for_feed(&filters)?;
     }
     let bom = format == Format::Csv && filters::bom(req.query_string())?;
+    // The HTML list is paged; the feed is bounded, its older entries in archives; the JSON and
+    // CSV are whole (a `page` there is ignored).
+    let part = match format {
+        Format::Html => filters::number(req.query_string(), "page")?.unwrap_or(1),
+        Format::Atom => filters::number(req.query_string(), "archive")?.unwrap_or(0),
+        Format::Json | Format::Csv => 0,
+    };
     let key = PageKey {
         slug: slug.clone(),
         format: if bom { "csv-bom" } else { format.name() },
         filters: filters.clone(),
         base: base.clone(),
+        part,
     };
     let revision = blocking(&state, {
         let slug = slug.clone();
@@ -282,38 +290,72 @@ async fn render_list(
             let registry = snapshot.registry(filters.as_of, history::end_of(filters.known_on()));
             render(
                 &registry,
-                filters,
+                (filters, part),
                 format,
                 (base, bom),
                 (rules, mail_enabled),
             )
         })
         .await?;
-    Ok(conditional(&req, &rendered, "public, max-age=60", vary))
+    // An archive of the feed holds entries that no later change adds to (RFC 5005 §4).
+    let cache_control = match (format, part) {
+        (Format::Atom, 1..) => "public, max-age=86400",
+        _ => "public, max-age=60",
+    };
+    Ok(conditional(&req, &rendered, cache_control, vary))
 }
 
 /// One rendering of the list, from its registry.
+/// `part`: the HTML page (from 1) or the feed's archive (0 for the subscription document).
 fn render(
     registry: &Registry,
-    filters: Filters,
+    (filters, part): (Filters, u32),
     format: Format,
     (base, bom): (Option<String>, bool),
     (rules, mail_enabled): (&'static RuleSet, bool),
 ) -> Result<Rendered, AppError> {
     let today = today();
+    if filters.flagged.is_some() && !registry.organisation.publication.verdicts {
+        return Err(AppError::BadParameter {
+            name: "flagged".into(),
+            problem: format!(
+                "{} does not publish the verdicts of its transfers, so its list cannot be filtered by them",
+                registry.organisation.name
+            ),
+        });
+    }
     let query = filters::query_string(&filters, today);
     let listing = Listing::new(registry, filters, rules);
     let body: Vec<u8> = match format {
         Format::Html => {
-            let page =
-                views::subprocessors_page(&listing, rules, &query, mail_enabled).into_string();
-            crate::text::printable(&page).into_owned().into_bytes()
+            let pages = views::page_count(listing.rows.len());
+            if part > pages {
+                return Err(AppError::NotFound {
+                    what: format!(
+                        "page {part} of this list: it has {pages} page{}",
+                        if pages == 1 { "" } else { "s" }
+                    ),
+                });
+            }
+            let page = views::subprocessors_page(&listing, rules, &query, mail_enabled, part)
+                .into_string();
+            printable_bytes(page)
         }
-        Format::Json => feeds::json(&listing, rules).into_bytes(),
+        Format::Json => feeds::json(&listing, rules),
         Format::Csv => feeds::csv(&listing, bom).map_err(AppError::internal)?,
         Format::Atom => {
-            let feed = feeds::atom(&listing, base.as_deref().unwrap_or(""), &query);
-            crate::text::printable(&feed).into_owned().into_bytes()
+            let document = match part {
+                0 => feeds::FeedPart::Current,
+                n => feeds::FeedPart::Archive(n),
+            };
+            let feed = feeds::atom(&listing, base.as_deref().unwrap_or(""), &query, document)
+                .ok_or_else(|| AppError::NotFound {
+                    what: format!(
+                        "archive {part} of this feed: archives hold {} entries each, and only full ones exist",
+                        feeds::PER_DOCUMENT
+                    ),
+                })?;
+            printable_bytes(feed)
         }
     };
     Ok(Rendered::new(
@@ -321,6 +363,15 @@ fn render(
         format.content_type(),
         system_time(registry.last_modified()),
     ))
+}
+
+/// A rendered text's bytes, unchanged (no copy) unless it holds characters to remove.
+fn printable_bytes(text: String) -> Vec<u8> {
+    let cleaned = match crate::text::printable(&text) {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(cleaned) => Some(cleaned),
+    };
+    cleaned.unwrap_or(text).into_bytes()
 }
 
 fn system_time(at: NaiveDateTime) -> SystemTime {

@@ -9,6 +9,7 @@ mod support;
 mod accounts;
 mod chromium;
 mod import;
+mod large;
 mod legend;
 mod notice;
 mod public;

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::Organisation;
+use super::{Organisation, Publication};
 use crate::date::today;
 use crate::registry::settings;
 use crate::rules::CountryCode;
@@ -40,6 +40,8 @@ pub struct OrganisationInput {
     pub policy_url: String,
     pub policy_date: String,
     pub announce_days: String,
+    /// What the public list shows (checkboxes, or the API's booleans).
+    pub publication: Publication,
 }
 
 impl OrganisationInput {
@@ -57,6 +59,7 @@ impl OrganisationInput {
             policy_url: text(&o.policy_url),
             policy_date: o.policy_date.map(|d| d.to_string()).unwrap_or_default(),
             announce_days: o.announce_days.to_string(),
+            publication: o.publication,
         }
     }
 }
@@ -74,6 +77,7 @@ pub struct ValidOrganisation {
     pub policy_url: Option<String>,
     pub policy_date: Option<NaiveDate>,
     pub announce_days: i32,
+    pub publication: Publication,
 }
 
 fn optional(s: &str) -> Option<&str> {
@@ -230,8 +234,12 @@ pub fn check(
                 None
             }
         });
+    let publication = input.publication.check().unwrap_or_else(|problems| {
+        errors.extend(problems);
+        input.publication
+    });
     // Form order: the order the fields are shown in.
-    const ORDER: [&str; 10] = [
+    const ORDER: [&str; 12] = [
         "slug",
         "name",
         "legal_name",
@@ -242,6 +250,8 @@ pub fn check(
         "policy_url",
         "policy_date",
         "announce_days",
+        "publish_reasons",
+        "publish_hints",
     ];
     errors.sort_by_key(|e| ORDER.iter().position(|f| *f == e.field));
     match (errors.is_empty(), name, legal_name, country) {
@@ -256,6 +266,7 @@ pub fn check(
             policy_url,
             policy_date,
             announce_days,
+            publication,
         }),
         _ => Err(errors),
     }

@@ -8,9 +8,11 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 pub mod check;
+pub mod publication;
 mod write;
 
 pub use check::{NAME_MAX, OrganisationInput, ValidOrganisation, check};
+pub use publication::Publication;
 pub use write::{EXAMPLES_ACTOR, OrganisationError, create, edit, examples, retire_examples};
 
 use super::change::{self, Change};
@@ -40,6 +42,8 @@ pub struct Organisation {
     pub policy_source: Option<String>,
     pub policy_url: Option<String>,
     pub announce_days: i32,
+    /// What its public list shows of the assessments and the evidence.
+    pub publication: Publication,
     #[serde(skip)]
     pub version: i32,
     /// Bumped by every write to the organisation's records.
@@ -111,6 +115,12 @@ impl TryFrom<OrganisationRow> for Organisation {
             policy_source: row.policy_source,
             policy_url: row.policy_url,
             announce_days: row.announce_days,
+            publication: Publication::from_columns(
+                row.publish_verdicts,
+                row.publish_reasons,
+                row.publish_hints,
+                row.publish_evidence_documents,
+            ),
             version: row.version,
             revision: row.revision,
             updated_at: row.updated_at,
@@ -311,6 +321,10 @@ pub(super) fn insert(
             organisations::policy_source.eq(&o.policy_source),
             organisations::policy_url.eq(&o.policy_url),
             organisations::announce_days.eq(o.announce_days),
+            organisations::publish_verdicts.eq(o.publication.columns()[0]),
+            organisations::publish_reasons.eq(o.publication.columns()[1]),
+            organisations::publish_hints.eq(o.publication.columns()[2]),
+            organisations::publish_evidence_documents.eq(o.publication.columns()[3]),
             organisations::version.eq(1),
             organisations::created_at.eq(at),
             organisations::updated_at.eq(at),
@@ -351,6 +365,10 @@ pub(super) fn update(
             organisations::policy_source.eq(&new.policy_source),
             organisations::policy_url.eq(&new.policy_url),
             organisations::announce_days.eq(new.announce_days),
+            organisations::publish_verdicts.eq(new.publication.columns()[0]),
+            organisations::publish_reasons.eq(new.publication.columns()[1]),
+            organisations::publish_hints.eq(new.publication.columns()[2]),
+            organisations::publish_evidence_documents.eq(new.publication.columns()[3]),
             organisations::version.eq(old.version + 1),
             organisations::updated_at.eq(now()),
         ))

@@ -169,6 +169,7 @@ pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<OrganisationSeed
         policy_source: o.policy_source,
         policy_url: o.policy_url,
         announce_days,
+        publication: Default::default(),
         version: 1,
         revision: 1,
         updated_at: Default::default(),

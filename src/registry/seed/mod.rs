@@ -202,7 +202,8 @@ fn add_vendors(
             )?;
         }
     }
-    // Their first versions, under one entry of the chain.
+    // Their first versions, under one entry of the chain (a set: a seed may hold thousands).
+    let ids: std::collections::HashSet<i32> = ids.into_iter().collect();
     let stored: Vec<Vendor> = vendor::all(conn, org_id)?
         .into_iter()
         .filter(|v| ids.contains(&v.id))

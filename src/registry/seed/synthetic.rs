@@ -100,6 +100,7 @@ pub fn synthetic(slug: &str, count: usize) -> OrganisationSeed {
             policy_source: None,
             policy_url: None,
             announce_days: 30,
+            publication: Default::default(),
             version: 1,
             revision: 1,
             updated_at: Default::default(),

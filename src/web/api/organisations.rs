@@ -11,7 +11,9 @@ use utoipa::ToSchema;
 
 use super::dto::OrganisationOut;
 use super::etag;
-use crate::registry::organisation::{self, Organisation, OrganisationError, OrganisationInput};
+use crate::registry::organisation::{
+    self, Organisation, OrganisationError, OrganisationInput, Publication,
+};
 use crate::web::error::{ApiError, AppError, FieldError};
 use crate::web::extract::{Caller, IfMatch, JsonBody, ManageOrganisations};
 use crate::web::{AppState, blocking, db};
@@ -40,11 +42,51 @@ pub struct OrganisationIn {
     /// Days between announcing a new sub-processor and its taking effect (0 to 365; 30 when
     /// created without it).
     pub announce_days: Option<i32>,
+    /// What the public list shows; a field left out keeps the value stored (on create: verdicts
+    /// and reasons shown, hints and evidence document names not).
+    pub publication: Option<PublicationIn>,
+}
+
+/// What the public list (page, JSON, CSV, feed) shows. Reasons and hints need the verdicts.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationIn {
+    pub verdicts: Option<bool>,
+    pub reasons: Option<bool>,
+    pub hints: Option<bool>,
+    pub evidence_documents: Option<bool>,
+}
+
+impl PublicationIn {
+    fn over(&self, base: Publication) -> Publication {
+        Publication {
+            verdicts: self.verdicts.unwrap_or(base.verdicts),
+            reasons: self.reasons.unwrap_or(base.reasons),
+            hints: self.hints.unwrap_or(base.hints),
+            evidence_documents: self.evidence_documents.unwrap_or(base.evidence_documents),
+        }
+    }
+}
+
+/// The API's name of a field of the input (the publication's are nested).
+fn api_field(mut e: FieldError) -> FieldError {
+    if let Some(name) = e.field.strip_prefix("publish_") {
+        e.field = format!("publication.{name}");
+    }
+    e
+}
+
+fn invalid(errors: Vec<FieldError>) -> AppError {
+    AppError::Invalid(errors.into_iter().map(api_field).collect())
 }
 
 impl OrganisationIn {
-    fn input(self, slug: String, days: i32) -> OrganisationInput {
+    fn input(self, slug: String, days: i32, publication: Publication) -> OrganisationInput {
         OrganisationInput {
+            publication: self
+                .publication
+                .as_ref()
+                .map_or(publication, |p| p.over(publication)),
             slug,
             name: self.name,
             legal_name: self.legal_name,
@@ -61,7 +103,7 @@ impl OrganisationIn {
 
 fn refused(e: OrganisationError) -> AppError {
     match e {
-        OrganisationError::Invalid(errors) => AppError::Invalid(errors),
+        OrganisationError::Invalid(errors) => invalid(errors),
         OrganisationError::NotFound(slug) => AppError::NotFound {
             what: format!("organisation '{slug}'"),
         },
@@ -111,8 +153,8 @@ pub async fn create_organisation(
     }
     let body = body.read()?;
     let slug = body.slug.clone().unwrap_or_default();
-    let input = body.input(slug, 30);
-    let valid = organisation::check(&input, None).map_err(AppError::Invalid)?;
+    let input = body.input(slug, 30, Publication::default());
+    let valid = organisation::check(&input, None).map_err(invalid)?;
     let actor = caller.actor();
     let created = db(&state, move |conn| {
         organisation::create(conn, &valid, &actor)
@@ -153,8 +195,8 @@ pub async fn update_organisation(
         )])
         .into());
     }
-    let input = body.input(slug.clone(), current.announce_days);
-    let valid = organisation::check(&input, Some(&current)).map_err(AppError::Invalid)?;
+    let input = body.input(slug.clone(), current.announce_days, current.publication);
+    let valid = organisation::check(&input, Some(&current)).map_err(invalid)?;
     let saved = db(&state, move |conn| {
         organisation::edit(conn, &slug, expected, &valid, &actor)
     })

@@ -28,8 +28,23 @@ pub struct OrganisationOut {
     pub policy_date: Option<NaiveDate>,
     /// Days between announcing a new sub-processor and its taking effect.
     pub announce_days: i32,
+    /// What its public list (page, JSON, CSV, feed) shows of the assessments and evidence.
+    pub publication: PublicationOut,
     /// Its version, also its ETag: send it as If-Match to change it.
     pub version: i32,
+}
+
+/// What an organisation's public list shows.
+#[derive(Serialize, ToSchema)]
+pub struct PublicationOut {
+    /// Each transfer's verdict (with severity, covering mechanism and law cited).
+    pub verdicts: bool,
+    /// The reason of each verdict.
+    pub reasons: bool,
+    /// The hints for the privacy officer (internal by default).
+    pub hints: bool,
+    /// The names of evidence documents (internal by default; quotes and links are public).
+    pub evidence_documents: bool,
 }
 
 impl From<&Organisation> for OrganisationOut {
@@ -45,6 +60,12 @@ impl From<&Organisation> for OrganisationOut {
             policy_url: o.policy_url.clone(),
             policy_date: o.policy_date,
             announce_days: o.announce_days,
+            publication: PublicationOut {
+                verdicts: o.publication.verdicts,
+                reasons: o.publication.reasons,
+                hints: o.publication.hints,
+                evidence_documents: o.publication.evidence_documents,
+            },
             version: o.version,
         }
     }

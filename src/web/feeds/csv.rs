@@ -6,9 +6,12 @@ use crate::registry::listing::Listing;
 /// row with empty transfer columns for a vendor without any, so that every listed vendor is in
 /// it. Every cell goes through [`crate::text::csv_cell`]: a name like `=HYPERLINK(...)` is text
 /// in a spreadsheet, not a formula. `bom`: start with a UTF-8 byte order mark, for Excel.
+/// The verdict columns (regime to severity) and the reason's are there only when the
+/// organisation publishes them.
 pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
+    let publication = listing.registry.organisation.publication;
     let mut w = crate::text::csv_writer();
-    w.write_record([
+    let columns = [
         "organisation",
         "as_of",
         "vendor_key",
@@ -28,7 +31,10 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
         "flagged",
         "severity",
         "reason",
-    ])?;
+    ];
+    let shown =
+        14 + if publication.verdicts { 4 } else { 0 } + usize::from(publication.shows_reasons());
+    w.write_record(&columns[..shown])?;
     let org = &listing.registry.organisation.slug;
     let as_of = listing.filters.as_of.to_string();
     for row in &listing.rows {
@@ -51,7 +57,7 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
             &categories,
             &v.purpose,
         ];
-        let mut transfers: Vec<[String; 10]> = row
+        let mut transfers: Vec<Vec<String>> = row
             .transfers
             .iter()
             .map(|t| {
@@ -71,22 +77,30 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
                     })
                     .collect::<Vec<_>>()
                     .join(";");
-                [
+                let a = &t.assessment;
+                let mut cells = vec![
                     tr.country.map(|c| c.as_str()).unwrap_or("").to_string(),
                     tr.country.map(|c| c.name()).unwrap_or("").to_string(),
                     tr.location.clone().unwrap_or_default(),
                     data,
                     mechanisms,
-                    t.assessment.regime.unwrap_or("").to_string(),
-                    t.assessment.verdict.as_str().to_string(),
-                    t.assessment.flagged.to_string(),
-                    t.assessment.severity.as_str().to_string(),
-                    t.assessment.reason.clone(),
-                ]
+                ];
+                if publication.verdicts {
+                    cells.extend([
+                        a.regime.unwrap_or("").to_string(),
+                        a.verdict.as_str().to_string(),
+                        a.flagged.to_string(),
+                        a.severity.as_str().to_string(),
+                    ]);
+                }
+                if publication.shows_reasons() {
+                    cells.push(a.reason.clone());
+                }
+                cells
             })
             .collect();
         if transfers.is_empty() {
-            transfers.push(Default::default());
+            transfers.push(vec![String::new(); shown - vendor.len()]);
         }
         for transfer in &transfers {
             let cells = vendor

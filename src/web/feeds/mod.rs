@@ -1,30 +1,32 @@
 //! The machine-readable copies of the public list: JSON (DESIGN.md §5), CSV (RFC 4180, one row per
 //! transfer) and the Atom feed of changes. Only what a published list shows: no internal notes.
 
-use std::collections::HashSet;
-
-use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
+mod atom;
 mod csv;
 
+pub use atom::{FeedPart, PER_DOCUMENT, atom};
 pub use csv::csv;
 
 use super::views::mechanism_name_in;
-use crate::registry::listing::{Filters, Listing, Summary, VendorRow};
+use crate::registry::listing::{Listing, Summary, VendorRow};
+use crate::registry::organisation::Publication;
 use crate::registry::{
-    Certification, Change, ChangeKind, DataCategory, Evidence, Organisation, Role, VendorCategory,
-    VendorStatus,
+    Certification, Change, DataCategory, Evidence, Role, VendorCategory, VendorStatus,
 };
-use crate::rules::{Assessment, CountryCode, RuleSet, ScopeExclusion};
+use crate::rules::{Assessment, Citation, CountryCode, RuleSet, ScopeExclusion, Severity, Verdict};
 
 #[derive(Serialize)]
 struct PublicList<'a> {
     organisation: OrganisationJson<'a>,
+    /// What the organisation publishes of its assessments and evidence: what is left out
+    /// below is left out by choice.
+    publication: Publication,
     as_of: NaiveDate,
     filters: FiltersJson,
-    summary: &'a Summary,
+    summary: SummaryJson,
     vendors: Vec<VendorJson<'a>>,
     upcoming_changes: Vec<UpcomingJson<'a>>,
     changes: &'a [&'a Change],
@@ -47,6 +49,117 @@ struct UpcomingJson<'a> {
 struct HistoryJson<'a> {
     head: Option<&'a str>,
     url: String,
+}
+
+/// The list's counts; those of flagged transfers only when verdicts are published.
+#[derive(Serialize)]
+struct SummaryJson {
+    vendors: usize,
+    countries: usize,
+    transfers: usize,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    verdicts: Option<FlaggedJson>,
+}
+
+#[derive(Serialize)]
+struct FlaggedJson {
+    flagged: usize,
+    critical: usize,
+    warning: usize,
+}
+
+impl SummaryJson {
+    fn new(s: &Summary, publication: Publication) -> Self {
+        SummaryJson {
+            vendors: s.vendors,
+            countries: s.countries,
+            transfers: s.transfers,
+            verdicts: publication.verdicts.then_some(FlaggedJson {
+                flagged: s.flagged,
+                critical: s.critical,
+                warning: s.warning,
+            }),
+        }
+    }
+}
+
+/// A certification as published, its evidence as [`EvidenceJson`].
+#[derive(Serialize)]
+struct CertificationJson<'a> {
+    framework: &'a str,
+    parts: &'a [String],
+    from: NaiveDate,
+    until: Option<NaiveDate>,
+    verified_on: NaiveDate,
+    evidence: Vec<EvidenceJson<'a>>,
+}
+
+impl<'a> CertificationJson<'a> {
+    fn new(c: &'a Certification, publication: Publication) -> Self {
+        CertificationJson {
+            framework: &c.framework,
+            parts: &c.parts,
+            from: c.from,
+            until: c.until,
+            verified_on: c.verified_on,
+            evidence: evidence_json(&c.evidence, publication),
+        }
+    }
+}
+
+/// A piece of evidence as published: the document's name only when the organisation publishes it.
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document: Option<&'a str>,
+    quote: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+fn evidence_json(evidence: &[Evidence], publication: Publication) -> Vec<EvidenceJson<'_>> {
+    evidence
+        .iter()
+        .map(|e| EvidenceJson {
+            document: publication
+                .evidence_documents
+                .then_some(e.document.as_str()),
+            quote: &e.quote,
+            url: e.url.as_deref(),
+        })
+        .collect()
+}
+
+/// A transfer's assessment as published (DESIGN.md §5): the verdict, its reason and hints as the
+/// organisation chooses; `None` when it does not publish verdicts.
+#[derive(Serialize)]
+struct AssessmentJson<'a> {
+    regime: Option<&'a str>,
+    verdict: Verdict,
+    flagged: bool,
+    severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    mechanism: Option<&'a str>,
+    references: &'a [&'a Citation],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hints: Option<&'a [String]>,
+}
+
+fn assessment_json<'a>(
+    a: &'a Assessment<'static>,
+    publication: Publication,
+) -> Option<AssessmentJson<'a>> {
+    publication.verdicts.then_some(AssessmentJson {
+        regime: a.regime,
+        verdict: a.verdict,
+        flagged: a.flagged,
+        severity: a.severity,
+        reason: publication.shows_reasons().then_some(a.reason.as_str()),
+        mechanism: a.mechanism,
+        references: &a.references,
+        hints: publication.shows_hints().then_some(a.hints.as_slice()),
+    })
 }
 
 #[derive(Serialize)]
@@ -89,8 +202,8 @@ struct VendorJson<'a> {
     active_from: Option<NaiveDate>,
     retired_from: Option<NaiveDate>,
     dpa_signed_on: Option<NaiveDate>,
-    certifications: &'a [Certification],
-    evidence: &'a [Evidence],
+    certifications: Vec<CertificationJson<'a>>,
+    evidence: Vec<EvidenceJson<'a>>,
     transfers: Vec<TransferJson<'a>>,
 }
 
@@ -113,12 +226,17 @@ struct TransferJson<'a> {
     /// Why the importer is outside an adequacy decision's scope, when the record says so.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     outside_scope: &'a [ScopeExclusion],
-    evidence: &'a [Evidence],
-    assessment: &'a Assessment<'static>,
+    evidence: Vec<EvidenceJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessment: Option<AssessmentJson<'a>>,
 }
 
 /// One vendor of the list with its transfers and their assessments.
-fn vendor_json<'a>(row: &'a VendorRow<'a>, rules: &RuleSet) -> VendorJson<'a> {
+fn vendor_json<'a>(
+    row: &'a VendorRow<'a>,
+    rules: &RuleSet,
+    publication: Publication,
+) -> VendorJson<'a> {
     let v = row.vendor;
     VendorJson {
         key: &v.key,
@@ -133,8 +251,10 @@ fn vendor_json<'a>(row: &'a VendorRow<'a>, rules: &RuleSet) -> VendorJson<'a> {
         active_from: v.active_from,
         retired_from: v.retired_from,
         dpa_signed_on: v.dpa_signed_on,
-        certifications: &v.certifications,
-        evidence: &v.evidence,
+        certifications: (v.certifications.iter())
+            .map(|c| CertificationJson::new(c, publication))
+            .collect(),
+        evidence: evidence_json(&v.evidence, publication),
         transfers: row
             .transfers
             .iter()
@@ -156,20 +276,22 @@ fn vendor_json<'a>(row: &'a VendorRow<'a>, rules: &RuleSet) -> VendorJson<'a> {
                 tia_on: t.transfer.tia_on,
                 supplementary_measures: t.transfer.supplementary_measures.as_deref(),
                 outside_scope: &t.transfer.outside_scope,
-                evidence: &t.transfer.evidence,
-                assessment: &t.assessment,
+                evidence: evidence_json(&t.transfer.evidence, publication),
+                assessment: assessment_json(&t.assessment, publication),
             })
             .collect(),
     }
 }
 
-pub fn json(listing: &Listing, rules: &RuleSet) -> String {
+/// The list as JSON, written straight into the body's bytes (no intermediate string).
+pub fn json(listing: &Listing, rules: &RuleSet) -> Vec<u8> {
     let org = &listing.registry.organisation;
+    let publication = org.publication;
     let as_of = listing.filters.as_of;
     let vendors = listing
         .rows
         .iter()
-        .map(|row| vendor_json(row, rules))
+        .map(|row| vendor_json(row, rules, publication))
         .collect();
     let upcoming = listing
         .upcoming
@@ -177,7 +299,7 @@ pub fn json(listing: &Listing, rules: &RuleSet) -> String {
         .zip(&listing.to_come)
         .map(|(change, row)| UpcomingJson {
             change,
-            vendor_as_it_will_be: row.as_ref().map(|row| vendor_json(row, rules)),
+            vendor_as_it_will_be: row.as_ref().map(|row| vendor_json(row, rules, publication)),
         })
         .collect();
     let list = PublicList {
@@ -195,13 +317,14 @@ pub fn json(listing: &Listing, rules: &RuleSet) -> String {
             },
             last_change: listing.registry.last_change_on(as_of),
         },
+        publication,
         as_of,
         filters: FiltersJson {
             category: listing.filters.category,
             country: listing.filters.country,
             flagged: listing.filters.flagged,
         },
-        summary: &listing.summary,
+        summary: SummaryJson::new(&listing.summary, publication),
         vendors,
         upcoming_changes: upcoming,
         changes: &listing.past,
@@ -211,197 +334,8 @@ pub fn json(listing: &Listing, rules: &RuleSet) -> String {
             url: format!("/{}/history.json", org.slug),
         },
     };
-    // Plain structs of strings, numbers and dates: serialising cannot fail.
-    serde_json::to_string_pretty(&list).expect("the public list serialises")
-}
-
-fn datetime(at: NaiveDateTime) -> FixedDateTime {
-    Utc.from_utc_datetime(&at).fixed_offset()
-}
-
-fn day(date: NaiveDate) -> FixedDateTime {
-    datetime(date.and_hms_opt(0, 0, 0).unwrap_or_default())
-}
-
-/// The tagging authority of an organisation's `tag:` URIs when it has no website: a name under
-/// `.invalid` (RFC 2606), which no one can own, so these ids never collide with a real authority's.
-pub const FALLBACK_TAG_AUTHORITY: &str = "crossborder.invalid";
-
-/// The date of the feed's own `tag:` URI. It must never change, and nothing in an organisation's
-/// record is both dated and fixed, so it is the year these ids were first minted.
-const FEED_TAG_DATE: &str = "2026";
-
-/// The authority of an organisation's `tag:` URIs (RFC 4151): its website's host name, in
-/// lowercase, or [`FALLBACK_TAG_AUTHORITY`].
-fn tag_authority(org: &Organisation) -> String {
-    org.website
-        .as_deref()
-        .and_then(|w| url::Url::parse(w.trim()).ok())
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| FALLBACK_TAG_AUTHORITY.to_string())
-}
-
-/// The permanent id of the organisation's feed: `tag:{authority},2026:{slug}/subprocessors`,
-/// with `?category=...&country=...` for a feed narrowed to them (another feed). The date it is
-/// read as of does not make another feed: it is the same one, as it stood then.
-fn feed_id(org: &Organisation, filters: &Filters) -> String {
-    let mut narrowed: Vec<(&str, String)> = Vec::new();
-    if let Some(c) = filters.category {
-        narrowed.push(("category", c.to_string()));
-    }
-    if let Some(c) = filters.country {
-        narrowed.push(("country", c.to_string()));
-    }
-    let query = match serde_urlencoded::to_string(&narrowed).unwrap_or_default() {
-        q if q.is_empty() => q,
-        q => format!("?{q}"),
-    };
-    format!(
-        "tag:{},{FEED_TAG_DATE}:{}/subprocessors{query}",
-        tag_authority(org),
-        org.slug
-    )
-}
-
-/// The permanent id of a change's entry: `tag:{authority},{announced on}:{slug}/changes/{id}`.
-fn entry_id(org: &Organisation, change: &Change) -> String {
-    format!(
-        "tag:{},{}:{}/changes/{}",
-        tag_authority(org),
-        change.announced_on,
-        org.slug,
-        change.id
-    )
-}
-
-/// Whether a change belongs in the feed narrowed by the list's filters. A change about a vendor
-/// on the list that day counts when the filtered list shows the vendor; one about a vendor not
-/// listed that day (upcoming, retired) when the vendor's record matches the category and has a
-/// transfer to the country. A change about no vendor is kept. (`flagged` is refused for the
-/// feed before it is rendered: a vendor not listed on the date has no verdict that day.)
-fn in_feed(listing: &Listing, shown: &HashSet<i32>, change: &Change) -> bool {
-    let filters = &listing.filters;
-    let Some(vendor_id) = change.vendor_id else {
-        return true;
-    };
-    if !filters.narrows() || shown.contains(&vendor_id) {
-        return true;
-    }
-    let Some(vendor) = listing.registry.vendors.iter().find(|v| v.id == vendor_id) else {
-        return false;
-    };
-    !vendor.listed_on(filters.as_of)
-        && filters
-            .category
-            .is_none_or(|c| vendor.categories.contains(&c))
-        && filters
-            .country
-            .is_none_or(|c| vendor.transfers.iter().any(|t| t.country == Some(c)))
-}
-
-/// One entry per change announced by the list's date, newest first, narrowed by its filters.
-/// Ids are `tag:` URIs that depend only on the organisation and the change; links start with
-/// `base`, the site's address (`https://host`, no trailing slash); `query` is the query string
-/// that reproduces the filters (empty for none), which the feed's own links carry.
-pub fn atom(listing: &Listing, base: &str, query: &str) -> String {
-    let registry = listing.registry;
-    let org = &registry.organisation;
-    let page = format!("{base}/{}/subprocessors", org.slug);
-    let query = match query {
-        "" => String::new(),
-        q => format!("?{q}"),
-    };
-    let link = |href: String, rel: &str, mime: Option<&str>| {
-        let mut l = Link::default();
-        l.set_href(href);
-        l.set_rel(rel);
-        l.set_mime_type(mime.map(str::to_string));
-        l
-    };
-    let shown: HashSet<i32> = listing.rows.iter().map(|r| r.vendor.id).collect();
-    let entries: Vec<Entry> = registry
-        .changes
-        .iter()
-        .filter(|c| c.kind.is_public() && c.announced_on <= listing.filters.as_of)
-        .filter(|c| in_feed(listing, &shown, c))
-        .map(|c| {
-            let mut e = Entry::default();
-            let kind: &str = c.kind.into();
-            e.set_id(entry_id(org, c));
-            e.set_title(Text::plain(format!(
-                "{} (effective {})",
-                c.summary, c.effective_on
-            )));
-            e.set_published(Some(day(c.announced_on)));
-            // Any change of what the entry says (a new date) makes it new to readers again.
-            e.set_updated(datetime(c.updated_at).max(day(c.announced_on)));
-            e.set_links(vec![link(
-                format!("{page}?as_of={}", c.effective_on),
-                "alternate",
-                Some("text/html"),
-            )]);
-            let mut content = Content::default();
-            content.set_content_type(Some("text".to_string()));
-            let why = match (c.kind, &c.reason) {
-                (ChangeKind::Corrected, Some(r)) => format!(" Correction: {r}."),
-                (_, Some(r)) => format!(" Before the end of the notice period, because: {r}."),
-                _ => String::new(),
-            };
-            // A change still to come says what it will be, to object to before it takes effect.
-            let to_come = listing
-                .upcoming
-                .iter()
-                .position(|u| u.id == c.id)
-                .and_then(|i| listing.to_come[i].as_ref())
-                .map(|row| format!("\n{}.", row.describe(RuleSet::embedded()).join(".\n")))
-                .unwrap_or_default();
-            content.set_value(Some(format!(
-                "{}. Kind: {kind}. Announced on {}; takes effect on {}.{why}{to_come}",
-                c.summary, c.announced_on, c.effective_on
-            )));
-            e.set_content(Some(content));
-            e
-        })
-        .collect();
-    let mut feed = Feed::default();
-    feed.set_title(Text::plain(format!(
-        "{}: changes to its sub-processors",
-        org.name
-    )));
-    feed.set_id(feed_id(org, &listing.filters));
-    feed.set_updated(datetime(registry.last_modified()));
-    let mut author = Person::default();
-    author.set_name(org.legal_name.clone());
-    author.set_email(
-        org.privacy_contact
-            .clone()
-            .filter(|c| c.contains('@') && !c.contains(' ')),
-    );
-    feed.set_authors(vec![author]);
-    feed.set_links(vec![
-        link(
-            format!("{page}.atom{query}"),
-            "self",
-            Some("application/atom+xml"),
-        ),
-        link(format!("{page}{query}"), "alternate", Some("text/html")),
-        // The change log's hash chain, and its head on this date, for `crossborder verify`.
-        {
-            let mut l = link(
-                format!("{base}/{}/history.json", org.slug),
-                "related",
-                Some("application/json"),
-            );
-            l.set_title(
-                registry
-                    .chain_head()
-                    .map(|h| format!("chain head sha256:{h}")),
-            );
-            l
-        },
-    ]);
-    feed.set_entries(entries);
-    feed.set_lang(Some("en".to_string()));
-    feed.to_string()
+    // Plain structs of strings, numbers and dates: serialising into memory cannot fail.
+    let mut body = Vec::with_capacity(listing.rows.len() * 1536 + 4096);
+    serde_json::to_writer_pretty(&mut body, &list).expect("the public list serialises");
+    body
 }

@@ -9,7 +9,7 @@ pub mod table;
 pub mod workspace;
 
 pub use index::organisations_page;
-pub use subprocessors::{subprocessors_page, web_link};
+pub use subprocessors::{page_count, subprocessors_page, web_link};
 
 use actix_web::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};

@@ -9,16 +9,42 @@ use super::legend::{legend, verdict_id};
 use super::table::Table;
 use super::{capitalised, country_name, layout, linked_verdict_badge, mechanism_name_in};
 use crate::registry::listing::{Listing, TransferRow, VendorRow};
+use crate::registry::organisation::Publication;
 use crate::registry::{Change, ChangeKind, DataCategory, VendorCategory};
 use crate::rules::{CountryCode, RuleSet};
 
-/// `query` reproduces the filters, for the links to the other formats.
+/// Vendors on one page of the HTML list: a 20,000-vendor list stays a page a browser shows at
+/// once (the JSON and the CSV hold them all).
+pub const PAGE_SIZE: usize = 100;
+
+/// Changes shown in each part of the change log (upcoming, past); the JSON and the feed's
+/// archives hold them all.
+pub const CHANGES_SHOWN: usize = 50;
+
+/// The pages of a list of `rows` vendors (one, empty, for none).
+pub fn page_count(rows: usize) -> u32 {
+    u32::try_from(rows.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX)
+}
+
+/// The address of a page of the list, with the filters of `query`.
+fn page_href(slug: &str, query: &str, page: u32) -> String {
+    match (query, page) {
+        ("", 1) => format!("/{slug}/subprocessors"),
+        (q, 1) => format!("/{slug}/subprocessors?{q}"),
+        ("", n) => format!("/{slug}/subprocessors?page={n}"),
+        (q, n) => format!("/{slug}/subprocessors?{q}&page={n}"),
+    }
+}
+
+/// `query` reproduces the filters, for the links to the other formats and pages; `page` is the
+/// page shown (from 1, within [`page_count`]).
 /// `mail_enabled`: whether the sign-up form for notice by e-mail can be offered.
 pub fn subprocessors_page(
     listing: &Listing,
     rules: &RuleSet,
     query: &str,
     mail_enabled: bool,
+    page: u32,
 ) -> Markup {
     let org = &listing.registry.organisation;
     let slug = &org.slug;
@@ -28,11 +54,16 @@ pub fn subprocessors_page(
     } else {
         format!("?{query}")
     };
+    let pages = page_count(listing.rows.len());
     let title = format!("{}: sub-processors and partners", org.name);
     let head = html! {
         link rel="alternate" type="application/atom+xml" title={ (org.name) " sub-processor changes" }
             href={ "/" (slug) "/subprocessors.atom" };
+        link rel="canonical" href=(page_href(slug, query, page));
+        @if page > 1 { link rel="prev" href=(page_href(slug, query, page - 1)); }
+        @if page < pages { link rel="next" href=(page_href(slug, query, page + 1)); }
     };
+    let verdicts = org.publication.verdicts;
     layout(
         &title,
         head,
@@ -84,19 +115,34 @@ pub fn subprocessors_page(
                 a href={ "/" (slug) "/subprocessors.csv" (suffix) } { "CSV" } " · "
                 a href={ "/" (slug) "/subprocessors.atom" } { "Atom feed of changes" }
             }
-            (changes(listing, rules))
+            (changes(listing, rules, &suffix))
             (super::subscriptions::subscribe_form(slug, mail_enabled, "", None))
             (summary(listing))
             (filter_form(listing))
-            (table(listing, rules))
-            (legend())
+            (table(listing, rules, page))
+            (pager(listing, query, page))
+            @if verdicts { (legend()) }
         },
     )
 }
 
-fn changes(listing: &Listing, rules: &RuleSet) -> Markup {
+/// How many of `total` changes are shown, and where the rest are.
+fn more_changes(total: usize, slug: &str, suffix: &str) -> Markup {
+    html! {
+        @if total > CHANGES_SHOWN {
+            p.more {
+                "The " (CHANGES_SHOWN) " nearest of " (total) " are shown; all of them are in the "
+                a href={ "/" (slug) "/subprocessors.json" (suffix) } { "JSON" } " and the "
+                a href={ "/" (slug) "/subprocessors.atom" } { "Atom feed" } " (with its archives)."
+            }
+        }
+    }
+}
+
+fn changes(listing: &Listing, rules: &RuleSet, suffix: &str) -> Markup {
     let as_of = listing.filters.as_of;
     let slug = &listing.registry.organisation.slug;
+    let verdicts = listing.registry.organisation.publication.verdicts;
     html! {
         @if !listing.registry.corrected_later.is_empty() {
             section.corrections aria-labelledby="corrections-title" {
@@ -124,24 +170,40 @@ fn changes(listing: &Listing, rules: &RuleSet) -> Markup {
             } @else {
                 h3 { "Upcoming" }
                 ul {
-                    @for (c, row) in listing.upcoming.iter().zip(&listing.to_come) {
+                    // The nearest first: the ones to object to soonest.
+                    @for (c, row) in nearest_upcoming(listing) {
                         li {
                             (change_line(c))
                             @if let Some(row) = row {
-                                ul.to-come { @for line in row.describe(rules) { li { (line) } } }
+                                ul.to-come { @for line in row.describe(rules, verdicts) { li { (line) } } }
                             }
                         }
                     }
                 }
+                (more_changes(listing.upcoming.len(), slug, suffix))
             }
             @if !listing.past.is_empty() {
                 details {
                     summary { "Change log (" (listing.past.len()) ")" }
-                    ul { @for c in &listing.past { (change_item(c)) } }
+                    ul { @for c in listing.past.iter().take(CHANGES_SHOWN) { (change_item(c)) } }
+                    (more_changes(listing.past.len(), slug, suffix))
                 }
             }
         }
     }
+}
+
+/// The upcoming changes that take effect first, at most [`CHANGES_SHOWN`], in the list's order.
+fn nearest_upcoming<'l>(
+    listing: &'l Listing,
+) -> impl Iterator<Item = (&'l &'l Change, &'l Option<VendorRow<'l>>)> {
+    let mut nearest: Vec<usize> = (0..listing.upcoming.len()).collect();
+    nearest.sort_by_key(|&i| (listing.upcoming[i].effective_on, listing.upcoming[i].id));
+    nearest.truncate(CHANGES_SHOWN);
+    nearest.sort_unstable();
+    nearest
+        .into_iter()
+        .map(|i| (&listing.upcoming[i], &listing.to_come[i]))
 }
 
 fn change_item(c: &Change) -> Markup {
@@ -167,6 +229,7 @@ fn change_line(c: &Change) -> Markup {
 
 fn summary(listing: &Listing) -> Markup {
     let s = &listing.summary;
+    let verdicts = listing.registry.organisation.publication.verdicts;
     html! {
         section aria-labelledby="summary-title" {
             h2 #summary-title.visually-hidden { "Summary" }
@@ -174,9 +237,11 @@ fn summary(listing: &Listing) -> Markup {
                 div { dt { "Vendors" } dd { (s.vendors) } }
                 div { dt { "Destination countries" } dd { (s.countries) } }
                 div { dt { "Transfers" } dd { (s.transfers) } }
-                div.flagged {
-                    dt { "Flagged transfers" }
-                    dd { (s.flagged) " (" (s.critical) " critical, " (s.warning) " warning)" }
+                @if verdicts {
+                    div.flagged {
+                        dt { "Flagged transfers" }
+                        dd { (s.flagged) " (" (s.critical) " critical, " (s.warning) " warning)" }
+                    }
                 }
             }
         }
@@ -221,9 +286,11 @@ fn filter_form(listing: &Listing) -> Markup {
                 label for="f-as-of" { "As of" }
                 input #f-as-of type="date" name="as_of" value=(f.as_of) min="1995-01-01";
             }
-            div.field.check {
-                input #f-flagged type="checkbox" name="flagged" value="true" checked[f.flagged == Some(true)];
-                label for="f-flagged" { "Only flagged transfers" }
+            @if listing.registry.organisation.publication.verdicts {
+                div.field.check {
+                    input #f-flagged type="checkbox" name="flagged" value="true" checked[f.flagged == Some(true)];
+                    label for="f-flagged" { "Only flagged transfers" }
+                }
             }
             div.actions {
                 button type="submit" { "Apply filters" }
@@ -233,14 +300,31 @@ fn filter_form(listing: &Listing) -> Markup {
     }
 }
 
-fn table(listing: &Listing, rules: &RuleSet) -> Markup {
+/// The rows of page `page` (from 1) and the position of its first one (from 1).
+fn page_rows<'l, 'r>(listing: &'l Listing<'r>, page: u32) -> (usize, &'l [VendorRow<'r>]) {
+    let start = (page.saturating_sub(1) as usize).saturating_mul(PAGE_SIZE);
+    let start = start.min(listing.rows.len());
+    let end = (start + PAGE_SIZE).min(listing.rows.len());
+    (start + 1, &listing.rows[start..end])
+}
+
+fn table(listing: &Listing, rules: &RuleSet, page: u32) -> Markup {
     let org = &listing.registry.organisation;
+    let (first, rows) = page_rows(listing, page);
+    let total = listing.rows.len();
+    let last_column = if org.publication.verdicts {
+        "Locations, mechanisms and verdicts"
+    } else {
+        "Locations and mechanisms"
+    };
     Table::new(
         "vendors",
         html! {
             "Sub-processors and partners of " (org.name) " on " (listing.filters.as_of)
-            " (" (listing.rows.len()) @if listing.rows.len() == 1 { " vendor" } @else { " vendors" }
-            @if listing.filters.narrows() { ", filtered" } ")"
+            " (" (total) @if total == 1 { " vendor" } @else { " vendors" }
+            @if listing.filters.narrows() { ", filtered" }
+            @if rows.len() < total { "; " (first) " to " (first + rows.len() - 1) " shown" }
+            ")"
         },
         &[
             "Vendor",
@@ -248,18 +332,41 @@ fn table(listing: &Listing, rules: &RuleSet) -> Markup {
             "Purpose",
             "Categories",
             "Data shared",
-            "Locations, mechanisms and verdicts",
+            last_column,
         ],
     )
     .render(html! {
         @if listing.rows.is_empty() {
             tr { td colspan="6" { "No vendor matches these filters on this date." } }
         }
-        @for row in &listing.rows { (vendor_row(row, rules)) }
+        @for row in rows { (vendor_row(row, rules, org.publication)) }
     })
 }
 
-fn vendor_row(row: &VendorRow, rules: &RuleSet) -> Markup {
+/// Links to the previous and next pages, when the list has more than one.
+fn pager(listing: &Listing, query: &str, page: u32) -> Markup {
+    let slug = &listing.registry.organisation.slug;
+    let pages = page_count(listing.rows.len());
+    html! {
+        @if pages > 1 {
+            nav.pages aria-label="Pages of the list" {
+                p { "Page " (page) " of " (pages) " (" (PAGE_SIZE) " vendors a page)" }
+                ul {
+                    @if page > 1 {
+                        li { a rel="first" href=(page_href(slug, query, 1)) { "First page" } }
+                        li { a rel="prev" href=(page_href(slug, query, page - 1)) { "Previous page" } }
+                    }
+                    @if page < pages {
+                        li { a rel="next" href=(page_href(slug, query, page + 1)) { "Next page" } }
+                        li { a rel="last" href=(page_href(slug, query, pages)) { "Last page (" (pages) ")" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn vendor_row(row: &VendorRow, rules: &RuleSet, publication: Publication) -> Markup {
     let v = row.vendor;
     let data: BTreeSet<DataCategory> = row
         .transfers
@@ -294,7 +401,7 @@ fn vendor_row(row: &VendorRow, rules: &RuleSet) -> Markup {
             td data-label="Locations" {
                 @if row.transfers.is_empty() { "No location recorded" }
                 @else {
-                    ul.transfers { @for t in &row.transfers { (transfer_item(t, rules)) } }
+                    ul.transfers { @for t in &row.transfers { (transfer_item(t, rules, publication)) } }
                 }
             }
         }
@@ -307,7 +414,7 @@ pub fn web_link(url: &str) -> Option<&str> {
     (lower.starts_with("https://") || lower.starts_with("http://")).then_some(url.trim())
 }
 
-fn transfer_item(row: &TransferRow, rules: &RuleSet) -> Markup {
+fn transfer_item(row: &TransferRow, rules: &RuleSet, publication: Publication) -> Markup {
     let t = row.transfer;
     let a = &row.assessment;
     html! {
@@ -318,8 +425,10 @@ fn transfer_item(row: &TransferRow, rules: &RuleSet) -> Markup {
                     None => (t.location.as_deref().unwrap_or("Location not named")),
                 }
             }
-            " "
-            (linked_verdict_badge(a, &verdict_id(a.verdict)))
+            @if publication.verdicts {
+                " "
+                (linked_verdict_badge(a, &verdict_id(a.verdict)))
+            }
             p.mechanism {
                 "Mechanism claimed: "
                 @if t.mechanisms.is_empty() { "none" }
@@ -328,11 +437,11 @@ fn transfer_item(row: &TransferRow, rules: &RuleSet) -> Markup {
                     (mechanism_name_in(rules, a.regime, &m.id))
                     @if let Some(d) = m.signed_on { " (signed " (d) ")" }
                 }
-                @if let Some(accepted) = a.mechanism {
+                @if let Some(accepted) = a.mechanism.filter(|_| publication.verdicts) {
                     ". Covered by: " (mechanism_name_in(rules, a.regime, accepted))
                 }
             }
-            p.reason { (a.reason) }
+            @if publication.shows_reasons() { p.reason { (a.reason) } }
         }
     }
 }

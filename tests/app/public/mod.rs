@@ -5,8 +5,10 @@ mod compression;
 mod errors;
 mod formats;
 mod health;
+mod large;
 mod legend;
 mod lists;
+mod publication;
 
 use serde_json::Value;
 

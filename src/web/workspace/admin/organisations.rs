@@ -4,7 +4,9 @@
 
 use super::{admin_page, query};
 use crate::registry::Organisation;
-use crate::registry::organisation::{self, OrganisationError, OrganisationInput};
+use crate::registry::organisation::{
+    self, OrganisationError, OrganisationInput, Publication, publication,
+};
 use crate::web::error::{AppError, PageError};
 use crate::web::extract::{Admin, PostedForm};
 use crate::web::views::workspace::admin::organisations::{edit_markup, new_markup};
@@ -27,7 +29,15 @@ const FIELDS: [(&str, &str); 9] = [
     ("announce_days", "Notice period (days)"),
 ];
 
+/// Sent with the checkboxes of what the public list shows: an unticked box is not sent at all,
+/// so this says the form held them.
+const PUBLICATION_SHOWN: &str = "publication";
+
 fn to_form(input: &OrganisationInput) -> Vec<(String, String)> {
+    let ticked = input
+        .publication
+        .fields()
+        .map(|(name, on)| (name.to_string(), if on { "1" } else { "" }.to_string()));
     [
         ("name", &input.name),
         ("legal_name", &input.legal_name),
@@ -41,6 +51,7 @@ fn to_form(input: &OrganisationInput) -> Vec<(String, String)> {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.clone()))
+    .chain(ticked)
     .collect()
 }
 
@@ -70,13 +81,25 @@ fn typed(form: &Form, mut base: OrganisationInput) -> OrganisationInput {
             *value = form.get(name);
         }
     }
+    if !form.all(PUBLICATION_SHOWN).is_empty() {
+        base.publication = Publication::from_fields(|name| !form.get(name).is_empty());
+    }
     base
 }
 
 fn shown(form: &Form) -> Vec<Shown> {
+    let publication = publication::FIELDS.iter().map(|(k, label)| {
+        let on = if form.get(k).is_empty() {
+            "not public"
+        } else {
+            "public"
+        };
+        (*label, on.to_string())
+    });
     FIELDS
         .iter()
         .map(|(k, label)| (*label, form.get(k)))
+        .chain(publication)
         .collect()
 }
 
@@ -91,7 +114,11 @@ async fn find(state: &AppState, slug: &str) -> Result<Organisation, AppError> {
 
 /// `GET /workspace/admin/organisations/new`.
 pub async fn new_page(Admin(signed_in): Admin) -> Result<HttpResponse, PageError> {
-    let form = Form(vec![("announce_days".into(), "30".into())]);
+    let input = OrganisationInput {
+        announce_days: "30".into(),
+        ..Default::default()
+    };
+    let form = Form(to_form(&input));
     Ok(admin_page(
         StatusCode::OK,
         "New organisation",

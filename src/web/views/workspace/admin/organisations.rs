@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::{HOME, Notice, breadcrumb, notice};
 use crate::auth::sessions::Session;
 use crate::registry::Organisation;
-use crate::registry::organisation::NAME_MAX;
+use crate::registry::organisation::{NAME_MAX, publication};
 use crate::registry::settings::{CONTACT_MAX, MAX_ANNOUNCE_DAYS};
 use crate::web::error::FieldError;
 use crate::web::views::workspace::bar;
@@ -89,6 +89,41 @@ fn fields(typed: &Form, errors: &[FieldError], creating: bool) -> Markup {
                 "Published lists give 10 to 30 days, 30 being the most common (GDPR Art. 28(2) asks for notice of new sub-processors)."
             }
             (field_error(errors, "announce_days"))
+        }
+        (publication_fields(typed, errors))
+    }
+}
+
+/// What the public list shows: a checkbox each, explained in the words a reader would see.
+fn publication_fields(typed: &Form, errors: &[FieldError]) -> Markup {
+    let help = |name: &str| match name {
+        "publish_verdicts" => {
+            "Each transfer's verdict (inside the EEA, adequate, safeguarded, no safeguard...), with the counts of flagged transfers and the filter by verdict."
+        }
+        "publish_reasons" => {
+            "The sentence that explains each verdict. Shown only with the verdicts."
+        }
+        "publish_hints" => {
+            "What the privacy officer should record or ask for next. Internal notes: not public unless ticked."
+        }
+        _ => {
+            "The names of the documents the records cite (often internal file names). The quotes and their public addresses are shown either way."
+        }
+    };
+    html! {
+        fieldset #publication {
+            legend { "On the public list (page, JSON, CSV and feed)" }
+            input type="hidden" name="publication" value="1";
+            @for (name, label) in publication::FIELDS {
+                div.check {
+                    input type="checkbox" id=(name) name=(name) value="1" checked[!typed.get(name).is_empty()]
+                        aria-invalid=[invalid(errors, name)]
+                        aria-describedby={ (name) "-help" @if let Some(id) = described_by(errors, name) { " " (id) } };
+                    label for=(name) { (label) }
+                }
+                p.help id={ (name) "-help" } { (help(name)) }
+                (field_error(errors, name))
+            }
         }
     }
 }
