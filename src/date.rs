@@ -35,9 +35,40 @@ pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// The day something was done (a DPA signed, a contract signed, a TIA carried out, a
+/// framework's list checked) is a fact of the past: it cannot be after `today`. `what` names
+/// the act, as in "The DPA was signed".
+pub fn done_by(date: NaiveDate, today: NaiveDate, what: &str) -> Result<(), String> {
+    if date > today {
+        Err(format!(
+            "{what} on {date}, which is in the future: enter the day it happened, {today} or earlier"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_something_was_done_is_not_after_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(done_by(today, today, "The TIA was done"), Ok(()));
+        assert_eq!(
+            done_by(today.pred_opt().unwrap(), today, "The TIA was done"),
+            Ok(())
+        );
+        assert_eq!(
+            done_by(today.succ_opt().unwrap(), today, "The TIA was done"),
+            Err(
+                "The TIA was done on 2026-12-03, which is in the future: enter the day it \
+                 happened, 2026-12-02 or earlier"
+                    .into()
+            )
+        );
+    }
 
     #[test]
     fn accepts_iso_dates_only() {

@@ -77,7 +77,21 @@ impl WebUrl {
             && !s.contains(char::is_whitespace)
             && validator::ValidateUrl::validate_url(&s);
         ok.then(|| WebUrl(s.to_string()))
-            .ok_or_else(|| "not an http(s) URL".to_string())
+            .ok_or_else(|| WebUrl::problem(s))
+    }
+
+    /// What to do about an address that is not one, in words a person acts on; an address typed
+    /// without its scheme (`mixpanel.com`) gets the one it probably meant.
+    fn problem(s: &str) -> String {
+        let bare = !s.contains("://") && !s.contains(char::is_whitespace) && !s.contains(':');
+        if bare && s.contains('.') && !s.starts_with('.') {
+            format!("Start the address with https:// — did you mean https://{s}?")
+        } else if s.contains(char::is_whitespace) {
+            "Remove the spaces from the address (an address has none)".to_string()
+        } else {
+            "Enter a web address that starts with https:// (or http://), such as https://example.com"
+                .to_string()
+        }
     }
 
     pub fn into_string(self) -> String {
@@ -109,7 +123,7 @@ impl EmailAddress {
         // server takes (RFC 5321 section 4.5.3.1.3).
         let ok = ok && s.len() <= 254 && s.parse::<lettre::Address>().is_ok();
         ok.then(|| EmailAddress(s.to_string()))
-            .ok_or_else(|| "not a valid e-mail address".to_string())
+            .ok_or_else(|| "Enter an e-mail address such as name@example.com".to_string())
     }
 
     pub fn as_str(&self) -> &str {
@@ -288,16 +302,26 @@ mod tests {
             "javascript:alert(1)",
             "data:text/html,x",
             "https://",
-            "https://exa mple.com",
             "ftp://example.com",
-            "example.com",
         ] {
             assert_eq!(
                 WebUrl::parse(bad),
-                Err("not an http(s) URL".into()),
+                Err(
+                    "Enter a web address that starts with https:// (or http://), such as \
+                     https://example.com"
+                        .into()
+                ),
                 "{bad}"
             );
         }
+        assert_eq!(
+            WebUrl::parse("mixpanel.com"),
+            Err("Start the address with https:// — did you mean https://mixpanel.com?".into())
+        );
+        assert_eq!(
+            WebUrl::parse("https://exa mple.com"),
+            Err("Remove the spaces from the address (an address has none)".into())
+        );
     }
 
     #[test]

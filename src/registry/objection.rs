@@ -53,24 +53,35 @@ impl NewObjection {
         reason: &str,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut text = |field: &str, value: &str, max: usize| -> String {
+        let mut text = |(field, enter, subject): (&str, &str, &str), value: &str, max: usize| {
             let value = value.trim();
             if value.is_empty() {
-                errors.push(FieldError::new(field, "required"));
+                errors.push(FieldError::new(field, enter));
             } else if value.chars().count() > max {
-                errors.push(FieldError::new(field, format!("at most {max} characters")));
+                errors.push(FieldError::new(
+                    field,
+                    format!("{subject} must be {max} characters or fewer"),
+                ));
             } else if let Err(e) = check_text(field, value) {
                 errors.push(e);
             }
             value.to_string()
         };
-        let name = text("name", name, 200);
-        let company = text("company", company, 200);
-        let reason = text("reason", reason, 5000);
+        let name = text(("name", "Enter your name", "Your name"), name, 200);
+        let company = text(
+            (
+                "company",
+                "Enter the name of your company",
+                "The company's name",
+            ),
+            company,
+            200,
+        );
+        let reason = text(("reason", "Say why you object", "The reason"), reason, 5000);
         let email = match EmailAddress::parse(email.trim()) {
             Ok(e) => Some(e),
             Err(_) if email.trim().is_empty() => {
-                errors.push(FieldError::new("email", "required"));
+                errors.push(FieldError::new("email", "Enter your e-mail address"));
                 None
             }
             Err(e) => {

@@ -99,6 +99,12 @@ impl CountryCode {
         &PLACES[self.0 as usize].name
     }
 
+    /// The key that sorts names as people read them: letters without their accents, case
+    /// ignored ("Åland Islands" with the As, "Côte d'Ivoire" with the Cs, not after "Zimbabwe").
+    pub fn reading_key(self) -> String {
+        deunicode::deunicode(self.name()).to_lowercase()
+    }
+
     /// The name as it reads inside a sentence: "the United States", "France".
     pub fn name_in_sentence(self) -> &'static str {
         &PLACES[self.0 as usize].in_sentence
@@ -175,6 +181,16 @@ mod tests {
                 && (c.is_organisation()
                     || (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())))
         }));
+    }
+
+    #[test]
+    fn names_sort_as_people_read_them() {
+        let mut names: Vec<CountryCode> = CountryCode::all().collect();
+        names.sort_by_cached_key(|c| (c.reading_key(), c.name()));
+        let at = |code: &str| names.iter().position(|c| c.as_str() == code).unwrap();
+        // Åland Islands between Afghanistan and Albania, Côte d'Ivoire before Croatia.
+        assert!(at("AF") < at("AX") && at("AX") < at("AL"));
+        assert!(at("CI") < at("HR") && at("HR") < at("ZW"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub struct MechanismClaim {
     /// A mechanism id of the rules data (scc_2021, dpf, bcr, consent...).
     #[schema(schema_with = crate::web::api::vocabulary::mechanism_id)]
     pub id: String,
-    /// When the contract was signed.
+    /// When the contract was signed: today or earlier.
     pub signed_on: Option<NaiveDate>,
 }
 
@@ -64,10 +64,69 @@ pub(crate) fn valid_web_url(value: &str) -> Result<(), ValidationError> {
         .map_err(|message| error("url", message))
 }
 
+/// A field left blank; its message ("Enter a name") is worded by [`field_errors`], which knows
+/// the field.
 pub(crate) fn not_blank(value: &str) -> Result<(), ValidationError> {
     (!value.trim().is_empty())
         .then_some(())
-        .ok_or_else(|| error("blank", "must not be blank".into()))
+        .ok_or_else(|| ValidationError::new("blank"))
+}
+
+/// How a field is named in a message: what to enter ("a name"), and its subject ("The name").
+fn noun(field: &str) -> (&'static str, &'static str) {
+    let last = field.rsplit('.').next().unwrap_or(field);
+    match last {
+        "name" => ("a name", "The name"),
+        "key" => ("a key", "The key"),
+        "legal_entity" => ("the legal entity", "The legal entity"),
+        "website" => ("the website's address", "The website's address"),
+        "purpose" => (
+            "the purpose: what the vendor does with the data",
+            "The purpose",
+        ),
+        "notes" => ("the notes", "The notes"),
+        "dpa_url" => ("the DPA's address", "The DPA's address"),
+        "urgent_reason" => ("why the change cannot wait", "The reason for urgency"),
+        "correction_reason" => (
+            "why a past day is set right",
+            "The reason for the correction",
+        ),
+        "location" => ("where the data goes", "The location"),
+        "supplementary_measures" => ("the supplementary measures", "The supplementary measures"),
+        "document" => ("the document the record comes from", "The document"),
+        "quote" => ("a quote from the document", "The quote"),
+        "url" => ("the document's address", "The address"),
+        "reason" => ("the reason", "The reason"),
+        "company" => ("the company", "The company"),
+        _ => ("a value", "The value"),
+    }
+}
+
+/// Whether the refused value is empty (or was not given).
+fn empty(e: &ValidationError) -> bool {
+    e.params
+        .get("value")
+        .and_then(|v| v.as_str())
+        .is_none_or(str::is_empty)
+}
+
+/// The message of one refused field, in plain words: what to do about it.
+fn plain_message(field: &str, e: &ValidationError) -> String {
+    if let Some(m) = &e.message {
+        return m.to_string();
+    }
+    let (enter, subject) = noun(field);
+    match e.code.as_ref() {
+        "blank" => format!("Enter {enter}"),
+        // Only empty values are under a minimum (every minimum is 1); the rest are too long.
+        "length" => match e.params.get("max") {
+            Some(max) if !empty(e) => format!("{subject} must be {max} characters or fewer"),
+            _ => format!("Enter {enter}"),
+        },
+        "url" => "Enter a web address that starts with https://".into(),
+        "email" => "Enter an e-mail address such as name@example.com".into(),
+        code => format!("{subject} is not valid ({code})"),
+    }
 }
 
 pub(crate) fn valid_country(value: &str) -> Result<(), ValidationError> {
@@ -77,16 +136,48 @@ pub(crate) fn valid_country(value: &str) -> Result<(), ValidationError> {
 }
 
 fn valid_key(value: &str) -> Result<(), ValidationError> {
-    VendorKey::parse(value)
-        .map(|_| ())
-        .map_err(|message| error("key", message))
+    if value.trim().is_empty() {
+        return Err(error(
+            "key",
+            "Enter a key: lowercase letters, digits and '-', such as acme-mail".into(),
+        ));
+    }
+    VendorKey::parse(value).map(|_| ()).map_err(|_| {
+        error(
+            "key",
+            format!(
+                "Use only lowercase letters, digits and '-' in the key, at most 64 \
+                 ('{value}' has others)"
+            ),
+        )
+    })
 }
 
 fn vocabulary<T: std::str::FromStr>(value: &str, words: String) -> Result<(), ValidationError> {
-    value
-        .parse::<T>()
-        .map(|_| ())
-        .map_err(|_| error("vocabulary", format!("'{value}' is not one of: {words}")))
+    value.parse::<T>().map(|_| ()).map_err(|_| {
+        error(
+            "vocabulary",
+            format!("Choose one of: {words} ('{value}' is not one)"),
+        )
+    })
+}
+
+/// A day something was done cannot be in the future (the rule is [`crate::date::done_by`]).
+fn done_by_today(date: &NaiveDate, what: &str) -> Result<(), ValidationError> {
+    crate::date::done_by(*date, crate::date::today(), what)
+        .map_err(|message| error("future", message))
+}
+
+fn dpa_signed(date: &NaiveDate) -> Result<(), ValidationError> {
+    done_by_today(date, "The DPA was signed")
+}
+
+fn tia_done(date: &NaiveDate) -> Result<(), ValidationError> {
+    done_by_today(date, "The transfer impact assessment was done")
+}
+
+pub(crate) fn list_verified(date: &NaiveDate) -> Result<(), ValidationError> {
+    done_by_today(date, "The framework's list was checked")
 }
 
 fn valid_role(value: &str) -> Result<(), ValidationError> {
@@ -99,7 +190,7 @@ fn valid_status(value: &str) -> Result<(), ValidationError> {
 
 fn valid_categories(values: &[String]) -> Result<(), ValidationError> {
     if values.is_empty() {
-        return Err(error("categories", "name at least one category".into()));
+        return Err(error("categories", "Choose at least one category".into()));
     }
     values.iter().try_for_each(|v| {
         vocabulary::<VendorCategory>(v, crate::values::vocabulary::<VendorCategory>())
@@ -114,7 +205,7 @@ pub(crate) fn valid_data_categories(values: &[String]) -> Result<(), ValidationE
 
 pub(crate) fn valid_countries(values: &[String]) -> Result<(), ValidationError> {
     if values.is_empty() {
-        return Err(error("countries", "name at least one country".into()));
+        return Err(error("countries", "Choose at least one country".into()));
     }
     values.iter().try_for_each(|c| valid_country(c))
 }
@@ -130,11 +221,22 @@ pub(crate) fn valid_outside_scope(values: &[String]) -> Result<(), ValidationErr
 pub(crate) fn valid_mechanisms(values: &[MechanismClaim]) -> Result<(), ValidationError> {
     let rules = RuleSet::embedded();
     values.iter().try_for_each(|m| {
-        rules
+        let id = rules
             .mechanism_id(&m.id)
-            .map(|_| ())
-            .map_err(|e| error("mechanism", e.to_string()))
+            .map_err(|e| error("mechanism", e.to_string()))?;
+        m.signed_on.as_ref().map_or(Ok(()), |d| {
+            let short = &rules.mechanism(id).short;
+            done_by_today(d, &format!("The contract for the {short} was signed"))
+        })
     })
+}
+
+/// One field's refusal by a check of this module, as the form shows it.
+pub fn field_errors_of(field: &str, e: ValidationError) -> Vec<FieldError> {
+    vec![FieldError {
+        field: field.to_string(),
+        message: plain_message(field, &e),
+    }]
 }
 
 /// Turns validator's errors into `{field, message}` pairs, nested fields dotted.
@@ -159,26 +261,9 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
-                    let message = e
-                        .message
-                        .as_ref()
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| match e.code.as_ref() {
-                            "length" => match (e.params.get("min"), e.params.get("max")) {
-                                (Some(min), Some(max)) => {
-                                    format!("length must be between {min} and {max}")
-                                }
-                                (None, Some(max)) => format!("at most {max} characters"),
-                                (Some(min), None) => format!("at least {min} characters"),
-                                _ => "wrong length".into(),
-                            },
-                            "url" => "not a valid URL".into(),
-                            "email" => "not a valid e-mail address".into(),
-                            code => format!("invalid ({code})"),
-                        });
                     out.push(FieldError {
                         field: name.clone(),
-                        message,
+                        message: plain_message(&name, e),
                     });
                 }
             }
@@ -223,6 +308,8 @@ pub struct VendorIn {
     pub status: Option<String>,
     /// When an active vendor takes effect (default: today plus the organisation's notice period).
     pub active_from: Option<NaiveDate>,
+    /// When the DPA was signed: today or earlier.
+    #[validate(custom(function = "dpa_signed"))]
     pub dpa_signed_on: Option<NaiveDate>,
     #[validate(custom(function = "valid_web_url"), length(max = 500))]
     pub dpa_url: Option<String>,
@@ -339,6 +426,8 @@ pub struct TransferIn {
     #[serde(default)]
     #[validate(custom(function = "valid_mechanisms"))]
     pub mechanisms: Vec<MechanismClaim>,
+    /// When the transfer impact assessment was done: today or earlier.
+    #[validate(custom(function = "tia_done"))]
     pub tia_on: Option<NaiveDate>,
     #[validate(length(max = 4000))]
     pub supplementary_measures: Option<String>,
@@ -381,7 +470,8 @@ impl TransferIn {
         if self.country.is_none() && self.location.is_none() {
             vec![FieldError {
                 field: "country".into(),
-                message: "give the country, or a location when it is not known".into(),
+                message: "Choose the country, or say where in the location when it is not known"
+                    .into(),
             }]
         } else {
             Vec::new()

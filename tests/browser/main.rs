@@ -7,7 +7,9 @@
 mod support;
 
 mod accounts;
+mod checkers;
 mod chromium;
+mod every_page;
 mod import;
 mod large;
 mod legend;

@@ -150,6 +150,10 @@ fn text(value: &str, max: usize) -> Result<String, String> {
     Ok(value)
 }
 
+fn done(day: NaiveDate, what: &str) -> Result<NaiveDate, String> {
+    crate::date::done_by(day, crate::date::today(), what).map(|()| day)
+}
+
 fn date(value: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .map_err(|_| format!("'{value}' is not a date: write it as YYYY-MM-DD"))
@@ -265,8 +269,16 @@ fn read_cell(row: &mut ImportRow, field: Field, value: &str) -> Result<(), Strin
                 _ => return Err(format!("'{value}' is not a status: active or proposed")),
             })
         }
-        Field::DpaSignedOn => row.dpa_signed_on = Some(date(value)?),
-        Field::TiaOn => row.tia_on = Some(date(value)?),
+        // Days something was done: not in the future (the forms' and the API's rule too).
+        Field::DpaSignedOn => {
+            row.dpa_signed_on = Some(done(date(value)?, "The DPA was signed")?);
+        }
+        Field::TiaOn => {
+            row.tia_on = Some(done(
+                date(value)?,
+                "The transfer impact assessment was done",
+            )?);
+        }
     }
     Ok(())
 }

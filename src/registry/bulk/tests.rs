@@ -97,6 +97,17 @@ fn every_unreadable_cell_is_named_with_its_row_and_column() {
 }
 
 #[test]
+fn a_dpa_or_tia_dated_in_the_future_is_named() {
+    let csv = "Name,Purpose,Locations,DPA signed on,TIA on\n\
+        Acme,Hosting,United States,2999-01-01,2999-02-01\n";
+    let (plan, _) = read_text(csv, Some("vendors.csv"));
+    let problems: Vec<String> = plan.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].starts_with("row 2, column D (DPA signed on): The DPA was signed on 2999-01-01, which is in the future"), "{problems:?}");
+    assert!(problems[1].starts_with("row 2, column E (TIA on): The transfer impact assessment was done on 2999-02-01, which is in the future"), "{problems:?}");
+}
+
+#[test]
 fn the_same_company_on_two_rows_is_one_vendor_with_both_purposes() {
     let csv = "Name,Purpose,Locations\n\
         Microsoft (Azure),Hosting,\"United States, Canada\"\n\

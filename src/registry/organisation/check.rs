@@ -110,16 +110,8 @@ fn web_url(errors: &mut Vec<FieldError>, field: &'static str, value: &str) -> Op
     let value = optional(value)?;
     match WebUrl::parse(value) {
         Ok(url) => Some(url.into_string()),
-        Err(_) => {
-            let hint = if value.contains('.') && !value.contains("://") {
-                format!(" — did you mean https://{value}?")
-            } else {
-                String::new()
-            };
-            errors.push(FieldError::new(
-                field,
-                format!("Start the address with https:// or http://{hint}"),
-            ));
+        Err(message) => {
+            errors.push(FieldError::new(field, message));
             None
         }
     }

@@ -10,7 +10,7 @@ use super::vocabulary;
 use crate::registry::{Certification, Evidence};
 use crate::rules::RuleSet;
 use crate::web::input::{
-    EvidenceIo, MechanismClaim, error, not_blank, valid_countries, valid_country,
+    EvidenceIo, MechanismClaim, error, list_verified, not_blank, valid_countries, valid_country,
     valid_data_categories, valid_mechanisms, valid_web_url,
 };
 
@@ -31,7 +31,8 @@ pub struct CertificationIn {
     pub from: NaiveDate,
     /// The first day it no longer is, if it has left the list.
     pub until: Option<NaiveDate>,
-    /// When the list was last checked.
+    /// When the list was last checked: today or earlier.
+    #[validate(custom(function = "list_verified"))]
     pub verified_on: NaiveDate,
     #[serde(default)]
     #[validate(nested)]
@@ -60,6 +61,8 @@ impl CertificationIn {
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationIn {
+    /// When the list was checked: today or earlier.
+    #[validate(custom(function = "list_verified"))]
     pub verified_on: NaiveDate,
     /// The first day the vendor is no longer on the list; leave out while it is.
     pub until: Option<NaiveDate>,

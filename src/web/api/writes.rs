@@ -324,6 +324,7 @@ pub async fn update_certification(
     body: JsonBody<dto::VerificationIn>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.read()?;
+    validated(&body)?;
     let actor = caller.actor();
     let (slug, key, id) = path.into_inner();
     let id = path_id(&id, "certification")?;
@@ -360,7 +361,7 @@ pub async fn add_evidence(
     let subject = body.subject().ok_or_else(|| {
         AppError::Invalid(vec![FieldError {
             field: "id".into(),
-            message: format!("give the id of the {} the evidence is about", body.about),
+            message: format!("Give the id of the {} the evidence is about", body.about),
         }])
     })?;
     let (slug, key) = path.into_inner();

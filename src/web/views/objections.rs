@@ -44,14 +44,17 @@ pub fn objection_page(
             blockquote { (c.summary) }
             p { "It takes effect on " strong { (c.effective_on) } ". Objections are open until the day before." }
             @if mail_enabled {
-                (error_summary("The objection", errors))
-                form.stacked method="post" action={ "/" (c.slug) "/changes/" (c.change_id) "/object" } novalidate {
-                    (input(form, errors, ("name", "Your name"), "text", true))
-                    (input(form, errors, ("company", &company), "text", true))
-                    (input(form, errors, ("email", "Your e-mail address (we send a link to confirm)"), "email", true))
-                    (textarea(form, errors, ("reason", "Why you object (required)")))
-                    button type="submit" { "Object" }
-                }
+                @let form_markup = html! {
+                    form.stacked method="post" action={ "/" (c.slug) "/changes/" (c.change_id) "/object" } novalidate {
+                        (input(form, errors, ("name", "Your name"), "text", true))
+                        (input(form, errors, ("company", &company), "text", true))
+                        (input(form, errors, ("email", "Your e-mail address (we send a link to confirm)"), "email", true))
+                        (textarea(form, errors, ("reason", "Why you object (required)")))
+                        button type="submit" { "Object" }
+                    }
+                };
+                (error_summary("The objection", errors, &form_markup))
+                (form_markup)
             } @else {
                 p { "This site sends no e-mail, so it cannot confirm an objection made here. "
                     @match contact {

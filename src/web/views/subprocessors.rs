@@ -251,16 +251,17 @@ fn summary(listing: &Listing) -> Markup {
 fn filter_form(listing: &Listing) -> Markup {
     let f = &listing.filters;
     let slug = &listing.registry.organisation.slug;
-    let mut countries: BTreeSet<(&str, CountryCode)> = listing
+    // By name as people read them: Åland under A.
+    let mut countries: BTreeSet<(String, &str, CountryCode)> = listing
         .registry
         .vendors
         .iter()
         .flat_map(|v| &v.transfers)
         .filter_map(|t| t.country)
-        .map(|c| (c.name(), c))
+        .map(|c| (c.reading_key(), c.name(), c))
         .collect();
     if let Some(c) = f.country {
-        countries.insert((c.name(), c));
+        countries.insert((c.reading_key(), c.name(), c));
     }
     html! {
         form.filters method="get" action={ "/" (slug) "/subprocessors" } aria-label="Filter the list" {
@@ -277,7 +278,7 @@ fn filter_form(listing: &Listing) -> Markup {
                 label for="f-country" { "Country" }
                 select #f-country name="country" {
                     option value="" { "All countries" }
-                    @for (name, c) in &countries {
+                    @for (_, name, c) in &countries {
                         option value=(c) selected[f.country == Some(*c)] { (name) }
                     }
                 }

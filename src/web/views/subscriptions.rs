@@ -4,6 +4,8 @@
 use maud::{Markup, html};
 
 use super::layout;
+use super::workspace::form::error_summary;
+use crate::values::FieldError;
 
 /// The sign-up form (or, with no mail server, why there is none); `typed` and `error` refill it.
 pub fn subscribe_form(slug: &str, mail_enabled: bool, typed: &str, error: Option<&str>) -> Markup {
@@ -16,15 +18,21 @@ pub fn subscribe_form(slug: &str, mail_enabled: bool, typed: &str, error: Option
                     "with how to object. We send a link to confirm first; every message has an unsubscribe link. "
                     "Your address is never published."
                 }
-                form.subscribe method="post" action={ "/" (slug) "/subscribe" } novalidate {
-                    div.field {
-                        label for="subscribe-email" { "E-mail address" }
-                        input #subscribe-email type="email" name="email" autocomplete="email" value=(typed)
-                            aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "subscribe-email-error")];
-                        @if let Some(e) = error { p.field-error #subscribe-email-error { "E-mail address: " (e) } }
+                @let form = html! {
+                    form.subscribe method="post" action={ "/" (slug) "/subscribe" } novalidate {
+                        div.field {
+                            label for="subscribe-email" { "E-mail address" }
+                            input #subscribe-email type="email" name="email" autocomplete="email" value=(typed)
+                                aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "subscribe-email-error")];
+                            @if let Some(e) = error { p.field-error #subscribe-email-error { (e) } }
+                        }
+                        button type="submit" { "Subscribe" }
                     }
-                    button type="submit" { "Subscribe" }
+                };
+                @if let Some(e) = error {
+                    (error_summary("Your subscription", &[FieldError::new("subscribe-email", e)], &form))
                 }
+                (form)
             } @else {
                 p { "This site sends no e-mail, so subscriptions are not available: follow the "
                     a href={ "/" (slug) "/subprocessors.atom" } { "Atom feed" } " instead." }

@@ -4,6 +4,7 @@
 use crate::web::error::PageError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
 use maud::Markup;
 
 use super::forms::{self, Form, page, see_other};
@@ -15,10 +16,10 @@ use crate::registry::{
 use crate::web::AppState;
 use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Editor, PostedForm};
-use crate::web::input::{EvidenceIo, field_errors};
+use crate::web::input::{EvidenceIo, field_errors, field_errors_of, list_verified};
 use crate::web::views::workspace::certifications::{
-    SmallForm, certification_fields, evidence_form_fields, evidence_targets, frameworks,
-    verify_fields,
+    SmallForm, certification_fields, evidence_form_fields, evidence_targets, framework_in_force,
+    frameworks, verify_fields,
 };
 use crate::web::views::workspace::form::refusal;
 
@@ -115,6 +116,18 @@ fn evidence_input(f: &Form, errors: &mut Vec<FieldError>, required: bool) -> Opt
     Some(input.into_evidence())
 }
 
+/// The day the framework's list was checked: a date, today or earlier (the API's rule).
+fn verified_on(form: &Form, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let date = form.required_date(("verified_on", "the day the list was last checked"), errors)?;
+    match list_verified(&date) {
+        Ok(()) => Some(date),
+        Err(e) => {
+            errors.extend(field_errors_of("verified_on", e));
+            None
+        }
+    }
+}
+
 pub async fn new_certification(
     Editor(signed_in): Editor,
     state: web::Data<AppState>,
@@ -122,10 +135,14 @@ pub async fn new_certification(
 ) -> Result<HttpResponse, PageError> {
     let (organisation, vendor) = forms::vendor(&state, &path.0, &path.1).await?;
     let vendor = &vendor;
-    let form = Form(vec![
+    let mut form = Form(vec![
         ("version".into(), vendor.version.to_string()),
         ("verified_on".into(), today().to_string()),
     ]);
+    // The framework in force today, from the rules data: the one a new listing is under.
+    if let Some(id) = framework_in_force(state.rules, today()) {
+        form.set("framework", id.to_string());
+    }
     let small = SmallForm::certification(&signed_in.0, &organisation, vendor);
     Ok(forms::html_page(small.render(
         &form,
@@ -149,7 +166,7 @@ pub async fn add_certification(
     if !frameworks(state.rules).any(|m| m.id() == framework) {
         errors.push(FieldError {
             field: "framework".into(),
-            message: format!("'{framework}' is not a framework of the rules data"),
+            message: format!("Choose a framework from the list ('{framework}' is not one)"),
         });
     }
     // No part ticked (a client posting the older form): the EU list, as the API's default.
@@ -163,9 +180,12 @@ pub async fn add_certification(
             message,
         });
     }
-    let from = form.required_date("from", &mut errors);
+    let from = form.required_date(
+        ("from", "the first day the vendor is on the list"),
+        &mut errors,
+    );
     let until = form.date("until", &mut errors);
-    let verified_on = form.required_date("verified_on", &mut errors);
+    let verified_on = verified_on(&form, &mut errors);
     let evidence = evidence_input(&form, &mut errors, false);
     let fields = |f: &Form, e: &[FieldError]| certification_fields(f, e, state.rules);
     let (Some(from), Some(verified_on)) = (from, verified_on) else {
@@ -237,7 +257,7 @@ pub async fn update_certification(
     let c = find_certification(vendor, id)?;
     let small = SmallForm::verification(&signed_in.0, &organisation, vendor, id);
     let mut errors = Vec::new();
-    let verified_on = form.required_date("verified_on", &mut errors);
+    let verified_on = verified_on(&form, &mut errors);
     let until = form.date("until", &mut errors);
     let fields = |f: &Form, e: &[FieldError]| verify_fields(f, e, c, state.rules);
     let Some(verified_on) = verified_on.filter(|_| errors.is_empty()) else {
@@ -297,7 +317,7 @@ pub async fn add_evidence(
     if target.is_none() {
         errors.push(FieldError {
             field: "about".into(),
-            message: "choose what the evidence is about".into(),
+            message: "Choose what the evidence is about".into(),
         });
     }
     let evidence = evidence_input(&form, &mut errors, true);

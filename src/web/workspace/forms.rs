@@ -91,12 +91,17 @@ impl Form {
         }
     }
 
-    /// A date the form cannot do without.
-    pub fn required_date(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    /// A date the form cannot do without; `what` names it in the message ("the day the vendor
+    /// joined the list").
+    pub fn required_date(
+        &self,
+        (name, what): (&str, &str),
+        errors: &mut Vec<FieldError>,
+    ) -> Option<NaiveDate> {
         if self.opt(name).is_none() {
             errors.push(FieldError {
                 field: name.into(),
-                message: "enter a date (YYYY-MM-DD)".into(),
+                message: format!("Enter {what}, as YYYY-MM-DD"),
             });
             return None;
         }
@@ -145,7 +150,8 @@ pub fn find_vendor<'r>(registry: &'r Registry, key: &str) -> Result<&'r Vendor, 
         })
 }
 
-/// What a form parsed into, or every error: those found reading its fields and those of parsing.
+/// What a form parsed into, or every error: those found reading its fields and those of
+/// parsing (a field already refused is not refused twice).
 pub fn with_errors<T>(
     mut errors: Vec<FieldError>,
     parsed: Result<T, Vec<FieldError>>,
@@ -154,7 +160,11 @@ pub fn with_errors<T>(
         Ok(value) if errors.is_empty() => Ok(value),
         Ok(_) => Err(errors),
         Err(more) => {
-            errors.extend(more);
+            for e in more {
+                if !errors.iter().any(|known| known.field == e.field) {
+                    errors.push(e);
+                }
+            }
             Err(errors)
         }
     }

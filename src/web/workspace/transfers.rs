@@ -83,7 +83,7 @@ pub(super) fn transfer_input(f: &Form, errors: &mut Vec<FieldError>) -> Option<T
             if signed_on.is_some() {
                 errors.push(FieldError {
                     field: row_id("transfer_mechanism", i + 1),
-                    message: "choose the mechanism this signing date is for".into(),
+                    message: "Choose the mechanism this signing date is for".into(),
                 });
             }
             continue;
@@ -140,7 +140,7 @@ fn submitted_transfer(form: &Form) -> Result<Transfer, Vec<FieldError>> {
         Some(input) => validate_transfer(input, &mut errors),
         None => errors.push(FieldError {
             field: "transfer_country".into(),
-            message: "choose the country, or say where in the place field when it is not known"
+            message: "Choose the country, or say where in the place field when it is not known"
                 .into(),
         }),
     }

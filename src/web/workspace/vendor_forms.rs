@@ -367,7 +367,10 @@ pub async fn retire_vendor(
     let (organisation, vendor) = forms::vendor(&state, &slug, &key).await?;
     let vendor = &vendor;
     let mut errors = Vec::new();
-    let effective_on = form.required_date("effective_on", &mut errors);
+    let effective_on = form.required_date(
+        ("effective_on", "the first day the vendor is no longer used"),
+        &mut errors,
+    );
     let correction = form.opt("correction_reason");
     let refuse = |errors: Vec<FieldError>, status| {
         Ok(page(

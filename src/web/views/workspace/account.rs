@@ -58,7 +58,10 @@ pub fn change_markup(session: &Session, errors: &[FieldError], done: bool) -> Ma
         @if done {
             p.note role="status" #password-notice { "Your password is changed. Your other sessions (other browsers, other devices) have ended; this one goes on." }
         }
-        (error_summary("Your new password", errors))
+        (error_summary("Your new password", errors, &html! {
+            (password(errors, ("current_password", "Current password"), "current-password", None))
+            (new_passwords(errors))
+        }))
         p { "Signed in as " strong { (session.user.email) } ". Changing the password ends your sessions everywhere else." }
         form.stacked method="post" action=(PASSWORD) novalidate {
             input type="hidden" name="csrf" value=(session.csrf_token);
@@ -96,7 +99,7 @@ pub fn reset_page(token: &str, email: Result<&str, &str>, errors: &[FieldError])
                     p { a href="/workspace/login" { "Sign in" } }
                 }
                 Ok(email) => {
-                    (error_summary("Your new password", errors))
+                    (error_summary("Your new password", errors, &new_passwords(errors)))
                     p { "For the account " strong { (email) } ". Every session of the account ends; then sign in with the new password." }
                     form.stacked method="post" action=(RESET) novalidate {
                         input type="hidden" name="token" value=(token);

@@ -431,10 +431,10 @@ fn change_details(row: &Entry) -> Markup {
                 }
                 div.audit-docs {
                     @if !matches!(before, Doc::Absent) {
-                        section { p.doc-title { strong { "Before" } } (pretty(&before)) }
+                        div.doc { p.doc-title { strong { "Before" } } (pretty(&before)) }
                     }
                     @if !matches!(after, Doc::Absent) {
-                        section { p.doc-title { strong { "After" } } (pretty(&after)) }
+                        div.doc { p.doc-title { strong { "After" } } (pretty(&after)) }
                     }
                 }
             },

@@ -1,10 +1,12 @@
 //! A vendor's small forms: add a certification (a framework list it is on), verify or end one,
 //! add evidence behind its records.
 
+use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::form::{FormPage, described_by, field_error, input, invalid, textarea};
 use crate::auth::sessions::Session;
+use crate::date::today;
 use crate::registry::{Certification, Organisation, Vendor};
 use crate::rules::{Mechanism, MechanismKind, RuleSet};
 use crate::web::error::FieldError;
@@ -124,12 +126,30 @@ pub fn frameworks(rules: &RuleSet) -> impl Iterator<Item = &Mechanism> {
         .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
 }
 
+/// The framework in force on `day` according to the rules data (the Data Privacy Framework
+/// since 2023-07-10): what a new certification most likely is.
+pub fn framework_in_force(rules: &RuleSet, day: NaiveDate) -> Option<&str> {
+    frameworks(rules)
+        .find(|m| m.period.contains(day))
+        .map(|m| m.id())
+}
+
+/// A framework as the form offers it: its name, and when it is not in force, since or until when.
+fn framework_option(m: &Mechanism, day: NaiveDate) -> String {
+    match (m.period.valid_from, m.period.valid_until) {
+        (_, Some(until)) if m.period.ended(day) => format!("{} (ended {until})", m.name),
+        (Some(from), _) if !m.period.started(day) => format!("{} (from {from})", m.name),
+        _ => format!("{} (in force)", m.name),
+    }
+}
+
 pub fn certification_fields(f: &Form, errors: &[FieldError], rules: &RuleSet) -> Markup {
+    let day = today();
     html! {
         div.field {
             label for="framework" { "Framework (required)" }
             select #framework name="framework" aria-invalid=[invalid(errors, "framework")] aria-describedby=[described_by(errors, "framework")] {
-                @for m in frameworks(rules) { option value=(m.id()) selected[f.get("framework") == m.id()] { (m.name) } }
+                @for m in frameworks(rules) { option value=(m.id()) selected[f.get("framework") == m.id()] { (framework_option(m, day)) } }
             }
             (field_error(errors, "framework"))
         }
@@ -144,9 +164,9 @@ pub fn certification_fields(f: &Form, errors: &[FieldError], rules: &RuleSet) ->
             }
             (field_error(errors, "parts"))
         }
-        (input(f, errors, ("from", "On the list from (required)"), "date", true))
+        (input(f, errors, ("from", "On the list from"), "date", true))
         (input(f, errors, ("until", "Off the list from (leave empty while it holds)"), "date", false))
-        (input(f, errors, ("verified_on", "Last verified on the framework's list (required)"), "date", true))
+        (input(f, errors, ("verified_on", "Last verified on the framework's list"), "date", true))
         (evidence_fields(f, errors, false))
     }
 }
@@ -177,7 +197,7 @@ pub fn verify_fields(
 ) -> Markup {
     html! {
         p { (mechanism_name(rules, &c.framework)) ", on the list from " (c.from) "." }
-        (input(f, errors, ("verified_on", "Last verified on the framework's list (required)"), "date", true))
+        (input(f, errors, ("verified_on", "Last verified on the framework's list"), "date", true))
         (input(f, errors, ("until", "Off the list from (leave empty while it holds)"), "date", false))
     }
 }

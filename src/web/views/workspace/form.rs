@@ -15,11 +15,16 @@ fn error_id(field: &str) -> String {
     format!("{}-error", field.replace(['.', '[', ']'], "-"))
 }
 
-/// The errors of one field, tied to its control by `described_by`.
+/// The errors of one field, in the one element its control's `aria-describedby` names.
 pub fn field_error(errors: &[FieldError], field: &str) -> Markup {
+    let messages: Vec<&str> = errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.message.as_str())
+        .collect();
     html! {
-        @for e in errors.iter().filter(|e| e.field == field) {
-            p.form-error id=(error_id(field)) { (e.message) }
+        @if !messages.is_empty() {
+            p.form-error id=(error_id(field)) { (messages.join("; ")) }
         }
     }
 }
@@ -99,15 +104,36 @@ pub fn textarea(form: &Form, errors: &[FieldError], (name, label): (&str, &str))
     }
 }
 
-/// The summary at the top of a refused form, each error linking to its field.
-pub fn error_summary(what: &str, errors: &[FieldError]) -> Markup {
+/// Where an error's field is in a rendered form: the id its link targets (the field's own
+/// control, or the group it belongs to) and the position of that control in the form.
+fn place_in(form: &str, field: &str) -> Option<(usize, String)> {
+    let group = field.split(['.', '[']).next().unwrap_or(field);
+    [field, group].into_iter().find_map(|id| {
+        form.find(&format!(" id=\"{id}\""))
+            .map(|at| (at, id.to_string()))
+    })
+}
+
+/// The summary at the top of a refused form (the GOV.UK pattern): every error in the order of
+/// the fields in `form` (the rendered fields, so no list of fields is kept twice), each linking
+/// to its control. An error about no field of the form comes first, as text.
+pub fn error_summary(what: &str, errors: &[FieldError], form: &Markup) -> Markup {
+    let mut placed: Vec<(Option<(usize, String)>, &FieldError)> = errors
+        .iter()
+        .map(|e| (place_in(&form.0, &e.field), e))
+        .collect();
+    placed.sort_by_key(|(place, _)| place.as_ref().map(|(at, _)| *at));
     html! {
         @if !errors.is_empty() {
-            div.form-error role="alert" {
-                p { (what) " was not saved: " (errors.len()) " field(s) need attention." }
+            div.form-error.error-summary #error-summary role="alert" aria-labelledby="error-summary-title" {
+                h2 #error-summary-title { "There is a problem" }
+                p { (what) " was not saved." }
                 ul {
-                    @for e in errors {
-                        li { a href={ "#" (e.field.split(['.', '[']).next().unwrap_or("")) } { (e.field) } ": " (e.message) }
+                    @for (place, e) in &placed {
+                        @match place {
+                            Some((_, id)) => li { a href={ "#" (id) } { (e.message) } },
+                            None => li { (e.message) },
+                        }
                     }
                 }
             }
@@ -209,7 +235,7 @@ impl FormPage<'_> {
                 @if let Some((href, name)) = self.back { p { a href=(href) { "Back to " (name) } } }
                 h1 { (self.title) }
                 (notice)
-                (error_summary(self.what, errors))
+                (error_summary(self.what, errors, &fields))
                 form.stacked method="post" action=(self.action) novalidate {
                     input type="hidden" name="csrf" value=(self.session.csrf_token);
                     @if let Some(version) = version { input type="hidden" name="version" value=(version); }

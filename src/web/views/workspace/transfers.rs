@@ -14,10 +14,10 @@ use crate::rules::{CountryCode, RuleSet, ScopeExclusion};
 use crate::web::error::FieldError;
 use crate::web::workspace::forms::Form;
 
-/// The countries, by name, for a select.
+/// The countries, by name as people read them (Åland under A), for a select.
 pub fn countries_by_name() -> Vec<CountryCode> {
     let mut countries: Vec<CountryCode> = CountryCode::all().collect();
-    countries.sort_by_key(|c| c.name());
+    countries.sort_by_cached_key(|c| (c.reading_key(), c.name()));
     countries
 }
 

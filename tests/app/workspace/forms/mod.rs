@@ -4,6 +4,7 @@
 
 mod access;
 mod certifications;
+mod plain_errors;
 mod retirement;
 mod transfers;
 mod untouched;

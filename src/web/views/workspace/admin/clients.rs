@@ -91,41 +91,44 @@ pub fn clients_markup(
             }
         }))
         h2 #create-title { "Create a client" }
-        (error_summary("The new client", errors))
-        form.stacked.admin method="post" action=(CLIENTS) aria-labelledby="create-title" novalidate {
-            input type="hidden" name="csrf" value=(csrf);
-            div.field {
-                label for="name" { "Name (required): what the program is, e.g. “Procurement tool”" }
-                input #name type="text" name="name" value=(typed.get("name")) maxlength=(CLIENT_NAME_MAX) required
-                    aria-invalid=[invalid(errors, "name")] aria-describedby=[described_by(errors, "name")];
-                (field_error(errors, "name"))
-            }
-            fieldset #scopes aria-describedby=[described_by(errors, "scopes")] {
-                legend { "Scopes (at least one): what its tokens may do" }
-                @for scope in Scope::ALL {
-                    div.check {
-                        input type="checkbox" id={ "scope-" (scope.as_str().replace(':', "-")) } name="scopes" value=(scope.as_str())
-                            checked[ticked.iter().any(|s| s == scope.as_str())];
-                        label for={ "scope-" (scope.as_str().replace(':', "-")) } { code { (scope.as_str()) } ": " (scope_purpose(scope)) }
-                    }
+        @let form_markup = html! {
+            form.stacked.admin method="post" action=(CLIENTS) aria-labelledby="create-title" novalidate {
+                input type="hidden" name="csrf" value=(csrf);
+                div.field {
+                    label for="name" { "Name (required): what the program is, e.g. “Procurement tool”" }
+                    input #name type="text" name="name" value=(typed.get("name")) maxlength=(CLIENT_NAME_MAX) required
+                        aria-invalid=[invalid(errors, "name")] aria-describedby=[described_by(errors, "name")];
+                    (field_error(errors, "name"))
                 }
-                (field_error(errors, "scopes"))
-            }
-            fieldset #organisations aria-describedby=[described_by(errors, "organisation")] {
-                legend { "Organisations: those its tokens act on (none ticked: every organisation)" }
-                @for (slug, name) in organisations {
-                    div.check {
-                        input type="checkbox" id={ "organisation-" (slug) } name="organisation" value=(slug)
-                            checked[ticked_organisations.iter().any(|s| s == slug)];
-                        label for={ "organisation-" (slug) } { (name) " (" code { (slug) } ")" }
+                fieldset #scopes aria-describedby=[described_by(errors, "scopes")] {
+                    legend { "Scopes (at least one): what its tokens may do" }
+                    @for scope in Scope::ALL {
+                        div.check {
+                            input type="checkbox" id={ "scope-" (scope.as_str().replace(':', "-")) } name="scopes" value=(scope.as_str())
+                                checked[ticked.iter().any(|s| s == scope.as_str())];
+                            label for={ "scope-" (scope.as_str().replace(':', "-")) } { code { (scope.as_str()) } ": " (scope_purpose(scope)) }
+                        }
                     }
+                    (field_error(errors, "scopes"))
                 }
-                p.note { "Anything of another organisation does not exist for the client's tokens (404)." }
-                (field_error(errors, "organisation"))
+                fieldset #organisations aria-describedby=[described_by(errors, "organisation")] {
+                    legend { "Organisations: those its tokens act on (none ticked: every organisation)" }
+                    @for (slug, name) in organisations {
+                        div.check {
+                            input type="checkbox" id={ "organisation-" (slug) } name="organisation" value=(slug)
+                                checked[ticked_organisations.iter().any(|s| s == slug)];
+                            label for={ "organisation-" (slug) } { (name) " (" code { (slug) } ")" }
+                        }
+                    }
+                    p.note { "Anything of another organisation does not exist for the client's tokens (404)." }
+                    (field_error(errors, "organisation"))
+                }
+                p.note { "The secret is shown once, on the next page: it is not stored and cannot be shown again." }
+                button type="submit" { "Create the client" }
             }
-            p.note { "The secret is shown once, on the next page: it is not stored and cannot be shown again." }
-            button type="submit" { "Create the client" }
-        }
+        };
+        (error_summary("The new client", errors, &form_markup))
+        (form_markup)
     }
 }
 

@@ -73,31 +73,34 @@ pub fn notices_page(
             }))
         }
         h3 { "Register a webhook" }
-        (error_summary("The webhook", errors))
-        form.stacked method="post" action="/workspace/admin/webhooks" novalidate {
-            input type="hidden" name="csrf" value=(csrf);
-            div.field {
-                label for="organisation" { "Organisation" }
-                select #organisation name="organisation" {
-                    @for (slug, name) in p.organisations {
-                        option value=(slug) selected[form.get("organisation") == *slug] { (name) }
+        @let form_markup = html! {
+            form.stacked method="post" action="/workspace/admin/webhooks" novalidate {
+                input type="hidden" name="csrf" value=(csrf);
+                div.field {
+                    label for="organisation" { "Organisation" }
+                    select #organisation name="organisation" {
+                        @for (slug, name) in p.organisations {
+                            option value=(slug) selected[form.get("organisation") == *slug] { (name) }
+                        }
                     }
+                    (field_error(errors, "organisation"))
                 }
-                (field_error(errors, "organisation"))
-            }
-            (input(form, errors, ("url", "Endpoint (https://...)"), "url", true))
-            fieldset #events {
-                legend { "Events (at least one)" }
-                @for e in EventKind::VARIANTS {
-                    div.check {
-                        input type="checkbox" id={ "event-" (e) } name="events" value=(e) checked[form.has("events", &e.to_string())];
-                        label for={ "event-" (e) } { (e) }
+                (input(form, errors, ("url", "Endpoint (https://...)"), "url", true))
+                fieldset #events {
+                    legend { "Events (at least one)" }
+                    @for e in EventKind::VARIANTS {
+                        div.check {
+                            input type="checkbox" id={ "event-" (e) } name="events" value=(e) checked[form.has("events", &e.to_string())];
+                            label for={ "event-" (e) } { (e) }
+                        }
                     }
+                    (field_error(errors, "events"))
                 }
-                (field_error(errors, "events"))
+                button type="submit" { "Register the webhook" }
             }
-            button type="submit" { "Register the webhook" }
-        }
+        };
+        (error_summary("The webhook", errors, &form_markup))
+        (form_markup)
         h2 #subscribers-title { "Subscribers" }
         p { "Addresses that asked for notice of an organisation's changes by e-mail. They are never published." }
         @for (slug, list) in p.subscribers {

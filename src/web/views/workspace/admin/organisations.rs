@@ -36,7 +36,9 @@ fn text(
     html! {
         div.field {
             label for=(name) { (label) }
-            input id=(name) name=(name) type=(kept_type(errors, name, kind)) value=(typed.get(name)) maxlength=(NAME_MAX.max(CONTACT_MAX))
+            @let kind = kept_type(errors, name, kind);
+            // A date field takes no length limit (HTML allows maxlength on text-like types only).
+            input id=(name) name=(name) type=(kind) value=(typed.get(name)) maxlength=[(kind != "date").then_some(NAME_MAX.max(CONTACT_MAX))]
                 aria-invalid=[invalid(errors, name)]
                 aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
             @if let Some(help) = help { p.help id=(help_id) { (help) } }
@@ -134,7 +136,7 @@ pub fn new_markup(session: &Session, typed: &Form, errors: &[FieldError]) -> Mar
         (bar(session, HOME))
         (breadcrumb("New organisation"))
         h1 { "New organisation" }
-        (error_summary("The new organisation", errors))
+        (error_summary("The new organisation", errors, &fields(typed, errors, true)))
         p { "The organisation that publishes a sub-processor list. You can work in it as soon as it is created; its list is public at once (empty until vendors are added)." }
         form.stacked.admin method="post" action=(CREATE) novalidate {
             input type="hidden" name="csrf" value=(session.csrf_token);
@@ -161,7 +163,7 @@ pub fn edit_markup(
         h1 { "Settings of " (org.name) }
         (notice(notice_))
         @if let Some(stale) = stale { (stale) }
-        (error_summary("Your edit of the settings", errors))
+        (error_summary("Your edit of the settings", errors, &fields(typed, errors, false)))
         p {
             "The public sub-processor list of " (org.name) " is at " a href={ "/" (org.slug) "/subprocessors" } { "/" (org.slug) "/subprocessors" } "; "
             a href={ "/workspace/" (org.slug) "/vendors/new" } { "add a vendor" } ". Every change is in the " a href="/workspace/audit" { "audit log" } ", with the values before and after."

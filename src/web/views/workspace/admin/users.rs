@@ -200,37 +200,40 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
             }
         }))
         h2 #create-title { "Create an account" }
-        (error_summary("The new account", errors))
-        form.stacked.admin method="post" action=(USERS) aria-labelledby="create-title" novalidate {
-            input type="hidden" name="csrf" value=(csrf);
-            div.field {
-                label for="email" { "E-mail (required): they sign in with it" }
-                input #email type="email" name="email" value=(view.typed.get("email")) autocomplete="off" required
-                    aria-invalid=[invalid(errors, "email")] aria-describedby=[described_by(errors, "email")];
-                (field_error(errors, "email"))
+        @let form_markup = html! {
+            form.stacked.admin method="post" action=(USERS) aria-labelledby="create-title" novalidate {
+                input type="hidden" name="csrf" value=(csrf);
+                div.field {
+                    label for="email" { "E-mail (required): they sign in with it" }
+                    input #email type="email" name="email" value=(view.typed.get("email")) autocomplete="off" required
+                        aria-invalid=[invalid(errors, "email")] aria-describedby=[described_by(errors, "email")];
+                    (field_error(errors, "email"))
+                }
+                div.field {
+                    label for="role" { "Role" }
+                    (role_select("role", "role", &view.typed.opt("role").unwrap_or_else(|| "viewer".into()), described_by(errors, "role")))
+                    (field_error(errors, "role"))
+                }
+                div.field {
+                    label for="password" { "Initial password (required, at least " (MIN_PASSWORD_CHARS) " characters)" }
+                    input #password type="password" name="password" autocomplete="new-password" minlength=(MIN_PASSWORD_CHARS) required
+                        aria-invalid=[invalid(errors, "password")] aria-describedby=[described_by(errors, "password")];
+                    (field_error(errors, "password"))
+                }
+                div.field {
+                    label for="password_confirm" { "The same password again (required)" }
+                    input #password_confirm type="password" name="password_confirm" autocomplete="new-password" minlength=(MIN_PASSWORD_CHARS) required
+                        aria-invalid=[invalid(errors, "password_confirm")] aria-describedby=[described_by(errors, "password_confirm")];
+                    (field_error(errors, "password_confirm"))
+                }
+                @if !errors.is_empty() {
+                    p.note { "For safety the passwords are not shown again: type them once more." }
+                }
+                p.note { "Give the password to its owner by a channel other than e-mail." }
+                button type="submit" { "Create the account" }
             }
-            div.field {
-                label for="role" { "Role" }
-                (role_select("role", "role", &view.typed.opt("role").unwrap_or_else(|| "viewer".into()), described_by(errors, "role")))
-                (field_error(errors, "role"))
-            }
-            div.field {
-                label for="password" { "Initial password (required, at least " (MIN_PASSWORD_CHARS) " characters)" }
-                input #password type="password" name="password" autocomplete="new-password" minlength=(MIN_PASSWORD_CHARS) required
-                    aria-invalid=[invalid(errors, "password")] aria-describedby=[described_by(errors, "password")];
-                (field_error(errors, "password"))
-            }
-            div.field {
-                label for="password_confirm" { "The same password again (required)" }
-                input #password_confirm type="password" name="password_confirm" autocomplete="new-password" minlength=(MIN_PASSWORD_CHARS) required
-                    aria-invalid=[invalid(errors, "password_confirm")] aria-describedby=[described_by(errors, "password_confirm")];
-                (field_error(errors, "password_confirm"))
-            }
-            @if !errors.is_empty() {
-                p.note { "For safety the passwords are not shown again: type them once more." }
-            }
-            p.note { "Give the password to its owner by a channel other than e-mail." }
-            button type="submit" { "Create the account" }
-        }
+        };
+        (error_summary("The new account", errors, &form_markup))
+        (form_markup)
     }
 }
