@@ -138,7 +138,7 @@ async fn an_officer_flags_then_safeguards_a_transfer_in_a_browser() {
     type_into(&client, "Name (required)", VENDOR).await;
     type_into(
         &client,
-        "Key (lowercase letters, digits and -; it cannot change later) (required)",
+        "Key (lowercase letters, digits and -; it cannot change later; left empty, it is made from the name: \"Stripe, Inc.\" becomes stripe-inc, or stripe-inc-2 when taken)",
         KEY,
     )
     .await;

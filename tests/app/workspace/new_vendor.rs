@@ -42,8 +42,8 @@ async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
     );
 
     let (_, dashboard) = get_as(&app, &session, "/workspace").await;
-    let flagged =
-        &dashboard[dashboard.find("flagged-title").unwrap()..dashboard.find("tia-title").unwrap()];
+    let flagged = &dashboard
+        [dashboard.find("id=\"flagged-title").unwrap()..dashboard.find("id=\"tia-title").unwrap()];
     assert!(
         flagged.contains("Acme Mail") && flagged.contains("No safeguard — flagged, critical"),
         "{flagged}"
@@ -72,8 +72,8 @@ async fn an_officer_adds_a_vendor_sees_it_flagged_then_safeguards_it() {
     .await;
     assert_eq!(saved.status(), 303);
     let (_, dashboard) = get_as(&app, &session, "/workspace").await;
-    let flagged =
-        &dashboard[dashboard.find("flagged-title").unwrap()..dashboard.find("tia-title").unwrap()];
+    let flagged = &dashboard
+        [dashboard.find("id=\"flagged-title").unwrap()..dashboard.find("id=\"tia-title").unwrap()];
     assert!(!flagged.contains("Acme Mail"), "{flagged}");
 
     // A stale edit (the old version) is refused and overwrites nothing.
