@@ -197,7 +197,7 @@ pub fn atom(listing: &Listing, base: &str, query: &str, part: FeedPart) -> Optio
     };
     // Shown as the change log reads: by the date each takes effect, newest first.
     let mut in_document = in_document.to_vec();
-    in_document.sort_by(|a, b| (b.effective_on, b.id).cmp(&(a.effective_on, a.id)));
+    in_document.sort_by_key(|c| std::cmp::Reverse((c.effective_on, c.id)));
     let entries: Vec<Entry> = in_document
         .iter()
         .map(|c| entry(listing, &page, c))
