@@ -77,13 +77,17 @@ impl ListFilters {
     }
 }
 
+/// An organisation's vendors on a page of the list, each with whether one of its transfers is
+/// flagged.
+pub type OrganisationRows<'a> = (&'a Registry, Vec<(&'a Vendor, bool)>);
+
 /// The list: the search form, then each organisation's vendors that pass it and are on the
 /// page (`shown`, each with whether one of its transfers is flagged), assessed on `today`.
 pub fn vendor_list(
     session: &Session,
     f: &ListFilters,
     registries: &[Registry],
-    (shown, pager): (&[(&Registry, Vec<(&Vendor, bool)>)], &Pager),
+    (shown, pager): (&[OrganisationRows], &Pager),
     today: NaiveDate,
 ) -> Markup {
     let editor = session.user.role >= Role::Editor;
