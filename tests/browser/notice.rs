@@ -93,7 +93,7 @@ async fn a_reader_subscribes_and_objects_in_a_browser() {
         .text()
         .await
         .expect("its text");
-    assert!(error.contains("required"), "{error}");
+    assert!(error.contains("Say why you object"), "{error}");
     let reason = client
         .find(Locator::Id("reason"))
         .await
