@@ -189,10 +189,11 @@ done
 
 # No token settings from the caller's environment: each server gets exactly its own.
 CLEAN_ENV=(env -u JWT_SECRET -u JWT_SECRET_FILE -u JWKS_URL -u JWT_ISSUER -u JWT_AUDIENCE
-    -u DATABASE_URL -u BIND)
+    -u MAX_TOKEN_TTL -u DATABASE_URL -u BIND)
 
 say "starting crossborder with HS256 secret and JWKS on 127.0.0.1:$AUTH_PORT"
-"${CLEAN_ENV[@]}" RUST_LOG="${RUST_LOG:-warn}" JWT_SECRET="$HS256_SECRET" "$CROSSBORDER" serve --bind "127.0.0.1:$AUTH_PORT" \
+# The vectors are signed once, to expire in 2100: longer than the default maximum lifetime.
+"${CLEAN_ENV[@]}" RUST_LOG="${RUST_LOG:-warn}" JWT_SECRET="$HS256_SECRET" MAX_TOKEN_TTL=876000h "$CROSSBORDER" serve --bind "127.0.0.1:$AUTH_PORT" \
     --database-url "$DB_URL" --jwks-url "$JWKS_URL_LOCAL" >"$TMP/auth.log" 2>&1 &
 AUTH_PID=$!
 

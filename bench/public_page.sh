@@ -22,7 +22,8 @@
 #                      compressed bytes with gzip_static from a saved .gz copy
 #   THREADS            wrk threads (default: 2)
 #   CB_PORT, NGINX_PORT  ports on 127.0.0.1 (default: the first free port from 18080 / 18180)
-#   RUST_LOG           passed to crossborder as usual (default there: info)
+#   RUST_LOG           passed to crossborder (default here: warn, so no request log is written, as
+#                      nginx here writes no access log)
 #
 # What it does: builds the release binary; installs nginx, wrk and curl when missing (apt-get,
 # needs root; psql too with POSTGRES_URL); seeds a fresh SQLite database in a temp dir (or a fresh
@@ -127,7 +128,7 @@ say "seeding a synthetic organisation with $VENDORS vendors into ${PG_DB:+Postgr
 }
 
 say "starting crossborder on 127.0.0.1:$CB_PORT"
-"$CROSSBORDER" serve --bind "127.0.0.1:$CB_PORT" --database-url "$DB_URL" \
+RUST_LOG="${RUST_LOG:-warn}" "$CROSSBORDER" serve --bind "127.0.0.1:$CB_PORT" --database-url "$DB_URL" \
     >"$TMP/crossborder.log" 2>&1 &
 CB_PID=$!
 

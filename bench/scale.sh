@@ -172,6 +172,7 @@ for org in sizes:
     call("GET", f"/api/v1/organisations/{org}/vendors/vendor-00042")
     call("GET", f"/api/v1/organisations/{org}/lookup?domain=vendor-00042.example")
 time.sleep(5)  # large bodies are compressed off the request path
+conn.close()  # the server closes idle keep-alive connections; the next call opens a new one
 for path in (f"/large/subprocessors",):
     for encoding in ("gzip", "br", "zstd"):
         call("GET", path, headers={"Accept-Encoding": encoding})

@@ -12,6 +12,9 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crossborder.db";
 /// The memory kept for snapshots and rendered responses unless `--cache-bytes` says otherwise.
 pub const DEFAULT_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+/// How long a revision read for the public pages is used again unless `--cache-recheck` says
+/// otherwise.
+pub const DEFAULT_CACHE_RECHECK: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The shortest HS256 secret accepted: RFC 7518 §3.2 wants a key as long as the hash (256 bits).
 const MIN_SECRET_BYTES: usize = 32;
@@ -39,6 +42,9 @@ pub struct Settings {
     pub busy_timeout: std::time::Duration,
     /// The memory kept for snapshots and rendered responses (--cache-bytes / CACHE_BYTES).
     pub cache_bytes: u64,
+    /// How long a public page is served at the revision last read before reading it again, when
+    /// nothing was committed through this instance meanwhile (--cache-recheck / CACHE_RECHECK).
+    pub cache_recheck: std::time::Duration,
 }
 
 /// A number of bytes as `--cache-bytes` takes it: `268435456`, `256MiB`, `512k`, `1G` (the
@@ -140,6 +146,7 @@ impl Settings {
             outbox_interval: std::time::Duration::from_secs(2),
             busy_timeout: crate::db::DEFAULT_BUSY_TIMEOUT,
             cache_bytes: DEFAULT_CACHE_BYTES,
+            cache_recheck: DEFAULT_CACHE_RECHECK,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! the token alone: a token without `kid` is checked against the HS256 secret, a token with a
 //! `kid` against that JWKS key, and its header's `alg` must be the key's.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use jsonwebtoken::errors::ErrorKind;
@@ -10,7 +11,7 @@ use jsonwebtoken::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::jwks::JwksSource;
+use super::jwks::{JwksSource, VerifyingKey};
 use super::{Principal, Scope};
 
 /// Every algorithm a key may name (the JWKS keys' and HS256).
@@ -31,6 +32,9 @@ const ALGORITHMS: [Algorithm; 12] = [
 
 /// Tolerated clock skew.
 const LEEWAY_SECONDS: u64 = 30;
+
+/// Verified tokens kept: an API client sends one token on every call until it expires.
+const VERIFIED_TOKENS: u64 = 10_000;
 
 /// A secret key. Its bytes never appear in `Debug` output, so settings can be logged whole.
 #[derive(Clone)]
@@ -136,6 +140,18 @@ pub struct Verifier {
     audience: String,
     token_ttl: Duration,
     max_token_ttl: Duration,
+    /// Tokens that passed every check, by their exact text: checking an RS256 or ES256
+    /// signature costs more than the read it guards. Only a valid token is kept; a tampered
+    /// one is other text and is checked in full.
+    verified: moka::future::Cache<String, Arc<Verified>>,
+}
+
+/// A token that passed every check, and what a later use of it must still check.
+struct Verified {
+    principal: Principal,
+    exp: i64,
+    /// The JWKS key it was verified with: a key rotated out (or replaced) makes it a stranger.
+    key: Option<(String, Arc<VerifyingKey>)>,
 }
 
 fn describe(kind: &ErrorKind) -> String {
@@ -199,6 +215,10 @@ impl Verifier {
             audience: config.audience.clone(),
             token_ttl: config.token_ttl,
             max_token_ttl: config.max_token_ttl,
+            verified: moka::future::Cache::builder()
+                .max_capacity(VERIFIED_TOKENS)
+                .time_to_idle(Duration::from_secs(15 * 60))
+                .build(),
         })
     }
 
@@ -221,6 +241,35 @@ impl Verifier {
     }
 
     pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        if let Some(seen) = self.verified.get(token).await {
+            // The clock moved on since: expiry is checked as the validation checks it.
+            if seen.exp < chrono::Utc::now().timestamp() - LEEWAY_SECONDS as i64 {
+                self.verified.invalidate(token).await;
+                return Err(AuthError::Invalid(describe(&ErrorKind::ExpiredSignature)));
+            }
+            let same_key = match (&seen.key, &self.jwks) {
+                (None, _) => true,
+                (Some((kid, key)), Some(source)) => source
+                    .key(kid)
+                    .await
+                    .is_some_and(|now| Arc::ptr_eq(&now, key)),
+                (Some(_), None) => false,
+            };
+            if same_key {
+                return Ok(seen.principal.clone());
+            }
+            self.verified.invalidate(token).await;
+        }
+        let verified = self.check(token).await?;
+        let principal = verified.principal.clone();
+        self.verified
+            .insert(token.to_string(), Arc::new(verified))
+            .await;
+        Ok(principal)
+    }
+
+    /// Every check of a token: its header, its key, its signature, its claims.
+    async fn check(&self, token: &str) -> Result<Verified, AuthError> {
         let invalid = |s: &str| AuthError::Invalid(s.to_string());
         let header = decode_header(token).map_err(|_| invalid("the token is malformed"))?;
         // RFC 7515 §4.1.11: no header extension is understood here, so none may be critical.
@@ -229,27 +278,28 @@ impl Verifier {
                 "the token has critical header extensions this service does not support",
             ));
         }
-        let jwks_key;
-        let (algorithm, key) = match &header.kid {
-            Some(kid) => {
-                let source = self
-                    .jwks
-                    .as_ref()
-                    .ok_or_else(|| invalid("unknown key id"))?;
-                jwks_key = source
-                    .key(kid)
-                    .await
-                    .ok_or_else(|| AuthError::Invalid(format!("unknown key id '{kid}'")))?;
-                (jwks_key.algorithm, &jwks_key.key)
-            }
-            None => {
-                let (key, _) = self
-                    .hs256
-                    .as_ref()
-                    .ok_or_else(|| invalid("the token has no key id"))?;
-                (Algorithm::HS256, key)
-            }
-        };
+        let mut jwks_key = None;
+        let (algorithm, key) =
+            match &header.kid {
+                Some(kid) => {
+                    let source = self
+                        .jwks
+                        .as_ref()
+                        .ok_or_else(|| invalid("unknown key id"))?;
+                    let found =
+                        jwks_key.insert(source.key(kid).await.ok_or_else(|| {
+                            AuthError::Invalid(format!("unknown key id '{kid}'"))
+                        })?);
+                    (found.algorithm, &found.key)
+                }
+                None => {
+                    let (key, _) = self
+                        .hs256
+                        .as_ref()
+                        .ok_or_else(|| invalid("the token has no key id"))?;
+                    (Algorithm::HS256, key)
+                }
+            };
         if header.alg != algorithm {
             return Err(invalid("the algorithm does not match the key"));
         }
@@ -285,10 +335,14 @@ impl Verifier {
             .split_whitespace()
             .filter_map(|s| s.parse::<Scope>().ok())
             .collect();
-        Ok(Principal {
-            subject: data.claims.sub,
-            scopes,
-            organisations,
+        Ok(Verified {
+            principal: Principal {
+                subject: data.claims.sub,
+                scopes,
+                organisations,
+            },
+            exp: data.claims.exp,
+            key: header.kid.zip(jwks_key),
         })
     }
 

@@ -52,6 +52,11 @@ pub struct ServeArgs {
     #[arg(long, env = "CACHE_BYTES", default_value = "256MiB", value_name = "BYTES",
         value_parser = crate::config::parse_bytes)]
     cache_bytes: u64,
+    /// How long a public page is served at the organisation's revision last read before the
+    /// revision is read again (250ms, 1s; 0s reads it on every request). Writes through this
+    /// instance are seen at once; another instance's or the CLI's within this time.
+    #[arg(long, env = "CACHE_RECHECK", default_value = "250ms", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    cache_recheck: std::time::Duration,
 
     /// Start with no organisation: the example organisations are not loaded into an empty
     /// database (create yours with `crossborder org create` or in the workspace).
@@ -79,6 +84,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
     settings.trust_proxy = args.trust_proxy;
     settings.busy_timeout = args.busy_timeout;
     settings.cache_bytes = args.cache_bytes;
+    settings.cache_recheck = args.cache_recheck;
     settings.seed_when_empty = !args.no_examples;
     settings.mail = args
         .smtp_url

@@ -185,11 +185,12 @@ impl DatabaseUrl {
     }
 }
 
-/// SQLite settings for every pooled connection, one PRAGMA per statement, and the statement
-/// counter (so tests can show a page costs a fixed number of queries).
+/// SQLite settings for every pooled connection, one PRAGMA per statement, the statement
+/// counter (so tests can show a page costs a fixed number of queries) and the commit counter.
 #[derive(Debug)]
 struct ConnectionSetup {
     statements: Arc<AtomicU64>,
+    commits: Arc<AtomicU64>,
     busy_timeout: Duration,
 }
 
@@ -213,10 +214,24 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup 
                 }
             }
         }
-        let statements = self.statements.clone();
+        let (statements, commits) = (self.statements.clone(), self.commits.clone());
+        // diesel announces a commit before its COMMIT runs: the count goes up when it finished.
+        let mut committing = false;
         diesel::Connection::set_instrumentation(conn, move |event: InstrumentationEvent<'_>| {
-            if let InstrumentationEvent::StartQuery { .. } = event {
-                statements.fetch_add(1, Ordering::Relaxed);
+            match event {
+                InstrumentationEvent::StartQuery { .. } => {
+                    statements.fetch_add(1, Ordering::Relaxed);
+                }
+                InstrumentationEvent::CommitTransaction { depth, .. } => {
+                    committing = depth.get() == 1;
+                }
+                InstrumentationEvent::FinishQuery { error, .. } if committing => {
+                    committing = false;
+                    if error.is_none() {
+                        commits.fetch_add(1, Ordering::Release);
+                    }
+                }
+                _ => {}
             }
         });
         Ok(())
@@ -229,6 +244,7 @@ pub struct Database {
     pool: DbPool,
     url: DatabaseUrl,
     statements: Arc<AtomicU64>,
+    commits: Arc<AtomicU64>,
 }
 
 impl Database {
@@ -239,6 +255,7 @@ impl Database {
     /// [`Database::connect`] with SQLite's wait for a busy lock.
     pub fn connect_with(url: &DatabaseUrl, busy_timeout: Duration) -> Result<Self, DbError> {
         let statements = Arc::new(AtomicU64::new(0));
+        let commits = Arc::new(AtomicU64::new(0));
         if let DatabaseUrl::Sqlite(path) = url
             && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.is_dir()
@@ -256,6 +273,7 @@ impl Database {
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(ConnectionSetup {
                 statements: statements.clone(),
+                commits: commits.clone(),
                 busy_timeout,
             }))
             .build(manager)?;
@@ -263,6 +281,7 @@ impl Database {
             pool,
             url: url.clone(),
             statements,
+            commits,
         })
     }
 
@@ -292,5 +311,11 @@ impl Database {
     /// How many SQL statements the pool's connections have started.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// How many transactions the pool's connections have committed, reading ones too: what this
+    /// process may have written (another process's writes are not counted).
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Acquire)
     }
 }

@@ -12,6 +12,7 @@ mod objections;
 pub mod origin;
 mod public;
 pub mod representation;
+pub mod revisions;
 pub mod snapshot;
 pub mod startup;
 mod subscriptions;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub rules: &'static RuleSet,
     /// Snapshots and rendered responses, bounded by bytes.
     pub cache: cache::ResponseCache,
+    /// The revisions the public pages last read, used again for a moment (`--cache-recheck`).
+    pub revisions: revisions::Revisions,
     pub verifier: Verifier,
     /// Benchmarks only: every API call is let through with all scopes.
     pub api_auth_disabled: bool,

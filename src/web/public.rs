@@ -53,8 +53,13 @@ impl Format {
     }
 }
 
+/// The public pages and documents. Registered before the workspace's routes: each request tries
+/// the routes in order, and each route with a placeholder costs a regular expression, so the
+/// pages the public reads most are found first. None of them has a workspace or API path's
+/// shape (those start with /workspace/ or /api/).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(page("/").route(web::get().to(index)))
+    cfg.service(page("/{slug}/subprocessors").route(web::get().to(list_html)))
+        .service(page("/").route(web::get().to(index)))
         .service(page("/healthz").route(web::get().to(healthz)))
         .service(page("/readyz").route(web::get().to(readyz)))
         .service(page("/static/style.css").route(web::get().to(stylesheet)))
@@ -62,10 +67,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(document("/{slug}/subprocessors.json").route(web::get().to(list_json)))
         .service(document("/{slug}/subprocessors.csv").route(web::get().to(list_csv)))
         .service(document("/{slug}/subprocessors.atom").route(web::get().to(list_atom)))
-        .service(document("/{slug}/history.json").route(web::get().to(history_json)))
-        .service(page("/{slug}/subprocessors").route(web::get().to(list_html)))
-        // Guarded on GET at the resource, so that other methods fall through to the 404.
-        .route("/{slug}", web::get().to(to_list))
+        .service(document("/{slug}/history.json").route(web::get().to(history_json)));
+}
+
+/// `/{slug}` would take any one-segment path: registered after every other route.
+pub fn redirects(cfg: &mut web::ServiceConfig) {
+    // Guarded on GET at the resource, so that other methods fall through to the 404.
+    cfg.route("/{slug}", web::get().to(to_list))
         .route("/{slug}/", web::get().to(to_list));
 }
 
@@ -77,8 +85,9 @@ async fn to_list(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let wanted = slug.clone();
-    blocking(&state, move |conn| organisation::revision(conn, &wanted))
+    state
+        .revisions
+        .of(&state, &slug)
         .await?
         .ok_or_else(|| AppError::NotFound {
             what: format!("organisation '{slug}'"),
@@ -274,14 +283,13 @@ async fn render_list(
         base: base.clone(),
         part,
     };
-    let revision = blocking(&state, {
-        let slug = slug.clone();
-        move |conn| organisation::revision(conn, &slug)
-    })
-    .await?
-    .ok_or_else(|| AppError::NotFound {
-        what: format!("organisation '{slug}'"),
-    })?;
+    let revision = state
+        .revisions
+        .of(&state, &slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("organisation '{slug}'"),
+        })?;
     let (rules, mail_enabled) = (state.rules, state.mail_enabled);
     let rendered = state
         .cache

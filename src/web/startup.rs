@@ -83,6 +83,7 @@ impl Application {
             db,
             rules,
             cache: super::cache::ResponseCache::new(settings.cache_bytes),
+            revisions: super::revisions::Revisions::new(settings.cache_recheck),
             verifier,
             api_auth_disabled: settings.api_auth_disabled,
             origin: Origin::new(settings),
@@ -135,11 +136,12 @@ impl Application {
                     }
                 })
                 .app_data(app_state.clone())
+                .configure(public::routes)
                 .configure(api::routes)
                 .configure(workspace::routes)
                 .configure(subscriptions::routes)
                 .configure(objections::routes)
-                .configure(public::routes)
+                .configure(public::redirects)
                 .default_service(web::to(public::not_found))
         })
         // Nagle's algorithm would hold a response's last segment until the client's delayed ACK

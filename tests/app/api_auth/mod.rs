@@ -7,6 +7,7 @@ mod client_credentials;
 mod jwks;
 mod keys;
 mod vectors;
+mod verified;
 
 use crate::support::{TestApp, spawn_app_with};
 use reqwest::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
