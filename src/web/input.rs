@@ -281,8 +281,11 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VendorIn {
-    /// Stable id within the organisation (lowercase, digits, '-'). Ignored on update.
+    /// Stable id within the organisation (lowercase, digits, '-'). Left out on create: made from
+    /// the name, unique in the organisation ("Stripe, Inc." -> `stripe-inc`, then `stripe-inc-2`).
+    /// On update it may be left out, or must be the vendor's.
     #[validate(custom(function = "valid_key"))]
+    #[serde(default)]
     pub key: String,
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     pub name: String,

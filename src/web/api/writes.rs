@@ -82,8 +82,13 @@ pub async fn create_vendor(
     path: web::Path<String>,
     body: JsonBody<VendorIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.read()?;
+    let mut body = body.read()?;
     let actor = caller.actor();
+    // No key sent: one is made from the name, unique in the organisation when written.
+    let from_name = body.key.is_empty() && !body.name.trim().is_empty();
+    if from_name {
+        body.key = vendor::key_from_name(&body.name);
+    }
     // Every invalid field at once: the validator's and the cross-field checks'.
     let mut errors = match validator::Validate::validate(&body) {
         Ok(()) => Vec::new(),
@@ -100,7 +105,21 @@ pub async fn create_vendor(
     let new = body.into_new().map_err(AppError::Invalid)?;
     let slug = path.into_inner();
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
-        vendor::create(conn, &slug, new, &timing, &actor)
+        // The organisation locked first: two requests for the same name get two keys.
+        conn.write_transaction(|conn| {
+            let mut new = new;
+            if from_name {
+                let org_id = organisation::lock(conn, &slug)?.id;
+                let key = vendor::unique_key(conn, org_id, new.key.as_str())?;
+                new.key = crate::values::VendorKey::parse(&key).map_err(|message| {
+                    EditError::Invalid {
+                        field: "key",
+                        message,
+                    }
+                })?;
+            }
+            vendor::create(conn, &slug, new, &timing, &actor)
+        })
     })
     .await
 }
@@ -117,9 +136,12 @@ pub async fn update_vendor(
     path: web::Path<(String, String)>,
     body: JsonBody<VendorIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.read()?;
+    let mut body = body.read()?;
     let actor = caller.actor();
     let (slug, key) = path.into_inner();
+    if body.key.is_empty() {
+        body.key = key.clone();
+    }
     // What an update cannot change is refused, never silently ignored.
     let mut immutable = Vec::new();
     if body.key != key {

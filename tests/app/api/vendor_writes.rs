@@ -478,3 +478,26 @@ async fn retiring_a_proposed_vendor_does_not_publish_it() {
         );
     }
 }
+
+#[actix_web::test]
+async fn a_vendor_created_without_a_key_gets_one_from_its_name_and_keeps_it() {
+    let (app, token) = app_and_token().await;
+    let mut body = new_vendor("unused", "Example Analytics, Inc.");
+    body.as_object_mut().unwrap().remove("key");
+    let first = create_vendor(&app, &token, "arturia", &body).await;
+    assert_eq!(first.ok(201)["key"], "example-analytics-inc");
+    // The same name again is another vendor with a key of its own.
+    let second = create_vendor(&app, &token, "arturia", &body).await;
+    assert_eq!(second.ok(201)["key"], "example-analytics-inc-2");
+
+    // An update may leave the key out; a different one is still refused.
+    let path = "/api/v1/organisations/arturia/vendors/example-analytics-inc";
+    let mut update = body.clone();
+    update.as_object_mut().unwrap().remove("transfers");
+    update["name"] = json!("Example Analytics");
+    let updated = send_if_match(&app, &token, Method::PUT, path, "\"1\"", &update).await;
+    assert_eq!(updated.ok(200)["name"], "Example Analytics");
+    update["key"] = json!("something-else");
+    let refused = send_if_match(&app, &token, Method::PUT, path, "\"2\"", &update).await;
+    assert_eq!(refused.status, 422, "{:?}", refused.body);
+}
