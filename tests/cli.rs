@@ -1069,10 +1069,27 @@ fn org_create_edit_and_list_with_errors_on_stderr() {
         with_db(&["org", "edit", "nowhere", "--name", "X"]),
         &["no organisation 'nowhere'"],
     );
+    // The publication settings: verdicts and reasons public by default, hints not.
+    assert!(
+        text.contains("verdicts: public\nreasons: public\nhints: not public\n"),
+        "{text}"
+    );
+    let out = run_args(with_db(&["org", "edit", "acme", "--publish-hints", "yes"]));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("hints: public\n"), "{text}");
+    refused_args(
+        with_db(&["org", "edit", "acme", "--publish-hints", "maybe"]),
+        &["--publish-hints"],
+    );
+    // Reasons and hints go with the verdicts they explain.
+    refused_args(
+        with_db(&["org", "edit", "acme", "--publish-verdicts", "no"]),
+        &["--publish-reasons", "--publish-hints"],
+    );
     let out = run_args(with_db(&["org", "list"]));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "acme\tAcme\tFR\t14 days\tversion 2\n"
+        "acme\tAcme\tFR\t14 days\tversion 3\n"
     );
     let out = run_args(with_db(&["org", "remove-examples"]));
     assert_eq!(

@@ -1,5 +1,6 @@
 //! `crossborder org`: create, edit and list organisations; retire the example organisations.
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Subcommand};
 
 use crate::registry::organisation::{self, Organisation, OrganisationError, OrganisationInput};
@@ -42,6 +43,23 @@ pub struct Fields {
     /// Days between announcing a new vendor and its taking effect (0 to 365) [create: 30].
     #[arg(long, value_name = "DAYS", value_parser = Text)]
     notice_days: Option<String>,
+    /// Show each transfer's verdict on the public list, JSON, CSV and feed (yes or no) [create:
+    /// yes].
+    #[arg(long, value_name = "yes|no", value_parser = BoolishValueParser::new(),
+        hide_possible_values = true)]
+    publish_verdicts: Option<bool>,
+    /// Show the one-sentence reason of each verdict publicly (yes or no) [create: yes].
+    #[arg(long, value_name = "yes|no", value_parser = BoolishValueParser::new(),
+        hide_possible_values = true)]
+    publish_reasons: Option<bool>,
+    /// Show the hints written for the privacy officer publicly (yes or no) [create: no].
+    #[arg(long, value_name = "yes|no", value_parser = BoolishValueParser::new(),
+        hide_possible_values = true)]
+    publish_hints: Option<bool>,
+    /// Show the names of evidence documents publicly (yes or no) [create: no].
+    #[arg(long, value_name = "yes|no", value_parser = BoolishValueParser::new(),
+        hide_possible_values = true)]
+    publish_evidence_documents: Option<bool>,
 }
 
 impl Fields {
@@ -61,6 +79,20 @@ impl Fields {
         set(&mut base.policy_url, self.policy_url);
         set(&mut base.policy_date, self.policy_date);
         set(&mut base.announce_days, self.notice_days);
+        let publication = &mut base.publication;
+        for (field, value) in [
+            (&mut publication.verdicts, self.publish_verdicts),
+            (&mut publication.reasons, self.publish_reasons),
+            (&mut publication.hints, self.publish_hints),
+            (
+                &mut publication.evidence_documents,
+                self.publish_evidence_documents,
+            ),
+        ] {
+            if let Some(v) = value {
+                *field = v;
+            }
+        }
         base
     }
 }
@@ -134,8 +166,11 @@ fn shown(o: &Organisation) -> String {
             .map(|v| format!("{label}: {v}\n"))
             .unwrap_or_default()
     };
+    let shown = |public: bool| if public { "public" } else { "not public" };
+    let p = &o.publication;
     format!(
-        "slug: {}\nname: {}\nlegal name: {}\ncountry: {} ({})\n{}{}{}{}{}notice period: {} days\nversion: {}\n",
+        "slug: {}\nname: {}\nlegal name: {}\ncountry: {} ({})\n{}{}{}{}{}notice period: {} days\n\
+         verdicts: {}\nreasons: {}\nhints: {}\nevidence document names: {}\nversion: {}\n",
         o.slug,
         o.name,
         o.legal_name,
@@ -147,6 +182,10 @@ fn shown(o: &Organisation) -> String {
         line("policy url", &o.policy_url),
         line("policy date", &o.policy_date.map(|d| d.to_string())),
         o.announce_days,
+        shown(p.verdicts),
+        shown(p.reasons),
+        shown(p.hints),
+        shown(p.evidence_documents),
         o.version,
     )
 }
