@@ -21,9 +21,13 @@ pub fn literal(text: &str) -> String {
     }
 }
 
+/// The element at `xpath`, waited for (up to 10 s): after a click the next page may not have
+/// loaded yet.
 pub async fn find(client: &Client, xpath: &str, what: &str) -> Element {
     client
-        .find(Locator::XPath(xpath))
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::XPath(xpath))
         .await
         .unwrap_or_else(|e| panic!("{what} is on the page ({xpath}): {e}"))
 }
