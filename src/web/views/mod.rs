@@ -37,8 +37,10 @@ pub fn layout(title: &str, head_extra: Markup, body: Markup) -> Markup {
                 main #main tabindex="-1" { (body) }
                 footer.site {
                     p {
-                        "Verdicts are computed by crossborder from dated EU rules on transfers of personal data "
-                        "(GDPR Chapter V, Directive 95/46/EC before it), each rule citing its source. "
+                        "Verdicts are computed by crossborder from dated rules on transfers of personal data "
+                        "(the EU's GDPR Chapter V and Directive 95/46/EC before it, the UK GDPR, the Swiss "
+                        "FADP), the exporter's country and the date choosing which apply, each rule citing "
+                        "its source. "
                         "They support a privacy officer's review; they are not legal advice."
                     }
                 }
