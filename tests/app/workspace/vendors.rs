@@ -143,7 +143,7 @@ async fn a_key_left_empty_is_made_from_the_name_and_kept_unique() {
     let app = spawn_app().await;
     let editor = sign_in(&app, "editor@example.com", Role::Editor).await;
     let (_, form) = get_as(&app, &editor, "/workspace/arturia/vendors/new").await;
-    assert!(form.contains("left empty, it is made from the name"));
+    assert!(form.contains("Left empty, it is made from the name"));
     let add = |name: &'static str| {
         let (app, editor) = (&app, &editor);
         async move {

@@ -60,6 +60,30 @@ pub fn input(
     }
 }
 
+/// An optional [`input`] with a line of help under it, which the field names as its description.
+pub fn input_with_help(
+    form: &Form,
+    errors: &[FieldError],
+    (name, label): (&str, &str),
+    kind: &str,
+    help: &str,
+) -> Markup {
+    let help_id = format!("{name}-help");
+    let error = described_by(errors, name);
+    let described: Vec<String> = std::iter::once(help_id.clone())
+        .chain(error.clone())
+        .collect();
+    html! {
+        div.field {
+            label for=(name) { (label) }
+            input id=(name) name=(name) type=(kept_type(errors, name, kind)) value=(form.get(name))
+                aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=(described.join(" "));
+            p.help id=(help_id) { (help) }
+            (field_error(errors, name))
+        }
+    }
+}
+
 /// When a change takes effect: a date (left blank, as soon as the notice rules allow: today, or
 /// the end of the notice period for what widens sharing), the reason an urgent change cannot
 /// wait, and the reason a correction dates back to a past day. Both reasons are published.

@@ -6,7 +6,8 @@ use maud::{Markup, html};
 use strum::VariantArray;
 
 use super::form::{
-    FormPage, described_by, field_error, input, invalid, kept_type, textarea, timing_fields,
+    FormPage, described_by, field_error, input, input_with_help, invalid, kept_type, textarea,
+    timing_fields,
 };
 use super::transfers::{countries_by_name, transfer_fields};
 use crate::auth::sessions::Session;
@@ -81,7 +82,8 @@ impl VendorPage<'_> {
             html! {
                     (input(f, errors, ("name", "Name"), "text", true))
                     @match self.editing {
-                        None => (input(f, errors, ("key", "Key (lowercase letters, digits and -; it cannot change later; left empty, it is made from the name: \"Stripe, Inc.\" becomes stripe-inc, or stripe-inc-2 when taken)"), "text", false)),
+                        None => (input_with_help(f, errors, ("key", "Key"), "text",
+                            "Lowercase letters, digits and -. It cannot change later. Left empty, it is made from the name: \"Stripe, Inc.\" becomes stripe-inc, or stripe-inc-2 when taken.")),
                         Some(v) => p { "Key: " code { (v.key) } },
                     }
                     (input(f, errors, ("legal_entity", "Legal entity"), "text", false))
