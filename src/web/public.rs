@@ -85,13 +85,7 @@ async fn to_list(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    state
-        .revisions
-        .of(&state, &slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("organisation '{slug}'"),
-        })?;
+    state.revisions.of(&state, &slug).await?;
     let query = req.query_string();
     let location = match query {
         "" => format!("/{slug}/subprocessors"),
@@ -283,13 +277,7 @@ async fn render_list(
         base: base.clone(),
         part,
     };
-    let revision = state
-        .revisions
-        .of(&state, &slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("organisation '{slug}'"),
-        })?;
+    let revision = state.revisions.of(&state, &slug).await?;
     let (rules, mail_enabled) = (state.rules, state.mail_enabled);
     let rendered = state
         .cache

@@ -36,15 +36,15 @@ impl Revisions {
         }
     }
 
-    /// The organisation's current revision, `None` for an unknown (or retired) slug.
-    pub async fn of(&self, state: &AppState, slug: &str) -> Result<Option<i32>, AppError> {
+    /// The organisation's current revision; a 404 for an unknown (or retired) slug.
+    pub async fn of(&self, state: &AppState, slug: &str) -> Result<i32, AppError> {
         // Read before the revision: a commit after this point makes the next request read again.
         let commits = state.db.commits();
         if let Some(seen) = self.seen.read().ok().and_then(|m| m.get(slug).copied())
             && seen.commits == commits
             && seen.at.elapsed() < self.recheck
         {
-            return Ok(Some(seen.revision));
+            return Ok(seen.revision);
         }
         let at = Instant::now();
         let wanted = slug.to_string();
@@ -67,6 +67,8 @@ impl Revisions {
                 }
             }
         }
-        Ok(revision)
+        revision.ok_or_else(|| AppError::NotFound {
+            what: format!("organisation '{slug}'"),
+        })
     }
 }
