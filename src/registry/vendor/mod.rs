@@ -24,7 +24,7 @@ pub use key::{key_from_name, unique_key};
 pub use lifecycle::{NewVendor, VendorFields};
 pub use read::{Named, all, find, find_in, named};
 pub(super) use write::{bump_version, insert};
-pub use write::{create, create_record, retire, update, withdraw};
+pub use write::{create, create_record, create_with_key_from_name, retire, update, withdraw};
 
 /// Which vendors a read loads: an organisation's, or one of them. Either way their children are
 /// read with the same queries, through [`Scope::vendor_ids`].

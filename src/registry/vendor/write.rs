@@ -41,6 +41,27 @@ pub fn create(
     })
 }
 
+/// [`create`] for a vendor whose key was made from its name ([`super::key_from_name`]): the key
+/// is first made unique in the organisation (`stripe-inc-2` when `stripe-inc` is taken), under
+/// the organisation's lock, so two requests for one name get two keys.
+pub fn create_with_key_from_name(
+    conn: &mut DbConnection,
+    slug: &str,
+    mut new: NewVendor,
+    timing: &Timing,
+    actor: &str,
+) -> Result<Vendor, EditError> {
+    conn.write_transaction(|conn| {
+        let org = organisation::lock(conn, slug)?;
+        let key = super::unique_key(conn, org.id, new.key.as_str())?;
+        new.key = crate::values::VendorKey::parse(&key).map_err(|message| EditError::Invalid {
+            field: "key",
+            message,
+        })?;
+        create(conn, slug, new, timing, actor)
+    })
+}
+
 /// Adds a vendor record made elsewhere: the proposal of an approved intake request.
 pub fn create_record(
     conn: &mut DbConnection,

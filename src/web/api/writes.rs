@@ -105,21 +105,11 @@ pub async fn create_vendor(
     let new = body.into_new().map_err(AppError::Invalid)?;
     let slug = path.into_inner();
     vendor_write(&state, slug.clone(), StatusCode::CREATED, move |conn| {
-        // The organisation locked first: two requests for the same name get two keys.
-        conn.write_transaction(|conn| {
-            let mut new = new;
-            if from_name {
-                let org_id = organisation::lock(conn, &slug)?.id;
-                let key = vendor::unique_key(conn, org_id, new.key.as_str())?;
-                new.key = crate::values::VendorKey::parse(&key).map_err(|message| {
-                    EditError::Invalid {
-                        field: "key",
-                        message,
-                    }
-                })?;
-            }
+        if from_name {
+            vendor::create_with_key_from_name(conn, &slug, new, &timing, &actor)
+        } else {
             vendor::create(conn, &slug, new, &timing, &actor)
-        })
+        }
     })
     .await
 }

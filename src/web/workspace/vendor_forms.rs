@@ -14,7 +14,6 @@ use super::{GET_POST, resource};
 use crate::date::today;
 use crate::registry::vendor::{self, lifecycle};
 use crate::registry::{EditError, Organisation, Vendor, VendorStatus};
-use crate::values::VendorKey;
 use crate::web::AppState;
 use crate::web::error::FieldError;
 use crate::web::extract::{Editor, PostedForm};
@@ -203,17 +202,12 @@ pub async fn create_vendor(
     };
     let actor = forms::actor(&signed_in);
     let wanted = slug.clone();
-    let org_id = organisation.id;
     match forms::run_edit(&state, move |conn| {
-        let mut new = new;
         if from_name {
-            let key = vendor::unique_key(conn, org_id, new.key.as_str())?;
-            new.key = VendorKey::parse(&key).map_err(|message| EditError::Invalid {
-                field: "key",
-                message,
-            })?;
+            vendor::create_with_key_from_name(conn, &wanted, new, &timing, &actor)
+        } else {
+            vendor::create(conn, &wanted, new, &timing, &actor)
         }
-        vendor::create(conn, &wanted, new, &timing, &actor)
     })
     .await?
     {
