@@ -153,3 +153,40 @@ to_ms() { # wrk latency (e.g. 812.00us, 3.21ms, 1.02s, 2.00m) -> milliseconds
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# --- a work directory and a database of the script's own ---------------------------------------
+
+WORK=""
+PIDS=() # the servers a script starts, stopped on exit
+
+# start_work: a temp directory in WORK; on exit the servers in PIDS are stopped, the database
+# dropped and the directory removed.
+start_work() {
+    WORK="$(mktemp -d)"
+    trap finish_work EXIT
+}
+
+finish_work() {
+    local pid
+    for pid in "${PIDS[@]}"; do stop "$pid" crossborder; done
+    drop_database
+    rm -rf "$WORK"
+}
+
+# bench_database NAME: a fresh database cb_bench_NAME_<random> on the PostgreSQL server that
+# DATABASE_URL names, else an SQLite file in WORK; migrated. Sets DB_URL and BACKEND; exports
+# DATABASE_URL and a JWT_SECRET for the script's tokens.
+bench_database() {
+    local name="$1"
+    if [ -n "${DATABASE_URL:-}" ]; then
+        need_tools psql:postgresql-client
+        create_database "$DATABASE_URL" DATABASE_URL "cb_bench_$name"
+        BACKEND="PostgreSQL $PG_VERSION"
+    else
+        DB_URL="sqlite://$WORK/$name.db"
+        BACKEND="SQLite"
+    fi
+    export DATABASE_URL="$DB_URL"
+    export JWT_SECRET="bench-$name-secret-of-at-least-thirty-two-bytes"
+    "$CROSSBORDER" migrate >/dev/null
+}

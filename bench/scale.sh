@@ -40,26 +40,8 @@ RENDERS="${RENDERS:-10}"
 need_tools curl python3:python3-minimal
 build_release
 
-WORK="$(mktemp -d)"
-PID=""
-cleanup() {
-    stop "$PID" crossborder
-    drop_database
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-if [ -n "${DATABASE_URL:-}" ]; then
-    need_tools psql:postgresql-client
-    create_database "$DATABASE_URL" DATABASE_URL cb_bench_scale
-    backend="PostgreSQL $PG_VERSION"
-else
-    DB_URL="sqlite://$WORK/scale.db"
-    backend="SQLite"
-fi
-export DATABASE_URL="$DB_URL"
-export JWT_SECRET="bench-scale-secret-of-at-least-thirty-two-bytes"
-"$CROSSBORDER" migrate >/dev/null
+start_work
+bench_database scale
 say "seeding small ($SMALL vendors) and large ($LARGE vendors)"
 "$CROSSBORDER" seed --synthetic "$SMALL" --slug small >/dev/null
 "$CROSSBORDER" seed --synthetic "$LARGE" --slug large >/dev/null
@@ -67,9 +49,10 @@ TOKEN="$("$CROSSBORDER" token issue --sub bench --scope "registry:read registry:
 PORT="$(free_port 18880)"
 RUST_LOG=warn "$CROSSBORDER" serve --bind "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 PID="$!"
+PIDS+=("$PID")
 wait_ready "$PID" "$PORT" crossborder
 
-python3 - "$PORT" "$TOKEN" "$PID" "$SMALL" "$LARGE" "$ROUNDS" "$RENDERS" "$backend" <<'EOF'
+python3 - "$PORT" "$TOKEN" "$PID" "$SMALL" "$LARGE" "$ROUNDS" "$RENDERS" "$BACKEND" <<'EOF'
 import http.client, json, random, statistics, sys, time
 
 port, token, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3]

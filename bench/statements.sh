@@ -24,14 +24,7 @@ build_release
 PG_LOG="${PG_LOG:-$(ls -t /var/log/postgresql/postgresql-*.log 2>/dev/null | head -n 1)}"
 [ -r "$PG_LOG" ] || die "cannot read PostgreSQL's log (set PG_LOG)"
 
-WORK="$(mktemp -d)"
-PID=""
-cleanup() {
-    stop "$PID" crossborder
-    drop_database
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+start_work
 
 create_database "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" DATABASE_URL cb_bench_statements
 psql "$PG_ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c "ALTER DATABASE $PG_DB SET log_statement = 'all'" >/dev/null
@@ -44,6 +37,7 @@ TOKEN="$("$CROSSBORDER" token issue --sub bench --scope "registry:read registry:
 PORT="$(free_port 18780)"
 RUST_LOG=warn "$CROSSBORDER" serve --bind "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 PID="$!"
+PIDS+=("$PID")
 wait_ready "$PID" "$PORT" crossborder
 
 api="http://127.0.0.1:$PORT/api/v1/organisations"

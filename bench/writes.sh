@@ -34,27 +34,9 @@ THREADS="${THREADS:-2}"
 need_tools wrk curl
 build_release
 
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do stop "$pid" crossborder; done
-    drop_database
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-if [ -n "${DATABASE_URL:-}" ]; then
-    need_tools psql:postgresql-client
-    create_database "$DATABASE_URL" DATABASE_URL cb_bench_writes
-    backend="PostgreSQL $PG_VERSION"
-else
-    DB_URL="sqlite://$WORK/writes.db"
-    backend="SQLite (one file)"
-fi
-export DATABASE_URL="$DB_URL"
-export JWT_SECRET="bench-writes-secret-of-at-least-thirty-two-bytes"
-"$CROSSBORDER" migrate >/dev/null
+start_work
+bench_database writes
+[ "$BACKEND" != SQLite ] || BACKEND="SQLite (one file)"
 say "seeding $VENDORS vendors"
 "$CROSSBORDER" seed --synthetic "$VENDORS" --slug synthetic >/dev/null
 TOKEN="$("$CROSSBORDER" token issue --sub bench --scope "registry:write" --ttl 1h)"
@@ -119,7 +101,7 @@ run() {
     grep -h "Socket errors" "$WORK"/wrk-"$name"-*.txt || true
 }
 
-say "$backend, $VENDORS vendors, $CONNECTIONS connections, $DURATION per run"
+say "$BACKEND, $VENDORS vendors, $CONNECTIONS connections, $DURATION per run"
 run "one instance" "http://127.0.0.1:$P1"
 run "two instances" "http://127.0.0.1:$P1" "http://127.0.0.1:$P2"
 if [ "$failed" -ne 0 ]; then
