@@ -20,13 +20,14 @@ pub fn assessment(a: &Assessment) -> String {
     };
     let _ = writeln!(out, "Regime:     {}", a.regime.unwrap_or("none"));
     let _ = writeln!(out, "Verdict:    {verdict} — {flag}{}", a.severity.as_str());
-    let _ = writeln!(out, "Reason:     {}", a.reason);
+    let (reason, hints) = a.words();
+    let _ = writeln!(out, "Reason:     {reason}");
     let _ = writeln!(out, "Mechanism:  {}", a.mechanism.unwrap_or("none"));
     for (i, r) in a.references.iter().enumerate() {
         let label = if i == 0 { "References:" } else { "" };
         let _ = writeln!(out, "{label:<11} {}", cite(r));
     }
-    for (i, h) in a.hints.iter().enumerate() {
+    for (i, h) in hints.iter().enumerate() {
         let label = if i == 0 { "Hints:" } else { "" };
         let _ = writeln!(out, "{label:<11} - {h}");
     }

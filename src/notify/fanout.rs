@@ -136,7 +136,7 @@ pub fn message(n: &Notice, rules: &RuleSet) -> ChangeMessage {
                             }
                             false => a.verdict.label().to_string(),
                         },
-                        reason: a.reason,
+                        reason: a.reason(),
                     }
                 })
                 .collect(),

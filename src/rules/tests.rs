@@ -374,14 +374,14 @@ fn every_legal_case() {
             && a.severity == case.severity
             && a.flagged == case.verdict.is_flagged()
             && (case.mechanism.is_none() || a.mechanism == case.mechanism)
-            && a.reason.contains(case.reason)
-            && a.reason.ends_with('.');
+            && a.reason().contains(case.reason)
+            && a.reason().ends_with('.');
         if !ok {
             failures.push(format!(
                 "{} — {} -> {} on {} {:?}\n    expected {:?}/{:?}/{:?} with {:?}\n    got      {:?}/{:?}/{:?}: {}",
                 case.cite, case.from, case.to, case.on, case.claims,
                 case.verdict, case.severity, case.mechanism, case.reason,
-                a.verdict, a.severity, a.mechanism, a.reason
+                a.verdict, a.severity, a.mechanism, a.reason()
             ));
         }
     }
@@ -436,84 +436,84 @@ fn one(
 fn hints_say_what_to_do() {
     let a = one("FR", "US", &["privacy_shield"], &["dpf"], "2024-01-01");
     assert!(
-        a.hints.iter().any(|h| h.contains(
+        a.hints().iter().any(|h| h.contains(
             "record the EU-US Data Privacy Framework instead of the EU-US Privacy Shield"
         )),
         "{:?}",
-        a.hints
+        a.hints()
     );
 
     let a = one("FR", "US", &[], &[], "2024-01-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("If the importer is on the Data Privacy Framework List")),
         "{:?}",
-        a.hints
+        a.hints()
     );
     assert!(
-        a.hints.iter().any(|h| h.contains("Sign the 2021 SCCs")),
+        a.hints().iter().any(|h| h.contains("Sign the 2021 SCCs")),
         "{:?}",
-        a.hints
+        a.hints()
     );
 
     let a = one("FR", "IN", &["scc_2010:2019-01-01"], &[], "2022-06-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("Replace the 2010 SCCs with the 2021 SCCs")),
         "{:?}",
-        a.hints
+        a.hints()
     );
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("Record a transfer impact assessment")),
         "{:?}",
-        a.hints
+        a.hints()
     );
 
     let a = one("FR", "BR", &[], &[], "2025-06-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("An adequacy decision for Brazil applies from 2026-01-26")),
         "{:?}",
-        a.hints
+        a.hints()
     );
 
     let a = one("NO", "BR", &[], &[], "2026-06-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("does not bind exporters in the EEA EFTA states")),
         "{:?}",
-        a.hints
+        a.hints()
     );
 
     let a = one("FR", "CA", &[], &[], "2024-01-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("Commercial organisations subject to PIPEDA")),
         "{:?}",
-        a.hints
+        a.hints()
     );
 
     // A rule from general knowledge says so; a rule checked in the Official Journal does not.
     let a = one("FR", "IN", &["scc_2002:2005-01-01"], &[], "2008-01-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("'scc_2002' is tagged [K]")),
         "{:?}",
-        a.hints
+        a.hints()
     );
     let a = one("FR", "JP", &[], &[], "2024-01-01");
     assert!(
-        !a.hints.iter().any(|h| h.contains("tagged")),
+        !a.hints().iter().any(|h| h.contains("tagged")),
         "{:?}",
-        a.hints
+        a.hints()
     );
 }
 
@@ -538,11 +538,11 @@ fn references_name_the_rules_that_decided() {
         ["gdpr_eu", "consent", "derogations", "scc_2021_art4"]
     );
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.starts_with("Also: Contracts on the 2010 SCCs ceased")),
         "{:?}",
-        a.hints
+        a.hints()
     );
 }
 
@@ -888,38 +888,108 @@ fn a_scope_condition_must_exist_and_concern_the_decision_s_country() {
 fn hints_carry_the_risk_note_the_doubt_and_the_destination_status() {
     let a = one("FR", "US", &[], &["dpf"], "2026-12-01");
     assert!(
-        a.hints.iter().any(|h| h.contains("Trump v. Slaughter")),
+        a.hints().iter().any(|h| h.contains("Trump v. Slaughter")),
         "{:?}",
-        a.hints
+        a.hints()
     );
     let a = one("FR", "IN", &["scc_2002:2009-01-01"], &[], "2022-01-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("2002 SCCs") && h.contains("doubtful")),
         "{:?}",
-        a.hints
+        a.hints()
     );
     let a = one("FR", "PF", &[], &[], "2024-01-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("French overseas collectivity")),
         "{:?}",
-        a.hints
+        a.hints()
     );
     let a = one("NL", "US", &["unnamed_safeguard"], &[], "2024-01-01");
     assert!(
-        a.hints
+        a.hints()
             .iter()
             .any(|h| h.contains("Ask for the transfer mechanism by name")),
         "{:?}",
-        a.hints
+        a.hints()
     );
     let a = one("FR", "KR", &[], &[], "2024-01-01");
     assert!(
-        a.hints.iter().any(|h| h.contains("kr_religious")),
+        a.hints().iter().any(|h| h.contains("kr_religious")),
         "{:?}",
-        a.hints
+        a.hints()
     );
+}
+
+/// The sentences are written only when read, by running `explain` again aloud: across every
+/// exporter, destination, mechanism, framework part and date, the muted pass that gave the
+/// verdict must decide exactly as the spoken one (`Assessment::words` checks this in debug
+/// builds), and every reason is a sentence.
+#[test]
+fn the_words_written_later_match_the_verdict_given_at_once() {
+    let rules = RuleSet::embedded();
+    let mechanisms: Vec<_> = rules
+        .mechanisms()
+        .map(|m| rules.mechanism_id(m.id()).unwrap())
+        .collect();
+    let frameworks: Vec<_> = ["safe_harbour", "privacy_shield", "dpf"]
+        .iter()
+        .map(|f| rules.framework_id(f).unwrap())
+        .collect();
+    let exclusions: Vec<ScopeExclusion> = ScopeExclusion::all().collect();
+    let exporters = ["FR", "DE", "NO", "GB", "CH", "LI", "HR", "US"];
+    let importers = ["US", "IN", "JP", "GB", "CH", "DE", "KR", "IO-EPO", "IL"];
+    let mut seed = 7u64;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let start = date("1996-01-01");
+    let mut verdicts = Vec::new();
+    for _ in 0..20_000 {
+        let mut f = Facts::new(
+            CountryCode::parse(exporters[next(exporters.len())]).unwrap(),
+            CountryCode::parse(importers[next(importers.len())]).unwrap(),
+        );
+        for _ in 0..next(3) {
+            let signed =
+                (next(2) == 0).then(|| start + chrono::Duration::days(next(11_000) as i64));
+            f.claims.push(Claim {
+                mechanism: mechanisms[next(mechanisms.len())],
+                signed,
+            });
+        }
+        if next(3) == 0 {
+            let parts = if next(2) == 0 {
+                Parts::ALL
+            } else {
+                Parts::of(next(3))
+            };
+            f.certified.push(Certified {
+                framework: frameworks[next(frameworks.len())],
+                parts,
+            });
+        }
+        if next(8) == 0 {
+            f.outside_scope.push(exclusions[next(exclusions.len())]);
+        }
+        f.tia = next(2) == 0;
+        f.processing_changed = next(10) == 0;
+        let a = assess(
+            &f,
+            rules,
+            start + chrono::Duration::days(next(11_300) as i64),
+        );
+        let (reason, _) = a.words();
+        assert!(reason.ends_with('.'), "{reason}");
+        if !verdicts.contains(&a.verdict) {
+            verdicts.push(a.verdict);
+        }
+    }
+    assert_eq!(verdicts.len(), Verdict::ALL.len(), "{verdicts:?}");
 }

@@ -100,7 +100,7 @@ fn ropa_sheet(registry: &Registry, as_of: NaiveDate, rules: &'static RuleSet) ->
                 a.verdict.label().to_string(),
                 if a.flagged { "yes" } else { "no" }.to_string(),
                 a.severity.as_str().to_string(),
-                a.reason.clone(),
+                a.reason(),
                 tr.tia_on.map(|d| d.to_string()).unwrap_or_default(),
                 tr.supplementary_measures.clone().unwrap_or_default(),
                 dpa.clone(),

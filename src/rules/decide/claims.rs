@@ -14,6 +14,7 @@ use crate::rules::regime::Regime;
 use crate::rules::scope::ScopeExclusion;
 
 /// How an accepted safeguard covers the transfer.
+#[derive(Clone)]
 pub(in crate::rules) enum Acceptance<'r> {
     InForce,
     /// An old contract still counting under a sunset rule.
@@ -25,6 +26,7 @@ pub(in crate::rules) enum Acceptance<'r> {
 }
 
 /// Why a claimed mechanism does not cover the transfer.
+#[derive(Clone)]
 pub(in crate::rules) enum Failure<'r> {
     WrongCountry(&'r Mechanism, Option<CountryCode>),
     NotYet(&'r Mechanism, NaiveDate),

@@ -13,20 +13,57 @@ pub(super) use claims::{Acceptance, Failure};
 
 use super::country::CountryCode;
 use super::facts::{Claim, Facts};
-use super::ids::MechanismId;
 use super::law::{Adequacy, Application, Membership};
 use super::mechanism::{Mechanism, MechanismKind};
 use super::regime::Regime;
 use super::ruleset::RuleSet;
 
-/// What decided one assessment, with the facts and the date it was made on.
-pub(super) struct Decision<'a, 'r> {
-    pub facts: &'a Facts,
+/// What decided one assessment, with the date and the few facts its words name. It owns what
+/// it holds, so an assessment can keep it and write its sentences only when asked.
+#[derive(Clone)]
+pub(super) struct Decision<'r> {
+    pub exporter: CountryCode,
+    pub importer: Option<CountryCode>,
+    /// Whether any mechanism was claimed ("no mechanism is needed" hints).
+    pub claims: bool,
     pub as_of: NaiveDate,
     pub step: Step<'r>,
 }
 
+/// No regime governs the exporter on the date (TRANSFER-RULES.md §6 step 1): the regime it left
+/// most recently, or the one it comes under next, if any.
+#[derive(Clone)]
+pub(super) struct Outside<'r> {
+    pub exporter: CountryCode,
+    pub as_of: NaiveDate,
+    pub left: Option<(&'r Regime, &'r Membership)>,
+    pub joins: Option<(&'r Regime, &'r Membership)>,
+}
+
+/// The exporter is under no regime on `as_of`: which it left last, which it joins next.
+pub(super) fn outside<'r>(facts: &Facts, all: &'r RuleSet, as_of: NaiveDate) -> Outside<'r> {
+    let exporter = facts.exporter;
+    let governing = || {
+        all.regimes.iter().flat_map(move |r| {
+            r.memberships_of(exporter)
+                .filter(|m| m.status.governs_exporters())
+                .map(move |m| (r, m))
+        })
+    };
+    Outside {
+        exporter,
+        as_of,
+        left: governing()
+            .filter(|(_, m)| m.period.ended(as_of))
+            .max_by_key(|(_, m)| m.period.valid_until),
+        joins: governing()
+            .filter(|(_, m)| !m.period.started(as_of))
+            .min_by_key(|(_, m)| m.period.valid_from),
+    }
+}
+
 /// The step of §6 that ended the assessment, under the regime of the exporter.
+#[derive(Clone)]
 pub(super) enum Step<'r> {
     /// Step 1: the exporter is inside, but no law on transfers applied to its group yet; the
     /// first one to apply, if any.
@@ -46,6 +83,7 @@ pub(super) enum Step<'r> {
 }
 
 /// A transfer to a third country under the law of `application`.
+#[derive(Clone)]
 pub(super) struct ThirdCountry<'r> {
     pub application: &'r Application,
     /// Adequacy decisions in force for the importer that do not bind this exporter's group.
@@ -57,11 +95,17 @@ pub(super) struct ThirdCountry<'r> {
 }
 
 /// What covers a transfer to a third country, by the first step of 3 to 6 that holds.
+#[derive(Clone)]
 pub(super) enum Cover<'r> {
     /// Step 3: an adequacy decision in force that binds the exporter.
     Decision(&'r Adequacy),
-    /// Step 3: a framework in force whose list the importer is on.
-    Framework(MechanismId, &'r Mechanism),
+    /// Step 3: a framework in force whose list the importer is on; whether it was claimed, and
+    /// the other frameworks claimed instead.
+    Framework {
+        framework: &'r Mechanism,
+        claimed: bool,
+        instead: Vec<&'r Mechanism>,
+    },
     /// Step 4: an Art. 46/47 safeguard valid on the date.
     Safeguard {
         mechanism: &'r Mechanism,
@@ -87,13 +131,13 @@ pub(super) enum Tia {
 
 /// Decides one transfer on `as_of` under the regime at `position` in `all`, which governs the
 /// exporter through `membership` on that date.
-pub(super) fn decide<'a, 'r>(
-    facts: &'a Facts,
+pub(super) fn decide<'r>(
+    facts: &Facts,
     all: &'r RuleSet,
     position: usize,
     membership: &'r Membership,
     as_of: NaiveDate,
-) -> Decision<'a, 'r> {
+) -> Decision<'r> {
     let step = Decider {
         facts,
         rules: &all.regimes[position],
@@ -102,7 +146,13 @@ pub(super) fn decide<'a, 'r>(
         as_of,
     }
     .step(membership);
-    Decision { facts, as_of, step }
+    Decision {
+        exporter: facts.exporter,
+        importer: facts.importer,
+        claims: !facts.claims.is_empty(),
+        as_of,
+        step,
+    }
 }
 
 pub(super) struct Decider<'a, 'r> {
@@ -189,7 +239,22 @@ impl<'r> Decider<'_, 'r> {
         }
         for (id, fw) in self.importer().flat_map(|c| self.rules.frameworks_for(c)) {
             if fw.period.contains(as_of) && self.facts.is_certified(id, self.position) {
-                transfer.cover = Cover::Framework(id, fw);
+                let claims = &self.facts.claims;
+                let claimed = claims.iter().any(|c| c.mechanism == id);
+                let instead = if claimed {
+                    Vec::new()
+                } else {
+                    claims
+                        .iter()
+                        .filter_map(|c| self.rules.mechanism(c.mechanism))
+                        .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
+                        .collect()
+                };
+                transfer.cover = Cover::Framework {
+                    framework: fw,
+                    claimed,
+                    instead,
+                };
                 return transfer;
             }
         }

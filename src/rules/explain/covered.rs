@@ -3,24 +3,24 @@
 
 use std::fmt::Write;
 
-use super::Explainer;
-use crate::rules::assess::{Assessment, Severity, Verdict};
+use super::{Explainer, Explanation};
+use crate::rules::assess::{Severity, Verdict};
 use crate::rules::citation::Citation;
 use crate::rules::decide::{Acceptance, Failure, Tia};
 use crate::rules::facts::Claim;
-use crate::rules::ids::{LawId, MechanismId};
+use crate::rules::ids::LawId;
 use crate::rules::law::Adequacy;
 use crate::rules::mechanism::{Mechanism, MechanismKind};
 
-impl<'r> Explainer<'_, 'r> {
+impl<'r> Explainer<'r> {
     pub(super) fn adequate_by_decision(
         &self,
         a: &'r Adequacy,
         law: LawId,
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
-    ) -> Assessment<'r> {
-        let importer = self.facts.importer.unwrap_or(a.countries[0]);
+    ) -> Explanation<'r> {
+        let importer = self.importer.unwrap_or(a.countries[0]);
         let reason = said!(
             self,
             "The {} for {} ({importer}), {}, in force since {}, covers this transfer on {}.",
@@ -33,27 +33,35 @@ impl<'r> Explainer<'_, 'r> {
             self.as_of
         );
         if a.partial_scope {
-            hints.push(format!(
+            hint!(
+                self,
+                hints,
                 "The decision covers only: {}. Confirm that the importer falls within it.",
                 a.scope
-            ));
+            );
         }
         if !a.excludes.is_empty() {
-            let ids: Vec<&str> = a.excludes.iter().map(|e| e.id()).collect();
-            hints.push(format!(
+            hint!(
+                self,
+                hints,
                 "If the importer is outside that scope, record why (outside scope: {}): the decision then does not cover it.",
-                ids.join(", ")
-            ));
+                a.excludes
+                    .iter()
+                    .map(|e| e.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         if let Some(last) = a.period.last_day() {
-            hints.push(format!(
+            hint!(
+                self,
+                hints,
                 "The decision applies until {last}: watch for its renewal."
-            ));
+            );
         }
         self.confidence_hint(&a.citation, &mut hints);
         references.push(&a.citation);
-        Assessment {
-            regime: None,
+        Explanation {
             verdict: Verdict::Adequate,
             flagged: false,
             severity: Severity::Ok,
@@ -66,11 +74,12 @@ impl<'r> Explainer<'_, 'r> {
 
     pub(super) fn adequate_by_framework(
         &self,
-        id: MechanismId,
         fw: &'r Mechanism,
+        claimed: bool,
+        instead: &[&'r Mechanism],
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
-    ) -> Assessment<'r> {
+    ) -> Explanation<'r> {
         let MechanismKind::Framework { list, risk, .. } = &fw.kind else {
             unreachable!("frameworks_for yields frameworks")
         };
@@ -85,35 +94,29 @@ impl<'r> Explainer<'_, 'r> {
                 .map_or_else(|| "its adoption".to_string(), |d| d.to_string()),
         );
         // Certified but not claimed: say which framework to record.
-        if !self.facts.claims.iter().any(|c| c.mechanism == id) {
-            let other_frameworks: Vec<&str> = self
-                .facts
-                .claims
-                .iter()
-                .filter_map(|c| self.rules.mechanism(c.mechanism))
-                .filter(|m| matches!(m.kind, MechanismKind::Framework { .. }))
-                .map(|m| m.name.as_str())
-                .collect();
-            hints.push(if other_frameworks.is_empty() {
-                format!(
-                    "The importer is on {list}: record the {} as the transfer mechanism.",
-                    fw.name
-                )
-            } else {
-                format!(
-                    "The importer is on {list}: record the {} instead of the {}.",
-                    fw.name,
-                    other_frameworks.join(" and the ")
-                )
-            });
+        if !claimed && instead.is_empty() {
+            hint!(
+                self,
+                hints,
+                "The importer is on {list}: record the {} as the transfer mechanism.",
+                fw.name
+            );
+        } else if !claimed {
+            let names: Vec<&str> = instead.iter().map(|m| m.name.as_str()).collect();
+            hint!(
+                self,
+                hints,
+                "The importer is on {list}: record the {} instead of the {}.",
+                fw.name,
+                names.join(" and the ")
+            );
         }
         if let Some(risk) = risk {
-            hints.push(risk.clone());
+            self.note(&mut hints, risk);
         }
         self.confidence_hint(&fw.citation, &mut hints);
         references.push(&fw.citation);
-        Assessment {
-            regime: None,
+        Explanation {
             verdict: Verdict::Adequate,
             flagged: false,
             severity: Severity::Ok,
@@ -129,15 +132,15 @@ impl<'r> Explainer<'_, 'r> {
         &self,
         m: &'r Mechanism,
         claim: Claim,
-        acceptance: Acceptance<'r>,
+        acceptance: &Acceptance<'r>,
         tia: Tia,
         law: LawId,
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
         failures: &[Failure<'r>],
-    ) -> Assessment<'r> {
+    ) -> Explanation<'r> {
         let as_of = self.as_of;
-        let mut reason = match &acceptance {
+        let mut reason = match acceptance {
             Acceptance::InForce => said!(
                 self,
                 "This transfer is safeguarded on {as_of} by the {} ({}).",
@@ -161,7 +164,7 @@ impl<'r> Explainer<'_, 'r> {
             ),
         };
         references.push(&m.citation);
-        if let Acceptance::Grandfathered { rule, .. } = &acceptance {
+        if let Acceptance::Grandfathered { rule, .. } = acceptance {
             references.push(rule);
             if let MechanismKind::Safeguard {
                 doubt: Some((from, hint)),
@@ -169,17 +172,21 @@ impl<'r> Explainer<'_, 'r> {
             } = &m.kind
                 && as_of >= *from
             {
-                hints.push(hint.clone());
+                self.note(&mut hints, hint);
             }
             if let Some(newest) = self.rules.recommended_scc(law, as_of) {
-                hints.push(format!(
+                hint!(
+                    self,
+                    hints,
                     "Replace the {} with the {} ({}).",
-                    m.short, newest.short, newest.citation.reference
-                ));
+                    m.short,
+                    newest.short,
+                    newest.citation.reference
+                );
             }
         }
         let tia_name = &self.rules.tia.name;
-        if tia != Tia::NotExpected {
+        if tia != Tia::NotExpected && self.speak {
             reason.pop();
             if tia == Tia::OnRecord {
                 let _ = write!(reason, "; a {tia_name} is on record.");
@@ -196,10 +203,12 @@ impl<'r> Explainer<'_, 'r> {
         }
         let severity = if tia == Tia::Missing {
             references.push(&self.rules.tia.citation);
-            hints.push(format!(
+            hint!(
+                self,
+                hints,
                 "Record a {tia_name} ({}).",
                 self.rules.tia.citation.reference
-            ));
+            );
             Severity::Warning
         } else {
             Severity::Ok
@@ -207,15 +216,16 @@ impl<'r> Explainer<'_, 'r> {
         if claim.signed.is_none()
             && let Some((cutoff, _)) = self.rules.signing_cutoff(m)
         {
-            hints.push(format!(
+            hint!(
+                self,
+                hints,
                 "Record the date the {} were signed: from {cutoff} they count only for contracts signed before then.",
                 m.short
-            ));
+            );
         }
         self.confidence_hint(&m.citation, &mut hints);
         self.also(failures, &mut references, &mut hints);
-        Assessment {
-            regime: None,
+        Explanation {
             verdict: Verdict::Safeguarded,
             flagged: false,
             severity,

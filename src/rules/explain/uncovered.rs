@@ -3,14 +3,14 @@
 
 use std::fmt::Write;
 
-use super::Explainer;
-use crate::rules::assess::{Assessment, Severity, Verdict};
+use super::{Explainer, Explanation};
+use crate::rules::assess::{Severity, Verdict};
 use crate::rules::citation::Citation;
 use crate::rules::decide::Failure;
 use crate::rules::ids::LawId;
 use crate::rules::mechanism::{Mechanism, MechanismKind};
 
-impl<'r> Explainer<'_, 'r> {
+impl<'r> Explainer<'r> {
     /// Step 5: the source says a safeguard is used but names none (TRANSFER-RULES.md §6).
     pub(super) fn unverified(
         &self,
@@ -19,7 +19,7 @@ impl<'r> Explainer<'_, 'r> {
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
         failures: &[Failure<'r>],
-    ) -> Assessment<'r> {
+    ) -> Explanation<'r> {
         let reason = said!(
             self,
             "A safeguard is claimed but not named ({}), so it cannot be checked against {}.",
@@ -27,13 +27,12 @@ impl<'r> Explainer<'_, 'r> {
             self.as_of
         );
         if let MechanismKind::Unnamed { hint, .. } = &m.kind {
-            hints.push(hint.clone());
+            self.note(&mut hints, hint);
         }
         references.push(&m.citation);
         self.confidence_hint(&m.citation, &mut hints);
         self.also(failures, &mut references, &mut hints);
-        Assessment {
-            regime: None,
+        Explanation {
             verdict: Verdict::Unverified,
             flagged: true,
             severity: Severity::Warning,
@@ -51,7 +50,7 @@ impl<'r> Explainer<'_, 'r> {
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
         failures: &[Failure<'r>],
-    ) -> Assessment<'r> {
+    ) -> Explanation<'r> {
         let reason = said!(
             self,
             "Only a derogation is claimed ({}, {}): derogations are exceptions for occasional transfers, not a basis for systematic or repetitive ones ({}).",
@@ -62,8 +61,7 @@ impl<'r> Explainer<'_, 'r> {
         references.push(&m.citation);
         references.push(&self.rules.derogation_guidance);
         self.also(failures, &mut references, &mut hints);
-        Assessment {
-            regime: None,
+        Explanation {
             verdict: Verdict::Derogation,
             flagged: true,
             severity: Severity::Warning,
@@ -80,15 +78,17 @@ impl<'r> Explainer<'_, 'r> {
         mut references: Vec<&'r Citation>,
         mut hints: Vec<String>,
         failures: &[Failure<'r>],
-    ) -> Assessment<'r> {
-        let importer = self.facts.importer;
+    ) -> Explanation<'r> {
+        let importer = self.importer;
         let reason = match failures.first() {
             Some(first) => {
                 references.push(first.citation());
                 self.confidence_hint(first.citation(), &mut hints);
                 self.also(&failures[1..], &mut references, &mut hints);
                 let mut reason = self.start();
-                self.failure(first, &mut reason);
+                if self.speak {
+                    self.failure(first, &mut reason);
+                }
                 reason
             }
             None => {
@@ -121,8 +121,7 @@ impl<'r> Explainer<'_, 'r> {
                 }
             }
         };
-        Assessment {
-            regime: None,
+        Explanation {
             verdict: Verdict::Unsafeguarded,
             flagged: true,
             severity: Severity::Critical,
@@ -136,13 +135,16 @@ impl<'r> Explainer<'_, 'r> {
     /// What would cover a transfer that has no adequacy and no safeguard.
     pub(super) fn uncovered_hints(&self, law: LawId, hints: &mut Vec<String>) {
         let as_of = self.as_of;
-        let Some(importer) = self.facts.importer else {
-            hints.push("Record the destination country: only then can an adequacy decision cover the transfer.".to_string());
+        let Some(importer) = self.importer else {
+            self.note(hints, "Record the destination country: only then can an adequacy decision cover the transfer.");
             if let Some(scc) = self.rules.recommended_scc(law, as_of) {
-                hints.push(format!(
+                hint!(
+                    self,
+                    hints,
                     "Or sign the {} ({}).",
-                    scc.short, scc.citation.reference
-                ));
+                    scc.short,
+                    scc.citation.reference
+                );
             }
             return;
         };
@@ -150,10 +152,12 @@ impl<'r> Explainer<'_, 'r> {
             if let MechanismKind::Framework { list, .. } = &fw.kind
                 && fw.period.contains(as_of)
             {
-                hints.push(format!(
+                hint!(
+                    self,
+                    hints,
                     "If the importer is on {list}, record its certification: the {} then covers the transfer.",
                     fw.name
-                ));
+                );
             }
         }
         if let Some(scc) = self.rules.recommended_scc(law, as_of) {
@@ -162,21 +166,25 @@ impl<'r> Explainer<'_, 'r> {
             } else {
                 ""
             };
-            hints.push(format!(
+            hint!(
+                self,
+                hints,
                 "Sign the {} ({}) or put another safeguard of {} in place{tia}.",
                 scc.short,
                 scc.citation.reference,
                 self.rules.law(law).safeguards_basis
-            ));
+            );
         }
         for a in self.rules.adequacy_for(importer) {
             if !a.period.started(as_of) {
-                hints.push(format!(
+                hint!(
+                    self,
+                    hints,
                     "An adequacy decision for {} applies from {} ({}).",
                     importer.name_in_sentence(),
                     a.period.valid_from.unwrap_or(as_of),
                     a.citation.reference
-                ));
+                );
             }
         }
     }
@@ -185,12 +193,12 @@ impl<'r> Explainer<'_, 'r> {
     fn decision_words(&self, a: &crate::rules::law::Adequacy) -> String {
         let term = self
             .rules
-            .governs(self.facts.exporter, self.as_of)
+            .governs(self.exporter, self.as_of)
             .and_then(|m| self.rules.application(m.group, self.as_of))
             .map_or("adequacy decision", |app| {
                 self.rules.law(app.law).adequacy_term.as_str()
             });
-        let country = self.facts.importer.unwrap_or(a.countries[0]);
+        let country = self.importer.unwrap_or(a.countries[0]);
         format!("{term} for {}", country.name_in_sentence())
     }
 

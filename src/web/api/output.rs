@@ -109,12 +109,13 @@ pub struct AssessmentOut {
 
 impl From<&Assessment<'_>> for AssessmentOut {
     fn from(a: &Assessment<'_>) -> Self {
+        let (reason, hints) = a.words();
         AssessmentOut {
             regime: a.regime.map(str::to_string),
             verdict: a.verdict.as_str().into(),
             flagged: a.flagged,
             severity: a.severity.as_str().into(),
-            reason: a.reason.clone(),
+            reason,
             mechanism: a.mechanism.map(str::to_string),
             references: a
                 .references
@@ -125,7 +126,7 @@ impl From<&Assessment<'_>> for AssessmentOut {
                     confidence: r.confidence.tag().into(),
                 })
                 .collect(),
-            hints: a.hints.clone(),
+            hints,
         }
     }
 }

@@ -94,7 +94,7 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
                     ]);
                 }
                 if publication.shows_reasons() {
-                    cells.push(a.reason.clone());
+                    cells.push(a.reason());
                 }
                 cells
             })

@@ -139,26 +139,38 @@ struct AssessmentJson<'a> {
     flagged: bool,
     severity: Severity,
     #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a str>,
+    reason: Option<String>,
     mechanism: Option<&'a str>,
     references: &'a [&'a Citation],
     #[serde(skip_serializing_if = "Option::is_none")]
-    hints: Option<&'a [String]>,
+    hints: Option<Vec<String>>,
 }
 
 fn assessment_json<'a>(
     a: &'a Assessment<'static>,
     publication: Publication,
 ) -> Option<AssessmentJson<'a>> {
-    publication.verdicts.then_some(AssessmentJson {
+    if !publication.verdicts {
+        return None;
+    }
+    // Written here, once: an assessment keeps what decided, not the sentences.
+    let (reason, hints) = match (publication.shows_reasons(), publication.shows_hints()) {
+        (false, false) => (None, None),
+        (true, false) => (Some(a.reason()), None),
+        (shows_reasons, true) => {
+            let (reason, hints) = a.words();
+            (shows_reasons.then_some(reason), Some(hints))
+        }
+    };
+    Some(AssessmentJson {
         regime: a.regime,
         verdict: a.verdict,
         flagged: a.flagged,
         severity: a.severity,
-        reason: publication.shows_reasons().then_some(a.reason.as_str()),
+        reason,
         mechanism: a.mechanism,
         references: &a.references,
-        hints: publication.shows_hints().then_some(a.hints.as_slice()),
+        hints,
     })
 }
 

@@ -442,7 +442,7 @@ fn transfer_item(row: &TransferRow, rules: &RuleSet, publication: Publication) -
                     ". Covered by: " (mechanism_name_in(rules, a.regime, accepted))
                 }
             }
-            @if publication.shows_reasons() { p.reason { (a.reason) } }
+            @if publication.shows_reasons() { p.reason { (a.reason()) } }
         }
     }
 }

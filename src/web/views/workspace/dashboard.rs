@@ -83,7 +83,7 @@ pub fn dashboard_page(
                                 td data-label="Destination" {
                                     @match i.transfer.country { Some(c) => (country_name(c)), None => (i.transfer.location.as_deref().unwrap_or("Not named")) }
                                 }
-                                td data-label="Verdict" { (verdict_badge(&i.assessment)) p.reason { (i.assessment.reason) } }
+                                td data-label="Verdict" { (verdict_badge(&i.assessment)) p.reason { (i.assessment.reason()) } }
                             }
                         }
                     }))

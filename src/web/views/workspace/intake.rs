@@ -178,7 +178,7 @@ fn assessment(id: i32, rows: &[(String, Assessment<'static>)]) -> Markup {
                 @for (code, a) in rows {
                     tr {
                         th scope="row" data-label="Country" { (countries(code)) }
-                        td data-label="Verdict" { (verdict_badge(a)) p.reason { (a.reason) } }
+                        td data-label="Verdict" { (verdict_badge(a)) p.reason { (a.reason()) } }
                     }
                 }
             }))

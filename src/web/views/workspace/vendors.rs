@@ -255,8 +255,8 @@ pub fn vendor_page(
                             }
                             td data-label="TIA" { @match t.tia_on { Some(d) => (d), None => "none" } }
                             td data-label="Verdict" {
-                                (verdict_badge(&a)) p.reason { (a.reason) }
-                                @for hint in &a.hints { p.hint { (hint) } }
+                                (verdict_badge(&a)) p.reason { (a.reason()) }
+                                @for hint in a.hints() { p.hint { (hint) } }
                             }
                             @if editor {
                                 td data-label="Edit" {
