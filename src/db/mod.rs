@@ -289,6 +289,11 @@ impl Database {
         Ok(self.pool.get()?)
     }
 
+    /// A connection if one is free now, without waiting.
+    pub fn try_get(&self) -> Option<Conn> {
+        self.pool.try_get()
+    }
+
     /// Applies the migrations not yet applied.
     pub fn migrate(&self) -> Result<(), DbError> {
         let mut conn = self.get()?;

@@ -87,10 +87,22 @@ pub(super) fn list(
     org_id: i32,
     names: &HashMap<i32, String>,
 ) -> Result<Vec<Change>, DbError> {
-    let rows: Vec<ChangeRow> = changes::table
+    named(rows(conn, org_id)?, names)
+}
+
+/// An organisation's change log as stored, newest effective date first.
+pub(super) fn rows(conn: &mut DbConnection, org_id: i32) -> QueryResult<Vec<ChangeRow>> {
+    changes::table
         .filter(changes::organisation_id.eq(org_id))
         .order((changes::effective_on.desc(), changes::id.desc()))
-        .load(conn)?;
+        .load(conn)
+}
+
+/// The changes of `rows`, each with its vendor's name from `names`.
+pub(super) fn named(
+    rows: Vec<ChangeRow>,
+    names: &HashMap<i32, String>,
+) -> Result<Vec<Change>, DbError> {
     rows.into_iter()
         .map(|c| {
             let name = c.vendor_id.and_then(|id| names.get(&id).cloned());

@@ -48,6 +48,56 @@ pub fn load(conn: &mut DbConnection, slug: &str) -> Result<Option<Records>, DbEr
     })
 }
 
+/// [`load`] on two connections at once: the vendors on `first`, the versions and the change
+/// log on `second`, each in a read transaction of its own (a large organisation's snapshot is
+/// read after every write, and the two halves take about as long). When a write commits
+/// between the two reads, their organisation's revisions differ and both are read again.
+pub fn load_on_two(
+    first: &mut DbConnection,
+    second: &mut DbConnection,
+    slug: &str,
+) -> Result<Option<Records>, DbError> {
+    loop {
+        let (vendors, rest) = std::thread::scope(|scope| {
+            let vendors = scope.spawn(|| {
+                first.transaction(|conn| {
+                    let Some(organisation) = organisation::find(conn, slug)? else {
+                        return Ok(None);
+                    };
+                    let vendors = vendor::all(conn, organisation.id)?;
+                    Ok::<_, DbError>(Some((organisation.revision, vendors)))
+                })
+            });
+            let rest = second.transaction(|conn| {
+                let Some(organisation) = organisation::find(conn, slug)? else {
+                    return Ok(None);
+                };
+                let history = history::load(conn, organisation.id, history::everything())?;
+                let changes = change::rows(conn, organisation.id)?;
+                Ok::<_, DbError>(Some((organisation, history, changes)))
+            });
+            let vendors = vendors.join().unwrap_or_else(|_| {
+                Err(DbError::Interrupted("reading the vendors panicked".into()))
+            });
+            (vendors, rest)
+        });
+        let (Some((revision, current)), Some((organisation, history, changes))) = (vendors?, rest?)
+        else {
+            return Ok(None);
+        };
+        if revision != organisation.revision {
+            continue;
+        }
+        let names: HashMap<i32, String> = current.iter().map(|v| (v.id, v.name.clone())).collect();
+        return Ok(Some(Records {
+            changes: change::named(changes, &names)?,
+            organisation,
+            current,
+            history: Arc::new(history),
+        }));
+    }
+}
+
 impl Records {
     /// The registry as published: the vendors as their versions recorded before `known_before`
     /// show them on `as_of` (proposals, never published, as they stand), and the changes

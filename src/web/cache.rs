@@ -52,6 +52,28 @@ enum Key {
     },
 }
 
+impl Key {
+    /// Whether the key belongs to `slug` at a revision (or for a day) before `revision` and
+    /// `today`: once a newer snapshot exists, nobody asks for it again.
+    fn superseded(&self, slug: &str, revision: i32, today: NaiveDate) -> bool {
+        let (s, r, t) = match self {
+            Key::Snapshot {
+                slug,
+                revision,
+                today,
+            }
+            | Key::Api {
+                slug,
+                revision,
+                today,
+                ..
+            } => (slug, *revision, Some(*today)),
+            Key::Page { page, revision } => (&page.slug, *revision, None),
+        };
+        s == slug && (r < revision || t.is_some_and(|t| t < today))
+    }
+}
+
 #[derive(Clone)]
 enum Entry {
     Snapshot(Arc<Snapshot>),
@@ -89,6 +111,7 @@ impl ResponseCache {
                     u32::try_from(entry.bytes().saturating_add(256)).unwrap_or(u32::MAX)
                 })
                 .eviction_policy(EvictionPolicy::lru())
+                .support_invalidation_closures()
                 .build(),
             counts: Arc::default(),
         }
@@ -109,8 +132,9 @@ impl ResponseCache {
         };
         let build = async {
             let wanted = slug.to_string();
-            let records = super::blocking(state, move |conn| {
-                crate::registry::records::load(conn, &wanted)
+            let records = super::db_two(state, move |first, second| match second {
+                Some(second) => crate::registry::records::load_on_two(first, second, &wanted),
+                None => crate::registry::records::load(first, &wanted),
             })
             .await?
             .ok_or_else(|| AppError::NotFound {
@@ -121,6 +145,13 @@ impl ResponseCache {
             let snapshot = super::cpu(move || Snapshot::build(records, today, rules))
                 .await
                 .ok_or_else(|| AppError::internal("building the snapshot panicked"))?;
+            // What older revisions left is dropped now rather than when the cap is reached: a
+            // 10,000-vendor snapshot is tens of megabytes, and each write makes a new one.
+            let (slug, entries) = (slug.to_string(), self.entries.clone());
+            let superseded = move |k: &Key, _: &Entry| k.superseded(&slug, revision, today);
+            if let Err(e) = entries.invalidate_entries_if(superseded) {
+                tracing::warn!("older snapshots kept until evicted: {e}");
+            }
             Ok::<_, AppError>(Entry::Snapshot(Arc::new(snapshot)))
         };
         match self.entries.try_get_with(key, build).await {

@@ -68,6 +68,25 @@ where
         .unwrap_or_else(|e| Err(DbError::Interrupted(e.to_string()).into()))
 }
 
+/// [`db`] for work that can read on two connections at once: the second is given only when
+/// the pool has one free now (never waited for).
+pub(crate) async fn db_two<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&mut DbConnection, Option<&mut DbConnection>) -> Result<T, DbError>
+    + Send
+    + 'static,
+) -> Result<T, AppError> {
+    let pool = state.db.clone();
+    web::block(move || {
+        let mut first = pool.get()?;
+        let mut second = pool.try_get();
+        work(&mut first, second.as_deref_mut())
+    })
+    .await
+    .unwrap_or_else(|e| Err(DbError::Interrupted(e.to_string())))
+    .map_err(AppError::db)
+}
+
 /// CPU-bound work (building a snapshot, rendering, compressing) on the blocking pool, off the
 /// threads that serve requests. `None` when the work panicked.
 pub(crate) async fn cpu<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {

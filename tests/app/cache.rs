@@ -187,3 +187,69 @@ async fn a_cached_api_read_costs_one_statement() {
     assert!(clients::revoke(&mut app.conn(), &client.client_id, "cli").unwrap());
     send(app.api(Method::GET, &one, &token)).await.problem(401);
 }
+
+/// A write makes a new revision: once its snapshot is built, what the old revision left (its
+/// snapshot, pages, feeds) is dropped at once instead of waiting for the cap.
+#[actix_web::test]
+async fn a_new_snapshot_drops_what_the_old_revision_left() {
+    let app = spawn_empty_app().await;
+    let synthetic = seed::synthetic("acme", 30);
+    app.load(&synthetic);
+    let other = seed::synthetic("other", 5);
+    app.load(&other);
+    for path in [
+        "/acme/subprocessors",
+        "/acme/subprocessors.json",
+        "/acme/subprocessors.csv",
+        "/other/subprocessors",
+    ] {
+        assert_eq!(app.get_text(path).await.0, 200, "{path}");
+    }
+    let (before, _) = app.state.cache.usage().await;
+    assert_eq!(before, 6, "two snapshots and four renderings");
+
+    rename(&app, "acme", &synthetic, "Renamed Vendor");
+    let (status, page) = app.get_text("/acme/subprocessors").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Renamed Vendor"));
+    let (after, _) = app.state.cache.usage().await;
+    assert_eq!(
+        after, 4,
+        "acme's new snapshot and page, and other's snapshot and page: acme's old four are gone"
+    );
+}
+
+/// The snapshot of a large organisation is read on two connections at once (vendors on one,
+/// versions and change log on the other): it must be the same as one read.
+#[actix_web::test]
+async fn records_read_on_two_connections_are_those_read_on_one() {
+    use crossborder::registry::records;
+    let app = spawn_empty_app().await;
+    let synthetic = seed::synthetic("acme", 40);
+    app.load(&synthetic);
+    rename(&app, "acme", &synthetic, "Renamed Vendor");
+    let one = records::load(&mut app.conn(), "acme").unwrap().unwrap();
+    let two = records::load_on_two(&mut app.conn(), &mut app.conn(), "acme")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        format!("{:?}", one.organisation),
+        format!("{:?}", two.organisation)
+    );
+    assert_eq!(format!("{:?}", one.current), format!("{:?}", two.current));
+    assert_eq!(format!("{:?}", one.changes), format!("{:?}", two.changes));
+    assert_eq!(one.history.len(), two.history.len());
+    for v in &one.current {
+        assert_eq!(
+            format!("{:?}", one.history.of_vendor(v.id)),
+            format!("{:?}", two.history.of_vendor(v.id)),
+            "{}",
+            v.key
+        );
+    }
+    assert!(
+        records::load_on_two(&mut app.conn(), &mut app.conn(), "nobody")
+            .unwrap()
+            .is_none()
+    );
+}

@@ -41,7 +41,9 @@ pub struct Version {
     pub recorded_at: NaiveDateTime,
     pub change_id: Option<i32>,
     pub body: Body,
-    /// The body as stored (canonical JSON), to compare with a new one.
+    /// The body as stored (canonical JSON), to compare with a new one: kept only by
+    /// [`load_vendor`], which every write reads; the organisation's whole history, read for the
+    /// published lists, does not keep it (a third of its memory).
     pub text: Option<String>,
 }
 
@@ -56,7 +58,7 @@ pub enum Body {
 }
 
 impl Version {
-    fn parse(row: VersionRow) -> Result<Self, DbError> {
+    fn parse(row: VersionRow, text: Text) -> Result<Self, DbError> {
         let corrupt =
             |what: String| DbError::Corrupt(format!("versions row id {}: {what}", row.id));
         let fact: Fact = row
@@ -80,7 +82,10 @@ impl Version {
             recorded_at: row.recorded_at,
             change_id: row.change_id,
             body,
-            text: row.body,
+            text: match text {
+                Text::Keep => row.body,
+                Text::Drop => None,
+            },
         })
     }
 }
@@ -122,7 +127,15 @@ pub struct History {
     children: HashMap<i32, BTreeMap<(Fact, i32), ()>>,
 }
 
-/// The versions of an organisation's facts recorded before `known_before`. One query.
+/// Whether versions keep their body's text (see [`Version::text`]).
+#[derive(Clone, Copy)]
+enum Text {
+    Keep,
+    Drop,
+}
+
+/// The versions of an organisation's facts recorded before `known_before`, without their text
+/// (not for writes). One query.
 pub fn load(
     conn: &mut DbConnection,
     org_id: i32,
@@ -132,7 +145,7 @@ pub fn load(
         .filter(versions::organisation_id.eq(org_id))
         .filter(versions::recorded_at.lt(known_before))
         .load(conn)?;
-    History::of(rows)
+    History::of(rows, Text::Drop)
 }
 
 /// Every version of one vendor's facts, whenever recorded. One query.
@@ -140,14 +153,14 @@ pub fn load_vendor(conn: &mut DbConnection, vendor_id: i32) -> Result<History, D
     let rows: Vec<VersionRow> = versions::table
         .filter(versions::vendor_id.eq(vendor_id))
         .load(conn)?;
-    History::of(rows)
+    History::of(rows, Text::Keep)
 }
 
 impl History {
-    fn of(rows: Vec<VersionRow>) -> Result<Self, DbError> {
+    fn of(rows: Vec<VersionRow>, text: Text) -> Result<Self, DbError> {
         let mut history = History::default();
         for row in rows {
-            history.add(Version::parse(row)?);
+            history.add(Version::parse(row, text)?);
         }
         history.sort();
         Ok(history)
@@ -200,7 +213,11 @@ impl History {
     fn sort(&mut self) {
         for versions in self.facts.values_mut() {
             versions.sort_by_key(|v| (v.effective_from, v.recorded_at, v.id));
+            // Most facts have one version, and a Vec grown by pushing holds room for four.
+            versions.shrink_to_fit();
         }
+        self.facts.shrink_to_fit();
+        self.children.shrink_to_fit();
     }
 
     /// Whether any version of the vendor's facts is known.
@@ -340,32 +357,35 @@ impl History {
         }
         transfers.sort_by_key(|(position, t)| (*position, t.id));
         certifications.sort_by_key(|c| (c.from, c.id));
-        Some(Vendor {
-            id: current.id,
-            key: current.key.clone(),
-            name: listing.name.clone(),
-            legal_entity: listing.legal_entity.clone(),
-            website: listing.website.clone(),
-            headquarters: listing.headquarters,
-            role: listing.role,
-            categories: listing.categories.clone(),
-            purpose: listing.purpose.clone(),
-            status: match listing.status {
-                Listed::Active => VendorStatus::Active,
-                Listed::Retired => VendorStatus::Retired,
-            },
-            proposed_on: current.proposed_on,
-            active_from: active_from.filter(|d| *d > backfill::first_day()),
-            retired_from,
-            // Not versioned: a DPA signed after the day was not signed yet on it.
-            dpa_signed_on: current.dpa_signed_on.filter(|d| *d <= day),
-            dpa_url: current.dpa_url.clone(),
-            notes: current.notes.clone(),
-            evidence: current.evidence.clone(),
-            certifications,
-            transfers: transfers.into_iter().map(|(_, t)| t).collect(),
-            ended_transfers: current.ended_transfers.clone(),
-            version: current.version,
-        })
+        Some(
+            Vendor {
+                id: current.id,
+                key: current.key.clone(),
+                name: listing.name.clone(),
+                legal_entity: listing.legal_entity.clone(),
+                website: listing.website.clone(),
+                headquarters: listing.headquarters,
+                role: listing.role,
+                categories: listing.categories.clone(),
+                purpose: listing.purpose.clone(),
+                status: match listing.status {
+                    Listed::Active => VendorStatus::Active,
+                    Listed::Retired => VendorStatus::Retired,
+                },
+                proposed_on: current.proposed_on,
+                active_from: active_from.filter(|d| *d > backfill::first_day()),
+                retired_from,
+                // Not versioned: a DPA signed after the day was not signed yet on it.
+                dpa_signed_on: current.dpa_signed_on.filter(|d| *d <= day),
+                dpa_url: current.dpa_url.clone(),
+                notes: current.notes.clone(),
+                evidence: current.evidence.clone(),
+                certifications,
+                transfers: transfers.into_iter().map(|(_, t)| t).collect(),
+                ended_transfers: current.ended_transfers.clone(),
+                version: current.version,
+            }
+            .compact(),
+        )
     }
 }

@@ -216,6 +216,17 @@ pub struct Vendor {
 }
 
 impl Vendor {
+    /// The vendor with its lists holding no spare room: they are built by pushing (room for
+    /// four at least), and an organisation's snapshot keeps tens of thousands of them.
+    pub fn compact(mut self) -> Self {
+        self.categories.shrink_to_fit();
+        self.evidence.shrink_to_fit();
+        self.certifications.shrink_to_fit();
+        self.transfers.shrink_to_fit();
+        self.ended_transfers.shrink_to_fit();
+        self
+    }
+
     /// On the list on `date`: active from a date not after it (or an unknown one), not yet retired.
     pub fn listed_on(&self, date: NaiveDate) -> bool {
         match self.status {

@@ -101,7 +101,8 @@ fn assemble(
                 dpa_url: v.dpa_url,
                 notes: v.notes,
                 version: v.version,
-            })
+            }
+            .compact())
         })
         .collect()
 }

@@ -135,7 +135,9 @@ async fn a_page_costs_the_same_number_of_queries_for_10_or_1000_vendors() {
         .map(|c| c.2)
         .collect();
     assert_eq!(small, large, "{costs:?}");
-    assert!(small.iter().all(|&n| n <= 13), "{costs:?}");
+    // 13 on one connection; the snapshot is read on two at once when the pool has a second free
+    // (`records::load_on_two`), and the second reads the organisation in its own transaction.
+    assert!(small.iter().all(|&n| n <= 16), "{costs:?}");
 }
 
 #[actix_web::test]
