@@ -1,0 +1,131 @@
+//! The workspace's other long lists by pages (issue 17, point 5), as the vendor list: 50 rows a
+//! page, previous and next links, no parameter the first page, a page past the end the last.
+//! The pending intake requests, the webhooks, subscribers and deliveries of the notice page, the
+//! accounts, the API clients and the organisations of the admin pages.
+
+use crate::support::{
+    Session, TestApp, file_intake, get_as, post_as, sign_in, spawn_app,
+};
+use crossborder::auth::users::Role;
+
+const PER_PAGE: usize = 50;
+
+/// The pages of one list of `total` rows (more than one page), whose page is in `param` of
+/// `base`, named `what` (its navigation's "Pages of the {what}"), its rows on a page counted by
+/// `rows`: no parameter shows the first 50 and links to the second; the last page shows the
+/// rest; a page past the end, the last; a page that is no number, the first.
+async fn assert_paged(
+    app: &TestApp,
+    session: &Session,
+    (base, param): (&str, &str),
+    what: &str,
+    total: usize,
+    rows: impl Fn(&str) -> usize,
+) {
+    assert!(total > PER_PAGE, "{what}: more rows than a page");
+    let last = total.div_ceil(PER_PAGE);
+    let page = |query: String| async move {
+        let (status, html) = get_as(app, session, &format!("{base}{query}")).await;
+        assert_eq!(status, 200, "{base}{query}");
+        html
+    };
+    let nav = format!("aria-label=\"Pages of the {what}\"");
+
+    let first = page(String::new()).await;
+    assert_eq!(rows(&first), PER_PAGE, "{what}: the first page");
+    assert!(first.contains(&nav), "{what}: {first}");
+    assert!(
+        first.contains(&format!("href=\"{base}?{param}=2\" rel=\"next\"")),
+        "{what}: the next page's link"
+    );
+    assert!(first.contains(&format!("Page 1 of {last} ({what} 1–50 of {total})")));
+    assert_eq!(
+        rows(&page(format!("?{param}=1")).await),
+        PER_PAGE,
+        "{what}: page 1"
+    );
+    assert_eq!(rows(&page(format!("?{param}=x")).await), PER_PAGE);
+
+    let rest = total - (last - 1) * PER_PAGE;
+    for query in [format!("?{param}={last}"), format!("?{param}=999")] {
+        let html = page(query.clone()).await;
+        assert_eq!(rows(&html), rest, "{what}: {query}");
+        assert!(
+            html.contains(&format!("Page {last} of {last}")),
+            "{what}: {query}"
+        );
+        let previous = match last - 1 {
+            1 => format!("href=\"{base}\" rel=\"prev\""),
+            n => format!("href=\"{base}?{param}={n}\" rel=\"prev\""),
+        };
+        assert!(html.contains(&previous), "{what}: {query}: {html}");
+    }
+}
+
+#[actix_web::test]
+async fn the_pending_intake_requests_come_by_pages_apart_from_the_decided_ones() {
+    let app = spawn_app().await;
+    let editor = sign_in(&app, "editor@example.com", Role::Editor).await;
+    let mut ids = Vec::new();
+    for n in 0..55 {
+        ids.push(file_intake(&app, &format!("Tool {n:02}"), &["US"], &["contact"]).await);
+    }
+    let articles = |html: &str| html.matches("<article class=\"intake-request\"").count();
+    assert_paged(
+        &app,
+        &editor,
+        ("/workspace/intake", "pending_page"),
+        "pending requests",
+        55,
+        articles,
+    )
+    .await;
+
+    // Oldest first: the 51st request opens the second page.
+    let (_, second) = get_as(&app, &editor, "/workspace/intake?pending_page=2").await;
+    assert!(second.contains(&format!("id=\"request-{}\"", ids[50])));
+    assert!(!second.contains(&format!("id=\"request-{}\"", ids[49])));
+
+    // Each list keeps the other where it is: 55 decided requests make a second list of pages.
+    for n in 0..55 {
+        let id = file_intake(&app, &format!("Old {n:02}"), &["US"], &["contact"]).await;
+        crossborder::registry::intake::reject(&mut app.conn(), id as i32, None, "No", "test")
+            .unwrap();
+    }
+    let (_, both) = get_as(&app, &editor, "/workspace/intake?page=2").await;
+    assert!(both.contains("aria-label=\"Pages of the decided requests\""));
+    assert!(both.contains("aria-label=\"Pages of the pending requests\""));
+    assert!(both.contains("href=\"/workspace/intake?page=2&amp;pending_page=2\" rel=\"next\""));
+    assert!(
+        both.contains("href=\"/workspace/intake\" rel=\"prev\""),
+        "{both}"
+    );
+    let (_, other) = get_as(&app, &editor, "/workspace/intake?pending_page=2&page=2").await;
+    assert!(other.contains("href=\"/workspace/intake?page=2\" rel=\"prev\""));
+    assert!(other.contains("href=\"/workspace/intake?pending_page=2\" rel=\"prev\""));
+
+    // The dashboard links each pending request to the page that holds it.
+    let (_, dashboard) = get_as(&app, &editor, "/workspace").await;
+    assert!(dashboard.contains(&format!(
+        "href=\"/workspace/intake?pending_page=2#request-{}\"",
+        ids[50]
+    )));
+    assert!(dashboard.contains(&format!("href=\"/workspace/intake#request-{}\"", ids[49])));
+
+    // A refused rejection of a request on the second page shows that page, with its form.
+    let last = ids[54].to_string();
+    let response = post_as(
+        &app,
+        &editor,
+        &format!("/workspace/intake/{last}/reject"),
+        &[("csrf", editor.csrf.as_str()), ("reason", "  ")],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains(&format!("id=\"reject-{last}-error\"")),
+        "{html}"
+    );
+    assert!(html.contains("Page 2 of 2 (pending requests"));
+}
