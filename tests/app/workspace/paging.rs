@@ -6,7 +6,10 @@
 use crate::support::{
     Session, TestApp, file_intake, get_as, post_as, sign_in, spawn_app,
 };
+use chrono::Utc;
 use crossborder::auth::users::Role;
+use crossborder::db::schema::{deliveries, organisations, subscribers, webhooks};
+use diesel::prelude::*;
 
 const PER_PAGE: usize = 50;
 
@@ -60,6 +63,18 @@ async fn assert_paged(
         };
         assert!(html.contains(&previous), "{what}: {query}: {html}");
     }
+}
+
+fn now() -> chrono::NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn arturia(app: &TestApp) -> i32 {
+    organisations::table
+        .filter(organisations::slug.eq("arturia"))
+        .select(organisations::id)
+        .first(&mut app.conn())
+        .unwrap()
 }
 
 #[actix_web::test]
@@ -128,4 +143,110 @@ async fn the_pending_intake_requests_come_by_pages_apart_from_the_decided_ones()
         "{html}"
     );
     assert!(html.contains("Page 2 of 2 (pending requests"));
+}
+
+#[actix_web::test]
+async fn the_webhooks_subscribers_and_deliveries_come_by_pages_each_kept_by_the_others() {
+    let app = spawn_app().await;
+    let admin = sign_in(&app, "admin@example.com", Role::Admin).await;
+    let org = arturia(&app);
+    let at = now();
+    for n in 0..120 {
+        diesel::insert_into(deliveries::table)
+            .values((
+                deliveries::organisation_id.eq(org),
+                deliveries::channel.eq("email"),
+                deliveries::recipient.eq(format!("d{n:03}@deliveries.example")),
+                deliveries::kind.eq("change.announced"),
+                deliveries::payload.eq("{}"),
+                deliveries::created_at.eq(at),
+                deliveries::next_attempt_at.eq(at),
+                // Sent already: the worker leaves them alone.
+                deliveries::delivered_at.eq(Some(at)),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    for n in 0..51 {
+        diesel::insert_into(webhooks::table)
+            .values((
+                webhooks::organisation_id.eq(org),
+                webhooks::url.eq(format!("https://hooks.example/{n}")),
+                webhooks::events.eq("change.announced"),
+                webhooks::secret.eq("whsec_test"),
+                webhooks::created_at.eq(at),
+                webhooks::created_by.eq("test"),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    for n in 0..75 {
+        diesel::insert_into(subscribers::table)
+            .values((
+                subscribers::organisation_id.eq(org),
+                subscribers::email.eq(format!("s{n:03}@subscribers.example")),
+                subscribers::created_at.eq(at),
+                subscribers::confirmed_at.eq((n % 3 == 0).then_some(at)),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let count = |table: &str| -> usize {
+        let mut conn = app.conn();
+        let n: i64 = match table {
+            "deliveries" => deliveries::table.count().get_result(&mut conn),
+            "webhooks" => webhooks::table.count().get_result(&mut conn),
+            _ => subscribers::table.count().get_result(&mut conn),
+        }
+        .unwrap();
+        n as usize
+    };
+    let base = "/workspace/admin/notices";
+    assert_paged(
+        &app,
+        &admin,
+        (base, "deliveries_page"),
+        "deliveries",
+        count("deliveries"),
+        |html| html.matches("@deliveries.example").count(),
+    )
+    .await;
+    assert_paged(
+        &app,
+        &admin,
+        (base, "webhooks_page"),
+        "webhooks",
+        count("webhooks"),
+        |html| html.matches("https://hooks.example/").count(),
+    )
+    .await;
+    assert_paged(
+        &app,
+        &admin,
+        (base, "subscribers_page"),
+        "subscribers",
+        count("subscribers"),
+        |html| html.matches("@subscribers.example").count(),
+    )
+    .await;
+
+    // Newest delivery first; the confirmed subscribers counted over every page.
+    let (_, first) = get_as(&app, &admin, base).await;
+    assert!(first.contains("d119@deliveries.example") && !first.contains("d069@"));
+    assert!(first.contains("(arturia): 25 confirmed"), "{first}");
+    // Each list's links keep the others where they are.
+    let (_, moved) = get_as(
+        &app,
+        &admin,
+        &format!("{base}?deliveries_page=3&subscribers_page=2"),
+    )
+    .await;
+    assert!(moved.contains("d019@deliveries.example") && !moved.contains("d020@"));
+    assert!(moved.contains(&format!(
+        "href=\"{base}?subscribers_page=2&amp;deliveries_page=3&amp;webhooks_page=2\" rel=\"next\""
+    )));
+    assert!(moved.contains(&format!(
+        "href=\"{base}?subscribers_page=2&amp;deliveries_page=2\" rel=\"prev\""
+    )));
+    assert!(moved.contains(&format!("href=\"{base}?deliveries_page=3\" rel=\"prev\"")));
 }

@@ -93,7 +93,7 @@ pub fn home_page(
                 ". Create accounts, change roles, disable or enable sign-in."
             }
             li {
-                a href=(notices::NOTICES) { "Notice" } ": webhooks (register, remove), subscribers, and the latest deliveries with their attempts (send one again)."
+                a href=(notices::NOTICES) { "Notice" } ": webhooks (register, remove), subscribers, and the deliveries with their attempts (send one again)."
             }
             li {
                 a href=(CLIENTS) { "API clients" } ": "
