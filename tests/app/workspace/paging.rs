@@ -4,11 +4,14 @@
 //! accounts, the API clients and the organisations of the admin pages.
 
 use crate::support::{
-    Session, TestApp, file_intake, get_as, post_as, sign_in, spawn_app,
+    Session, TestApp, file_intake, get_as, location, post_as, sign_in, spawn_app, spawn_empty_app,
 };
 use chrono::Utc;
 use crossborder::auth::users::Role;
-use crossborder::db::schema::{deliveries, organisations, subscribers, webhooks};
+use crossborder::db::schema::{
+    api_clients, deliveries, organisations, subscribers, users, webhooks,
+};
+use crossborder::registry::seed;
 use diesel::prelude::*;
 
 const PER_PAGE: usize = 50;
@@ -249,4 +252,149 @@ async fn the_webhooks_subscribers_and_deliveries_come_by_pages_each_kept_by_the_
         "href=\"{base}?subscribers_page=2&amp;deliveries_page=2\" rel=\"prev\""
     )));
     assert!(moved.contains(&format!("href=\"{base}?deliveries_page=3\" rel=\"prev\"")));
+}
+
+#[actix_web::test]
+async fn the_accounts_come_by_pages_and_a_change_shows_the_page_of_its_account() {
+    let app = spawn_app().await;
+    let admin = sign_in(&app, "admin@example.com", Role::Admin).await;
+    for n in 0..60 {
+        diesel::insert_into(users::table)
+            .values((
+                users::email.eq(format!("user-{n:03}@accounts.example")),
+                users::password_hash.eq("not a hash: never signs in"),
+                users::role.eq("viewer"),
+                users::created_at.eq(now()),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let total: i64 = users::table.count().get_result(&mut app.conn()).unwrap();
+    let rows = |html: &str| html.matches("<tr id=\"user-").count();
+    let base = "/workspace/admin/users";
+    assert_paged(
+        &app,
+        &admin,
+        (base, "page"),
+        "accounts",
+        total as usize,
+        rows,
+    )
+    .await;
+    let (_, first) = get_as(&app, &admin, base).await;
+    assert!(first.contains(&format!("Accounts ({total}), by e-mail, page 1 of 2")));
+
+    // By e-mail: admin@ first, user-059 on the second page; changing its role comes back there.
+    let id = super::admin::user_id(&app, "user-059@accounts.example");
+    let response = post_as(
+        &app,
+        &admin,
+        &format!("{base}/{id}/role"),
+        &[("csrf", admin.csrf.as_str()), ("role", "editor")],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let (_, back) = get_as(&app, &admin, &location(&response)).await;
+    assert!(
+        back.contains("user-059@accounts.example is now editor."),
+        "{back}"
+    );
+    assert!(back.contains(&format!("<tr id=\"user-{id}\"")));
+    assert!(back.contains("Page 2 of 2"));
+
+    // A refused change shows the account's row too.
+    let response = post_as(
+        &app,
+        &admin,
+        &format!("{base}/{id}/role"),
+        &[("csrf", admin.csrf.as_str()), ("role", "owner")],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains(&format!("id=\"role-{id}-error\"")), "{html}");
+}
+
+#[actix_web::test]
+async fn the_api_clients_come_by_pages_and_a_revocation_shows_the_page_of_its_client() {
+    let app = spawn_app().await;
+    let admin = sign_in(&app, "admin@example.com", Role::Admin).await;
+    // All created at the same instant: the id keeps the order whole.
+    let at = now();
+    for n in 0..70 {
+        diesel::insert_into(api_clients::table)
+            .values((
+                api_clients::client_id.eq(format!("paging-client-{n:03}")),
+                api_clients::name.eq(format!("Tool {n:03}")),
+                api_clients::secret_hash.eq("not a hash"),
+                api_clients::scopes.eq("registry:read"),
+                api_clients::created_at.eq(at),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let total: i64 = api_clients::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    let rows = |html: &str| html.matches("<tr id=\"client-").count();
+    let base = "/workspace/admin/clients";
+    assert_paged(
+        &app,
+        &admin,
+        (base, "page"),
+        "API clients",
+        total as usize,
+        rows,
+    )
+    .await;
+    let (_, second) = get_as(&app, &admin, &format!("{base}?page=2")).await;
+    assert!(second.contains("paging-client-069") && !second.contains("paging-client-000<"));
+
+    let response = post_as(
+        &app,
+        &admin,
+        &format!("{base}/paging-client-069/revoke"),
+        &[("csrf", admin.csrf.as_str())],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let (_, back) = get_as(&app, &admin, &location(&response)).await;
+    assert!(
+        back.contains("Tool 069 (paging-client-069) is revoked"),
+        "{back}"
+    );
+    assert!(back.contains("Page 2 of 2"));
+    // An unknown client is still a 404.
+    let response = post_as(
+        &app,
+        &admin,
+        &format!("{base}/no-such-client/revoke"),
+        &[("csrf", admin.csrf.as_str())],
+    )
+    .await;
+    assert_eq!(response.status(), 404);
+}
+
+#[actix_web::test]
+async fn the_organisations_of_the_admin_home_come_by_pages() {
+    let app = spawn_empty_app().await;
+    // The same name each: the slug keeps the order whole.
+    for n in 0..52 {
+        app.load(&seed::synthetic(&format!("org-{n:02}"), 0));
+    }
+    let admin = sign_in(&app, "admin@example.com", Role::Admin).await;
+    let rows = |html: &str| html.matches(">Settings of ").count();
+    assert_paged(
+        &app,
+        &admin,
+        ("/workspace/admin", "page"),
+        "organisations",
+        52,
+        rows,
+    )
+    .await;
+    let (_, second) = get_as(&app, &admin, "/workspace/admin?page=2").await;
+    assert!(second.contains("(org-50)") && second.contains("(org-51)"));
+    assert!(!second.contains("(org-49)"));
 }
