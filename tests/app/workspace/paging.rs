@@ -6,8 +6,8 @@
 use crate::support::{
     Session, TestApp, file_intake, get_as, location, post_as, sign_in, spawn_app, spawn_empty_app,
 };
-use chrono::Utc;
 use crossborder::auth::users::Role;
+use crossborder::date::now;
 use crossborder::db::schema::{
     api_clients, deliveries, organisations, subscribers, users, webhooks,
 };
@@ -66,10 +66,6 @@ async fn assert_paged(
         };
         assert!(html.contains(&previous), "{what}: {query}: {html}");
     }
-}
-
-fn now() -> chrono::NaiveDateTime {
-    Utc::now().naive_utc()
 }
 
 fn arturia(app: &TestApp) -> i32 {
