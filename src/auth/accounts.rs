@@ -142,6 +142,44 @@ fn account_json(email: &str, role: &str, disabled: bool) -> Option<String> {
 
 /// Every account, by e-mail, with its last sign-in and whether it is locked now. Three queries.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
+    accounts(conn, None)
+}
+
+/// A page of the accounts in the order of `list` (`limit` of them after `offset`): the admins'
+/// list. Three queries.
+pub fn page(conn: &mut DbConnection, window: (i64, i64)) -> Result<Vec<Account>, DbError> {
+    accounts(conn, Some(window))
+}
+
+/// How many accounts there are.
+pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+/// Where account `id` is in the order of `list` (from 0), or `None` when there is no such
+/// account.
+pub fn position(conn: &mut DbConnection, id: i32) -> Result<Option<i64>, DbError> {
+    let Some(email) = users::table
+        .find(id)
+        .select(users::email)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let before: i64 = users::table
+        .filter(
+            users::email
+                .lt(&email)
+                .or(users::email.eq(&email).and(users::id.lt(id))),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(Some(before))
+}
+
+/// The accounts by e-mail (then id), all of them or those in `window` (limit, offset).
+fn accounts(conn: &mut DbConnection, window: Option<(i64, i64)>) -> Result<Vec<Account>, DbError> {
     type Row = (
         i32,
         String,
@@ -150,8 +188,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
         Option<NaiveDateTime>,
         String,
     );
-    let rows: Vec<Row> = users::table
-        .order(users::email.asc())
+    let mut query = users::table
         .select((
             users::id,
             users::email,
@@ -160,7 +197,12 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Account>, DbError> {
             users::disabled_at,
             users::memberships,
         ))
-        .load(conn)?;
+        .order((users::email.asc(), users::id.asc()))
+        .into_boxed();
+    if let Some((limit, offset)) = window {
+        query = query.limit(limit).offset(offset);
+    }
+    let rows: Vec<Row> = query.load(conn)?;
     let last = throttle::last_sign_ins(conn)?;
     let locked = throttle::locked_accounts(conn)?;
     rows.into_iter()

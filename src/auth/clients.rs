@@ -120,9 +120,49 @@ pub fn create(
     Ok((client, secret))
 }
 
+/// Every client, oldest first (then by id).
 pub fn list(conn: &mut DbConnection) -> Result<Vec<ApiClient>, DbError> {
-    Ok(api_clients::table
-        .order(api_clients::created_at.asc())
+    clients(conn, None)
+}
+
+/// A page of the clients in the order of `list` (`limit` of them after `offset`): the admins'
+/// list.
+pub fn page(conn: &mut DbConnection, window: (i64, i64)) -> Result<Vec<ApiClient>, DbError> {
+    clients(conn, Some(window))
+}
+
+/// How many clients there are, revoked ones too.
+pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(api_clients::table.count().get_result(conn)?)
+}
+
+/// Where client `client_id` is in the order of `list` (from 0), or `None` when there is no
+/// such client.
+pub fn position(conn: &mut DbConnection, client_id: &str) -> Result<Option<i64>, DbError> {
+    let Some((id, created_at)) = api_clients::table
+        .filter(api_clients::client_id.eq(client_id))
+        .select((api_clients::id, api_clients::created_at))
+        .first::<(i32, NaiveDateTime)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let before: i64 = api_clients::table
+        .filter(
+            api_clients::created_at
+                .lt(created_at)
+                .or(api_clients::created_at
+                    .eq(created_at)
+                    .and(api_clients::id.lt(id))),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(Some(before))
+}
+
+fn clients(conn: &mut DbConnection, window: Option<(i64, i64)>) -> Result<Vec<ApiClient>, DbError> {
+    let mut query = api_clients::table
+        .order((api_clients::created_at.asc(), api_clients::id.asc()))
         .select((
             api_clients::client_id,
             api_clients::name,
@@ -132,6 +172,11 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<ApiClient>, DbError> {
             api_clients::created_at,
             api_clients::organisations,
         ))
+        .into_boxed();
+    if let Some((limit, offset)) = window {
+        query = query.limit(limit).offset(offset);
+    }
+    Ok(query
         .load::<ClientRow>(conn)?
         .into_iter()
         .map(ClientRow::into_client)

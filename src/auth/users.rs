@@ -7,7 +7,8 @@ use std::str::FromStr;
 use diesel::prelude::*;
 
 pub use super::accounts::{
-    Account, AccountError, ChangedBy, list, set_disabled, set_memberships, set_role, unlock,
+    Account, AccountError, ChangedBy, count, list, page, position, set_disabled, set_memberships,
+    set_role, unlock,
 };
 use super::secrets;
 use crate::audit::{AuditEvent, audit};

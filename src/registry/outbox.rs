@@ -391,14 +391,16 @@ pub fn proof(conn: &mut DbConnection, org_id: i32, change_id: i32) -> Result<Vec
         .load(conn)?)
 }
 
-/// The newest `limit` deliveries with their attempts (oldest attempt first): the admins' view.
+/// A page of the deliveries, newest first (`limit` of them after `offset`), with their attempts
+/// (oldest attempt first): the admins' view.
 pub fn recent(
     conn: &mut DbConnection,
-    limit: i64,
+    (limit, offset): (i64, i64),
 ) -> Result<Vec<(DeliveryRow, Vec<DeliveryAttemptRow>)>, DbError> {
     let rows: Vec<DeliveryRow> = deliveries::table
         .order(deliveries::id.desc())
         .limit(limit)
+        .offset(offset)
         .load(conn)?;
     let attempts: Vec<DeliveryAttemptRow> = delivery_attempts::table
         .filter(delivery_attempts::delivery_id.eq_any(rows.iter().map(|d| d.id)))
@@ -415,6 +417,11 @@ pub fn recent(
             (d, of)
         })
         .collect())
+}
+
+/// How many deliveries there are, sent or not.
+pub fn deliveries_count(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(deliveries::table.count().get_result(conn)?)
 }
 
 /// Sends delivery `id` again at once, with the same id (delivered or given up before: a replay

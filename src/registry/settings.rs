@@ -98,16 +98,30 @@ fn from_row(
     }
 }
 
-/// Every organisation's settings, by name.
-pub fn list(conn: &mut DbConnection) -> Result<Vec<OrganisationSettings>, DbError> {
+/// A page of the organisations' settings, by name then slug (`limit` of them after `offset`),
+/// retired ones left out: the admins' list.
+pub fn page(
+    conn: &mut DbConnection,
+    (limit, offset): (i64, i64),
+) -> Result<Vec<OrganisationSettings>, DbError> {
     Ok(organisations::table
         .filter(organisations::retired_at.is_null())
-        .order(organisations::name.asc())
+        .order((organisations::name.asc(), organisations::slug.asc()))
+        .limit(limit)
+        .offset(offset)
         .select(COLUMNS)
         .load::<Row>(conn)?
         .into_iter()
         .map(from_row)
         .collect())
+}
+
+/// How many organisations there are, retired ones left out.
+pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(organisations::table
+        .filter(organisations::retired_at.is_null())
+        .count()
+        .get_result(conn)?)
 }
 
 /// One organisation's settings, or `None` for an unknown slug.

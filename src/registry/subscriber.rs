@@ -192,12 +192,45 @@ fn set(
     })
 }
 
-/// An organisation's subscribers, newest first (the workspace's list, admins only).
-pub fn list(conn: &mut DbConnection, org_id: i32) -> Result<Vec<Subscriber>, DbError> {
+/// A page of the subscribers of the organisations not retired (`limit` of them after
+/// `offset`), each with its organisation's slug: by organisation (name, then slug), the newest
+/// first within one. The admins' view.
+pub fn page(
+    conn: &mut DbConnection,
+    (limit, offset): (i64, i64),
+) -> Result<Vec<(String, Subscriber)>, DbError> {
     Ok(subscribers::table
-        .filter(subscribers::organisation_id.eq(org_id))
-        .order(subscribers::id.desc())
+        .inner_join(organisations::table)
+        .filter(organisations::retired_at.is_null())
+        .order((
+            organisations::name.asc(),
+            organisations::slug.asc(),
+            subscribers::id.desc(),
+        ))
+        .limit(limit)
+        .offset(offset)
+        .select((organisations::slug, subscribers::all_columns))
         .load(conn)?)
+}
+
+/// How many subscribers the organisations not retired have, and how many are confirmed (and not
+/// unsubscribed) in each of those that have one, by slug.
+pub fn counts(
+    conn: &mut DbConnection,
+) -> Result<(i64, std::collections::HashMap<String, i64>), DbError> {
+    let of_organisations = || {
+        subscribers::table
+            .inner_join(organisations::table)
+            .filter(organisations::retired_at.is_null())
+    };
+    let all: i64 = of_organisations().count().get_result(conn)?;
+    let confirmed: Vec<(String, i64)> = of_organisations()
+        .filter(subscribers::confirmed_at.is_not_null())
+        .filter(subscribers::unsubscribed_at.is_null())
+        .group_by(organisations::slug)
+        .select((organisations::slug, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok((all, confirmed.into_iter().collect()))
 }
 
 /// The addresses told of an organisation's changes.

@@ -130,6 +130,25 @@ pub fn list(conn: &mut DbConnection, slug: Option<&str>) -> Result<Vec<Webhook>,
     Ok(rows.into_iter().map(|(r, s)| Webhook::of(r, &s)).collect())
 }
 
+/// A page of every organisation's endpoints, removed ones too, by id (`limit` of them after
+/// `offset`): the admins' view.
+pub fn page(conn: &mut DbConnection, (limit, offset): (i64, i64)) -> Result<Vec<Webhook>, DbError> {
+    use crate::db::schema::organisations;
+    let rows: Vec<(WebhookRow, String)> = webhooks::table
+        .inner_join(organisations::table)
+        .select((webhooks::all_columns, organisations::slug))
+        .order(webhooks::id)
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(r, s)| Webhook::of(r, &s)).collect())
+}
+
+/// How many endpoints there are, removed ones too.
+pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(webhooks::table.count().get_result(conn)?)
+}
+
 /// Removes endpoint `id` of the organisation `slug`: nothing more is sent to it.
 pub fn remove(
     conn: &mut DbConnection,

@@ -245,17 +245,20 @@ fn of_organisations<'a>(
     query
 }
 
-/// The requests for review: every pending one, oldest first; then a page of the decided ones,
-/// newest first (`decided`: how many, after how many). `within`: only those of these
+/// The requests for review: a page of the pending ones, oldest first, and a page of the decided
+/// ones, newest first (each: how many, after how many). `within`: only those of these
 /// organisations (a member's).
 pub fn list(
     conn: &mut DbConnection,
+    (pending_limit, pending_offset): (i64, i64),
     (decided_limit, decided_offset): (i64, i64),
     within: Option<&[String]>,
 ) -> Result<(Vec<IntakeDetail>, Vec<IntakeDetail>), DbError> {
     let pending = of_organisations(within)
         .filter(intake_requests::status.eq(PENDING))
         .order((intake_requests::created_at.asc(), intake_requests::id.asc()))
+        .limit(pending_limit)
+        .offset(pending_offset)
         .select(detail_columns!())
         .load::<DetailRow>(conn)?
         .into_iter()
@@ -275,6 +278,37 @@ pub fn list(
         .map(detail)
         .collect();
     Ok((pending, decided))
+}
+
+/// Where pending request `id` is among the pending requests of organisations `within` (from 0,
+/// oldest first, as `list` pages them); `None` when it is not pending there (decided, another
+/// organisation's, or no such request).
+pub fn pending_position(
+    conn: &mut DbConnection,
+    id: i32,
+    within: Option<&[String]>,
+) -> Result<Option<i64>, DbError> {
+    let Some(created_at) = of_organisations(within)
+        .filter(intake_requests::id.eq(id))
+        .filter(intake_requests::status.eq(PENDING))
+        .select(intake_requests::created_at)
+        .first::<NaiveDateTime>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let before: i64 = of_organisations(within)
+        .filter(intake_requests::status.eq(PENDING))
+        .filter(
+            intake_requests::created_at
+                .lt(created_at)
+                .or(intake_requests::created_at
+                    .eq(created_at)
+                    .and(intake_requests::id.lt(id))),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(Some(before))
 }
 
 /// How many requests (of organisations `within`, when given) are waiting for a decision, and
@@ -327,7 +361,7 @@ pub fn pending_summaries(
 ) -> Result<Vec<PendingSummary>, DbError> {
     Ok(of_organisations(within)
         .filter(intake_requests::status.eq(PENDING))
-        .order(intake_requests::created_at.asc())
+        .order((intake_requests::created_at.asc(), intake_requests::id.asc()))
         .select((
             intake_requests::id,
             organisations::slug,

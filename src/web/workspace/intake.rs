@@ -14,8 +14,10 @@ use crate::registry::organisation;
 use crate::rules::{Assessment, CountryCode, Facts, RuleSet};
 use crate::web::error::AppError;
 use crate::web::extract::{Editor, Form, PostedForm};
-use crate::web::views::workspace::intake::{REASON_MAX, Requests, Typed, intake_page};
-use crate::web::views::workspace::pager::{PAGE_SIZE, Pager};
+use crate::web::views::workspace::intake::{
+    PENDING_PAGE, REASON_MAX, Requests, Typed, intake_page,
+};
+use crate::web::views::workspace::pager::{self, PAGE_SIZE, Pager};
 use crate::web::{AppState, blocking, db};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -25,21 +27,40 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/workspace/intake/{id}/reject", POST).route(web::post().to(reject)));
 }
 
-/// The requests of the organisations the account sees (a member: its own only), the decided
-/// ones on page `page`; each pending one assessed on `today` and matched with the vendors on
-/// record it looks like.
+/// The pages asked for: the pending requests' (`pending_page`) and the decided ones' (`page`),
+/// as typed.
+#[derive(Debug, Clone, Default)]
+struct Pages {
+    pending: String,
+    decided: String,
+}
+
+impl Pages {
+    fn asked(req: &HttpRequest) -> Self {
+        Pages {
+            pending: pager::asked(req.query_string(), PENDING_PAGE),
+            decided: pager::asked(req.query_string(), "page"),
+        }
+    }
+}
+
+/// The requests of the organisations the account sees (a member: its own only), the pending and
+/// the decided ones on the `pages` asked for; each pending one assessed on `today` and matched
+/// with the vendors on record it looks like.
 fn gather(
     conn: &mut DbConnection,
     user: &User,
-    page: &str,
+    pages: &Pages,
     rules: &'static RuleSet,
 ) -> Result<Requests, DbError> {
     let within = user.organisations();
     let (pending_count, decided_count) = intake::counts(conn, within.as_deref())?;
-    let decided_pages = Pager::new(page, PAGE_SIZE, decided_count as usize);
+    let pending_pages = Pager::new(&pages.pending, PAGE_SIZE, pending_count as usize);
+    let decided_pages = Pager::new(&pages.decided, PAGE_SIZE, decided_count as usize);
     let (pending, decided) = intake::list(
         conn,
-        (PAGE_SIZE as i64, decided_pages.offset()),
+        pending_pages.window(),
+        decided_pages.window(),
         within.as_deref(),
     )?;
     let visible: Vec<_> = organisation::list(conn)?
@@ -70,6 +91,7 @@ fn gather(
         vendor_keys,
         assessments,
         existing,
+        pending_pages,
         decided_pages,
     })
 }
@@ -97,20 +119,10 @@ fn asked(
         .collect()
 }
 
-async fn load(state: &AppState, signed_in: &SignedIn, page: &str) -> Result<Requests, AppError> {
+async fn load(state: &AppState, signed_in: &SignedIn, pages: Pages) -> Result<Requests, AppError> {
     let user = signed_in.0.user.clone();
-    let (page, rules) = (page.to_string(), state.rules);
-    blocking(state, move |conn| gather(conn, &user, &page, rules)).await
-}
-
-/// The page of decided requests asked for in the query (`page`).
-fn decided_page(req: &HttpRequest) -> String {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
-        .unwrap_or_default()
-        .into_iter()
-        .find(|(k, _)| k == "page")
-        .map(|(_, v)| v)
-        .unwrap_or_default()
+    let rules = state.rules;
+    blocking(state, move |conn| gather(conn, &user, &pages, rules)).await
 }
 
 /// Whether the account may decide request `id`: a request of an organisation it does not see
@@ -153,7 +165,7 @@ pub async fn page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let data = load(&state, &signed_in, &decided_page(&req)).await?;
+    let data = load(&state, &signed_in, Pages::asked(&req)).await?;
     Ok(respond(StatusCode::OK, &signed_in, &data, None, None))
 }
 
@@ -223,7 +235,7 @@ async fn refused(
         e @ (DecideError::AlreadyDecided { .. }
         | DecideError::Stale { .. }
         | DecideError::Vendor(_)) => {
-            let data = load(state, signed_in, "").await?;
+            let data = load(state, signed_in, Pages::default()).await?;
             let notice = crate::web::views::capitalised(&e.to_string()) + ".";
             Ok(respond(
                 StatusCode::CONFLICT,
@@ -316,8 +328,12 @@ pub async fn reject(
         None
     };
     if let Some(error) = problem {
-        let data = load(&state, &signed_in, "").await?;
-        if !data.pending.iter().any(|r| r.request.id == id) {
+        let within = signed_in.0.user.organisations();
+        let position = blocking(&state, move |conn| {
+            intake::pending_position(conn, id, within.as_deref())
+        })
+        .await?;
+        let Some(position) = position else {
             // Decided meanwhile, or no such request: say so rather than ask for a reason.
             let current = blocking(&state, move |conn| intake::get_detail(conn, id)).await?;
             let e = match current {
@@ -328,7 +344,13 @@ pub async fn reject(
                 },
             };
             return refused(e, &signed_in, &state).await;
-        }
+        };
+        // The page of pending requests that holds this one, to show its form again.
+        let pages = Pages {
+            pending: Pager::page_of(position as usize, PAGE_SIZE),
+            ..Pages::default()
+        };
+        let data = load(&state, &signed_in, pages).await?;
         let notice =
             format!("Request #{id} was not rejected: see the error next to its reason below.");
         let typed = Typed {

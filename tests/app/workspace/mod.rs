@@ -7,6 +7,7 @@ mod dashboard;
 mod forms;
 mod import;
 mod new_vendor;
+mod paging;
 mod passwords;
 mod sign_in;
 mod vendors;

@@ -14,6 +14,8 @@ use crate::registry::vendor::Named;
 use crate::registry::{Registry, Transfer, Vendor};
 use crate::rules::Assessment;
 use crate::web::views::table::Table;
+use crate::web::views::workspace::intake::PENDING_PAGE;
+use crate::web::views::workspace::pager::{PAGE_SIZE, page_link_as};
 use crate::web::views::{country_name, layout, verdict_badge};
 
 /// One transfer that needs attention.
@@ -117,7 +119,8 @@ pub fn dashboard_page(
                 h2 #intake-title { "Pending intake requests" }
                 p { a href="/workspace/intake" { "Review the intake requests" } }
                 @if pending.is_empty() { p { "None." } }
-                ul { @for p in pending { li { a href={ "/workspace/intake#request-" (p.id) } { "#" (p.id) " " (p.vendor_name) } " for " (p.organisation) ", asked by " (p.requester) " on " (p.created_at.format("%Y-%m-%d")) } } }
+                // The intake page lists them in the same order, by pages: link to the right one.
+                ul { @for (i, p) in pending.iter().enumerate() { li { a href={ (page_link_as("/workspace/intake", "", PENDING_PAGE, i / PAGE_SIZE + 1)) "#request-" (p.id) } { "#" (p.id) " " (p.vendor_name) } " for " (p.organisation) ", asked by " (p.requester) " on " (p.created_at.format("%Y-%m-%d")) } } }
             }
             section aria-labelledby="objections-title" {
                 h2 #objections-title { "Open objections, soonest deadline first" }

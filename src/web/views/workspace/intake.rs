@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use maud::{Markup, html};
 
-use super::pager::{Pager, page_link, pager_nav};
+use super::pager::{Pager, others, page_link_as, pager_nav};
 use crate::audit::iso_time;
 use crate::auth::sessions::Session;
 use crate::auth::users::Role;
@@ -19,6 +19,11 @@ use crate::web::views::{capitalised, layout, verdict_badge};
 
 /// The longest reason or note kept.
 pub const REASON_MAX: usize = 2000;
+
+/// The query parameter of the pending requests' page (the decided ones' is `page`).
+pub const PENDING_PAGE: &str = "pending_page";
+
+const INTAKE: &str = "/workspace/intake";
 
 /// Everything the page shows.
 pub struct Requests {
@@ -34,6 +39,8 @@ pub struct Requests {
     pub assessments: HashMap<i32, Vec<(String, Assessment<'static>)>>,
     /// The vendors on record each pending request looks like, by request id.
     pub existing: HashMap<i32, Vec<Existing>>,
+    /// Where the pending list is.
+    pub pending_pages: Pager,
     /// Where the decided list is.
     pub decided_pages: Pager,
 }
@@ -75,11 +82,12 @@ pub fn intake_page(
                 @for request in &data.pending {
                     (pending_request(session, request, data, can_decide && session.user.role_in(&request.request.organisation) >= Some(Role::Editor), typed.filter(|t| t.id == request.request.id)))
                 }
+                (pager_nav(&data.pending_pages, "pending requests", |n| page_link_as(INTAKE, &others(&[("page", &data.decided_pages)]), PENDING_PAGE, n)))
             }
             section aria-labelledby="decided-title" {
                 h2 #decided-title { "Decided" }
                 (decided_table(data))
-                (pager_nav(&data.decided_pages, "decided requests", |n| page_link("/workspace/intake", "", n)))
+                (pager_nav(&data.decided_pages, "decided requests", |n| page_link_as(INTAKE, &others(&[(PENDING_PAGE, &data.pending_pages)]), "page", n)))
             }
         },
     )

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use maud::{Markup, html};
 
-/// Rows per page of the workspace's long lists (vendors, decided intake requests).
+/// Rows per page of the workspace's long lists (vendors, intake requests, the admin lists).
 pub const PAGE_SIZE: usize = 50;
 
 /// Where a reader is in a list of `total` rows.
@@ -45,16 +45,52 @@ impl Pager {
     pub fn offset(&self) -> i64 {
         ((self.page - 1) * self.per_page) as i64
     }
+
+    /// This page's LIMIT and OFFSET.
+    pub fn window(&self) -> (i64, i64) {
+        (self.per_page as i64, self.offset())
+    }
+
+    /// The page (as typed in a URL) that holds the row at `index` (from 0) of a list.
+    pub fn page_of(index: usize, per_page: usize) -> String {
+        (index / per_page.max(1) + 1).to_string()
+    }
+}
+
+/// The value of `name` in a query string, as typed; empty when absent (the first page).
+pub fn asked(query: &str, name: &str) -> String {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+/// The query that keeps the other lists of a page where they are (`name=page` for each one not
+/// on its first page), for the links of one list among several.
+pub fn others(pagers: &[(&str, &Pager)]) -> String {
+    pagers
+        .iter()
+        .filter(|(_, p)| p.page > 1)
+        .map(|(name, p)| format!("{name}={}", p.page))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// `base` with `query` (without a page) and `page`, the first page without it.
 pub fn page_link(base: &str, query: &str, page: usize) -> String {
+    page_link_as(base, query, "page", page)
+}
+
+/// `page_link` for a list whose page is in the parameter `name`: one of several lists on a page.
+pub fn page_link_as(base: &str, query: &str, name: &str, page: usize) -> String {
     let mut q = query.to_string();
     if page > 1 {
         if !q.is_empty() {
             q.push('&');
         }
-        q.push_str(&format!("page={page}"));
+        q.push_str(&format!("{name}={page}"));
     }
     if q.is_empty() {
         base.to_string()
@@ -106,5 +142,21 @@ mod tests {
         assert_eq!(page_link("/w", "q=a", 1), "/w?q=a");
         assert_eq!(page_link("/w", "q=a", 3), "/w?q=a&page=3");
         assert_eq!(page_link("/w", "", 2), "/w?page=2");
+        assert_eq!(
+            page_link_as("/w", "page=2", "b_page", 3),
+            "/w?page=2&b_page=3"
+        );
+        assert_eq!(page_link_as("/w", "page=2", "b_page", 1), "/w?page=2");
+    }
+
+    #[test]
+    fn several_lists_keep_each_other_where_they_are() {
+        let (a, b) = (Pager::new("2", 50, 120), Pager::new("1", 50, 120));
+        assert_eq!(others(&[("a_page", &a), ("b_page", &b)]), "a_page=2");
+        assert_eq!(asked("done=x&b_page=3", "b_page"), "3");
+        assert_eq!(asked("done=x", "b_page"), "");
+        assert_eq!(Pager::page_of(0, 50), "1");
+        assert_eq!(Pager::page_of(49, 50), "1");
+        assert_eq!(Pager::page_of(50, 50), "2");
     }
 }

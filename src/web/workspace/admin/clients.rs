@@ -10,19 +10,46 @@ use crate::web::views::workspace::admin::clients::{
     CLIENT_NAME_MAX, clients_markup, created_page, typed_scopes,
 };
 use crate::web::views::workspace::admin::{CLIENTS, Notice};
+use crate::web::views::workspace::pager::{PAGE_SIZE, Pager};
 use crate::web::workspace::forms::{self, Form, see_other};
 use crate::web::{AppState, blocking};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// The clients, and every organisation (slug, name) for the create form's checkboxes.
-async fn listing(state: &AppState) -> Result<(Vec<ApiClient>, Vec<(String, String)>), AppError> {
-    blocking(state, |conn| {
+/// A page of the clients, where it is, and every organisation (slug, name) for the create
+/// form's checkboxes.
+struct Listing {
+    clients: Vec<ApiClient>,
+    pager: Pager,
+    organisations: Vec<(String, String)>,
+}
+
+/// Which page of the clients to show.
+enum Shown {
+    /// As typed in the URL.
+    Asked(String),
+    /// The one that holds this client (the first when there is no such client).
+    Holding(String),
+}
+
+async fn listing(state: &AppState, shown: Shown) -> Result<Listing, AppError> {
+    blocking(state, move |conn| {
         let organisations = crate::registry::organisation::list(conn)?
             .into_iter()
             .map(|o| (o.slug, o.name))
             .collect();
-        Ok((clients::list(conn)?, organisations))
+        let asked = match shown {
+            Shown::Asked(page) => page,
+            Shown::Holding(client_id) => clients::position(conn, &client_id)?
+                .map(|at| Pager::page_of(at as usize, PAGE_SIZE))
+                .unwrap_or_default(),
+        };
+        let pager = Pager::new(&asked, PAGE_SIZE, clients::count(conn)? as usize);
+        Ok(Listing {
+            clients: clients::page(conn, pager.window())?,
+            pager,
+            organisations,
+        })
     })
     .await
 }
@@ -33,9 +60,15 @@ pub async fn clients_page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (list, organisations) = listing(&state).await?;
     let client = query(&req, "client").unwrap_or_default();
-    let named = list.iter().find(|c| c.client_id == client);
+    // A revocation's notice names the client: show the page that holds it, unless another is
+    // asked.
+    let shown = match query(&req, "page") {
+        None if !client.is_empty() => Shown::Holding(client.clone()),
+        page => Shown::Asked(page.unwrap_or_default()),
+    };
+    let l = listing(&state, shown).await?;
+    let named = l.clients.iter().find(|c| c.client_id == client);
     let done = match (query(&req, "done").as_deref(), named) {
         (Some("revoked"), Some(c)) => Some(format!(
             "{} ({}) is revoked: it gets no new token. Tokens it already has expire within their lifetime.",
@@ -51,8 +84,8 @@ pub async fn clients_page(
         "API clients",
         clients_markup(
             &signed_in.0,
-            &list,
-            &organisations,
+            (&l.clients, &l.pager),
+            &l.organisations,
             done.map(Notice::Done).as_ref(),
             &Form(Vec::new()),
             &[],
@@ -101,7 +134,8 @@ pub async fn create_client(
         });
     }
     // The organisations ticked, if any (none: every organisation); unknown ones are refused.
-    let (list, known) = listing(&state).await?;
+    let l = listing(&state, Shown::Asked(String::new())).await?;
+    let known = &l.organisations;
     let mut organisations = form.all("organisation");
     if let Some(unknown) = organisations
         .iter()
@@ -123,7 +157,14 @@ pub async fn create_client(
         return Ok(admin_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "API clients",
-            clients_markup(&signed_in.0, &list, &known, None, &form, &errors),
+            clients_markup(
+                &signed_in.0,
+                (&l.clients, &l.pager),
+                known,
+                None,
+                &form,
+                &errors,
+            ),
         ));
     }
     let actor = forms::actor(&signed_in);
@@ -156,7 +197,7 @@ pub async fn revoke_client(
     let wanted = client_id.clone();
     let (revoked, exists) = blocking(&state, move |conn| {
         let revoked = clients::revoke(conn, &wanted, &actor)?;
-        let exists = revoked || clients::list(conn)?.iter().any(|c| c.client_id == wanted);
+        let exists = revoked || clients::position(conn, &wanted)?.is_some();
         Ok((revoked, exists))
     })
     .await?;

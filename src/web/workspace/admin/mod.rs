@@ -15,6 +15,7 @@ use super::{GET, GET_POST, POST, resource};
 use crate::web::extract::Admin;
 use crate::web::views::workspace::admin::notices::NOTICES;
 use crate::web::views::workspace::admin::{self as view, CLIENTS, HOME, USERS, home_page};
+use crate::web::views::workspace::pager::{PAGE_SIZE, Pager};
 use crate::web::{AppState, blocking};
 
 /// Accounts (create, change role, disable and enable again, never delete), the API's machine
@@ -108,11 +109,14 @@ pub async fn home(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (accounts, api_clients, organisations, examples) = blocking(&state, |conn| {
+    let asked = query(&req, "page").unwrap_or_default();
+    let (accounts, api_clients, organisations, examples) = blocking(&state, move |conn| {
+        use crate::registry::settings;
+        let pager = Pager::new(&asked, PAGE_SIZE, settings::count(conn)? as usize);
         Ok((
             crate::auth::users::list(conn)?,
             crate::auth::clients::list(conn)?,
-            crate::registry::settings::list(conn)?,
+            (settings::page(conn, pager.window())?, pager),
             crate::registry::organisation::examples(conn)?,
         ))
     })
@@ -128,7 +132,11 @@ pub async fn home(
         "Administration",
         home_page(
             &signed_in.0,
-            (&accounts, &api_clients, &organisations),
+            (
+                &accounts,
+                &api_clients,
+                (&organisations.0, &organisations.1),
+            ),
             &examples,
             retired.as_ref(),
         ),

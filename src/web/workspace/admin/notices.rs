@@ -1,5 +1,7 @@
-//! The admins' page of notice: webhooks (register, remove), subscribers, the latest deliveries
+//! The admins' page of notice: webhooks (register, remove), subscribers, the deliveries
 //! and their attempts (send one again).
+
+use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,35 +13,60 @@ use crate::values::WebUrl;
 use crate::web::error::{AppError, FieldError, PageError};
 use crate::web::extract::{Admin, PostedForm};
 use crate::web::views::workspace::admin::Notice;
-use crate::web::views::workspace::admin::notices::{NOTICES, NoticesPage, notices_page};
+use crate::web::views::workspace::admin::notices::{
+    NOTICES, NoticesPage, PAGE_PARAMS, Pages, notices_page,
+};
+use crate::web::views::workspace::pager::{self, PAGE_SIZE, Pager};
 use crate::web::workspace::forms::{self, Form, see_other};
 use crate::web::{AppState, blocking};
-
-/// The latest deliveries shown.
-const SHOWN: i64 = 100;
 
 struct Data {
     webhooks: Vec<Webhook>,
     organisations: Vec<(String, String)>,
-    subscribers: Vec<(String, Vec<subscriber::Subscriber>)>,
+    subscribers: Vec<(String, subscriber::Subscriber)>,
+    /// Confirmed subscribers by organisation (slug).
+    confirmed: HashMap<String, i64>,
     deliveries: Vec<(
         crate::db::rows::DeliveryRow,
         Vec<crate::db::rows::DeliveryAttemptRow>,
     )>,
+    pages: Pages,
 }
 
-async fn data(state: &AppState) -> Result<Data, AppError> {
-    blocking(state, |conn| {
-        let orgs = organisation::list(conn)?;
-        let mut subscribers = Vec::new();
-        for o in &orgs {
-            subscribers.push((o.slug.clone(), subscriber::list(conn, o.id)?));
-        }
+/// The pages asked for (`webhooks_page`, `subscribers_page`, `deliveries_page`), as typed:
+/// a list each, all three on one page.
+#[derive(Default)]
+struct Asked([String; 3]);
+
+impl Asked {
+    fn from(req: &HttpRequest) -> Self {
+        Asked(PAGE_PARAMS.map(|name| pager::asked(req.query_string(), name)))
+    }
+}
+
+async fn data(state: &AppState, asked: Asked) -> Result<Data, AppError> {
+    blocking(state, move |conn| {
+        let [webhooks, subscribers, deliveries] = asked.0;
+        let (all_subscribers, confirmed) = subscriber::counts(conn)?;
+        let pages = Pages {
+            webhooks: Pager::new(&webhooks, PAGE_SIZE, webhook::count(conn)? as usize),
+            subscribers: Pager::new(&subscribers, PAGE_SIZE, all_subscribers as usize),
+            deliveries: Pager::new(
+                &deliveries,
+                PAGE_SIZE,
+                outbox::deliveries_count(conn)? as usize,
+            ),
+        };
         Ok(Data {
-            webhooks: webhook::list(conn, None)?,
-            organisations: orgs.into_iter().map(|o| (o.slug, o.name)).collect(),
-            subscribers,
-            deliveries: outbox::recent(conn, SHOWN)?,
+            webhooks: webhook::page(conn, pages.webhooks.window())?,
+            organisations: organisation::list(conn)?
+                .into_iter()
+                .map(|o| (o.slug, o.name))
+                .collect(),
+            subscribers: subscriber::page(conn, pages.subscribers.window())?,
+            confirmed,
+            deliveries: outbox::recent(conn, pages.deliveries.window())?,
+            pages,
         })
     })
     .await
@@ -57,7 +84,9 @@ fn render(
         webhooks: &d.webhooks,
         organisations: &d.organisations,
         subscribers: &d.subscribers,
+        confirmed: &d.confirmed,
         deliveries: &d.deliveries,
+        pages: &d.pages,
         created,
     };
     admin_page(
@@ -73,7 +102,7 @@ pub async fn page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let d = data(&state).await?;
+    let d = data(&state, Asked::from(&req)).await?;
     let done = match query(&req, "done").as_deref() {
         Some("removed") => Some(Notice::Done(
             "The webhook is removed: nothing more is sent to it.".into(),
@@ -109,7 +138,7 @@ pub async fn add(
         .ok();
     let slug = form.get("organisation");
     let (Some(url), Some(events)) = (url, events) else {
-        let d = data(&state).await?;
+        let d = data(&state, Asked::default()).await?;
         return Ok(render(
             &signed_in,
             &d,
@@ -125,7 +154,7 @@ pub async fn add(
         webhook::add(conn, &s, &url, &events, &actor)
     })
     .await?;
-    let d = data(&state).await?;
+    let d = data(&state, Asked::default()).await?;
     match added {
         Ok((hook, secret)) => Ok(render(
             &signed_in,

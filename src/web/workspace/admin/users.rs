@@ -9,20 +9,58 @@ use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Admin, PostedForm};
 use crate::web::views::workspace::admin::users::{RowError, UsersView, users_markup};
 use crate::web::views::workspace::admin::{Notice, USERS};
+use crate::web::views::workspace::pager::{PAGE_SIZE, Pager};
 use crate::web::workspace::SignedIn;
 use crate::web::workspace::forms::{self, see_other};
 use crate::web::{AppState, blocking};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// Every account, and every organisation (slug, name) for the memberships forms.
-async fn accounts(state: &AppState) -> Result<(Vec<Account>, Vec<(String, String)>), AppError> {
-    blocking(state, |conn| {
+/// A page of the accounts, with where it is, and every organisation (slug, name) for the
+/// memberships forms.
+struct Listing {
+    accounts: Vec<Account>,
+    pager: Pager,
+    organisations: Vec<(String, String)>,
+}
+
+impl Listing {
+    fn view(&self, notice: Option<Notice>, row_error: Option<RowError>) -> UsersView<'_> {
+        UsersView::list(
+            (&self.accounts, &self.pager),
+            &self.organisations,
+            notice,
+            row_error,
+        )
+    }
+}
+
+/// Which page of the accounts to show.
+enum Shown {
+    /// As typed in the URL.
+    Asked(String),
+    /// The one that holds this account (the first when there is no such account).
+    Holding(i32),
+}
+
+async fn accounts(state: &AppState, shown: Shown) -> Result<Listing, AppError> {
+    blocking(state, move |conn| {
         let organisations = organisation::list(conn)?
             .into_iter()
             .map(|o| (o.slug, o.name))
             .collect();
-        Ok((users::list(conn)?, organisations))
+        let asked = match shown {
+            Shown::Asked(page) => page,
+            Shown::Holding(id) => users::position(conn, id)?
+                .map(|at| Pager::page_of(at as usize, PAGE_SIZE))
+                .unwrap_or_default(),
+        };
+        let pager = Pager::new(&asked, PAGE_SIZE, users::count(conn)? as usize);
+        Ok(Listing {
+            accounts: users::page(conn, pager.window())?,
+            pager,
+            organisations,
+        })
     })
     .await
 }
@@ -37,10 +75,14 @@ pub async fn users_page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (accounts, organisations) = accounts(&state).await?;
-    let target = query(&req, "id")
-        .and_then(|id| id.parse::<i32>().ok())
-        .and_then(|id| accounts.iter().find(|a| a.id == id));
+    let id = query(&req, "id").and_then(|id| id.parse::<i32>().ok());
+    // A change's notice names the account: show the page that holds it, unless another is asked.
+    let shown = match (query(&req, "page"), id) {
+        (None, Some(id)) => Shown::Holding(id),
+        (page, _) => Shown::Asked(page.unwrap_or_default()),
+    };
+    let listing = accounts(&state, shown).await?;
+    let target = id.and_then(|id| listing.accounts.iter().find(|a| a.id == id));
     let done = match (query(&req, "done").as_deref(), target) {
         (Some("created"), Some(a)) => Some(format!(
             "Account {} created with the role {}: they can sign in now.",
@@ -74,7 +116,7 @@ pub async fn users_page(
         )),
         _ => None,
     };
-    let view = UsersView::list(&accounts, &organisations, done.map(Notice::Done), None);
+    let view = listing.view(done.map(Notice::Done), None);
     Ok(users_response(StatusCode::OK, &signed_in, &view))
 }
 
@@ -122,24 +164,18 @@ pub async fn create_user(
             "The two passwords differ: type the same password twice.".into(),
         );
     }
-    let refused =
-        |errors: Vec<FieldError>,
-         status: StatusCode,
-         (accounts, organisations): &(Vec<Account>, Vec<(String, String)>)| {
-            let view = UsersView {
-                accounts,
-                organisations,
-                notice: None,
-                typed: &form,
-                errors,
-                row_error: None,
-            };
-            users_response(status, &signed_in, &view)
+    let refused = |errors: Vec<FieldError>, status: StatusCode, listing: &Listing| {
+        let view = UsersView {
+            typed: &form,
+            errors,
+            ..listing.view(None, None)
         };
+        users_response(status, &signed_in, &view)
+    };
     let role = match role {
         Ok(role) if errors.is_empty() => role,
         _ => {
-            let listing = accounts(&state).await?;
+            let listing = accounts(&state, Shown::Asked(String::new())).await?;
             return Ok(refused(errors, StatusCode::UNPROCESSABLE_ENTITY, &listing));
         }
     };
@@ -152,7 +188,7 @@ pub async fn create_user(
     match created {
         Ok(user) => Ok(see_other(format!("{USERS}?done=created&id={}", user.id))),
         Err(CreateError::Exists(email)) => {
-            let listing = accounts(&state).await?;
+            let listing = accounts(&state, Shown::Asked(String::new())).await?;
             Ok(refused(
                 vec![FieldError {
                     field: "email".into(),
@@ -164,7 +200,7 @@ pub async fn create_user(
         }
         Err(e @ (CreateError::Email(_) | CreateError::Password)) => {
             // Checked above already; kept for completeness.
-            let listing = accounts(&state).await?;
+            let listing = accounts(&state, Shown::Asked(String::new())).await?;
             let field = if matches!(e, CreateError::Password) {
                 "password"
             } else {
@@ -193,7 +229,7 @@ fn account_id(raw: &str) -> Result<i32, AppError> {
 fn row_refused(
     status: StatusCode,
     signed_in: &SignedIn,
-    (accounts, organisations): (&[Account], &[(String, String)]),
+    listing: &Listing,
     id: i32,
     control: &'static str,
     message: String,
@@ -204,7 +240,7 @@ fn row_refused(
         control,
         message,
     };
-    let view = UsersView::list(accounts, organisations, Some(notice), Some(row_error));
+    let view = listing.view(Some(notice), Some(row_error));
     users_response(status, signed_in, &view)
 }
 
@@ -225,11 +261,11 @@ async fn account_change(
         .into()),
         Err(AccountError::Db(e)) => Err(AppError::db(e).into()),
         Err(AccountError::Refused(message)) => {
-            let (accounts, organisations) = accounts(state).await?;
+            let listing = accounts(state, Shown::Holding(id)).await?;
             Ok(row_refused(
                 StatusCode::CONFLICT,
                 signed_in,
-                (&accounts, &organisations),
+                &listing,
                 id,
                 control,
                 message,
@@ -250,8 +286,8 @@ pub async fn change_role(
     let role = match form.get("role").parse::<Role>() {
         Ok(role) => role,
         Err(_) => {
-            let (accounts, organisations) = accounts(&state).await?;
-            if !accounts.iter().any(|a| a.id == id) {
+            let listing = accounts(&state, Shown::Holding(id)).await?;
+            if !listing.accounts.iter().any(|a| a.id == id) {
                 return Err(AppError::NotFound {
                     what: format!("account #{id}"),
                 }
@@ -264,7 +300,7 @@ pub async fn change_role(
             return Ok(row_refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &signed_in,
-                (&accounts, &organisations),
+                &listing,
                 id,
                 "role",
                 message,
@@ -370,20 +406,20 @@ pub async fn change_memberships(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = account_id(&path)?;
-    let (accounts, organisations) = accounts(&state).await?;
-    if !accounts.iter().any(|a| a.id == id) {
+    let listing = accounts(&state, Shown::Holding(id)).await?;
+    if !listing.accounts.iter().any(|a| a.id == id) {
         return Err(AppError::NotFound {
             what: format!("account #{id}"),
         }
         .into());
     }
-    let memberships = match asked_memberships(&form, &organisations) {
+    let memberships = match asked_memberships(&form, &listing.organisations) {
         Ok(memberships) => memberships,
         Err(message) => {
             return Ok(row_refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &signed_in,
-                (&accounts, &organisations),
+                &listing,
                 id,
                 "organisations",
                 message,

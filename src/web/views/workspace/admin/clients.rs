@@ -11,6 +11,7 @@ use crate::web::error::FieldError;
 use crate::web::views::table::Table;
 use crate::web::views::workspace::bar;
 use crate::web::views::workspace::form::{described_by, error_summary, field_error, invalid};
+use crate::web::views::workspace::pager::{Pager, page_link, pager_nav};
 use crate::web::workspace::forms::Form;
 
 /// The longest client name kept.
@@ -52,7 +53,7 @@ fn organisations_text(client: &ApiClient) -> String {
 /// The list, and the create form keeping what was `typed` in it, with its `errors`.
 pub fn clients_markup(
     session: &Session,
-    list: &[ApiClient],
+    (list, pager): (&[ApiClient], &Pager),
     organisations: &[(String, String)],
     notice_: Option<&Notice>,
     typed: &Form,
@@ -67,7 +68,8 @@ pub fn clients_markup(
         h1 { "API clients" }
         (notice(notice_))
         p { "Programs (procurement tools) get short-lived API tokens at " code { "POST /oauth/token" } " with a client's id and secret (the client credentials grant). A revoked client gets no new token." }
-        (Table::new("vendors clients", html! { "API clients (" (list.len()) "), oldest first" }, &["Client id", "Name", "Scopes", "Organisations", "Created", "State", "Revoke"]).render(html! {
+        (Table::new("vendors clients", html! { "API clients (" (pager.total) "), oldest first"
+            @if pager.pages() > 1 { ", page " (pager.page) " of " (pager.pages()) } }, &["Client id", "Name", "Scopes", "Organisations", "Created", "State", "Revoke"]).render(html! {
             @if list.is_empty() { tr { td colspan="7" { "No client yet." } } }
             @for c in list {
                 tr id={ "client-" (c.client_id) } {
@@ -90,6 +92,7 @@ pub fn clients_markup(
                 }
             }
         }))
+        (pager_nav(pager, "API clients", |n| page_link(CLIENTS, "", n)))
         h2 #create-title { "Create a client" }
         @let form_markup = html! {
             form.stacked.admin method="post" action=(CLIENTS) aria-labelledby="create-title" novalidate {

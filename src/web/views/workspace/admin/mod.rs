@@ -17,6 +17,7 @@ use crate::auth::users::{Account, Role};
 use crate::registry::settings::OrganisationSettings;
 use crate::web::views::layout;
 use crate::web::views::table::Table;
+use crate::web::views::workspace::pager::{Pager, page_link, pager_nav};
 
 pub const HOME: &str = "/workspace/admin";
 pub const USERS: &str = "/workspace/admin/users";
@@ -67,7 +68,11 @@ pub fn days(n: i32) -> String {
 /// What admins manage, with links: accounts, API clients, each organisation's settings.
 pub fn home_page(
     session: &Session,
-    (accounts, api_clients, organisations): (&[Account], &[ApiClient], &[OrganisationSettings]),
+    (accounts, api_clients, (organisations, pager)): (
+        &[Account],
+        &[ApiClient],
+        (&[OrganisationSettings], &Pager),
+    ),
     examples: &[String],
     done: Option<&Notice>,
 ) -> Markup {
@@ -93,7 +98,7 @@ pub fn home_page(
                 ". Create accounts, change roles, disable or enable sign-in."
             }
             li {
-                a href=(notices::NOTICES) { "Notice" } ": webhooks (register, remove), subscribers, and the latest deliveries with their attempts (send one again)."
+                a href=(notices::NOTICES) { "Notice" } ": webhooks (register, remove), subscribers, and the deliveries with their attempts (send one again)."
             }
             li {
                 a href=(CLIENTS) { "API clients" } ": "
@@ -102,7 +107,8 @@ pub fn home_page(
         }
         h2 #organisations-title { "Organisations" }
         p { a href=(organisations::NEW) { "Create an organisation" } ": its name, country, privacy contact and policy; its public list starts empty." }
-        (Table::labelled("vendors", "organisations-title", &["Organisation", "Notice period", "Privacy contact", "Settings"]).render(html! {
+        (Table::new("vendors", html! { "Organisations (" (pager.total) "), by name"
+            @if pager.pages() > 1 { ", page " (pager.page) " of " (pager.pages()) } }, &["Organisation", "Notice period", "Privacy contact", "Settings"]).render(html! {
             @for o in organisations {
                 tr {
                     th scope="row" data-label="Organisation" { (o.name) " " span.code { "(" (o.slug) ")" } }
@@ -114,6 +120,7 @@ pub fn home_page(
                 }
             }
         }))
+        (pager_nav(pager, "organisations", |n| page_link(HOME, "", n)))
         @if !examples.is_empty() {
             h2 #examples-title { "Example organisations" }
             p { "Loaded into the empty database at the first start: " (examples.join(", ")) ". Retiring them takes them off the site as a whole (their records and history are kept); your own organisations are not touched." }

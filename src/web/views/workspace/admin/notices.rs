@@ -1,6 +1,8 @@
 //! The admins' page of notice: the webhooks (register one, its secret shown once; remove one),
-//! each organisation's subscribers (addresses never public), and the latest deliveries with
-//! their attempts and a replay button.
+//! the subscribers (addresses never public), and the deliveries with their attempts and a replay
+//! button; each list by pages.
+
+use std::collections::HashMap;
 
 use maud::{Markup, html};
 use strum::VariantArray;
@@ -14,17 +16,47 @@ use crate::registry::webhook::Webhook;
 use crate::web::error::FieldError;
 use crate::web::views::table::Table;
 use crate::web::views::workspace::form::{error_summary, field_error, input};
+use crate::web::views::workspace::pager::{Pager, others, page_link_as, pager_nav};
 use crate::web::workspace::forms::Form;
 
 pub const NOTICES: &str = "/workspace/admin/notices";
 
+/// The query parameters of the pages of the webhooks, the subscribers and the deliveries.
+pub const PAGE_PARAMS: [&str; 3] = ["webhooks_page", "subscribers_page", "deliveries_page"];
+
+/// Where each of the page's three lists is.
+pub struct Pages {
+    pub webhooks: Pager,
+    pub subscribers: Pager,
+    pub deliveries: Pager,
+}
+
+impl Pages {
+    /// Page `n` of the list whose page is in `name`, the other two lists kept where they are.
+    fn link(&self, name: &str, n: usize) -> String {
+        let all = [
+            (PAGE_PARAMS[0], &self.webhooks),
+            (PAGE_PARAMS[1], &self.subscribers),
+            (PAGE_PARAMS[2], &self.deliveries),
+        ];
+        let rest: Vec<_> = all.into_iter().filter(|(p, _)| *p != name).collect();
+        page_link_as(NOTICES, &others(&rest), name, n)
+    }
+}
+
 /// What the page shows.
 pub struct NoticesPage<'a> {
+    /// The webhooks on their page.
     pub webhooks: &'a [Webhook],
     /// (slug, name) of every organisation, for the form.
     pub organisations: &'a [(String, String)],
-    pub subscribers: &'a [(String, Vec<Subscriber>)],
+    /// The subscribers on their page, each with its organisation's slug.
+    pub subscribers: &'a [(String, Subscriber)],
+    /// How many subscribers are confirmed, by organisation (slug); none when absent.
+    pub confirmed: &'a HashMap<String, i64>,
+    /// The deliveries on their page, newest first.
     pub deliveries: &'a [(DeliveryRow, Vec<DeliveryAttemptRow>)],
+    pub pages: &'a Pages,
     /// A webhook just registered, and its secret (shown this once).
     pub created: Option<(&'a Webhook, &'a str)>,
 }
@@ -72,6 +104,7 @@ pub fn notices_page(
                 }
             }))
         }
+        (pager_nav(&p.pages.webhooks, "webhooks", |n| p.pages.link(PAGE_PARAMS[0], n)))
         h3 { "Register a webhook" }
         @let form_markup = html! {
             form.stacked method="post" action="/workspace/admin/webhooks" novalidate {
@@ -103,25 +136,32 @@ pub fn notices_page(
         (form_markup)
         h2 #subscribers-title { "Subscribers" }
         p { "Addresses that asked for notice of an organisation's changes by e-mail. They are never published." }
-        @for (slug, list) in p.subscribers {
-            h3 { (slug) " (" (list.iter().filter(|s| s.is_active()).count()) " confirmed)" }
-            @if list.is_empty() { p { "None." } }
-            @else {
-                ul {
-                    @for s in list {
-                        li {
-                            (s.email) ": asked " (when(s.created_at))
+        ul {
+            @for (slug, name) in p.organisations {
+                li { (name) " (" (slug) "): " (p.confirmed.get(slug).copied().unwrap_or(0)) " confirmed" }
+            }
+        }
+        @if p.subscribers.is_empty() { p { "None." } }
+        @else {
+            (Table::labelled("vendors", "subscribers-title", &["Address", "Organisation", "Asked", "State"]).render(html! {
+                @for (slug, s) in p.subscribers {
+                    tr {
+                        th scope="row" data-label="Address" { (s.email) }
+                        td data-label="Organisation" { (slug) }
+                        td data-label="Asked" { (when(s.created_at)) }
+                        td data-label="State" {
                             @match (s.confirmed_at, s.unsubscribed_at) {
-                                (_, Some(at)) => { ", unsubscribed " (when(at)) }
-                                (Some(at), None) => { ", consent given " (when(at)) }
-                                (None, None) => { ", not confirmed" }
+                                (_, Some(at)) => { "unsubscribed " (when(at)) }
+                                (Some(at), None) => { "consent given " (when(at)) }
+                                (None, None) => { "not confirmed" }
                             }
                         }
                     }
                 }
-            }
+            }))
         }
-        h2 #deliveries-title { "Latest deliveries" }
+        (pager_nav(&p.pages.subscribers, "subscribers", |n| p.pages.link(PAGE_PARAMS[1], n)))
+        h2 #deliveries-title { "Deliveries, newest first" }
         @if p.deliveries.is_empty() { p { "Nothing sent yet." } }
         @else {
             (Table::labelled("vendors", "deliveries-title", &["Delivery", "To", "Message", "Status", "Attempts"]).render(html! {
@@ -149,5 +189,6 @@ pub fn notices_page(
                 }
             }))
         }
+        (pager_nav(&p.pages.deliveries, "deliveries", |n| p.pages.link(PAGE_PARAMS[2], n)))
     }
 }

@@ -10,6 +10,7 @@ use crate::web::error::FieldError;
 use crate::web::views::table::Table;
 use crate::web::views::workspace::bar;
 use crate::web::views::workspace::form::{described_by, error_summary, field_error, invalid};
+use crate::web::views::workspace::pager::{Pager, page_link, pager_nav};
 use crate::web::workspace::forms::Form;
 
 /// A refused change on one account's row.
@@ -22,7 +23,9 @@ pub struct RowError {
 
 /// The accounts page: the list, and the create form.
 pub struct UsersView<'a> {
+    /// The accounts on this page of the list.
     pub accounts: &'a [Account],
+    pub pager: &'a Pager,
     /// Every organisation (slug, name), for the memberships forms.
     pub organisations: &'a [(String, String)],
     pub notice: Option<Notice>,
@@ -35,7 +38,7 @@ pub struct UsersView<'a> {
 impl<'a> UsersView<'a> {
     /// The list, with an empty create form.
     pub fn list(
-        accounts: &'a [Account],
+        (accounts, pager): (&'a [Account], &'a Pager),
         organisations: &'a [(String, String)],
         notice: Option<Notice>,
         row_error: Option<RowError>,
@@ -43,6 +46,7 @@ impl<'a> UsersView<'a> {
         const EMPTY: &Form = &Form(Vec::new());
         UsersView {
             accounts,
+            pager,
             organisations,
             notice,
             typed: EMPTY,
@@ -140,7 +144,8 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
         h1 { "Accounts" }
         (notice(view.notice.as_ref()))
         p { "Viewers read, editors edit the registry, admins also manage accounts, API clients and organisation settings. An account sees every organisation, or only those it is a member of, with a role in each (the others do not exist for it); the admin pages are for admins of every organisation. An account is never deleted: disable it, and it cannot sign in and its sessions end." }
-        (Table::new("vendors accounts", html! { "Accounts (" (view.accounts.len()) "), by e-mail" }, &["E-mail", "Role", "Organisations", "Created", "Last sign-in", "State", "Change"]).render(html! {
+        (Table::new("vendors accounts", html! { "Accounts (" (view.pager.total) "), by e-mail"
+            @if view.pager.pages() > 1 { ", page " (view.pager.page) " of " (view.pager.pages()) } }, &["E-mail", "Role", "Organisations", "Created", "Last sign-in", "State", "Change"]).render(html! {
             @for a in view.accounts {
                 @let row_error = view.row_error.as_ref().filter(|e| e.id == a.id);
                 @let role_error = row_error.filter(|e| e.control == "role").map(|_| format!("role-{}-error", a.id));
@@ -199,6 +204,7 @@ pub fn users_markup(session: &Session, view: &UsersView) -> Markup {
                 }
             }
         }))
+        (pager_nav(view.pager, "accounts", |n| page_link(USERS, "", n)))
         h2 #create-title { "Create an account" }
         @let form_markup = html! {
             form.stacked.admin method="post" action=(USERS) aria-labelledby="create-title" novalidate {
