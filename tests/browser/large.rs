@@ -9,9 +9,8 @@ use crate::support::spawn_empty_app;
 use crossborder::registry::seed;
 use fantoccini::Locator;
 
-// Minutes to load in a debug build (see tests/app/public/large.rs): run with `-- --ignored`.
+// About 20 s to load in a debug build (see tests/app/public/large.rs).
 #[actix_web::test]
-#[ignore = "loads 20,000 vendors: minutes in a debug build; run with --ignored"]
 async fn a_20000_vendor_list_renders_in_under_two_seconds() {
     let Some(binary) = chromedriver_or_skip() else {
         return;

@@ -101,10 +101,20 @@ pub fn page_link_as(base: &str, query: &str, name: &str, page: usize) -> String 
 
 /// The previous and next links of `pager`, labelled for the list (`what`: "vendors").
 pub fn pager_nav(pager: &Pager, what: &str, link: impl Fn(usize) -> String) -> Markup {
+    nav(pager, what, "", link)
+}
+
+/// [`pager_nav`] repeated after a long list: the same links, under a name of its own (two
+/// navigation landmarks must not share one).
+pub fn pager_nav_below(pager: &Pager, what: &str, link: impl Fn(usize) -> String) -> Markup {
+    nav(pager, what, ", below the list", link)
+}
+
+fn nav(pager: &Pager, what: &str, place: &str, link: impl Fn(usize) -> String) -> Markup {
     let rows = pager.rows();
     html! {
         @if pager.pages() > 1 {
-            nav.pagination aria-label={ "Pages of the " (what) } {
+            nav.pagination aria-label={ "Pages of the " (what) (place) } {
                 @if pager.page > 1 {
                     a href=(link(pager.page - 1)) rel="prev" { "← Previous page" }
                 }

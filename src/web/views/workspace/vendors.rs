@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 use strum::VariantArray;
 
-use super::pager::{Pager, page_link, pager_nav};
+use super::pager::{Pager, page_link, pager_nav, pager_nav_below};
 use crate::audit::Summary;
 use crate::auth::sessions::Session;
 use crate::auth::users::Role;
@@ -163,7 +163,7 @@ pub fn vendor_list(
                     }
                 }
             }
-            (pager_nav(pager, "vendors", |n| page_link("/workspace/vendors", &query, n)))
+            (pager_nav_below(pager, "vendors", |n| page_link("/workspace/vendors", &query, n)))
         },
     )
 }
