@@ -104,9 +104,25 @@ struct Counts {
 
 impl ResponseCache {
     pub fn new(max_bytes: u64) -> Self {
+        // A snapshot dropped from the cache is freed on a thread of its own: tens of thousands
+        // of allocations, which would otherwise be freed by whichever request's cache call ran
+        // the eviction (often the first request after a write).
+        let (janitor, dropped) = std::sync::mpsc::channel::<Arc<Snapshot>>();
+        let freeing = std::thread::Builder::new()
+            .name("snapshot-janitor".into())
+            .spawn(move || dropped.into_iter().for_each(drop));
+        if let Err(e) = freeing {
+            tracing::warn!("old snapshots are freed by the requests that evict them: {e}");
+        }
         ResponseCache {
             entries: Cache::builder()
                 .max_capacity(max_bytes)
+                .eviction_listener(move |_, entry: Entry, _| {
+                    if let Entry::Snapshot(snapshot) = entry {
+                        // A closed channel (no janitor) frees it here, as before.
+                        let _ = janitor.send(snapshot);
+                    }
+                })
                 .weigher(|_, entry: &Entry| {
                     u32::try_from(entry.bytes().saturating_add(256)).unwrap_or(u32::MAX)
                 })
@@ -132,6 +148,7 @@ impl ResponseCache {
         };
         let build = async {
             let wanted = slug.to_string();
+            let started = std::time::Instant::now();
             let records = super::db_two(state, move |first, second| match second {
                 Some(second) => crate::registry::records::load_on_two(first, second, &wanted),
                 None => crate::registry::records::load(first, &wanted),
@@ -140,11 +157,19 @@ impl ResponseCache {
             .ok_or_else(|| AppError::NotFound {
                 what: format!("organisation '{slug}'"),
             })?;
+            let read = started.elapsed();
             self.counts.snapshots.fetch_add(1, Ordering::Relaxed);
             let rules = state.rules;
             let snapshot = super::cpu(move || Snapshot::build(records, today, rules))
                 .await
                 .ok_or_else(|| AppError::internal("building the snapshot panicked"))?;
+            tracing::debug!(
+                organisation = slug,
+                revision,
+                read_ms = read.as_millis() as u64,
+                built_ms = (started.elapsed() - read).as_millis() as u64,
+                "snapshot"
+            );
             // What older revisions left is dropped now rather than when the cap is reached: a
             // 10,000-vendor snapshot is tens of megabytes, and each write makes a new one.
             let (slug, entries) = (slug.to_string(), self.entries.clone());
