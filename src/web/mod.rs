@@ -5,6 +5,7 @@ pub mod cache;
 mod error;
 pub(crate) mod extract;
 mod feeds;
+mod field_errors;
 mod filters;
 mod guard;
 mod input;
