@@ -19,6 +19,7 @@
 mod backup;
 mod checks;
 mod import;
+mod integrity;
 pub mod ropa;
 mod sheet;
 
@@ -35,9 +36,10 @@ use crate::db::{DbConnection, DbError};
 
 pub use backup::{BackupError, backup_sqlite};
 pub use checks::parse;
-use checks::{bad_fields, check_keys, nul_characters, rows};
+use checks::{bad_fields, rows};
 use import::{Difference, differences};
 pub use import::{ImportError, ImportReport, import};
+use integrity::{check_keys, nul_characters};
 pub use sheet::{Sheet, SheetFormat};
 
 /// The `format` of every export file.
