@@ -214,9 +214,22 @@ fn actor(signed_in: &SignedIn) -> String {
     format!("user:{}", signed_in.0.user.email)
 }
 
-fn back() -> HttpResponse {
+/// Back to the intake list, on the pages the decision was made from.
+fn back(req: &HttpRequest) -> HttpResponse {
+    let pages = Pages::asked(req);
+    let on: Vec<String> = [(PENDING_PAGE, &pages.pending), ("page", &pages.decided)]
+        .into_iter()
+        .filter_map(|(name, asked)| {
+            let page = asked.parse::<usize>().ok().filter(|p| *p > 1)?;
+            Some(format!("{name}={page}"))
+        })
+        .collect();
+    let location = match on.is_empty() {
+        true => "/workspace/intake".to_string(),
+        false => format!("/workspace/intake?{}", on.join("&")),
+    };
     HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/workspace/intake"))
+        .insert_header((header::LOCATION, location))
         .finish()
 }
 
@@ -250,6 +263,7 @@ async fn refused(
 
 /// `POST /workspace/intake/{id}/approve`: editors and admins.
 pub async fn approve(
+    req: HttpRequest,
     PostedForm {
         signed_in, form, ..
     }: PostedForm<Editor>,
@@ -267,7 +281,7 @@ pub async fn approve(
     })
     .await;
     match outcome {
-        Ok(_) => Ok(back()),
+        Ok(_) => Ok(back(&req)),
         Err(e) => refused(e, &signed_in, &state).await,
     }
 }
@@ -275,6 +289,7 @@ pub async fn approve(
 /// `POST /workspace/intake/{id}/attach`: editors and admins. The request is approved for the
 /// vendor on record it names (`vendor`: its key) instead of creating a new one.
 pub async fn attach(
+    req: HttpRequest,
     PostedForm {
         signed_in, form, ..
     }: PostedForm<Editor>,
@@ -300,13 +315,14 @@ pub async fn attach(
     })
     .await;
     match outcome {
-        Ok(_) => Ok(back()),
+        Ok(_) => Ok(back(&req)),
         Err(e) => refused(e, &signed_in, &state).await,
     }
 }
 
 /// `POST /workspace/intake/{id}/reject`: editors and admins; a reason is required.
 pub async fn reject(
+    req: HttpRequest,
     PostedForm {
         signed_in, form, ..
     }: PostedForm<Editor>,
@@ -373,7 +389,7 @@ pub async fn reject(
     })
     .await;
     match outcome {
-        Ok(_) => Ok(back()),
+        Ok(_) => Ok(back(&req)),
         Err(e) => refused(e, &signed_in, &state).await,
     }
 }

@@ -142,6 +142,33 @@ async fn the_pending_intake_requests_come_by_pages_apart_from_the_decided_ones()
         "{html}"
     );
     assert!(html.contains("Page 2 of 2 (pending requests"));
+
+    // A decision posted from the second pages comes back to them: the forms carry the pages.
+    let (_, page) = get_as(&app, &editor, "/workspace/intake?pending_page=2&page=2").await;
+    let action = format!("/workspace/intake/{last}/reject?pending_page=2&amp;page=2");
+    assert!(page.contains(&format!("action=\"{action}\"")), "{page}");
+    let response = post_as(
+        &app,
+        &editor,
+        &action.replace("&amp;", "&"),
+        &[("csrf", editor.csrf.as_str()), ("reason", "Not needed")],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        location(&response),
+        "/workspace/intake?pending_page=2&page=2"
+    );
+    // From the first pages, back to the list as it was.
+    let first = ids[0].to_string();
+    let response = post_as(
+        &app,
+        &editor,
+        &format!("/workspace/intake/{first}/reject"),
+        &[("csrf", editor.csrf.as_str()), ("reason", "Not needed")],
+    )
+    .await;
+    assert_eq!(location(&response), "/workspace/intake");
 }
 
 #[actix_web::test]

@@ -168,10 +168,10 @@ fn pending_request(
             @if can_decide {
                 div.decisions {
                     @for e in existing.iter().filter(|e| e.attachable()) {
-                        (attach_form(session, r, e))
+                        (attach_form(session, r, e, data))
                     }
-                    (approve_form(session, r, !existing.is_empty()))
-                    (reject_form(session, r, typed))
+                    (approve_form(session, r, !existing.is_empty(), data))
+                    (reject_form(session, r, typed, data))
                 }
             }
         }
@@ -218,11 +218,21 @@ fn already_known(r: &IntakeDetail, existing: &[Existing]) -> Markup {
     }
 }
 
-fn attach_form(session: &Session, r: &IntakeDetail, e: &Existing) -> Markup {
+/// Where a decision on request `id` is posted: with the pages the lists are on, so that the
+/// answer comes back to them.
+fn decision_action(id: i32, action: &str, data: &Requests) -> String {
+    let on = others(&[
+        (PENDING_PAGE, &data.pending_pages),
+        ("page", &data.decided_pages),
+    ]);
+    page_link_as(&format!("{INTAKE}/{id}/{action}"), &on, PENDING_PAGE, 1)
+}
+
+fn attach_form(session: &Session, r: &IntakeDetail, e: &Existing, data: &Requests) -> Markup {
     let id = r.request.id;
     let note = format!("attach-{id}-{}-note", e.key);
     html! {
-        form.stacked.decision method="post" action={ "/workspace/intake/" (id) "/attach" } {
+        form.stacked.decision method="post" action=(decision_action(id, "attach", data)) {
             input type="hidden" name="csrf" value=(session.csrf_token);
             input type="hidden" name="version" value=(r.version);
             input type="hidden" name="vendor" value=(e.key);
@@ -235,10 +245,10 @@ fn attach_form(session: &Session, r: &IntakeDetail, e: &Existing) -> Markup {
     }
 }
 
-fn approve_form(session: &Session, r: &IntakeDetail, known: bool) -> Markup {
+fn approve_form(session: &Session, r: &IntakeDetail, known: bool, data: &Requests) -> Markup {
     let id = r.request.id;
     html! {
-        form.stacked.decision method="post" action={ "/workspace/intake/" (id) "/approve" } {
+        form.stacked.decision method="post" action=(decision_action(id, "approve", data)) {
             input type="hidden" name="csrf" value=(session.csrf_token);
             input type="hidden" name="version" value=(r.version);
             div.field {
@@ -250,12 +260,17 @@ fn approve_form(session: &Session, r: &IntakeDetail, known: bool) -> Markup {
     }
 }
 
-fn reject_form(session: &Session, r: &IntakeDetail, typed: Option<&Typed>) -> Markup {
+fn reject_form(
+    session: &Session,
+    r: &IntakeDetail,
+    typed: Option<&Typed>,
+    data: &Requests,
+) -> Markup {
     let id = r.request.id;
     let field = format!("reject-{id}-reason");
     let error_id = format!("reject-{id}-error");
     html! {
-        form.stacked.decision method="post" action={ "/workspace/intake/" (id) "/reject" } {
+        form.stacked.decision method="post" action=(decision_action(id, "reject", data)) {
             input type="hidden" name="csrf" value=(session.csrf_token);
             input type="hidden" name="version" value=(r.version);
             div.field {
