@@ -57,6 +57,32 @@ impl Pager {
     }
 }
 
+/// Which page of a list to show: the one asked for, or the one that holds a row just changed
+/// (so that its notice and its row are in view).
+pub enum Shown<Id> {
+    /// As typed in the URL.
+    Asked(String),
+    /// The page that holds this row (the first when there is no such row).
+    Holding(Id),
+}
+
+impl<Id> Shown<Id> {
+    /// The page asked for, as [`Pager::new`] takes it; `position` finds a row's index in the
+    /// list's order.
+    pub fn page<E>(
+        self,
+        per_page: usize,
+        position: impl FnOnce(Id) -> Result<Option<i64>, E>,
+    ) -> Result<String, E> {
+        Ok(match self {
+            Shown::Asked(page) => page,
+            Shown::Holding(id) => position(id)?
+                .map(|at| Pager::page_of(at as usize, per_page))
+                .unwrap_or_default(),
+        })
+    }
+}
+
 /// The value of `name` in a query string, as typed; empty when absent (the first page).
 pub fn asked(query: &str, name: &str) -> String {
     serde_urlencoded::from_str::<Vec<(String, String)>>(query)

@@ -10,7 +10,7 @@ use crate::web::views::workspace::admin::clients::{
     CLIENT_NAME_MAX, clients_markup, created_page, typed_scopes,
 };
 use crate::web::views::workspace::admin::{CLIENTS, Notice};
-use crate::web::views::workspace::pager::{PAGE_SIZE, Pager};
+use crate::web::views::workspace::pager::{PAGE_SIZE, Pager, Shown};
 use crate::web::workspace::forms::{self, Form, see_other};
 use crate::web::{AppState, blocking};
 use actix_web::http::StatusCode;
@@ -24,26 +24,13 @@ struct Listing {
     organisations: Vec<(String, String)>,
 }
 
-/// Which page of the clients to show.
-enum Shown {
-    /// As typed in the URL.
-    Asked(String),
-    /// The one that holds this client (the first when there is no such client).
-    Holding(String),
-}
-
-async fn listing(state: &AppState, shown: Shown) -> Result<Listing, AppError> {
+async fn listing(state: &AppState, shown: Shown<String>) -> Result<Listing, AppError> {
     blocking(state, move |conn| {
         let organisations = crate::registry::organisation::list(conn)?
             .into_iter()
             .map(|o| (o.slug, o.name))
             .collect();
-        let asked = match shown {
-            Shown::Asked(page) => page,
-            Shown::Holding(client_id) => clients::position(conn, &client_id)?
-                .map(|at| Pager::page_of(at as usize, PAGE_SIZE))
-                .unwrap_or_default(),
-        };
+        let asked = shown.page(PAGE_SIZE, |client_id| clients::position(conn, &client_id))?;
         let pager = Pager::new(&asked, PAGE_SIZE, clients::count(conn)? as usize);
         Ok(Listing {
             clients: clients::page(conn, pager.window())?,

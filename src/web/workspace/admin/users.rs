@@ -9,7 +9,7 @@ use crate::web::error::{AppError, FieldError};
 use crate::web::extract::{Admin, PostedForm};
 use crate::web::views::workspace::admin::users::{RowError, UsersView, users_markup};
 use crate::web::views::workspace::admin::{Notice, USERS};
-use crate::web::views::workspace::pager::{PAGE_SIZE, Pager};
+use crate::web::views::workspace::pager::{PAGE_SIZE, Pager, Shown};
 use crate::web::workspace::SignedIn;
 use crate::web::workspace::forms::{self, see_other};
 use crate::web::{AppState, blocking};
@@ -35,26 +35,13 @@ impl Listing {
     }
 }
 
-/// Which page of the accounts to show.
-enum Shown {
-    /// As typed in the URL.
-    Asked(String),
-    /// The one that holds this account (the first when there is no such account).
-    Holding(i32),
-}
-
-async fn accounts(state: &AppState, shown: Shown) -> Result<Listing, AppError> {
+async fn accounts(state: &AppState, shown: Shown<i32>) -> Result<Listing, AppError> {
     blocking(state, move |conn| {
         let organisations = organisation::list(conn)?
             .into_iter()
             .map(|o| (o.slug, o.name))
             .collect();
-        let asked = match shown {
-            Shown::Asked(page) => page,
-            Shown::Holding(id) => users::position(conn, id)?
-                .map(|at| Pager::page_of(at as usize, PAGE_SIZE))
-                .unwrap_or_default(),
-        };
+        let asked = shown.page(PAGE_SIZE, |id| users::position(conn, id))?;
         let pager = Pager::new(&asked, PAGE_SIZE, users::count(conn)? as usize);
         Ok(Listing {
             accounts: users::page(conn, pager.window())?,
