@@ -124,18 +124,19 @@ impl Snapshot {
                 .sum::<usize>()
                 + r.changes.len() * 512
         };
-        // A version costs about 600 bytes in all (its parsed body, its place in the indexes), as
-        // measured on the synthetic organisations (tests/snapshot_weight.rs keeps this honest).
+        // A version costs about 600 bytes in all (its parsed body, its place in the indexes; an
+        // organisation's history keeps no stored text), as measured on the synthetic
+        // organisations (tests/snapshot_weight.rs keeps this honest).
         // A registry shares the records' versions unless it read fewer of them.
         let versions = |h: &Arc<History>| {
             if Arc::ptr_eq(h, &self.records.history) {
                 0
             } else {
-                h.len() * 600 + h.text_bytes()
+                h.len() * 600
             }
         };
         let history = &self.records.history;
-        let all_versions = history.len() * 600 + history.text_bytes();
+        let all_versions = history.len() * 600;
         let known = if Arc::ptr_eq(&self.public, &self.known) {
             0
         } else {

@@ -191,13 +191,6 @@ impl History {
         self.facts.values().map(Vec::len).sum()
     }
 
-    /// The bytes of the stored bodies it holds (to weigh it in memory).
-    pub fn text_bytes(&self) -> usize {
-        (self.facts.values().flatten())
-            .map(|v| v.text.as_ref().map_or(0, String::len))
-            .sum()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.facts.is_empty()
     }
