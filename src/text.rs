@@ -175,9 +175,14 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 
 /// A CSV writer as spreadsheets and RFC 4180 want it: CRLF line ends, quotes where needed.
 pub fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv_writer_to(Vec::new())
+}
+
+/// [`csv_writer`] onto any writer.
+pub fn csv_writer_to<W: std::io::Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new())
+        .from_writer(out)
 }
 
 /// A CSV cell that a spreadsheet shows as text, never runs: one beginning with `=`, `+`, `-`,

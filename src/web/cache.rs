@@ -12,12 +12,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
 use moka::future::Cache;
+use moka::ops::compute::{CompResult, Op};
 use moka::policy::EvictionPolicy;
 
 use super::AppState;
 use super::error::AppError;
 use super::representation::Rendered;
 use super::snapshot::Snapshot;
+use super::unfolding::{Opened, STREAM_AFTER, Streamed, Unfolding, Writer};
 use crate::registry::listing::Filters;
 
 /// Which rendering of which public list.
@@ -78,6 +80,8 @@ impl Key {
 enum Entry {
     Snapshot(Arc<Snapshot>),
     Rendered(Arc<Rendered>),
+    /// A body still being written; replaced by its whole rendering once done.
+    Unfolding(Arc<Unfolding>),
 }
 
 impl Entry {
@@ -85,8 +89,15 @@ impl Entry {
         match self {
             Entry::Snapshot(s) => s.bytes(),
             Entry::Rendered(r) => r.bytes(),
+            Entry::Unfolding(_) => STREAM_AFTER,
         }
     }
+}
+
+/// A public list's body: whole, or still being written.
+pub enum Body {
+    Whole(Arc<Rendered>),
+    Unfolding(Arc<Unfolding>),
 }
 
 /// The memory the responses and snapshots share.
@@ -181,7 +192,7 @@ impl ResponseCache {
         };
         match self.entries.try_get_with(key, build).await {
             Ok(Entry::Snapshot(s)) => Ok(s),
-            Ok(Entry::Rendered(_)) => Err(AppError::internal("a rendering under a snapshot key")),
+            Ok(_) => Err(AppError::internal("a rendering under a snapshot key")),
             Err(e) => Err(AppError::shared(&e)),
         }
     }
@@ -248,15 +259,90 @@ impl ResponseCache {
             .await
         {
             Ok(Entry::Rendered(r)) => r,
-            Ok(Entry::Snapshot(_)) => {
-                return Err(AppError::internal("a snapshot under a rendering key"));
-            }
+            Ok(_) => return Err(AppError::internal("not a whole rendering under its key")),
             Err(e) => return Err(AppError::shared(&e)),
         };
         if rendered.needs_variants() {
             self.compress_later(key, rendered.clone());
         }
         Ok(rendered)
+    }
+
+    /// A public list written by `render` onto a [`Writer`]: a long one is sent while it is
+    /// written, to every request that asks meanwhile, then kept whole (see [`super::unfolding`]).
+    pub async fn streamed(
+        &self,
+        state: &AppState,
+        page: PageKey,
+        revision: i32,
+        render: impl FnOnce(&Snapshot, &mut Writer) -> Result<(), AppError> + Send + 'static,
+    ) -> Result<Body, AppError> {
+        let slug = page.slug.clone();
+        let key = Key::Page { page, revision };
+        let opening = async {
+            let snapshot = self.snapshot(state, &slug, revision).await?;
+            self.counts.renders.fetch_add(1, Ordering::Relaxed);
+            let (opened, opening) = tokio::sync::oneshot::channel();
+            let (cache, key) = (self.clone(), key.clone());
+            actix_web::rt::spawn(async move {
+                let written = super::cpu(move || {
+                    let mut writer = Writer::new(opened);
+                    let result = render(&snapshot, &mut writer);
+                    writer.finish(result)
+                })
+                .await;
+                if let Some(Some(streamed)) = written {
+                    cache.keep_whole(key, streamed).await;
+                }
+            });
+            match opening.await {
+                Ok(Ok(Opened::Whole(rendered))) => Ok(Entry::Rendered(Arc::new(rendered))),
+                Ok(Ok(Opened::Unfolding(unfolding))) => Ok(Entry::Unfolding(unfolding)),
+                Ok(Err(e)) => Err(e),
+                Err(_) => Err(AppError::internal("rendering panicked")),
+            }
+        };
+        let body = match self.entries.try_get_with(key.clone(), opening).await {
+            Ok(Entry::Rendered(rendered)) => Body::Whole(rendered),
+            Ok(Entry::Unfolding(unfolding)) => return Ok(Body::Unfolding(unfolding)),
+            Ok(Entry::Snapshot(_)) => {
+                return Err(AppError::internal("a snapshot under a rendering key"));
+            }
+            Err(e) => return Err(AppError::shared(&e)),
+        };
+        if let Body::Whole(rendered) = &body
+            && rendered.needs_variants()
+        {
+            self.compress_later(key, rendered.clone());
+        }
+        Ok(body)
+    }
+
+    /// Puts a streamed body's whole rendering in its place, if that body is still the entry
+    /// under its key (no newer revision dropped it meanwhile); a failed one is dropped, so
+    /// that the next request renders again.
+    async fn keep_whole(&self, key: Key, streamed: Streamed) {
+        let Streamed { unfolding, whole } = streamed;
+        let whole = whole.map(Arc::new);
+        let kept = whole.clone();
+        let result = self
+            .entries
+            .entry(key.clone())
+            .and_compute_with(|entry| {
+                let current = entry.map(|e| e.into_value());
+                let op = match (current, kept) {
+                    (Some(Entry::Unfolding(u)), Some(whole)) if Arc::ptr_eq(&u, &unfolding) => {
+                        Op::Put(Entry::Rendered(whole))
+                    }
+                    (Some(Entry::Unfolding(u)), None) if Arc::ptr_eq(&u, &unfolding) => Op::Remove,
+                    _ => Op::Nop,
+                };
+                std::future::ready(op)
+            })
+            .await;
+        if let (CompResult::ReplacedWith(_), Some(whole)) = (result, whole) {
+            self.compress_later(key, whole);
+        }
     }
 
     /// Makes a large rendering's compressed variants on the blocking pool, off the request path,

@@ -17,6 +17,7 @@ pub mod revisions;
 pub mod snapshot;
 pub mod startup;
 mod subscriptions;
+pub mod unfolding;
 mod views;
 mod workspace;
 

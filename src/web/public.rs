@@ -6,9 +6,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 
-use super::cache::PageKey;
+use super::cache::{Body, PageKey};
 use super::error::{ApiError, AppError, PageError};
-use super::representation::{Rendered, conditional};
+use super::representation::{Rendered, conditional, unfolding};
+use super::unfolding::Writer;
 use super::{AppState, blocking};
 use super::{feeds, filters, views};
 use crate::date::today;
@@ -278,7 +279,27 @@ async fn render_list(
         part,
     };
     let revision = state.revisions.of(&state, &slug).await?;
-    let (rules, mail_enabled) = (state.rules, state.mail_enabled);
+    let rules = state.rules;
+    // An archive of the feed holds entries that no later change adds to (RFC 5005 §4).
+    let cache_control = match (format, part) {
+        (Format::Atom, 1..) => "public, max-age=86400",
+        _ => "public, max-age=60",
+    };
+    if let Format::Json | Format::Csv = format {
+        let body = state
+            .cache
+            .streamed(&state, key, revision, move |snapshot, out| {
+                let registry =
+                    snapshot.registry(filters.as_of, history::end_of(filters.known_on()));
+                write_whole(&registry, filters, (format, bom), rules, out)
+            })
+            .await?;
+        return Ok(match body {
+            Body::Whole(rendered) => conditional(&req, &rendered, cache_control, vary),
+            Body::Unfolding(body) => unfolding(&req, body, cache_control),
+        });
+    }
+    let mail_enabled = state.mail_enabled;
     let rendered = state
         .cache
         .page(&state, key, revision, move |snapshot| {
@@ -288,29 +309,16 @@ async fn render_list(
                 &registry,
                 (filters, part),
                 format,
-                (base, bom),
+                base,
                 (rules, mail_enabled),
             )
         })
         .await?;
-    // An archive of the feed holds entries that no later change adds to (RFC 5005 §4).
-    let cache_control = match (format, part) {
-        (Format::Atom, 1..) => "public, max-age=86400",
-        _ => "public, max-age=60",
-    };
     Ok(conditional(&req, &rendered, cache_control, vary))
 }
 
-/// One rendering of the list, from its registry.
-/// `part`: the HTML page (from 1) or the feed's archive (0 for the subscription document).
-fn render(
-    registry: &Registry,
-    (filters, part): (Filters, u32),
-    format: Format,
-    (base, bom): (Option<String>, bool),
-    (rules, mail_enabled): (&'static RuleSet, bool),
-) -> Result<Rendered, AppError> {
-    let today = today();
+/// A list filtered by verdicts only where they are published.
+fn check_flagged(registry: &Registry, filters: &Filters) -> Result<(), AppError> {
     if filters.flagged.is_some() && !registry.organisation.publication.verdicts {
         return Err(AppError::BadParameter {
             name: "flagged".into(),
@@ -320,42 +328,66 @@ fn render(
             ),
         });
     }
+    Ok(())
+}
+
+/// Writes the whole list as JSON or CSV (`bom`: with a byte order mark, for Excel).
+fn write_whole(
+    registry: &Registry,
+    filters: Filters,
+    (format, bom): (Format, bool),
+    rules: &'static RuleSet,
+    out: &mut Writer,
+) -> Result<(), AppError> {
+    check_flagged(registry, &filters)?;
+    let listing = Listing::new(registry, filters, rules);
+    let out = out.start(format.content_type(), system_time(registry.last_modified()));
+    match format {
+        Format::Csv => feeds::csv(&listing, bom, out).map_err(AppError::internal),
+        _ => feeds::json(&listing, rules, out).map_err(AppError::internal),
+    }
+}
+
+/// One rendering of the list as a page or a feed, from its registry.
+/// `part`: the HTML page (from 1) or the feed's archive (0 for the subscription document).
+fn render(
+    registry: &Registry,
+    (filters, part): (Filters, u32),
+    format: Format,
+    base: Option<String>,
+    (rules, mail_enabled): (&'static RuleSet, bool),
+) -> Result<Rendered, AppError> {
+    let today = today();
+    check_flagged(registry, &filters)?;
     let query = filters::query_string(&filters, today);
     let listing = Listing::new(registry, filters, rules);
-    let body: Vec<u8> = match format {
-        Format::Html => {
-            let pages = views::page_count(listing.rows.len());
-            if part > pages {
-                return Err(AppError::NotFound {
-                    what: format!(
-                        "page {part} of this list: it has {pages} page{}",
-                        if pages == 1 { "" } else { "s" }
-                    ),
-                });
+    let body = if format == Format::Html {
+        let pages = views::page_count(listing.rows.len());
+        if part > pages {
+            return Err(AppError::NotFound {
+                what: format!(
+                    "page {part} of this list: it has {pages} page{}",
+                    if pages == 1 { "" } else { "s" }
+                ),
+            });
+        }
+        views::subprocessors_page(&listing, rules, &query, mail_enabled, part).into_string()
+    } else {
+        let document = match part {
+            0 => feeds::FeedPart::Current,
+            n => feeds::FeedPart::Archive(n),
+        };
+        feeds::atom(&listing, base.as_deref().unwrap_or(""), &query, document).ok_or_else(|| {
+            AppError::NotFound {
+                what: format!(
+                    "archive {part} of this feed: archives hold {} entries each, and only full ones exist",
+                    feeds::PER_DOCUMENT
+                ),
             }
-            let page = views::subprocessors_page(&listing, rules, &query, mail_enabled, part)
-                .into_string();
-            printable_bytes(page)
-        }
-        Format::Json => feeds::json(&listing, rules),
-        Format::Csv => feeds::csv(&listing, bom).map_err(AppError::internal)?,
-        Format::Atom => {
-            let document = match part {
-                0 => feeds::FeedPart::Current,
-                n => feeds::FeedPart::Archive(n),
-            };
-            let feed = feeds::atom(&listing, base.as_deref().unwrap_or(""), &query, document)
-                .ok_or_else(|| AppError::NotFound {
-                    what: format!(
-                        "archive {part} of this feed: archives hold {} entries each, and only full ones exist",
-                        feeds::PER_DOCUMENT
-                    ),
-                })?;
-            printable_bytes(feed)
-        }
+        })?
     };
     Ok(Rendered::new(
-        body,
+        printable_bytes(body),
         format.content_type(),
         system_time(registry.last_modified()),
     ))

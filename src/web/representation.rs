@@ -5,8 +5,8 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use actix_web::http::header::{
@@ -15,6 +15,8 @@ use actix_web::http::header::{
 };
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder};
+
+use super::unfolding::Unfolding;
 
 /// Bodies up to this size are compressed as they are rendered; larger ones on the blocking
 /// pool after the first response (which goes out uncompressed).
@@ -223,18 +225,7 @@ pub fn conditional(
         return not_acceptable();
     };
     let etag = EntityTag::new_strong(tag);
-    let unix_seconds = |t: SystemTime| {
-        t.duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    };
-    let not_modified = match req.get_header::<IfNoneMatch>() {
-        Some(IfNoneMatch::Any) => true,
-        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag)),
-        // If-Modified-Since counts only without If-None-Match.
-        None => req.get_header::<IfModifiedSince>().is_some_and(|since| {
-            unix_seconds(rendered.last_modified) <= unix_seconds(since.0.into())
-        }),
-    };
+    let not_modified = not_modified(req, Some(&etag), rendered.last_modified);
     let mut response = if not_modified {
         HttpResponse::NotModified()
     } else {
@@ -252,6 +243,46 @@ pub fn conditional(
         response.finish()
     } else {
         response.content_type(rendered.content_type).body(body)
+    }
+}
+
+/// A body still being written, sent as it comes (chunked): no length and no ETag yet (the
+/// tag is the whole body's), compressed on the way by the `Compress` middleware if the client
+/// asks. `304` when `If-Modified-Since` says the client's copy is current.
+pub fn unfolding(req: &HttpRequest, body: Arc<Unfolding>, cache_control: &str) -> HttpResponse {
+    let current = not_modified(req, None, body.last_modified);
+    let mut response = if current {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(header::LastModified(HttpDate::from(body.last_modified)))
+        .insert_header((header::CACHE_CONTROL, cache_control.to_string()))
+        .append_header((header::VARY, "Accept-Encoding"));
+    if current {
+        return response.finish();
+    }
+    response
+        .content_type(body.content_type)
+        .streaming(body.body())
+}
+
+/// Whether the client's copy is current (RFC 9110 §13.1): `If-None-Match` against the
+/// representation's tag (none known: only `*` matches), otherwise `If-Modified-Since`.
+fn not_modified(req: &HttpRequest, etag: Option<&EntityTag>, last_modified: SystemTime) -> bool {
+    let unix_seconds = |t: SystemTime| {
+        t.duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    };
+    match req.get_header::<IfNoneMatch>() {
+        Some(IfNoneMatch::Any) => true,
+        Some(IfNoneMatch::Items(tags)) => {
+            etag.is_some_and(|etag| tags.iter().any(|t| t.weak_eq(etag)))
+        }
+        None => req
+            .get_header::<IfModifiedSince>()
+            .is_some_and(|since| unix_seconds(last_modified) <= unix_seconds(since.0.into())),
     }
 }
 

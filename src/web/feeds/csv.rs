@@ -2,15 +2,18 @@
 
 use crate::registry::listing::Listing;
 
-/// The list as CSV (RFC 4180: CRLF line ends, a header row): one row per transfer, and one
+/// Writes the list as CSV (RFC 4180: CRLF line ends, a header row): one row per transfer, and one
 /// row with empty transfer columns for a vendor without any, so that every listed vendor is in
 /// it. Every cell goes through [`crate::text::csv_cell`]: a name like `=HYPERLINK(...)` is text
 /// in a spreadsheet, not a formula. `bom`: start with a UTF-8 byte order mark, for Excel.
 /// The verdict columns (regime to severity) and the reason's are there only when the
 /// organisation publishes them.
-pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
+pub fn csv(listing: &Listing, bom: bool, mut out: impl std::io::Write) -> Result<(), csv::Error> {
     let publication = listing.registry.organisation.publication;
-    let mut w = crate::text::csv_writer();
+    if bom {
+        out.write_all(crate::text::UTF8_BOM)?;
+    }
+    let mut w = crate::text::csv_writer_to(out);
     let columns = [
         "organisation",
         "as_of",
@@ -110,12 +113,6 @@ pub fn csv(listing: &Listing, bom: bool) -> Result<Vec<u8>, csv::Error> {
             w.write_record(cells.map(|c| crate::text::csv_cell(c).into_owned()))?;
         }
     }
-    let body = w
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(if bom {
-        [crate::text::UTF8_BOM, &body].concat()
-    } else {
-        body
-    })
+    w.flush()?;
+    Ok(())
 }

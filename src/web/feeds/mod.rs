@@ -296,7 +296,7 @@ fn vendor_json<'a>(
 }
 
 /// The list as JSON, written straight into the body's bytes (no intermediate string).
-pub fn json(listing: &Listing, rules: &RuleSet) -> Vec<u8> {
+pub fn json(listing: &Listing, rules: &RuleSet, out: impl std::io::Write) -> std::io::Result<()> {
     let org = &listing.registry.organisation;
     let publication = org.publication;
     let as_of = listing.filters.as_of;
@@ -346,8 +346,6 @@ pub fn json(listing: &Listing, rules: &RuleSet) -> Vec<u8> {
             url: format!("/{}/history.json", org.slug),
         },
     };
-    // Plain structs of strings, numbers and dates: serialising into memory cannot fail.
-    let mut body = Vec::with_capacity(listing.rows.len() * 1536 + 4096);
-    serde_json::to_writer_pretty(&mut body, &list).expect("the public list serialises");
-    body
+    // Plain structs of strings, numbers and dates: only writing can fail.
+    serde_json::to_writer_pretty(out, &list).map_err(std::io::Error::from)
 }

@@ -9,6 +9,7 @@ mod large;
 mod legend;
 mod lists;
 mod publication;
+mod streaming;
 
 use serde_json::Value;
 
