@@ -89,6 +89,7 @@ impl Entry {
         match self {
             Entry::Snapshot(s) => s.bytes(),
             Entry::Rendered(r) => r.bytes(),
+            // What it held when kept; its whole is weighed when it takes its place.
             Entry::Unfolding(_) => STREAM_AFTER,
         }
     }

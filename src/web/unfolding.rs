@@ -20,7 +20,7 @@ use super::representation::Rendered;
 pub const STREAM_AFTER: usize = 256 * 1024;
 
 /// The size of each chunk pushed to the readers after the first.
-const CHUNK: usize = 64 * 1024;
+const CHUNK: usize = 256 * 1024;
 
 /// What a rendering turned out to be once its first bytes were written.
 pub enum Opened {
@@ -125,12 +125,17 @@ impl Unfolding {
 
     /// The whole body, once written to its end.
     fn whole(&self) -> Option<Bytes> {
-        let written = self.written();
-        if written.end != Some(End::Complete) {
-            return None;
-        }
-        let mut whole = BytesMut::with_capacity(written.chunks.iter().map(Bytes::len).sum());
-        for chunk in &written.chunks {
+        // The chunks are shared, not copied, under the lock: readers take it on the server's
+        // threads, so the copy into one body is made outside it.
+        let chunks = {
+            let written = self.written();
+            if written.end != Some(End::Complete) {
+                return None;
+            }
+            written.chunks.clone()
+        };
+        let mut whole = BytesMut::with_capacity(chunks.iter().map(Bytes::len).sum());
+        for chunk in &chunks {
             whole.extend_from_slice(chunk);
         }
         Some(whole.freeze())
@@ -242,7 +247,7 @@ impl io::Write for Writer {
         if let Some(unfolding) = &self.unfolding
             && self.held.len() >= CHUNK
         {
-            let chunk = std::mem::replace(&mut self.held, Vec::with_capacity(CHUNK * 2));
+            let chunk = std::mem::replace(&mut self.held, Vec::with_capacity(CHUNK + 8 * 1024));
             unfolding.push(chunk);
         }
         Ok(bytes.len())
