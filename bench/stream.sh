@@ -5,7 +5,7 @@
 # first GET of /large/subprocessors.json, then of .csv, each timed to its first body byte and to
 # its last, uncompressed; then one more GET of each (the kept copy). Each round first waits for
 # the server to be idle: after each first GET the kept body's compressed variants are made on
-# the blocking pool (about 15 s of CPU for a 75 MB JSON), which would otherwise share the two
+# the blocking pool (about 2.5 s of CPU for a 75 MB JSON), which would otherwise share the two
 # cores with the next render.
 #
 # Usage: bench/stream.sh
