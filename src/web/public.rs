@@ -296,7 +296,7 @@ async fn render_list(
             .await?;
         return Ok(match body {
             Body::Whole(rendered) => conditional(&req, &rendered, cache_control, vary),
-            Body::Unfolding(body) => unfolding(&req, body, cache_control),
+            Body::Unfolding(body) => unfolding(&req, body, cache_control).await,
         });
     }
     let mail_enabled = state.mail_enabled;

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
+use actix_web::http::Version;
 use actix_web::http::header::{
     self, AcceptEncoding, ContentEncoding, Encoding, EntityTag, HeaderValue, HttpDate,
     IfModifiedSince, IfNoneMatch,
@@ -248,8 +249,13 @@ pub fn conditional(
 
 /// A body still being written, sent as it comes (chunked): no length and no ETag yet (the
 /// tag is the whole body's), compressed on the way by the `Compress` middleware if the client
-/// asks. `304` when `If-Modified-Since` says the client's copy is current.
-pub fn unfolding(req: &HttpRequest, body: Arc<Unfolding>, cache_control: &str) -> HttpResponse {
+/// asks. An HTTP/1.0 client, which cannot take chunks (RFC 9112 §6.1), gets it once written,
+/// with its length. `304` when `If-Modified-Since` says the client's copy is current.
+pub async fn unfolding(
+    req: &HttpRequest,
+    body: Arc<Unfolding>,
+    cache_control: &str,
+) -> HttpResponse {
     let current = not_modified(req, None, body.last_modified);
     let mut response = if current {
         HttpResponse::NotModified()
@@ -263,9 +269,16 @@ pub fn unfolding(req: &HttpRequest, body: Arc<Unfolding>, cache_control: &str) -
     if current {
         return response.finish();
     }
-    response
-        .content_type(body.content_type)
-        .streaming(body.body())
+    response.content_type(body.content_type);
+    if req.version() >= Version::HTTP_11 {
+        return response.streaming(body.body());
+    }
+    match body.when_written().await {
+        Some(whole) => response.body(whole),
+        None => HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body("the list could not be written to its end\n"),
+    }
 }
 
 /// Whether the client's copy is current (RFC 9110 §13.1): `If-None-Match` against the

@@ -123,6 +123,21 @@ impl Unfolding {
         )
     }
 
+    /// The whole body once written (`None` if the writing failed), for a client that cannot
+    /// take it in chunks (HTTP/1.0).
+    pub async fn when_written(&self) -> Option<Bytes> {
+        let mut progress = self.progress.subscribe();
+        loop {
+            progress.borrow_and_update();
+            let end = self.written().end;
+            match end {
+                Some(End::Complete) => return self.whole(),
+                Some(End::Failed) => return None,
+                None => progress.changed().await.ok()?,
+            }
+        }
+    }
+
     /// The whole body, once written to its end.
     fn whole(&self) -> Option<Bytes> {
         // The chunks are shared, not copied, under the lock: readers take it on the server's
@@ -359,6 +374,7 @@ mod tests {
             assert_eq!(body.len(), expected.len());
             assert!(body == expected.as_bytes());
         }
+        assert_eq!(unfolding.when_written().await.unwrap(), expected.as_bytes());
         let whole = streamed.whole.expect("written to its end");
         assert_eq!(&whole.body[..], expected.as_bytes());
         assert_eq!(whole.content_type, TYPE);
@@ -384,6 +400,7 @@ mod tests {
             };
             let reading = read(unfolding.clone()).await;
             assert!(reading.is_err(), "panics: {panics}");
+            assert!(unfolding.when_written().await.is_none());
             match writing.join() {
                 Ok(streamed) => assert!(streamed.unwrap().whole.is_none()),
                 Err(_) => assert!(panics),

@@ -139,6 +139,35 @@ async fn requests_while_a_list_is_written_share_its_rendering_and_may_compress_i
     }
 }
 
+#[actix_web::test]
+async fn an_http_1_0_client_gets_the_long_list_whole_with_its_length() {
+    let app = spawn_empty_app().await;
+    app.load(&seed::synthetic("long", VENDORS));
+    let authority = app.address.trim_start_matches("http://").to_string();
+    // HTTP/1.0 has no chunks (RFC 9112 §6.1): the body once written, then the connection closed.
+    let raw = actix_web::rt::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&authority).unwrap();
+        let request = format!("GET /long/subprocessors.csv HTTP/1.0\r\nHost: {authority}\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        raw
+    })
+    .await
+    .unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
+    let body = &raw[split + 4..];
+    assert!(head.starts_with("http/1.0 200"), "{head}");
+    assert!(!head.contains("transfer-encoding"), "{head}");
+    assert!(
+        head.contains(&format!("content-length: {}", body.len())),
+        "{head}"
+    );
+    assert_eq!(vendors_in(".csv", body), VENDORS);
+}
+
 fn decompress(coding: Option<&str>, body: Vec<u8>) -> Vec<u8> {
     let mut out = Vec::new();
     match coding {
