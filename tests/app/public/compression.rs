@@ -34,7 +34,7 @@ fn vary(response: &reqwest::Response) -> String {
     all.join(", ")
 }
 
-fn decompress(coding: &str, body: &[u8]) -> Vec<u8> {
+pub(super) fn decompress(coding: &str, body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     match coding {
         "gzip" => {

@@ -168,22 +168,9 @@ async fn an_http_1_0_client_gets_the_long_list_whole_with_its_length() {
     assert_eq!(vendors_in(".csv", body), VENDORS);
 }
 
+/// The body as sent, decoded.
 fn decompress(coding: Option<&str>, body: Vec<u8>) -> Vec<u8> {
-    let mut out = Vec::new();
-    match coding {
-        None => return body,
-        Some("gzip") => {
-            flate2::read::GzDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .unwrap();
-        }
-        Some("br") => {
-            brotli::Decompressor::new(&body[..], 4096)
-                .read_to_end(&mut out)
-                .unwrap();
-        }
-        Some("zstd") => out = zstd::decode_all(&body[..]).unwrap(),
-        Some(other) => panic!("unexpected coding {other}"),
-    }
-    out
+    coding.map_or(body.clone(), |coding| {
+        super::compression::decompress(coding, &body)
+    })
 }
