@@ -19,7 +19,7 @@ use super::AppState;
 use super::error::AppError;
 use super::representation::Rendered;
 use super::snapshot::Snapshot;
-use super::unfolding::{Opened, STREAM_AFTER, Streamed, Unfolding, Writer};
+use super::unfolding::{Body, STREAM_AFTER, Streamed, Unfolding, Writer};
 use crate::registry::listing::Filters;
 
 /// Which rendering of which public list.
@@ -93,12 +93,6 @@ impl Entry {
             Entry::Unfolding(_) => STREAM_AFTER,
         }
     }
-}
-
-/// A public list's body: whole, or still being written.
-pub enum Body {
-    Whole(Arc<Rendered>),
-    Unfolding(Arc<Unfolding>),
 }
 
 /// The memory the responses and snapshots share.
@@ -297,26 +291,23 @@ impl ResponseCache {
                 }
             });
             match opening.await {
-                Ok(Ok(Opened::Whole(rendered))) => Ok(Entry::Rendered(Arc::new(rendered))),
-                Ok(Ok(Opened::Unfolding(unfolding))) => Ok(Entry::Unfolding(unfolding)),
+                Ok(Ok(Body::Whole(rendered))) => Ok(Entry::Rendered(rendered)),
+                Ok(Ok(Body::Unfolding(unfolding))) => Ok(Entry::Unfolding(unfolding)),
                 Ok(Err(e)) => Err(e),
                 Err(_) => Err(AppError::internal("rendering panicked")),
             }
         };
-        let body = match self.entries.try_get_with(key.clone(), opening).await {
-            Ok(Entry::Rendered(rendered)) => Body::Whole(rendered),
-            Ok(Entry::Unfolding(unfolding)) => return Ok(Body::Unfolding(unfolding)),
-            Ok(Entry::Snapshot(_)) => {
-                return Err(AppError::internal("a snapshot under a rendering key"));
+        match self.entries.try_get_with(key.clone(), opening).await {
+            Ok(Entry::Rendered(rendered)) => {
+                if rendered.needs_variants() {
+                    self.compress_later(key, rendered.clone());
+                }
+                Ok(Body::Whole(rendered))
             }
-            Err(e) => return Err(AppError::shared(&e)),
-        };
-        if let Body::Whole(rendered) = &body
-            && rendered.needs_variants()
-        {
-            self.compress_later(key, rendered.clone());
+            Ok(Entry::Unfolding(unfolding)) => Ok(Body::Unfolding(unfolding)),
+            Ok(Entry::Snapshot(_)) => Err(AppError::internal("a snapshot under a rendering key")),
+            Err(e) => Err(AppError::shared(&e)),
         }
-        Ok(body)
     }
 
     /// Puts a streamed body's whole rendering in its place, if that body is still the entry

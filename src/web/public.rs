@@ -6,10 +6,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 
-use super::cache::{Body, PageKey};
+use super::cache::PageKey;
 use super::error::{ApiError, AppError, PageError};
 use super::representation::{Rendered, conditional, unfolding};
-use super::unfolding::Writer;
+use super::unfolding::{Body, Writer};
 use super::{AppState, blocking};
 use super::{feeds, filters, views};
 use crate::date::today;

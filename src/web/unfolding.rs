@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
 use actix_web::web::{Bytes, BytesMut};
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use tokio::sync::{oneshot, watch};
 
 use super::error::AppError;
@@ -23,9 +23,9 @@ pub const STREAM_AFTER: usize = 256 * 1024;
 const CHUNK: usize = 256 * 1024;
 
 /// What a rendering turned out to be once its first bytes were written.
-pub enum Opened {
+pub enum Body {
     /// It ended before [`STREAM_AFTER`] bytes: kept and sent whole.
-    Whole(Rendered),
+    Whole(Arc<Rendered>),
     /// It goes on being written.
     Unfolding(Arc<Unfolding>),
 }
@@ -125,17 +125,13 @@ impl Unfolding {
 
     /// The whole body once written (`None` if the writing failed), for a client that cannot
     /// take it in chunks (HTTP/1.0).
-    pub async fn when_written(&self) -> Option<Bytes> {
-        let mut progress = self.progress.subscribe();
-        loop {
-            progress.borrow_and_update();
-            let end = self.written().end;
-            match end {
-                Some(End::Complete) => return self.whole(),
-                Some(End::Failed) => return None,
-                None => progress.changed().await.ok()?,
-            }
+    pub async fn when_written(self: Arc<Self>) -> Option<Bytes> {
+        let mut whole = BytesMut::new();
+        let mut chunks = std::pin::pin!(self.body());
+        while let Some(chunk) = chunks.next().await {
+            whole.extend_from_slice(&chunk.ok()?);
         }
+        Some(whole.freeze())
     }
 
     /// The whole body, once written to its end.
@@ -170,7 +166,7 @@ enum Next {
 pub struct Writer {
     head: Option<(&'static str, SystemTime)>,
     held: Vec<u8>,
-    opened: Option<oneshot::Sender<Result<Opened, AppError>>>,
+    opened: Option<oneshot::Sender<Result<Body, AppError>>>,
     unfolding: Option<Arc<Unfolding>>,
 }
 
@@ -184,7 +180,7 @@ pub struct Streamed {
 impl Writer {
     /// A writer that tells `opened` what the rendering turned out to be: an error before any
     /// byte, the whole rendering, or the body unfolding.
-    pub fn new(opened: oneshot::Sender<Result<Opened, AppError>>) -> Self {
+    pub fn new(opened: oneshot::Sender<Result<Body, AppError>>) -> Self {
         Writer {
             head: None,
             held: Vec::new(),
@@ -228,7 +224,7 @@ impl Writer {
                     let whole =
                         Rendered::new(std::mem::take(&mut self.held), content_type, last_modified);
                     whole.compress_if_small();
-                    Ok(Opened::Whole(whole))
+                    Ok(Body::Whole(Arc::new(whole)))
                 });
                 if let Some(opened) = opened {
                     // Nobody waits any more: the request went away.
@@ -246,7 +242,7 @@ impl Writer {
             .ok_or_else(|| io::Error::other("written to before it started"))?;
         let unfolding = Arc::new(Unfolding::new(content_type, last_modified));
         if let Some(opened) = self.opened.take() {
-            let _ = opened.send(Ok(Opened::Unfolding(unfolding.clone())));
+            let _ = opened.send(Ok(Body::Unfolding(unfolding.clone())));
         }
         self.unfolding = Some(unfolding);
         Ok(())
@@ -315,7 +311,7 @@ mod tests {
             .unwrap();
         assert!(writer.finish(Ok(())).is_none());
         match rx.await.unwrap() {
-            Ok(Opened::Whole(r)) => {
+            Ok(Body::Whole(r)) => {
                 assert_eq!(&r.body[..], b"a,b\r\n");
                 assert!(!r.etag.is_empty());
             }
@@ -357,7 +353,7 @@ mod tests {
             }
             writer.finish(Ok(()))
         });
-        let Ok(Opened::Unfolding(unfolding)) = rx.await.unwrap() else {
+        let Ok(Body::Unfolding(unfolding)) = rx.await.unwrap() else {
             panic!("a long body unfolds");
         };
         // One reader has its first chunk while the writing waits half way; others join later.
@@ -374,7 +370,10 @@ mod tests {
             assert_eq!(body.len(), expected.len());
             assert!(body == expected.as_bytes());
         }
-        assert_eq!(unfolding.when_written().await.unwrap(), expected.as_bytes());
+        assert_eq!(
+            unfolding.clone().when_written().await.unwrap(),
+            expected.as_bytes()
+        );
         let whole = streamed.whole.expect("written to its end");
         assert_eq!(&whole.body[..], expected.as_bytes());
         assert_eq!(whole.content_type, TYPE);
@@ -395,12 +394,12 @@ mod tests {
                 }
                 writer.finish(Err(AppError::internal("stopped")))
             });
-            let Ok(Opened::Unfolding(unfolding)) = rx.await.unwrap() else {
+            let Ok(Body::Unfolding(unfolding)) = rx.await.unwrap() else {
                 panic!("a long body unfolds");
             };
             let reading = read(unfolding.clone()).await;
             assert!(reading.is_err(), "panics: {panics}");
-            assert!(unfolding.when_written().await.is_none());
+            assert!(unfolding.clone().when_written().await.is_none());
             match writing.join() {
                 Ok(streamed) => assert!(streamed.unwrap().whole.is_none()),
                 Err(_) => assert!(panics),

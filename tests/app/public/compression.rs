@@ -11,7 +11,7 @@ use crate::support::{TestApp, spawn_app, spawn_empty_app};
 
 const PAGE: &str = "/arturia/subprocessors";
 
-async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+pub(super) async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = app.client.get(format!("{}{path}", app.address));
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -19,7 +19,7 @@ async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Re
     request.send().await.expect("the request completes")
 }
 
-fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+pub(super) fn header(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()
         .get(name)

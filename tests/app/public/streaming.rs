@@ -8,21 +8,16 @@ use std::io::Read;
 use crossborder::registry::seed;
 use futures_util::future::join_all;
 
+use super::compression::{get as conditional_get, header};
 use crate::support::{TestApp, spawn_empty_app};
 
 /// Above the size past which a body is streamed (256 KiB) in both formats.
 const VENDORS: usize = 1_500;
 
-fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    (response.headers().get(name)).map(|v| v.to_str().unwrap().to_string())
-}
-
+/// A `200` for `path`, in `coding` if given.
 async fn get(app: &TestApp, path: &str, coding: Option<&str>) -> reqwest::Response {
-    let mut request = app.client.get(format!("{}{path}", app.address));
-    if let Some(coding) = coding {
-        request = request.header("Accept-Encoding", coding);
-    }
-    let response = request.send().await.unwrap();
+    let accept = coding.map(|c| ("Accept-Encoding", c));
+    let response = super::compression::get(app, path, accept.as_slice()).await;
     assert_eq!(response.status(), 200, "{path}");
     response
 }
@@ -81,21 +76,10 @@ async fn a_long_list_is_sent_as_it_is_written_then_kept_whole() {
             "{path}: one rendering"
         );
 
-        let again = app
-            .client
-            .get(format!("{}{path}", app.address))
-            .header("If-None-Match", &etag)
-            .send()
-            .await
-            .unwrap();
+        let again = conditional_get(&app, path, &[("If-None-Match", &etag)]).await;
         assert_eq!(again.status(), 304);
-        let since = app
-            .client
-            .get(format!("{}{path}?country=US", app.address))
-            .header("If-Modified-Since", &modified)
-            .send()
-            .await
-            .unwrap();
+        let filtered = format!("{path}?country=US");
+        let since = conditional_get(&app, &filtered, &[("If-Modified-Since", &modified)]).await;
         assert_eq!(
             since.status(),
             304,
